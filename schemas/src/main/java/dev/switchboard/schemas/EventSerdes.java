@@ -1,0 +1,35 @@
+package dev.switchboard.schemas;
+
+import dev.switchboard.events.HealthEvent;
+import dev.switchboard.events.ProviderVersion;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.ShadowComparison;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+
+/** The serde of every event. Each reads every released version of its schema. */
+public final class EventSerdes {
+
+    private EventSerdes() {
+    }
+
+    public static AvroEventSerde<RequestOutcome> requestOutcome() {
+        return of(RequestOutcome.class, RequestOutcome.getClassSchema());
+    }
+
+    public static AvroEventSerde<HealthEvent> healthEvent() {
+        return of(HealthEvent.class, HealthEvent.getClassSchema());
+    }
+
+    public static AvroEventSerde<ShadowComparison> shadowComparison() {
+        return of(ShadowComparison.class, ShadowComparison.getClassSchema());
+    }
+
+    public static AvroEventSerde<ProviderVersion> providerVersion() {
+        return of(ProviderVersion.class, ProviderVersion.getClassSchema());
+    }
+
+    private static <T extends SpecificRecord> AvroEventSerde<T> of(final Class<T> type, final Schema current) {
+        return new AvroEventSerde<>(type, current, ReleasedSchemas.of(type.getSimpleName()));
+    }
+}

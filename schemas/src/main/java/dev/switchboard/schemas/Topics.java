@@ -1,0 +1,47 @@
+package dev.switchboard.schemas;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every Kafka topic Switchboard uses, with how it is kept. The one place topic names are written.
+ */
+public final class Topics {
+
+    public static final String REQUEST_OUTCOMES = "switchboard.request-outcomes";
+    public static final String SHADOW_COMPARISONS = "switchboard.shadow-comparisons";
+    public static final String PROVIDER_HEALTH = "switchboard.provider-health";
+    public static final String PROVIDER_CONFIG = "switchboard.provider-config";
+    public static final String CONFIG_AUDIT = "switchboard.config-audit";
+    public static final String EXPERIMENTS = "switchboard.experiments";
+    public static final String ROLLOUT_DECISIONS = "switchboard.rollout-decisions";
+    public static final String DEAD_LETTERS = "switchboard.dead-letters";
+
+    /** Outcomes are the source of truth for replay, so they are kept for a week unless configured otherwise. */
+    public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
+
+    private Topics() {
+    }
+
+    /**
+     * The topics with their kind. Partition counts are the defaults for a small cluster; outcomes get
+     * the most because they carry the traffic.
+     */
+    public static List<TopicSpec> all(final int outcomePartitions, final short replicationFactor) {
+        final Duration retention = DEFAULT_EVENT_RETENTION;
+        return List.of(
+            TopicSpec.retained(REQUEST_OUTCOMES, outcomePartitions, replicationFactor, retention),
+            TopicSpec.retained(SHADOW_COMPARISONS, outcomePartitions, replicationFactor, retention),
+            TopicSpec.compacted(PROVIDER_HEALTH, 3, replicationFactor),
+            TopicSpec.compacted(PROVIDER_CONFIG, 3, replicationFactor),
+            TopicSpec.retained(CONFIG_AUDIT, 1, replicationFactor, Duration.ofDays(365)),
+            TopicSpec.compacted(EXPERIMENTS, 1, replicationFactor),
+            TopicSpec.retained(ROLLOUT_DECISIONS, 1, replicationFactor, Duration.ofDays(365)),
+            TopicSpec.retained(DEAD_LETTERS, 1, replicationFactor, Duration.ofDays(30)));
+    }
+
+    /** The layout used by the local launcher and the tests: one broker. */
+    public static List<TopicSpec> singleBroker() {
+        return all(6, (short) 1);
+    }
+}
