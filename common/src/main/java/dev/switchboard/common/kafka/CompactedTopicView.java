@@ -1,0 +1,163 @@
+package dev.switchboard.common.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps an in-memory copy of a compacted topic (latest value per key, tombstones delete) and tells a listener
+ * of every change. Each instance reads every partition from the beginning without a consumer group, so every
+ * router or prober instance sees the whole table. A record that does not decode is logged, counted and skipped.
+ */
+public final class CompactedTopicView<V> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CompactedTopicView.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    /** Told of each change, on the view's own thread, in topic order per key. */
+    @FunctionalInterface
+    public interface Listener<V> {
+        /** @param value the new value, or null when the key was deleted */
+        void onChange(String key, V value);
+    }
+
+    private final String topic;
+    private final Supplier<Consumer<String, V>> consumerFactory;
+    private final Listener<V> listener;
+    private final Map<String, V> latest = new ConcurrentHashMap<>();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread reader;
+    private volatile Consumer<String, V> consumer;
+    private volatile boolean closed;
+    private volatile long skipped;
+
+    public CompactedTopicView(final String topic, final Supplier<Consumer<String, V>> consumerFactory,
+                              final Listener<V> listener) {
+        this.topic = Objects.requireNonNull(topic, "topic");
+        this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.reader = Thread.ofPlatform().daemon().name("view-" + topic).unstarted(this::run);
+    }
+
+    public CompactedTopicView<V> start() {
+        reader.start();
+        return this;
+    }
+
+    /** The latest value of every live key. */
+    public Map<String, V> snapshot() {
+        return Map.copyOf(latest);
+    }
+
+    /** Waits until everything that was in the topic when the view started has been read. */
+    public boolean awaitCaughtUp(final Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public long skippedRecords() {
+        return skipped;
+    }
+
+    private void run() {
+        try (Consumer<String, V> c = consumerFactory.get()) {
+            consumer = c;
+            final List<TopicPartition> partitions = awaitPartitions(c);
+            if (partitions.isEmpty()) {
+                return;
+            }
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> endAtStart = new HashMap<>(c.endOffsets(partitions));
+            log.info("Reading {} ({} partitions) from the beginning", topic, partitions.size());
+            while (!closed) {
+                pollOnce(c);
+                if (caughtUp.getCount() > 0 && reached(c, endAtStart)) {
+                    caughtUp.countDown();
+                    log.info("Caught up with {}: {} live keys", topic, latest.size());
+                }
+            }
+        } catch (WakeupException e) {
+            if (!closed) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("Stopped reading {}: {}", topic, e.toString(), e);
+        }
+    }
+
+    private List<TopicPartition> awaitPartitions(final Consumer<String, V> c) {
+        while (!closed) {
+            try {
+                final List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(5));
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                log.info("Waiting for topic {} to be reachable: {}", topic, e.getMessage());
+            }
+        }
+        return List.of();
+    }
+
+    private void pollOnce(final Consumer<String, V> c) {
+        final ConsumerRecords<String, V> records;
+        try {
+            records = c.poll(POLL);
+        } catch (RecordDeserializationException e) {
+            skipped++;
+            log.warn("Skipping an undecodable record in {} at {}@{}: {}", topic, e.topicPartition(), e.offset(),
+                e.getMessage());
+            c.seek(e.topicPartition(), e.offset() + 1);
+            return;
+        }
+        for (final ConsumerRecord<String, V> record : records) {
+            if (record.key() == null) {
+                skipped++;
+                continue;
+            }
+            if (record.value() == null) {
+                latest.remove(record.key());
+            } else {
+                latest.put(record.key(), record.value());
+            }
+            try {
+                listener.onChange(record.key(), record.value());
+            } catch (RuntimeException e) {
+                log.error("A listener of {} failed on key {}: {}", topic, record.key(), e.toString(), e);
+            }
+        }
+    }
+
+    private static boolean reached(final Consumer<String, ?> c, final Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        final Consumer<String, V> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            reader.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

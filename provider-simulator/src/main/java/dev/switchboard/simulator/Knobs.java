@@ -1,0 +1,45 @@
+package dev.switchboard.simulator;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * How a simulated provider behaves right now. Changed at runtime with {@code PUT /sim/knobs}; fields left out
+ * of a change keep their value.
+ *
+ * @param latencyMedianMs   median time to the first byte of the answer
+ * @param latencySigma      shape of the log-normal latency distribution (0 makes every call take the median)
+ * @param errorRate         share of calls, 0 to 1, answered with {@code errorStatus}
+ * @param errorStatus       HTTP status of a simulated error (4xx or 5xx)
+ * @param outage            when true every API call fails at once with 503: a hard outage
+ * @param completionTokens  tokens in each answer
+ * @param tokenIntervalMs   pause between streamed tokens
+ */
+public record Knobs(
+    @JsonProperty("latency_median_ms") double latencyMedianMs,
+    @JsonProperty("latency_sigma") double latencySigma,
+    @JsonProperty("error_rate") double errorRate,
+    @JsonProperty("error_status") int errorStatus,
+    @JsonProperty("outage") boolean outage,
+    @JsonProperty("completion_tokens") int completionTokens,
+    @JsonProperty("token_interval_ms") long tokenIntervalMs) {
+
+    public Knobs {
+        require(latencyMedianMs >= 0 && latencyMedianMs <= 600_000, "latency_median_ms must be 0-600000");
+        require(latencySigma >= 0 && latencySigma <= 3, "latency_sigma must be 0-3");
+        require(errorRate >= 0 && errorRate <= 1, "error_rate must be between 0 and 1");
+        require(errorStatus >= 400 && errorStatus <= 599, "error_status must be a 4xx or 5xx status");
+        require(completionTokens >= 1 && completionTokens <= 100_000, "completion_tokens must be 1-100000");
+        require(tokenIntervalMs >= 0 && tokenIntervalMs <= 60_000, "token_interval_ms must be 0-60000");
+    }
+
+    /** A healthy, fairly quick provider. */
+    public static Knobs defaults() {
+        return new Knobs(40, 0.4, 0.0, 500, false, 16, 5);
+    }
+
+    private static void require(final boolean condition, final String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}
