@@ -8,7 +8,9 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Objects;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Lets a request through only with an accepted bearer token. Which paths it guards is the registration's
@@ -21,6 +23,18 @@ public final class BearerAuthFilter implements Filter {
     public interface Refusal {
         void write(HttpServletResponse response, String message) throws IOException;
     }
+
+    /** Refuses with an RFC 9457 problem detail, the shape of every {@code /api} error. */
+    public static Refusal problemDetail() {
+        return (response, message) -> {
+            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            response.setContentType("application/problem+json");
+            response.getWriter().write(JSON.writeValueAsString(Map.of(
+                "type", "about:blank", "title", "Unauthorized", "status", 401, "detail", message)));
+        };
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final BearerTokens tokens;
     private final String what;

@@ -1,0 +1,14 @@
+package dev.switchboard.routing;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Secrets of the front door ({@code switchboard.security.*}), normally from {@code SWITCHBOARD_ADMIN_TOKEN} and
+ * {@code SWITCHBOARD_CLIENT_KEYS}. Both are required: a router that starts without them would be open.
+ *
+ * @param adminToken bearer token of the admin API ({@code /api/...})
+ * @param clientKeys comma-separated client keys of the OpenAI-compatible API ({@code /v1/...})
+ */
+@ConfigurationProperties("switchboard.security")
+public record SecurityProperties(String adminToken, String clientKeys) {
+}

@@ -1,0 +1,37 @@
+package dev.switchboard.routing.health;
+
+import dev.switchboard.schemas.VersionKey;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the router currently believes about each version's health, from the latest health event per version.
+ * A version nobody has reported on yet is routable: a new version must not wait for its first probe.
+ */
+public final class HealthBoard {
+
+    /** The latest report on one version. */
+    public record Report(boolean healthy, String detail) {
+    }
+
+    private final Map<VersionKey, Report> reports = new ConcurrentHashMap<>();
+
+    /** @return true when the report changed whether the version is routable */
+    public boolean report(final VersionKey version, final Report report) {
+        final Report previous = reports.put(version, report);
+        return previous == null ? !report.healthy() : previous.healthy() != report.healthy();
+    }
+
+    public void forget(final VersionKey version) {
+        reports.remove(version);
+    }
+
+    public boolean isRoutable(final VersionKey version) {
+        final Report report = reports.get(version);
+        return report == null || report.healthy();
+    }
+
+    public Map<VersionKey, Report> reports() {
+        return Map.copyOf(reports);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.switchboard.routing.kafka;
+
+import dev.switchboard.common.kafka.BoundedEventPublisher;
+import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.HealthEvent;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.routing.RoutingProperties;
+import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.outcome.KafkaOutcomeRecorder;
+import dev.switchboard.routing.outcome.OutcomeRecorder;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.TopicSpec;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.VersionKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/**
+ * The router's Kafka edges. None of them is on a request's path: outcomes go through a bounded buffer, and
+ * health events are read on their own thread into the {@link HealthBoard} the selector consults.
+ */
+@Configuration(proxyBeanMethods = false)
+class RoutingKafkaConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(RoutingKafkaConfiguration.class);
+
+    @Bean
+    KafkaAdmin.NewTopics switchboardTopics(@Value("${switchboard.kafka.outcome-partitions:6}") final int partitions,
+                                           @Value("${switchboard.kafka.replication-factor:1}") final short replication) {
+        return new KafkaAdmin.NewTopics(Topics.all(partitions, replication).stream()
+            .map(TopicSpec::toNewTopic).toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
+    }
+
+    @Bean(destroyMethod = "close")
+    BoundedEventPublisher<RequestOutcome> outcomePublisher(final KafkaProperties kafka,
+                                                          final RoutingProperties routing,
+                                                          final MeterRegistry registry) {
+        final Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, routing.instanceId() + "-outcomes");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Only the publisher's own thread ever waits on the producer, and never long.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+        final var producer = new KafkaProducer<>(config, new StringSerializer(), EventSerdes.requestOutcome());
+        final var publisher = new BoundedEventPublisher<>(Topics.REQUEST_OUTCOMES, producer, routing.outcomeBuffer());
+        publisher.bindTo(registry);
+        return publisher;
+    }
+
+    @Bean
+    OutcomeRecorder outcomeRecorder(final BoundedEventPublisher<RequestOutcome> outcomePublisher) {
+        return new KafkaOutcomeRecorder(outcomePublisher);
+    }
+
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<HealthEvent> healthView(final KafkaProperties kafka, final RoutingProperties routing,
+                                               final HealthBoard board) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-health");
+        return new CompactedTopicView<>(Topics.PROVIDER_HEALTH,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.healthEvent()),
+            (key, event) -> applyHealth(board, key, event)).start();
+    }
+
+    static Map<String, Object> viewConsumerConfig(final KafkaProperties kafka, final String clientId) {
+        final Map<String, Object> config = kafka.buildConsumerProperties();
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // every router reads every partition
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100); // a health change must reach routing fast
+        return config;
+    }
+
+    private static void applyHealth(final HealthBoard board, final String key, final HealthEvent event) {
+        final VersionKey version;
+        try {
+            version = VersionKey.parse(key);
+        } catch (IllegalArgumentException e) {
+            log.warn("Ignoring a health event with a malformed key: {}", e.getMessage());
+            return;
+        }
+        if (event == null) {
+            board.forget(version);
+            return;
+        }
+        final String detail = event.getHealthy() ? "healthy"
+            : "HTTP " + event.getHttpStatus() + ": " + event.getError();
+        if (board.report(version, new HealthBoard.Report(event.getHealthy(), detail))) {
+            log.info("Version {} is now {} ({}); {}", version, event.getHealthy() ? "healthy" : "unhealthy", detail,
+                event.getHealthy() ? "routing to it again" : "routing nothing to it");
+        }
+    }
+
+    @Bean
+    HealthIndicator kafkaHealthIndicator(final BoundedEventPublisher<RequestOutcome> outcomePublisher,
+                                         final KafkaProperties kafka) {
+        // The router serves without Kafka, so Kafka trouble shows in the details rather than taking it DOWN.
+        return () -> Health.up()
+            .withDetail("bootstrapServers", kafka.getBootstrapServers())
+            .withDetail("outcomesDelivered", outcomePublisher.delivered())
+            .withDetail("outcomesDropped", outcomePublisher.dropped())
+            .withDetail("outcomesBuffered", outcomePublisher.buffered())
+            .build();
+    }
+}

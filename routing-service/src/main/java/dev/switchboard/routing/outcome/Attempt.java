@@ -1,0 +1,114 @@
+package dev.switchboard.routing.outcome;
+
+import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.table.VersionConfig;
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * The facts of one attempt against one version, gathered while it runs and turned into one
+ * {@link RequestOutcome}. Used by one request thread at a time.
+ */
+public final class Attempt {
+
+    private final String requestId;
+    private final VersionConfig version;
+    private final SelectionReason reason;
+    private final int number;
+    private final boolean streamed;
+    private final String routerInstance;
+    private final Instant startedAt;
+    private final long startNanos;
+    private OutcomeStatus status = OutcomeStatus.UNKNOWN;
+    private int httpStatus;
+    private String errorType;
+    private Long firstTokenNanos;
+    private Integer promptTokens;
+    private Integer completionTokens;
+
+    public Attempt(final Clock clock, final String requestId, final VersionConfig version,
+                   final SelectionReason reason, final int number, final boolean streamed,
+                   final String routerInstance) {
+        this.requestId = requestId;
+        this.version = version;
+        this.reason = reason;
+        this.number = number;
+        this.streamed = streamed;
+        this.routerInstance = routerInstance;
+        this.startedAt = clock.instant();
+        this.startNanos = System.nanoTime();
+    }
+
+    public VersionConfig version() {
+        return version;
+    }
+
+    public OutcomeStatus status() {
+        return status;
+    }
+
+    public void answered(final int upstreamStatus) {
+        httpStatus = upstreamStatus;
+        status = classify(upstreamStatus);
+        if (status != OutcomeStatus.SUCCESS) {
+            errorType = "http_" + upstreamStatus;
+        }
+    }
+
+    public void firstToken() {
+        if (firstTokenNanos == null) {
+            firstTokenNanos = System.nanoTime();
+        }
+    }
+
+    public void usage(final Integer prompt, final Integer completion) {
+        promptTokens = prompt;
+        completionTokens = completion;
+    }
+
+    public void failed(final OutcomeStatus failure, final String type) {
+        status = failure;
+        errorType = type;
+    }
+
+    /** 2xx succeeded; 429 and 5xx are the upstream's failures; other 4xx are the client's. */
+    static OutcomeStatus classify(final int httpStatus) {
+        if (httpStatus >= 200 && httpStatus < 300) {
+            return OutcomeStatus.SUCCESS;
+        }
+        if (httpStatus == 429 || httpStatus >= 500) {
+            return OutcomeStatus.UPSTREAM_ERROR;
+        }
+        return httpStatus >= 400 ? OutcomeStatus.CLIENT_ERROR : OutcomeStatus.UPSTREAM_ERROR;
+    }
+
+    public RequestOutcome finish() {
+        final long now = System.nanoTime();
+        return RequestOutcome.newBuilder()
+            .setRequestId(requestId)
+            .setEventTime(startedAt)
+            .setCategory(version.key().category())
+            .setName(version.key().name())
+            .setVersion(version.version())
+            .setModelName(version.modelName())
+            .setSelectionReason(reason)
+            .setStatus(status)
+            .setHttpStatus(httpStatus)
+            .setErrorType(errorType)
+            .setLatencyMs(millis(now - startNanos))
+            .setTimeToFirstTokenMs(firstTokenNanos == null ? null : millis(firstTokenNanos - startNanos))
+            .setPromptTokens(promptTokens)
+            .setCompletionTokens(completionTokens)
+            .setStreamed(streamed)
+            .setAttempt(number)
+            .setShadow(false)
+            .setRouterInstance(routerInstance)
+            .build();
+    }
+
+    private static long millis(final long nanos) {
+        return nanos / 1_000_000;
+    }
+}

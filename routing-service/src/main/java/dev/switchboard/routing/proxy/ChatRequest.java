@@ -1,0 +1,55 @@
+package dev.switchboard.routing.proxy;
+
+import dev.switchboard.routing.table.VersionConfig;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A client's chat completion request, checked: a JSON object with a string {@code model} and an array of
+ * {@code messages}. Everything else in it is passed on untouched.
+ */
+record ChatRequest(ObjectNode body, String model, boolean stream) {
+
+    static ChatRequest parse(final byte[] bytes, final ObjectMapper json) {
+        if (bytes == null || bytes.length == 0) {
+            throw FrontDoorException.invalidRequest("The request body is empty; send a JSON chat completion request");
+        }
+        final JsonNode tree;
+        try {
+            tree = json.readTree(bytes);
+        } catch (JacksonException e) {
+            throw FrontDoorException.invalidRequest("The request body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!(tree instanceof ObjectNode body)) {
+            throw FrontDoorException.invalidRequest("The request body must be a JSON object");
+        }
+        final JsonNode model = body.get("model");
+        if (model == null || !model.isString() || model.asString().isBlank()) {
+            throw FrontDoorException.invalidRequest("'model' is required: name a provider, e.g. \"OllamaLLM\" or \"LLM/OllamaLLM\"");
+        }
+        final JsonNode messages = body.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw FrontDoorException.invalidRequest("'messages' is required and must be a non-empty array");
+        }
+        final JsonNode stream = body.get("stream");
+        if (stream != null && !stream.isBoolean() && !stream.isNull()) {
+            throw FrontDoorException.invalidRequest("'stream' must be true or false");
+        }
+        return new ChatRequest(body, model.asString(), stream != null && stream.asBoolean());
+    }
+
+    /** The body to send to {@code version}: its model name, and its parameters where the client set none. */
+    byte[] forVersion(final VersionConfig version, final ObjectMapper json) {
+        final ObjectNode upstream = body.deepCopy();
+        upstream.put("model", version.modelName());
+        for (final Map.Entry<String, Object> parameter : version.parameters().entrySet()) {
+            if (!upstream.has(parameter.getKey())) {
+                upstream.set(parameter.getKey(), json.valueToTree(parameter.getValue()));
+            }
+        }
+        return json.writeValueAsBytes(upstream);
+    }
+}

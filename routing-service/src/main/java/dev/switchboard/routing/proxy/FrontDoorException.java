@@ -1,0 +1,55 @@
+package dev.switchboard.routing.proxy;
+
+/**
+ * A request the front door cannot serve, with the HTTP status and the OpenAI error {@code type} and {@code code}
+ * it is answered with. {@link #retryable()} tells clients whether sending the same request again may help.
+ */
+public final class FrontDoorException extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String code;
+
+    private FrontDoorException(final int status, final String type, final String code, final String message) {
+        super(message);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+    }
+
+    public static FrontDoorException invalidRequest(final String message) {
+        return new FrontDoorException(400, "invalid_request_error", "invalid_request", message);
+    }
+
+    public static FrontDoorException unknownModel(final String message) {
+        return new FrontDoorException(404, "invalid_request_error", "model_not_found", message);
+    }
+
+    public static FrontDoorException noRoutableVersion(final String message) {
+        return new FrontDoorException(503, "service_unavailable", "no_routable_version", message);
+    }
+
+    public static FrontDoorException upstreamFailed(final String message) {
+        return new FrontDoorException(502, "upstream_error", "upstream_error", message);
+    }
+
+    public static FrontDoorException upstreamTimedOut(final String message) {
+        return new FrontDoorException(504, "timeout", "upstream_timeout", message);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public boolean retryable() {
+        return status >= 500;
+    }
+}

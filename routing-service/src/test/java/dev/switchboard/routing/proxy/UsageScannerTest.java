@@ -1,0 +1,34 @@
+package dev.switchboard.routing.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class UsageScannerTest {
+
+    private final UsageScanner scanner = new UsageScanner(JsonMapper.builder().build());
+
+    @Test
+    void readsTheUsageChunkOfAStreamEvenWhenSplitAcrossReads() {
+        final byte[] stream = ("data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n"
+            + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3,\"total_tokens\":10}}\n\n"
+            + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
+
+        for (int i = 0; i < stream.length; i += 5) {
+            scanner.acceptStream(stream, i, Math.min(5, stream.length - i));
+        }
+
+        assertThat(scanner.promptTokens()).isEqualTo(7);
+        assertThat(scanner.completionTokens()).isEqualTo(3);
+    }
+
+    @Test
+    void reportsNoUsageForAnAnswerThatIsNotJson() {
+        scanner.acceptBody("<html>bad gateway</html>".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(scanner.promptTokens()).isNull();
+        assertThat(scanner.completionTokens()).isNull();
+    }
+}

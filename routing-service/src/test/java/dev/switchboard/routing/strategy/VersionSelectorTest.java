@@ -1,0 +1,100 @@
+package dev.switchboard.routing.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.table.Provider;
+import dev.switchboard.routing.table.ProviderType;
+import dev.switchboard.routing.table.VersionConfig;
+import dev.switchboard.schemas.VersionKey;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class VersionSelectorTest {
+
+    private final HealthBoard health = new HealthBoard();
+    private final VersionSelector selector =
+        new VersionSelector(List.of(new WeightedStrategy()), health, new SplittableRandom(42));
+
+    @Test
+    void splitsTrafficInProportionToWeight() {
+        final Provider provider = provider(version("v1", 90, true, true), version("v2", 10, true, false));
+
+        final Map<String, Integer> counts = countSelections(provider, 20_000);
+
+        assertThat(counts.get("v2") / 20_000.0).isCloseTo(0.10, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(counts.get("v1") + counts.get("v2")).isEqualTo(20_000);
+    }
+
+    @Test
+    void routesNothingToAnUnhealthyVersion() {
+        final Provider provider = provider(version("v1", 90, true, true), version("v2", 10, true, false));
+        health.report(new VersionKey("LLM", "OllamaLLM", "v1"), new HealthBoard.Report(false, "HTTP 503"));
+
+        final Map<String, Integer> counts = countSelections(provider, 1_000);
+
+        assertThat(counts).containsOnlyKeys("v2").containsEntry("v2", 1_000);
+    }
+
+    @Test
+    void routesToAVersionAgainOnceItIsReportedHealthy() {
+        final Provider provider = provider(version("v1", 50, true, true), version("v2", 50, true, false));
+        final VersionKey v1 = new VersionKey("LLM", "OllamaLLM", "v1");
+        health.report(v1, new HealthBoard.Report(false, "down"));
+        health.report(v1, new HealthBoard.Report(true, "healthy"));
+
+        assertThat(countSelections(provider, 1_000)).containsKeys("v1", "v2");
+    }
+
+    @Test
+    void routesNothingToAnInactiveVersion() {
+        final Provider provider = provider(version("v1", 50, true, true), version("v2", 50, false, false));
+
+        assertThat(countSelections(provider, 500)).containsOnlyKeys("v1");
+    }
+
+    @Test
+    void fallsBackToTheDefaultVersionWhenEveryWeightIsZero() {
+        final Provider provider = provider(version("v1", 0, true, true), version("v2", 0, true, false));
+
+        final Selection selection = selector.select(provider);
+
+        assertThat(selection).isInstanceOfSatisfying(Selection.Chosen.class, chosen -> {
+            assertThat(chosen.version().version()).isEqualTo("v1");
+            assertThat(chosen.reason()).isEqualTo(SelectionReason.DEFAULT);
+        });
+    }
+
+    @Test
+    void saysWhyWhenNoVersionCanTakeTheRequest() {
+        final Provider provider = provider(version("v1", 100, true, true));
+        health.report(new VersionKey("LLM", "OllamaLLM", "v1"), new HealthBoard.Report(false, "down"));
+
+        assertThat(selector.select(provider)).isInstanceOfSatisfying(Selection.NoneRoutable.class,
+            none -> assertThat(none.why()).contains("LLM/OllamaLLM"));
+    }
+
+    private Map<String, Integer> countSelections(final Provider provider, final int requests) {
+        final Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < requests; i++) {
+            final Selection.Chosen chosen = (Selection.Chosen) selector.select(provider);
+            counts.merge(chosen.version().version(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    static Provider provider(final VersionConfig... versions) {
+        return new Provider("LLM", "OllamaLLM", WeightedStrategy.NAME, List.of(versions));
+    }
+
+    static VersionConfig version(final String version, final int weight, final boolean active,
+                                 final boolean isDefault) {
+        return new VersionConfig(new VersionKey("LLM", "OllamaLLM", version), ProviderType.OPENAI, "llama2",
+            URI.create("http://127.0.0.1:9101"), weight, active, isDefault, Map.of());
+    }
+}
