@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.commons.math3.random.Well19937c;
@@ -42,6 +43,7 @@ public final class SimulatedProvider implements AutoCloseable {
     private final LatencyModel latency = new LatencyModel(new Well19937c());
     private final LongAdder apiCalls = new LongAdder();
     private final LongAdder failedCalls = new LongAdder();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private SimulatedProvider(final String name, final HttpServer server, final Knobs initial) {
         this.name = name;
@@ -82,6 +84,11 @@ public final class SimulatedProvider implements AutoCloseable {
         return apiCalls.sum();
     }
 
+    /** API calls whose answer has not been completely written yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
     private void handle(final HttpExchange exchange) throws IOException {
         try (exchange) {
             final String path = exchange.getRequestURI().getPath();
@@ -90,7 +97,8 @@ public final class SimulatedProvider implements AutoCloseable {
                 case "GET /sim/knobs" -> writeJson(exchange, 200, JSON.valueToTree(knobs.get()));
                 case "PUT /sim/knobs" -> updateKnobs(exchange);
                 case "GET /sim/stats" -> writeJson(exchange, 200, JSON.valueToTree(
-                    Map.of("name", name, "api_calls", apiCalls.sum(), "failed_calls", failedCalls.sum())));
+                    Map.of("name", name, "api_calls", apiCalls.sum(), "failed_calls", failedCalls.sum(),
+                        "in_flight", inFlight.get())));
                 case "POST /v1/chat/completions" -> api(exchange, ApiStyle.OPENAI);
                 case "POST /api/chat" -> api(exchange, ApiStyle.OLLAMA);
                 case "GET /v1/models", "GET /api/tags" -> listModels(exchange, path.startsWith("/v1"));
@@ -137,6 +145,15 @@ public final class SimulatedProvider implements AutoCloseable {
     }
 
     private void api(final HttpExchange exchange, final ApiStyle style) throws IOException {
+        inFlight.incrementAndGet();
+        try {
+            answer(exchange, style);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(final HttpExchange exchange, final ApiStyle style) throws IOException {
         apiCalls.increment();
         final Knobs now = knobs.get();
         if (now.outage()) {

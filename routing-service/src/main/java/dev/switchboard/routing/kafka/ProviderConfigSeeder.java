@@ -52,11 +52,11 @@ class ProviderConfigSeeder implements SmartLifecycle {
 
     private void seed() {
         final var config = RoutingKafkaConfiguration.viewConsumerConfig(kafka, routing.instanceId() + "-config-seed");
+        final var producer = new KafkaProducer<>(kafka.buildProducerProperties(), new StringSerializer(),
+            EventSerdes.providerVersion());
         try (var view = new CompactedTopicView<>(Topics.PROVIDER_CONFIG,
                 () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.providerVersion()),
-                (key, value) -> { }).start();
-             var producer = new KafkaProducer<>(kafka.buildProducerProperties(), new StringSerializer(),
-                 EventSerdes.providerVersion())) {
+                (key, value) -> { }).start()) {
             while (!view.awaitCaughtUp(Duration.ofSeconds(30))) {
                 log.info("Still waiting to read {} before seeding it", Topics.PROVIDER_CONFIG);
             }
@@ -77,6 +77,8 @@ class ProviderConfigSeeder implements SmartLifecycle {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             log.warn("Could not seed {}: {}", Topics.PROVIDER_CONFIG, e.toString());
+        } finally {
+            producer.close(Duration.ofSeconds(2)); // never hang a shutdown on an absent broker
         }
     }
 

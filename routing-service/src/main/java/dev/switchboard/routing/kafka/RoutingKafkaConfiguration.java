@@ -9,7 +9,6 @@ import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.outcome.KafkaOutcomeRecorder;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.schemas.EventSerdes;
-import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.VersionKey;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,29 +21,21 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /**
  * The router's Kafka edges. None of them is on a request's path: outcomes go through a bounded buffer, and
- * health events are read on their own thread into the {@link HealthBoard} the selector consults.
+ * health events are read on their own thread into the {@link HealthBoard} the selector consults. The router
+ * creates no topics (stats-streams and the launcher do), so it starts and serves with the broker away.
  */
 @Configuration(proxyBeanMethods = false)
 class RoutingKafkaConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(RoutingKafkaConfiguration.class);
-
-    @Bean
-    KafkaAdmin.NewTopics switchboardTopics(@Value("${switchboard.kafka.outcome-partitions:6}") final int partitions,
-                                           @Value("${switchboard.kafka.replication-factor:1}") final short replication) {
-        return new KafkaAdmin.NewTopics(Topics.all(partitions, replication).stream()
-            .map(TopicSpec::toNewTopic).toArray(org.apache.kafka.clients.admin.NewTopic[]::new));
-    }
 
     @Bean(destroyMethod = "close")
     BoundedEventPublisher<RequestOutcome> outcomePublisher(final KafkaProperties kafka,

@@ -1,0 +1,185 @@
+package dev.switchboard.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.simulator.Knobs;
+import dev.switchboard.simulator.SimulatedProvider;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The front door over real HTTP against simulated upstreams, with no Kafka broker reachable at all: every
+ * request must still be served, and the outcomes that cannot be delivered are counted.
+ */
+class FrontDoorIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String CHAT = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]%s}";
+    private static final Knobs FAST = new Knobs(0, 0, 0, 500, false, 4, 0);
+
+    private static SimulatedProvider v1;
+    private static SimulatedProvider v2;
+    private static ConfigurableApplicationContext router;
+    private static String base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        v1 = SimulatedProvider.start("v1", "127.0.0.1", 0, FAST);
+        v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, FAST);
+        router = RoutingServiceApplication.builder().run(
+            "--server.port=0",
+            "--spring.kafka.bootstrap-servers=127.0.0.1:1", // nothing listens there
+            "--switchboard.security.client-keys=test-key",
+            "--switchboard.security.admin-token=admin-token",
+            "--switchboard.routing.outcome-buffer=4",
+            "--switchboard.routing.providers[0].category=LLM",
+            "--switchboard.routing.providers[0].name=OllamaLLM",
+            "--switchboard.routing.providers[0].versions[0].version=v1",
+            "--switchboard.routing.providers[0].versions[0].model_name=llama2",
+            "--switchboard.routing.providers[0].versions[0].url=http://127.0.0.1:" + v1.port(),
+            "--switchboard.routing.providers[0].versions[0].weight=100",
+            "--switchboard.routing.providers[0].versions[0].is_default=true",
+            "--switchboard.routing.providers[0].versions[1].version=v2",
+            "--switchboard.routing.providers[0].versions[1].model_name=llama2:13b",
+            "--switchboard.routing.providers[0].versions[1].url=http://127.0.0.1:" + v2.port(),
+            "--switchboard.routing.providers[0].versions[1].weight=0");
+        base = "http://127.0.0.1:" + ((WebServerApplicationContext) router).getWebServer().getPort();
+    }
+
+    @AfterAll
+    static void stop() {
+        router.close();
+        v1.close();
+        v2.close();
+    }
+
+    @BeforeEach
+    void healUpstreams() {
+        v1.setKnobs(FAST);
+        v2.setKnobs(FAST);
+    }
+
+    @Test
+    void forwardsAChatCompletionWithTheVersionsModelName() throws Exception {
+        final HttpResponse<String> response = chat(CHAT.formatted("OllamaLLM", ""), "test-key");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Switchboard-Version")).hasValue("v1");
+        assertThat(response.headers().firstValue("X-Switchboard-Attempts")).hasValue("1");
+        final JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("model").asString()).isEqualTo("llama2");
+        assertThat(body.path("usage").path("completion_tokens").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void relaysAStreamChunkByChunkWhileTheUpstreamIsStillAnswering() throws Exception {
+        v1.setKnobs(new Knobs(0, 0, 0, 500, false, 20, 100));
+        final HttpRequest request = request(CHAT.formatted("LLM/OllamaLLM", ",\"stream\":true"), "test-key");
+
+        final HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+
+        assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+        final Iterator<String> lines = response.body().iterator();
+        assertThat(lines.next()).startsWith("data: {");
+        // The first chunk arrived while the upstream still had 19 tokens to send: nothing was buffered whole.
+        assertThat(v1.inFlight()).isEqualTo(1);
+        String last = "";
+        while (lines.hasNext()) {
+            final String line = lines.next();
+            if (!line.isBlank()) {
+                last = line;
+            }
+        }
+        assertThat(last).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void answersBadInputWithOpenAiStyleErrors() throws Exception {
+        assertError(chat("{\"model\": ", "test-key"), 400, "invalid_request_error", "not valid JSON");
+        assertError(chat("{\"model\":\"OllamaLLM\"}", "test-key"), 400, "invalid_request_error", "'messages'");
+        assertError(chat(CHAT.formatted("NoSuchProvider", ""), "test-key"), 404, "invalid_request_error",
+            "does not name a configured provider");
+    }
+
+    @Test
+    void answersAnUpstreamFailureWithA502() throws Exception {
+        v1.setKnobs(new Knobs(0, 0, 0, 500, true, 4, 0));
+
+        final HttpResponse<String> response = chat(CHAT.formatted("OllamaLLM", ""), "test-key");
+
+        assertError(response, 502, "upstream_error", "answered HTTP 503");
+        assertThat(response.headers().firstValue("X-Switchboard-Version")).hasValue("v1");
+    }
+
+    @Test
+    void refusesRequestsWithoutAValidClientKey() throws Exception {
+        assertError(chat(CHAT.formatted("OllamaLLM", ""), null), 401, "invalid_request_error", "Missing Authorization");
+        assertError(chat(CHAT.formatted("OllamaLLM", ""), "wrong"), 401, "invalid_request_error", "Invalid client key");
+    }
+
+    @Test
+    void servesEveryRequestWithTheBrokerDownAndCountsTheOutcomesItCouldNotKeep() throws Exception {
+        final int requests = 20;
+        for (int i = 0; i < requests; i++) {
+            assertThat(chat(CHAT.formatted("OllamaLLM", ""), "test-key").statusCode()).isEqualTo(200);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(metric("switchboard_events_dropped_total", "buffer_full")).isPositive());
+        assertThat(metric("switchboard_events_delivered_total", null)).isZero();
+    }
+
+    private double metric(final String name, final String reason) throws Exception {
+        final String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        final Pattern pattern = Pattern.compile("^" + name + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+        final Matcher matcher = pattern.matcher(text);
+        while (matcher.find()) {
+            if (reason == null || matcher.group(1).contains("reason=\"" + reason + "\"")) {
+                return Double.parseDouble(matcher.group(2));
+            }
+        }
+        throw new AssertionError(name + " not found in " + List.of(text.split("\n")).stream()
+            .filter(l -> l.startsWith("switchboard")).toList());
+    }
+
+    private static void assertError(final HttpResponse<String> response, final int status, final String type,
+                                    final String message) {
+        assertThat(response.statusCode()).isEqualTo(status);
+        final JsonNode error = JSON.readTree(response.body()).path("error");
+        assertThat(error.path("type").asString()).isEqualTo(type);
+        assertThat(error.path("message").asString()).contains(message);
+    }
+
+    private HttpResponse<String> chat(final String body, final String key) throws Exception {
+        return http.send(request(body, key), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(final String body, final String key) {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        return builder.build();
+    }
+}
