@@ -28,6 +28,15 @@ public final class AvroEventSerde<T extends SpecificRecord> implements Serde<T>,
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
 
+    /**
+     * A serde for a record that is not a released event, such as a state-store value: it reads only what was
+     * written with {@code schema} or with a schema added to the record's own history later.
+     */
+    public static <T extends SpecificRecord> AvroEventSerde<T> forRecord(final Class<T> type, final Schema schema,
+                                                                        final Iterable<Schema> history) {
+        return new AvroEventSerde<>(type, schema, history);
+    }
+
     AvroEventSerde(final Class<T> type, final Schema current, final Iterable<Schema> released) {
         this.type = Objects.requireNonNull(type, "type");
         final SpecificData model = SpecificData.getForClass(type);

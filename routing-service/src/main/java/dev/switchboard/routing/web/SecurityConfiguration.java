@@ -1,5 +1,6 @@
 package dev.switchboard.routing.web;
 
+import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
 import dev.switchboard.common.security.BearerTokens;
 import dev.switchboard.routing.SecurityProperties;
@@ -27,12 +28,6 @@ class SecurityConfiguration {
 
     @Bean
     FilterRegistrationBean<BearerAuthFilter> adminTokenFilter(final SecurityProperties security) {
-        final BearerTokens token = BearerTokens.ofCommaSeparated(security.adminToken(),
-            "switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN)");
-        final var registration = new FilterRegistrationBean<>(new BearerAuthFilter(token, "admin token",
-            BearerAuthFilter.problemDetail()));
-        registration.addUrlPatterns("/api/*");
-        registration.setName("adminTokenFilter");
-        return registration;
+        return AdminApiFilter.registration(security.adminToken());
     }
 }

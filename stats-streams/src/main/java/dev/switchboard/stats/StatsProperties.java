@@ -1,0 +1,29 @@
+package dev.switchboard.stats;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of stats-streams ({@code switchboard.stats.*}).
+ *
+ * @param grace             how long after a UTC day ends its late outcomes still count in it
+ * @param retention         how long daily totals stay queryable
+ * @param outcomePartitions partitions of the outcome topics when this app creates them
+ * @param replicationFactor replication of the topics this app creates
+ * @param adminToken        bearer token of {@code /api/*}
+ */
+@ConfigurationProperties("switchboard.stats")
+public record StatsProperties(
+    @DefaultValue("6h") Duration grace,
+    @DefaultValue("400d") Duration retention,
+    @DefaultValue("6") int outcomePartitions,
+    @DefaultValue("1") short replicationFactor,
+    String adminToken) {
+
+    public StatsProperties {
+        if (retention.compareTo(Duration.ofDays(1).plus(grace)) < 0) {
+            throw new IllegalArgumentException("switchboard.stats.retention must be at least one day plus the grace");
+        }
+    }
+}

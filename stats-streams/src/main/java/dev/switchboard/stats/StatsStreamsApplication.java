@@ -1,0 +1,23 @@
+package dev.switchboard.stats;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The stats service: a Kafka Streams app whose RocksDB stores are served over REST. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class StatsStreamsApplication {
+
+    /** Its configuration file is {@code stats-streams.yml}, so several services can share a classpath in tests. */
+    public static final String CONFIG_NAME = "stats-streams";
+
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(StatsStreamsApplication.class)
+            .properties("spring.config.name=" + CONFIG_NAME);
+    }
+
+    public static void main(final String[] args) {
+        builder().run(args);
+    }
+}

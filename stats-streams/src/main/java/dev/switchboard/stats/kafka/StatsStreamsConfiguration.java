@@ -1,0 +1,72 @@
+package dev.switchboard.stats.kafka;
+
+import dev.switchboard.common.security.AdminApiFilter;
+import dev.switchboard.common.security.BearerAuthFilter;
+import dev.switchboard.schemas.TopicSpec;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.stats.StatsProperties;
+import dev.switchboard.stats.daily.DailyStats;
+import dev.switchboard.stats.daily.DailyStatsTopology;
+import dev.switchboard.stats.query.DailyStatsReader;
+import java.time.Clock;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** Builds the topology on Spring's {@link StreamsBuilder}, exposes its stores to the REST layer and its state to Actuator. */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+class StatsStreamsConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics switchboardTopics(final StatsProperties stats) {
+        return new KafkaAdmin.NewTopics(Topics.all(stats.outcomePartitions(), stats.replicationFactor()).stream()
+            .map(TopicSpec::toNewTopic).toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    KTable<Windowed<String>, DailyStats> dailyStats(final StreamsBuilder builder, final StatsProperties stats) {
+        return DailyStatsTopology.build(builder, stats.grace(), stats.retention());
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    DailyStatsReader dailyStatsReader(final StreamsBuilderFactoryBean streams) {
+        return new DailyStatsReader(streams::getKafkaStreams);
+    }
+
+    @Bean
+    FilterRegistrationBean<BearerAuthFilter> adminTokenFilter(final StatsProperties stats) {
+        return AdminApiFilter.registration(stats.adminToken());
+    }
+
+    @Bean
+    HealthIndicator kafkaStreamsHealthIndicator(final StreamsBuilderFactoryBean factory) {
+        return () -> {
+            final KafkaStreams streams = factory.getKafkaStreams();
+            if (streams == null) {
+                return Health.down().withDetail("state", "NOT_CREATED").build();
+            }
+            final KafkaStreams.State state = streams.state();
+            // Rebalancing is part of normal life; queries answer 503 meanwhile, but the app is alive.
+            final Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
+            return health.withDetail("state", state.name())
+                .withDetail("threads", streams.metadataForLocalThreads().size())
+                .build();
+        };
+    }
+}

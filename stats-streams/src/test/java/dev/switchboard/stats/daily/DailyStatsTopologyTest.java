@@ -1,0 +1,127 @@
+package dev.switchboard.stats.daily;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.SelectionReason;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DailyStatsTopologyTest {
+
+    private static final String V1 = "LLM/OllamaLLM/v1";
+    private static final Instant DAY_ONE = Instant.parse("2026-11-21T23:59:00Z");
+    private static final Instant DAY_TWO = Instant.parse("2026-11-22T00:01:00Z");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, RequestOutcome> outcomes;
+
+    @BeforeEach
+    void start() {
+        final StreamsBuilder builder = new StreamsBuilder();
+        DailyStatsTopology.build(builder, Duration.ofHours(6), Duration.ofDays(30));
+        final Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "daily-stats-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS);
+        driver = new TopologyTestDriver(builder.build(), config);
+        outcomes = driver.createInputTopic(Topics.REQUEST_OUTCOMES, new StringSerializer(),
+            EventSerdes.requestOutcome().serializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void countsOutcomesPerVersionPerUtcDay() {
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 10, 20, false), DAY_ONE);
+        pipe(outcome("v1", OutcomeStatus.UPSTREAM_ERROR, 300, null, null, false), DAY_ONE.plusSeconds(30));
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 50, 5, 5, false), DAY_TWO);
+
+        final List<KeyValue<Long, DailyStats>> days = days(V1);
+
+        assertThat(days).hasSize(2);
+        final DailyStats first = days.get(0).value;
+        assertThat(Instant.ofEpochMilli(days.get(0).key)).isEqualTo(Instant.parse("2026-11-21T00:00:00Z"));
+        assertThat(first.total()).isEqualTo(2);
+        assertThat(first.successes()).isEqualTo(1);
+        assertThat(first.upstreamErrors()).isEqualTo(1);
+        assertThat(first.failures()).isEqualTo(1);
+        assertThat(first.totalTokens()).isEqualTo(30);
+        assertThat(first.averageLatencyMs()).isEqualTo(200.0);
+        assertThat(first.lastUsedAt()).isEqualTo(DAY_ONE.plusSeconds(30));
+        assertThat(days.get(1).value.total()).isEqualTo(1);
+    }
+
+    @Test
+    void leavesShadowCallsOutOfServedTraffic() {
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), DAY_TWO);
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, true), DAY_TWO);
+
+        assertThat(days(V1)).singleElement().satisfies(day -> assertThat(day.value.total()).isEqualTo(1));
+    }
+
+    @Test
+    void skipsAnUndecodableRecordToTheDeadLetterTopicAndKeepsCounting() {
+        final var raw = driver.createInputTopic(Topics.REQUEST_OUTCOMES, new StringSerializer(),
+            new ByteArraySerializer());
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), DAY_TWO);
+        raw.pipeInput(V1, "not an outcome".getBytes(), DAY_TWO.plusSeconds(1));
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), DAY_TWO.plusSeconds(2));
+
+        assertThat(days(V1)).singleElement().satisfies(day -> assertThat(day.value.total()).isEqualTo(2));
+        final var deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, new StringDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        assertThat(deadLetters.readKeyValuesToList()).singleElement()
+            .satisfies(letter -> assertThat(new String(letter.value)).isEqualTo("not an outcome"));
+    }
+
+    private void pipe(final RequestOutcome outcome, final Instant at) {
+        outcome.setEventTime(at);
+        outcomes.pipeInput(V1.replace("v1", outcome.getVersion()), outcome, at);
+    }
+
+    private List<KeyValue<Long, DailyStats>> days(final String version) {
+        final WindowStore<String, DailyStats> store = driver.getWindowStore(DailyStatsTopology.STORE);
+        final List<KeyValue<Long, DailyStats>> days = new ArrayList<>();
+        try (WindowStoreIterator<DailyStats> it = store.fetch(version, Instant.EPOCH, DAY_TWO.plusSeconds(86_400))) {
+            it.forEachRemaining(days::add);
+        }
+        return days;
+    }
+
+    static RequestOutcome outcome(final String version, final OutcomeStatus status, final long latencyMs,
+                                  final Integer prompt, final Integer completion, final boolean shadow) {
+        return RequestOutcome.newBuilder()
+            .setRequestId("req").setEventTime(DAY_TWO)
+            .setCategory("LLM").setName("OllamaLLM").setVersion(version).setModelName("llama2")
+            .setSelectionReason(SelectionReason.WEIGHT)
+            .setStatus(status).setHttpStatus(status == OutcomeStatus.SUCCESS ? 200 : 503)
+            .setLatencyMs(latencyMs).setPromptTokens(prompt).setCompletionTokens(completion)
+            .setStreamed(false).setAttempt(1).setShadow(shadow).setRouterInstance("router-test")
+            .build();
+    }
+}
