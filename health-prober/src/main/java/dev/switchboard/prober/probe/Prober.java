@@ -1,0 +1,68 @@
+package dev.switchboard.prober.probe;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * Makes one real API call to a version, chosen by its provider type: a one-token chat completion for
+ * OpenAI-compatible upstreams, the model list for Ollama, a plain GET for HTTP pass-through providers.
+ * Blocking; each probe runs on its own virtual thread.
+ */
+public final class Prober {
+
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public Prober(final Duration timeout) {
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
+    }
+
+    public ProbeResult probe(final ProbeTarget target) {
+        final long start = System.nanoTime();
+        try {
+            final HttpResponse<Void> response = http.send(request(target), HttpResponse.BodyHandlers.discarding());
+            final long latency = elapsedMillis(start);
+            final int status = response.statusCode();
+            return status >= 200 && status < 300
+                ? ProbeResult.success(latency, status)
+                : ProbeResult.failure(latency, status, "HTTP " + status + " from " + target.type() + " probe");
+        } catch (HttpTimeoutException e) {
+            return ProbeResult.failure(elapsedMillis(start), null, "no answer within " + timeout.toMillis() + " ms");
+        } catch (IOException e) {
+            return ProbeResult.failure(elapsedMillis(start), null, "cannot connect: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ProbeResult.failure(elapsedMillis(start), null, "probe interrupted");
+        }
+    }
+
+    private HttpRequest request(final ProbeTarget target) {
+        final String base = target.url().toString().replaceAll("/+$", "").replaceAll("/v1$", "");
+        final HttpRequest.Builder builder = switch (target.type()) {
+            case "ollama" -> HttpRequest.newBuilder(URI.create(base + "/api/tags")).GET();
+            case "http" -> HttpRequest.newBuilder(target.url()).GET();
+            default -> HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(minimalChat(target.modelName())));
+        };
+        return builder.timeout(timeout).build();
+    }
+
+    private static String minimalChat(final String model) {
+        final String quoted = model.replace("\\", "\\\\").replace("\"", "\\\"");
+        return "{\"model\":\"" + quoted + "\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}";
+    }
+
+    private static long elapsedMillis(final long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
