@@ -14,7 +14,6 @@ import dev.switchboard.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -43,11 +42,8 @@ class ProberConfiguration {
     @Bean(destroyMethod = "close")
     CompactedTopicView<ProviderVersion> providerConfigView(final KafkaProperties kafka,
                                                            final ProberProperties prober) {
-        final Map<String, Object> config = kafka.buildConsumerProperties();
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, prober.instanceId() + "-config");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
+            prober.instanceId() + "-config");
         return new CompactedTopicView<>(Topics.PROVIDER_CONFIG,
             () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.providerVersion()),
             (key, version) -> log.info("Version {} {}", key, version == null ? "deleted: no longer probed"

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
@@ -28,6 +29,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CompactedTopicView.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration RETRY = Duration.ofMillis(500);
 
     /** Told of each change, on the view's own thread, in topic order per key. */
     @FunctionalInterface
@@ -52,6 +54,21 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.reader = Thread.ofPlatform().daemon().name("view-" + topic).unstarted(this::run);
+    }
+
+    /**
+     * Consumer settings every view needs on top of the connection settings: no group (each instance reads every
+     * partition), no commits, from the beginning, and never auto-creating the topic with the broker's defaults.
+     */
+    public static Map<String, Object> consumerConfig(final Map<String, Object> connection, final String clientId) {
+        final Map<String, Object> config = new HashMap<>(connection);
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100); // changes must reach readers fast
+        return config;
     }
 
     public CompactedTopicView<V> start() {
@@ -107,8 +124,18 @@ public final class CompactedTopicView<V> implements AutoCloseable {
                 if (infos != null && !infos.isEmpty()) {
                     return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 }
+                if (closed) {
+                    break;
+                }
+                log.info("Waiting for topic {} to be created", topic);
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 log.info("Waiting for topic {} to be reachable: {}", topic, e.getMessage());
+            }
+            try {
+                Thread.sleep(RETRY.toMillis()); // back off before asking the broker again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return List.of();

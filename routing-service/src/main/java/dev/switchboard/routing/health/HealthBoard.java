@@ -1,7 +1,9 @@
 package dev.switchboard.routing.health;
 
 import dev.switchboard.schemas.VersionKey;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -10,8 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HealthBoard {
 
-    /** The latest report on one version. */
-    public record Report(boolean healthy, String detail) {
+    /**
+     * The latest report on one version.
+     *
+     * @param checkedAt when the prober made the check this report comes from
+     */
+    public record Report(boolean healthy, String detail, Instant checkedAt) {
     }
 
     private final Map<VersionKey, Report> reports = new ConcurrentHashMap<>();
@@ -24,6 +30,10 @@ public final class HealthBoard {
 
     public void forget(final VersionKey version) {
         reports.remove(version);
+    }
+
+    public Optional<Report> report(final VersionKey version) {
+        return Optional.ofNullable(reports.get(version));
     }
 
     public boolean isRoutable(final VersionKey version) {

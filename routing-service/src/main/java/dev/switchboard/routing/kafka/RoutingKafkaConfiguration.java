@@ -12,8 +12,9 @@ import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.VersionKey;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -68,13 +69,7 @@ class RoutingKafkaConfiguration {
     }
 
     static Map<String, Object> viewConsumerConfig(final KafkaProperties kafka, final String clientId) {
-        final Map<String, Object> config = kafka.buildConsumerProperties();
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG); // every router reads every partition
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100); // a health change must reach routing fast
-        return config;
+        return CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(), clientId);
     }
 
     private static void applyHealth(final HealthBoard board, final String key, final HealthEvent event) {
@@ -91,9 +86,11 @@ class RoutingKafkaConfiguration {
         }
         final String detail = event.getHealthy() ? "healthy"
             : "HTTP " + event.getHttpStatus() + ": " + event.getError();
-        if (board.report(version, new HealthBoard.Report(event.getHealthy(), detail))) {
-            log.info("Version {} is now {} ({}); {}", version, event.getHealthy() ? "healthy" : "unhealthy", detail,
-                event.getHealthy() ? "routing to it again" : "routing nothing to it");
+        if (board.report(version, new HealthBoard.Report(event.getHealthy(), detail, event.getCheckedAt()))) {
+            log.info("Version {} is now {} ({}); {}, {} ms after the check", version,
+                event.getHealthy() ? "healthy" : "unhealthy", detail,
+                event.getHealthy() ? "routing to it again" : "routing nothing to it",
+                Duration.between(event.getCheckedAt(), Instant.now()).toMillis());
         }
     }
 

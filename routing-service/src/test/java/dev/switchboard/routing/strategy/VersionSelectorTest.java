@@ -9,6 +9,7 @@ import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ class VersionSelectorTest {
     @Test
     void routesNothingToAnUnhealthyVersion() {
         final Provider provider = provider(version("v1", 90, true, true), version("v2", 10, true, false));
-        health.report(new VersionKey("LLM", "OllamaLLM", "v1"), new HealthBoard.Report(false, "HTTP 503"));
+        health.report(new VersionKey("LLM", "OllamaLLM", "v1"), new HealthBoard.Report(false, "HTTP 503", Instant.EPOCH));
 
         final Map<String, Integer> counts = countSelections(provider, 1_000);
 
@@ -45,8 +46,8 @@ class VersionSelectorTest {
     void routesToAVersionAgainOnceItIsReportedHealthy() {
         final Provider provider = provider(version("v1", 50, true, true), version("v2", 50, true, false));
         final VersionKey v1 = new VersionKey("LLM", "OllamaLLM", "v1");
-        health.report(v1, new HealthBoard.Report(false, "down"));
-        health.report(v1, new HealthBoard.Report(true, "healthy"));
+        health.report(v1, new HealthBoard.Report(false, "down", Instant.EPOCH));
+        health.report(v1, new HealthBoard.Report(true, "healthy", Instant.EPOCH));
 
         assertThat(countSelections(provider, 1_000)).containsKeys("v1", "v2");
     }
@@ -73,7 +74,7 @@ class VersionSelectorTest {
     @Test
     void saysWhyWhenNoVersionCanTakeTheRequest() {
         final Provider provider = provider(version("v1", 100, true, true));
-        health.report(new VersionKey("LLM", "OllamaLLM", "v1"), new HealthBoard.Report(false, "down"));
+        health.report(new VersionKey("LLM", "OllamaLLM", "v1"), new HealthBoard.Report(false, "down", Instant.EPOCH));
 
         assertThat(selector.select(provider)).isInstanceOfSatisfying(Selection.NoneRoutable.class,
             none -> assertThat(none.why()).contains("LLM/OllamaLLM"));

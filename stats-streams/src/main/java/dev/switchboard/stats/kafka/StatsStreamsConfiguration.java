@@ -14,6 +14,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -21,12 +23,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.core.KafkaAdmin;
 
 /** Builds the topology on Spring's {@link StreamsBuilder}, exposes its stores to the REST layer and its state to Actuator. */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
 class StatsStreamsConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StatsStreamsConfiguration.class);
 
     @Bean
     KafkaAdmin.NewTopics switchboardTopics(final StatsProperties stats) {
@@ -37,6 +42,17 @@ class StatsStreamsConfiguration {
     @Bean
     KTable<Windowed<String>, DailyStats> dailyStats(final StreamsBuilder builder, final StatsProperties stats) {
         return DailyStatsTopology.build(builder, stats.grace(), stats.retention());
+    }
+
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer streamsLifecycle() {
+        return factory -> {
+            // A clean shutdown leaves the group at once, so a restarted or surviving instance takes the
+            // partitions over without waiting out the session timeout.
+            factory.setLeaveGroupOnClose(true);
+            factory.setStateListener((next, previous) ->
+                log.info("Kafka Streams state {} -> {}", previous, next));
+        };
     }
 
     @Bean

@@ -1,0 +1,217 @@
+package dev.switchboard.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.prober.HealthProberApplication;
+import dev.switchboard.routing.RoutingServiceApplication;
+import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.schemas.VersionKey;
+import dev.switchboard.simulator.Knobs;
+import dev.switchboard.simulator.SimulatedProvider;
+import dev.switchboard.stats.StatsStreamsApplication;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole pipeline on one real KRaft broker: client -> router -> simulated provider, outcome -> Kafka ->
+ * stats-streams (exactly-once, RocksDB) -> REST; simulator outage -> prober -> health event -> router.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwitchboardEndToEndIT {
+
+    private static final Logger log = LoggerFactory.getLogger(SwitchboardEndToEndIT.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN = "e2e-admin-token";
+    private static final String CLIENT = "e2e-client-key";
+    private static final Knobs FAST = new Knobs(2, 0.2, 0, 500, false, 6, 1);
+    private static final VersionKey V2 = new VersionKey("LLM", "OllamaLLM", "v2");
+
+    /** Requests the router answered, by the version that answered: what the stats must count exactly. */
+    private static final Map<String, Long> served = new ConcurrentHashMap<>();
+
+    private static SimulatedProvider v1;
+    private static SimulatedProvider v2;
+    private static ConfigurableApplicationContext stats;
+    private static ConfigurableApplicationContext prober;
+    private static ConfigurableApplicationContext router;
+    private static String[] statsArgs;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startTheSystem() throws Exception {
+        final String brokers = System.getProperty("spring.embedded.kafka.brokers");
+        assertThat(brokers).as("the global embedded KRaft broker").isNotBlank();
+        v1 = SimulatedProvider.start("v1", "127.0.0.1", 0, FAST);
+        v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, FAST);
+        final Path stateDir = Files.createTempDirectory("switchboard-stats-e2e");
+        statsArgs = new String[] {
+            "--server.port=0",
+            "--spring.kafka.bootstrap-servers=" + brokers,
+            "--spring.kafka.streams.application-id=e2e-stats-" + UUID.randomUUID(),
+            "--spring.kafka.streams.state-dir=" + stateDir,
+            "--switchboard.stats.admin-token=" + ADMIN};
+        stats = startStats();
+        prober = HealthProberApplication.builder().run(
+            "--server.port=0",
+            "--spring.kafka.bootstrap-servers=" + brokers,
+            "--switchboard.prober.interval=200ms",
+            "--switchboard.prober.probe-timeout=2s",
+            "--switchboard.prober.admin-token=" + ADMIN);
+        router = RoutingServiceApplication.builder().run(
+            "--server.port=0",
+            "--spring.kafka.bootstrap-servers=" + brokers,
+            "--switchboard.security.client-keys=" + CLIENT,
+            "--switchboard.security.admin-token=" + ADMIN,
+            "--switchboard.routing.providers[0].category=LLM",
+            "--switchboard.routing.providers[0].name=OllamaLLM",
+            "--switchboard.routing.providers[0].versions[0].version=v1",
+            "--switchboard.routing.providers[0].versions[0].model_name=llama2",
+            "--switchboard.routing.providers[0].versions[0].url=http://127.0.0.1:" + v1.port(),
+            "--switchboard.routing.providers[0].versions[0].weight=50",
+            "--switchboard.routing.providers[0].versions[0].is_default=true",
+            "--switchboard.routing.providers[0].versions[1].version=v2",
+            "--switchboard.routing.providers[0].versions[1].type=ollama",
+            "--switchboard.routing.providers[0].versions[1].model_name=llama2:13b",
+            "--switchboard.routing.providers[0].versions[1].url=http://127.0.0.1:" + v2.port(),
+            "--switchboard.routing.providers[0].versions[1].weight=50");
+    }
+
+    private static ConfigurableApplicationContext startStats() {
+        final ConfigurableApplicationContext context = StatsStreamsApplication.builder().run(statsArgs);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+            assertThat(get(base(context) + "/actuator/health", null).body()).contains("\"status\":\"UP\""));
+        return context;
+    }
+
+    @AfterAll
+    static void stopTheSystem() {
+        for (final ConfigurableApplicationContext context : new ConfigurableApplicationContext[] {router, prober, stats}) {
+            if (context != null) {
+                context.close();
+            }
+        }
+        v1.close();
+        v2.close();
+    }
+
+    @Test
+    @Order(1)
+    void statsCountExactlyTheRequestsSentThroughTheRouter() throws Exception {
+        sendChats(40, false);
+        sendChats(10, true);
+
+        awaitStatsMatchServed();
+        assertThat(served.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(50);
+        assertThat(served).containsKeys("v1", "v2");
+    }
+
+    @Test
+    @Order(2)
+    void statsStayExactAcrossAStatsStreamsRestart() throws Exception {
+        stats.close();
+        sendChats(20, false); // sent while stats-streams is down: counted once it is back
+        stats = startStats();
+        sendChats(10, false);
+
+        awaitStatsMatchServed();
+        final JsonNode v1Day = statsDays("v1");
+        assertThat(v1Day.path(0).path("success_requests").asLong()).isEqualTo(v1Day.path(0).path("total_requests").asLong());
+        assertThat(v1Day.path(0).path("total_tokens").asLong()).isPositive();
+    }
+
+    @Test
+    @Order(3)
+    void routesNothingToAVersionTheProberFindsInOutageAndTakesItBackWhenHealed() throws Exception {
+        final HealthBoard board = router.getBean(HealthBoard.class);
+        v2.setKnobs(new Knobs(2, 0.2, 0, 500, true, 6, 1));
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
+            .until(() -> !board.isRoutable(V2));
+        final Duration eventToRouting = Duration.between(board.report(V2).orElseThrow().checkedAt(), Instant.now());
+        log.info("Unhealthy health event to 0 traffic on {}: {} ms", V2, eventToRouting.toMillis());
+        assertThat(eventToRouting).isLessThanOrEqualTo(Duration.ofSeconds(1));
+
+        final Map<String, Long> before = Map.copyOf(served);
+        sendChats(40, false);
+        assertThat(served.getOrDefault("v2", 0L)).as("requests answered by v2 during its outage")
+            .isEqualTo(before.getOrDefault("v2", 0L));
+
+        v2.setKnobs(FAST);
+        await().atMost(Duration.ofSeconds(20)).until(() -> board.isRoutable(V2));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            sendChats(5, false);
+            return served.getOrDefault("v2", 0L) > before.getOrDefault("v2", 0L);
+        });
+        awaitStatsMatchServed();
+    }
+
+    private static void sendChats(final int count, final boolean stream) throws Exception {
+        for (int i = 0; i < count; i++) {
+            final HttpRequest request = HttpRequest.newBuilder(URI.create(base(router) + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + CLIENT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"OllamaLLM\",\"stream\":" + stream
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello number " + i + "\"}]}"))
+                .build();
+            final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("answer %s", response.body()).isEqualTo(200);
+            served.merge(response.headers().firstValue("X-Switchboard-Version").orElseThrow(), 1L, Long::sum);
+        }
+    }
+
+    private static void awaitStatsMatchServed() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            for (final Map.Entry<String, Long> version : served.entrySet()) {
+                long total = 0;
+                for (final JsonNode day : statsDays(version.getKey())) {
+                    total += day.path("total_requests").asLong();
+                }
+                assertThat(total).as("stats total of %s", version.getKey()).isEqualTo(version.getValue());
+            }
+        });
+    }
+
+    private static JsonNode statsDays(final String version) throws Exception {
+        final LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        final HttpResponse<String> response = get(base(stats) + "/api/stats/providers/LLM/OllamaLLM/versions/"
+            + version + "/daily?from=" + today.minusDays(1) + "&to=" + today, ADMIN);
+        assertThat(response.statusCode()).as("stats answer %s", response.body()).isEqualTo(200);
+        return JSON.readTree(response.body()).path("data");
+    }
+
+    private static HttpResponse<String> get(final String url, final String token) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String base(final ConfigurableApplicationContext context) {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+}
