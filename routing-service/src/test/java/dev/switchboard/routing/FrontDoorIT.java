@@ -117,6 +117,12 @@ class FrontDoorIT {
         assertError(chat("{\"model\":\"OllamaLLM\"}", "test-key"), 400, "invalid_request_error", "'messages'");
         assertError(chat(CHAT.formatted("NoSuchProvider", ""), "test-key"), 404, "invalid_request_error",
             "does not name a configured provider");
+        final HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            .header("Authorization", "Bearer test-key")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted("OllamaLLM", ""))).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertError(form, 415, "invalid_request_error", "Content-Type must be application/json");
     }
 
     @Test

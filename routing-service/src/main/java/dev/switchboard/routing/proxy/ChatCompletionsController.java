@@ -2,8 +2,12 @@ package dev.switchboard.routing.proxy;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.ObjectMapper;
 
@@ -20,8 +24,26 @@ class ChatCompletionsController {
     }
 
     @PostMapping("/v1/chat/completions")
-    void chatCompletions(@RequestBody(required = false) final byte[] body, final HttpServletResponse response)
+    void chatCompletions(@RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) final String contentType,
+                         @RequestBody(required = false) final byte[] body, final HttpServletResponse response)
         throws IOException {
+        requireJson(contentType);
         proxy.handle(ChatRequest.parse(body, json), response);
+    }
+
+    /** A missing Content-Type is read as JSON, as OpenAI does; a form or anything else is refused plainly. */
+    private static void requireJson(final String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        final MediaType type;
+        try {
+            type = MediaType.parseMediaType(contentType);
+        } catch (InvalidMediaTypeException e) {
+            throw FrontDoorException.unsupportedMediaType("Content-Type '" + contentType + "' is not valid; send application/json");
+        }
+        if (!type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+            throw FrontDoorException.unsupportedMediaType("Content-Type must be application/json, got '" + contentType + "'");
+        }
     }
 }

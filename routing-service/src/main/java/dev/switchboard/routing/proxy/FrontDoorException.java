@@ -21,6 +21,10 @@ public final class FrontDoorException extends RuntimeException {
         return new FrontDoorException(400, "invalid_request_error", "invalid_request", message);
     }
 
+    public static FrontDoorException unsupportedMediaType(final String message) {
+        return new FrontDoorException(415, "invalid_request_error", "unsupported_media_type", message);
+    }
+
     public static FrontDoorException unknownModel(final String message) {
         return new FrontDoorException(404, "invalid_request_error", "model_not_found", message);
     }

@@ -1,0 +1,79 @@
+package dev.switchboard.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One process the launcher started, with its output in a log file of its own. */
+final class ChildProcess {
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+
+    private ChildProcess(final String name, final Process process, final Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static ChildProcess start(final String name, final List<String> command, final Map<String, String> env,
+                              final Path log) throws IOException {
+        Files.createDirectories(log.getParent());
+        final ProcessBuilder builder = new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        return new ChildProcess(name, builder.start(), log);
+    }
+
+    /** Runs a command to completion; fails with the tail of its output when it does not succeed. */
+    static void run(final String name, final List<String> command, final Path log) throws IOException,
+        InterruptedException {
+        final ChildProcess child = start(name, command, Map.of(), log);
+        if (!child.process.waitFor(2, TimeUnit.MINUTES) || child.process.exitValue() != 0) {
+            throw new IllegalStateException(name + " failed:\n" + child.tail(20));
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Asks the process to stop (SIGTERM, so it shuts down cleanly) and forces it after {@code seconds}. */
+    void stop(final int seconds) {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    String tail(final int lines) {
+        try {
+            final List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.switchboard.launcher;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A little traffic through the router, so the stats have something to show. */
+final class DemoTraffic {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String routerUrl;
+    private final String clientKey;
+    private final Map<String, Integer> byVersion = new TreeMap<>();
+    private int sent;
+
+    DemoTraffic(final String routerUrl, final String clientKey) {
+        this.routerUrl = routerUrl;
+        this.clientKey = clientKey;
+    }
+
+    /** Sends {@code count} chat completions, every fifth one streamed; returns what answered them. */
+    Map<String, Integer> send(final int count) throws InterruptedException {
+        for (int i = 0; i < count; i++) {
+            final boolean stream = sent % 5 == 4;
+            final HttpRequest request = HttpRequest.newBuilder(URI.create(routerUrl + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + clientKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"OllamaLLM\",\"stream\":" + stream
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"demo request " + sent + "\"}]}"))
+                .build();
+            sent++;
+            try {
+                final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                final String version = response.headers().firstValue("X-Switchboard-Version").orElse("none");
+                byVersion.merge(version + (response.statusCode() == 200 ? "" : " (HTTP " + response.statusCode() + ")"),
+                    1, Integer::sum);
+            } catch (java.io.IOException e) {
+                byVersion.merge("failed: " + e.getClass().getSimpleName(), 1, Integer::sum);
+            }
+        }
+        return Map.copyOf(byVersion);
+    }
+}

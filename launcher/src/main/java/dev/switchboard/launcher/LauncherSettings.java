@@ -1,0 +1,81 @@
+package dev.switchboard.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * What the launcher starts and where, from the environment: ports, the data directory and the secrets. Where
+ * {@code SWITCHBOARD_ADMIN_TOKEN} or {@code SWITCHBOARD_CLIENT_KEYS} is unset, a random one is made and printed.
+ */
+record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPort, int routerPort, int statsPort,
+                        int proberPort, int simulatorV1Port, int simulatorV2Port, String adminToken,
+                        String clientKeys, boolean generatedSecrets, boolean demoTraffic) {
+
+    static LauncherSettings fromEnvironment(final Map<String, String> env, final Path home) {
+        final Path data = Path.of(env.getOrDefault("SWITCHBOARD_DATA_DIR", home.resolve("switchboard-data").toString()))
+            .toAbsolutePath().normalize();
+        final String admin = env.get("SWITCHBOARD_ADMIN_TOKEN");
+        final String keys = env.get("SWITCHBOARD_CLIENT_KEYS");
+        final boolean generate = blank(admin) || blank(keys);
+        return new LauncherSettings(home, data,
+            port(env, "KAFKA_PORT", 9092), port(env, "KAFKA_CONTROLLER_PORT", 9093),
+            port(env, "ROUTER_PORT", 8080), port(env, "STATS_PORT", 8081), port(env, "PROBER_PORT", 8082),
+            port(env, "SIMULATOR_V1_PORT", 9101), port(env, "SIMULATOR_V2_PORT", 9102),
+            blank(admin) ? "sb-admin-" + random() : admin,
+            blank(keys) ? "sb-client-" + random() : keys,
+            generate,
+            !"false".equalsIgnoreCase(env.getOrDefault("SWITCHBOARD_DEMO_TRAFFIC", "true")));
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    String firstClientKey() {
+        return clientKeys.split(",")[0].strip();
+    }
+
+    Path logs() {
+        return dataDir.resolve("logs");
+    }
+
+    Path jar(final String module) {
+        final Path target = home.resolve(module).resolve("target");
+        try (var files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-exec.jar")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("No executable jar of " + module + " in " + target
+                    + "; build first: mvn -DskipTests install (./switchboard run does this)"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot read " + target + "; build first: mvn -DskipTests install", e);
+        }
+    }
+
+    private static int port(final Map<String, String> env, final String name, final int fallback) {
+        final String value = env.get(name);
+        if (blank(value)) {
+            return fallback;
+        }
+        try {
+            final int port = Integer.parseInt(value.strip());
+            if (port < 1 || port > 65_535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a port number 1-65535, got '" + value + "'");
+        }
+    }
+
+    private static boolean blank(final String value) {
+        return value == null || value.isBlank();
+    }
+
+    private static String random() {
+        final byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

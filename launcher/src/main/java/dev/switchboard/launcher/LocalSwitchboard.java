@@ -1,0 +1,247 @@
+package dev.switchboard.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts Switchboard on one machine: a KRaft broker, a simulator with two versions of one provider (weights
+ * 90/10), stats-streams, the health prober and the router, each a child process with its log under
+ * {@code switchboard-data/logs}. Prints the URLs and an example request once everything answers, sends a little
+ * demo traffic, and stops everything on Ctrl-C.
+ */
+public final class LocalSwitchboard {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    private final LauncherSettings settings;
+    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private LocalSwitchboard(final LauncherSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(final String[] args) throws Exception {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "classpath:log4j2-launcher.properties");
+        }
+        final Path home = Path.of(System.getProperty("switchboard.home", "")).toAbsolutePath().normalize();
+        final LocalSwitchboard launcher = new LocalSwitchboard(LauncherSettings.fromEnvironment(System.getenv(), home));
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            launcher.stopAll();
+            stopped.countDown();
+        }, "switchboard-shutdown"));
+        try {
+            launcher.startAll();
+        } catch (Exception e) {
+            System.err.println("Switchboard could not start: " + e.getMessage());
+            System.exit(1);
+        }
+        launcher.demoTraffic();
+        stopped.await();
+    }
+
+    private void startAll() throws Exception {
+        checkPortsFree();
+        Files.createDirectories(settings.logs());
+        say("Data and logs in " + settings.dataDir());
+        final String brokerClasspath = settings.home().resolve("launcher/target/lib").toString()
+            + File.separator + "*";
+        final LocalKafka kafka = new LocalKafka(settings, java, brokerClasspath);
+        final ChildProcess broker = track(kafka.start());
+        kafka.awaitReadyAndCreateTopics(broker, READY_TIMEOUT);
+        say("Kafka (KRaft) is up at " + settings.bootstrapServers());
+
+        track(ChildProcess.start("simulator", List.of(java, "-Xmx256m", "-jar",
+            settings.jar("provider-simulator").toString(),
+            "--instance", "v1=" + settings.simulatorV1Port(), "--instance", "v2=" + settings.simulatorV2Port()),
+            Map.of(), settings.logs().resolve("simulator.log")));
+        final Map<String, String> env = Map.of(
+            "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrapServers(),
+            "SWITCHBOARD_ADMIN_TOKEN", settings.adminToken(),
+            "SWITCHBOARD_CLIENT_KEYS", settings.clientKeys(),
+            "SWITCHBOARD_STATE_DIR", settings.dataDir().resolve("stats-state").toString());
+        final ChildProcess stats = track(service("stats-streams", settings.statsPort(), env));
+        final ChildProcess prober = track(service("health-prober", settings.proberPort(), env,
+            "--switchboard.prober.interval=5s"));
+        final Path providers = writeProviders();
+        final ChildProcess router = track(service("routing-service", settings.routerPort(), env,
+            "--spring.config.additional-location=file:" + providers));
+        awaitUp(stats, settings.statsPort());
+        awaitUp(prober, settings.proberPort());
+        awaitUp(router, settings.routerPort());
+        awaitUp(null, settings.simulatorV1Port(), "/sim/knobs");
+        printWelcome();
+    }
+
+    private ChildProcess service(final String module, final int port, final Map<String, String> env,
+                                 final String... args) throws IOException {
+        final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-jar",
+            settings.jar(module).toString(), "--server.port=" + port));
+        command.addAll(List.of(args));
+        return ChildProcess.start(module, command, env, settings.logs().resolve(module + ".log"));
+    }
+
+    private Path writeProviders() throws IOException {
+        final Path file = settings.dataDir().resolve("routing-providers.yml");
+        Files.writeString(file, """
+            # Written by the Switchboard launcher: one provider with two versions on the simulator.
+            switchboard:
+              routing:
+                providers:
+                  - category: LLM
+                    name: OllamaLLM
+                    strategy: weight
+                    versions:
+                      - version: v1
+                        type: openai
+                        model_name: llama2
+                        url: http://127.0.0.1:%d
+                        weight: 90
+                        is_default: true
+                        parameters:
+                          temperature: 0.7
+                          max_tokens: 2048
+                      - version: v2
+                        type: ollama
+                        model_name: "llama2:13b"
+                        url: http://127.0.0.1:%d
+                        weight: 10
+                        parameters:
+                          temperature: 0.8
+                          max_tokens: 4096
+            """.formatted(settings.simulatorV1Port(), settings.simulatorV2Port()), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private void awaitUp(final ChildProcess child, final int port) throws InterruptedException {
+        awaitUp(child, port, "/actuator/health");
+    }
+
+    private void awaitUp(final ChildProcess child, final int port, final String path) throws InterruptedException {
+        final Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5)).GET().build();
+        while (true) {
+            if (child != null && !child.alive()) {
+                throw new IllegalStateException(child.name() + " exited; the end of " + child.log() + ":\n"
+                    + child.tail(30));
+            }
+            try {
+                final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && (child == null || response.body().contains("\"UP\""))) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException((child == null ? "port " + port : child.name())
+                    + " did not become healthy within " + READY_TIMEOUT);
+            }
+            Thread.sleep(500); // polling a starting process
+        }
+    }
+
+    private void printWelcome() {
+        final String router = "http://localhost:" + settings.routerPort();
+        say("");
+        say("  Router (OpenAI-compatible)  " + router + "/v1/chat/completions");
+        say("  Stats                       http://localhost:" + settings.statsPort() + "/api/stats/...");
+        say("  Health prober               http://localhost:" + settings.proberPort() + "/actuator/health");
+        say("  Simulator knobs             http://localhost:" + settings.simulatorV1Port() + "/sim/knobs (v1), "
+            + "http://localhost:" + settings.simulatorV2Port() + "/sim/knobs (v2)");
+        say("  Metrics                     " + router + "/actuator/prometheus");
+        say("  Kafka                       " + settings.bootstrapServers());
+        if (settings.generatedSecrets()) {
+            say("  Admin token (generated)     " + settings.adminToken());
+            say("  Client key (generated)      " + settings.firstClientKey());
+        }
+        say("");
+        say("Try it:");
+        say("  curl -s " + router + "/v1/chat/completions -H 'Authorization: Bearer " + settings.firstClientKey()
+            + "' -H 'Content-Type: application/json' -d '{\"model\":\"OllamaLLM\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"Hello\"}]}'");
+        say("  curl -s -H 'Authorization: Bearer " + settings.adminToken() + "' 'http://localhost:"
+            + settings.statsPort() + "/api/stats/providers/LLM/OllamaLLM/versions/v1/daily'");
+        say("  curl -s -X PUT http://localhost:" + settings.simulatorV2Port()
+            + "/sim/knobs -d '{\"outage\":true}'   # break v2; the prober takes it out of rotation");
+        say("");
+        say("Switchboard is ready. Press Ctrl-C to stop.");
+    }
+
+    private void demoTraffic() {
+        if (!settings.demoTraffic()) {
+            return;
+        }
+        Thread.ofVirtual().name("demo-traffic").start(() -> {
+            final DemoTraffic demo = new DemoTraffic("http://127.0.0.1:" + settings.routerPort(),
+                settings.firstClientKey());
+            try {
+                say("Demo traffic: sent 40 requests, answered by " + demo.send(40));
+                while (true) {
+                    Thread.sleep(Duration.ofSeconds(2)); // a trickle, so the demo stays alive
+                    demo.send(1);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void checkPortsFree() {
+        for (final int port : List.of(settings.kafkaPort(), settings.controllerPort(), settings.routerPort(),
+                settings.statsPort(), settings.proberPort(), settings.simulatorV1Port(), settings.simulatorV2Port())) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress("127.0.0.1", port));
+            } catch (IOException e) {
+                throw new IllegalStateException("port " + port + " is in use (another Switchboard?). Stop it, or "
+                    + "choose other ports with KAFKA_PORT, KAFKA_CONTROLLER_PORT, ROUTER_PORT, STATS_PORT, PROBER_PORT, "
+                    + "SIMULATOR_V1_PORT, SIMULATOR_V2_PORT");
+            }
+        }
+    }
+
+    private ChildProcess track(final ChildProcess child) {
+        children.add(child);
+        return child;
+    }
+
+    /** Stops the services before the broker, so they can flush their last events. */
+    private void stopAll() {
+        final List<ChildProcess> running = new ArrayList<>(children);
+        Collections.reverse(running);
+        if (!running.isEmpty()) {
+            say("Stopping Switchboard...");
+        }
+        for (final ChildProcess child : running) {
+            child.stop(child.name().equals("kafka") ? 30 : 20);
+        }
+        if (!running.isEmpty()) {
+            say("Stopped. Events and state are kept in " + settings.dataDir());
+        }
+    }
+
+    private static void say(final String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}
