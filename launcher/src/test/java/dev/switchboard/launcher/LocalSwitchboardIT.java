@@ -1,0 +1,98 @@
+package dev.switchboard.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's run command, as a user meets it: the launcher starts the broker, the simulator and the three
+ * services as processes, prints its ready line, answers the printed request, and stops everything on SIGTERM.
+ */
+class LocalSwitchboardIT {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void startsTheWholeSystemAnswersThePrintedRequestAndStopsCleanly() throws Exception {
+        final Path home = Path.of(System.getProperty("user.dir")).getParent();
+        final Path data = Files.createTempDirectory("switchboard-launcher-it");
+        final Map<String, String> env = new HashMap<>();
+        for (final String port : List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "ROUTER_PORT", "STATS_PORT",
+                "PROBER_PORT", "SIMULATOR_V1_PORT", "SIMULATOR_V2_PORT")) {
+            env.put(port, Integer.toString(freePort()));
+        }
+        env.put("SWITCHBOARD_DATA_DIR", data.toString());
+        env.put("SWITCHBOARD_ADMIN_TOKEN", "it-admin");
+        env.put("SWITCHBOARD_CLIENT_KEYS", "it-key");
+        final String java = ProcessHandle.current().info().command().orElse("java");
+        final ProcessBuilder builder = new ProcessBuilder(java, "-Dswitchboard.home=" + home,
+            "-cp", home.resolve("launcher/target/classes") + ":" + home.resolve("launcher/target/lib") + "/*",
+            LocalSwitchboard.class.getName()).redirectErrorStream(true);
+        final Path console = data.resolve("launcher-console.log");
+        builder.redirectOutput(console.toFile());
+        builder.environment().putAll(env);
+        final Process launcher = builder.start();
+        try {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(250)).until(() ->
+                lines(console).stream().anyMatch(l -> l.contains("Switchboard is ready") || l.contains("could not start"))
+                    || !launcher.isAlive());
+            final List<String> output = lines(console);
+            assertThat(output).as("launcher output").anyMatch(l -> l.contains("Switchboard is ready"));
+            assertThat(output).anyMatch(l -> l.contains("curl -s http://localhost:" + env.get("ROUTER_PORT")));
+
+            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + env.get("ROUTER_PORT") + "/v1/chat/completions"))
+                .header("Authorization", "Bearer it-key").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"model\":\"OllamaLLM\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("X-Switchboard-Version")).isPresent();
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + env.get("STATS_PORT")
+                        + "/api/stats/providers/LLM/OllamaLLM/versions/v1/daily"))
+                .header("Authorization", "Bearer it-admin").build(), HttpResponse.BodyHandlers.ofString()).body())
+                .contains("\"total_requests\""));
+            assertThat(data.resolve("kafka/data/meta.properties")).exists();
+        } finally {
+            final List<ProcessHandle> children = new ArrayList<>(launcher.descendants().toList());
+            launcher.destroy(); // SIGTERM, as Ctrl-C would
+            final boolean exited = launcher.waitFor(90, TimeUnit.SECONDS);
+            if (!exited) {
+                launcher.destroyForcibly();
+                children.forEach(ProcessHandle::destroyForcibly);
+            }
+            assertThat(exited).as("launcher stopped on SIGTERM; output:\n%s", String.join("\n", lines(console)))
+                .isTrue();
+            assertThat(children).as("child processes left running").noneMatch(ProcessHandle::isAlive);
+        }
+        assertThat(lines(console)).anyMatch(l -> l.contains("Stopped. Events and state are kept in"));
+    }
+
+    private static List<String> lines(final Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
