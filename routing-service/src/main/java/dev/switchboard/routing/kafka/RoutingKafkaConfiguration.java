@@ -6,7 +6,6 @@ import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.health.HealthBoard;
-import dev.switchboard.routing.outcome.KafkaOutcomeRecorder;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;

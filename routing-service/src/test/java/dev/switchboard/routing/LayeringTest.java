@@ -1,0 +1,22 @@
+package dev.switchboard.routing;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The routing core (table, strategies, health, outcomes) is plain Java: HTTP, Spring and Kafka stay at the edges. */
+@AnalyzeClasses(packages = "dev.switchboard.routing", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    @ArchTest
+    static final ArchRule coreImportsOnlyJavaAndTheEvents = classes()
+        .that().resideInAnyPackage("..routing.table..", "..routing.strategy..", "..routing.health..",
+            "..routing.outcome..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.switchboard.events..",
+            "dev.switchboard.schemas", "dev.switchboard.routing.table..", "dev.switchboard.routing.strategy..",
+            "dev.switchboard.routing.health..", "dev.switchboard.routing.outcome..")
+        .because("the routing core must be testable and reusable without Spring, HTTP or Kafka");
+}
