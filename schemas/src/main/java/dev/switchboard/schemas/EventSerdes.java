@@ -1,6 +1,8 @@
 package dev.switchboard.schemas;
 
+import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.HealthEvent;
+import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.ShadowComparison;
@@ -27,6 +29,14 @@ public final class EventSerdes {
 
     public static AvroEventSerde<ProviderVersion> providerVersion() {
         return of(ProviderVersion.class, ProviderVersion.getClassSchema());
+    }
+
+    public static AvroEventSerde<ProviderSettings> providerSettings() {
+        return of(ProviderSettings.class, ProviderSettings.getClassSchema());
+    }
+
+    public static AvroEventSerde<ConfigChange> configChange() {
+        return of(ConfigChange.class, ConfigChange.getClassSchema());
     }
 
     private static <T extends SpecificRecord> AvroEventSerde<T> of(final Class<T> type, final Schema current) {

@@ -12,6 +12,7 @@ public final class Topics {
     public static final String SHADOW_COMPARISONS = "switchboard.shadow-comparisons";
     public static final String PROVIDER_HEALTH = "switchboard.provider-health";
     public static final String PROVIDER_CONFIG = "switchboard.provider-config";
+    public static final String PROVIDER_SETTINGS = "switchboard.provider-settings";
     public static final String CONFIG_AUDIT = "switchboard.config-audit";
     public static final String EXPERIMENTS = "switchboard.experiments";
     public static final String ROLLOUT_DECISIONS = "switchboard.rollout-decisions";
@@ -34,6 +35,7 @@ public final class Topics {
             TopicSpec.retained(SHADOW_COMPARISONS, outcomePartitions, replicationFactor, retention),
             TopicSpec.compacted(PROVIDER_HEALTH, 3, replicationFactor),
             TopicSpec.compacted(PROVIDER_CONFIG, 3, replicationFactor),
+            TopicSpec.compacted(PROVIDER_SETTINGS, 3, replicationFactor),
             TopicSpec.retained(CONFIG_AUDIT, 1, replicationFactor, Duration.ofDays(365)),
             TopicSpec.compacted(EXPERIMENTS, 1, replicationFactor),
             TopicSpec.retained(ROLLOUT_DECISIONS, 1, replicationFactor, Duration.ofDays(365)),

@@ -2,7 +2,9 @@ package dev.switchboard.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.HealthEvent;
+import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.ShadowComparison;
@@ -24,7 +26,8 @@ class SchemaCompatibilityTest {
 
     static Stream<Schema> currentSchemas() {
         return Stream.of(RequestOutcome.getClassSchema(), HealthEvent.getClassSchema(),
-            ShadowComparison.getClassSchema(), ProviderVersion.getClassSchema());
+            ShadowComparison.getClassSchema(), ProviderVersion.getClassSchema(), ProviderSettings.getClassSchema(),
+            ConfigChange.getClassSchema());
     }
 
     @ParameterizedTest
