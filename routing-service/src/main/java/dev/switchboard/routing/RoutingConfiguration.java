@@ -1,17 +1,29 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.common.security.SecretSealer;
+import dev.switchboard.routing.controlplane.ConfigEvents;
+import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.failover.RetryBudget;
 import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.routing.proxy.ChatProxy;
+import dev.switchboard.routing.strategy.HealthStrategy;
+import dev.switchboard.routing.strategy.LeastUsedStrategy;
+import dev.switchboard.routing.strategy.RoundRobinStrategy;
 import dev.switchboard.routing.strategy.SelectionStrategy;
+import dev.switchboard.routing.strategy.StickyRolloutStrategy;
+import dev.switchboard.routing.strategy.SubjectHasher;
+import dev.switchboard.routing.strategy.TrafficCounters;
 import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.routing.strategy.WeightedStrategy;
 import dev.switchboard.routing.table.Provider;
-import dev.switchboard.routing.table.RoutingTable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.ObjectMapper;
@@ -31,33 +43,75 @@ class RoutingConfiguration {
     }
 
     @Bean
-    WeightedStrategy weightedStrategy() {
-        return new WeightedStrategy();
+    OutlierDetector outlierDetector(final RoutingProperties properties, final Clock clock) {
+        final RoutingProperties.OutlierSettings o = properties.outliers();
+        return new OutlierDetector(new OutlierDetector.Settings(o.consecutiveFailures(), o.baseEjection(),
+            o.maxEjection(), o.slowStart()), clock);
     }
 
     @Bean
-    VersionSelector versionSelector(final List<SelectionStrategy> strategies, final HealthBoard health) {
-        return new VersionSelector(strategies, health, new SplittableRandom());
+    RetryBudget retryBudget(final Clock clock) {
+        return RetryBudget.defaults(clock);
     }
 
     @Bean
-    Supplier<RoutingTable> routingTable(final RoutingProperties properties, final VersionSelector selector) {
+    TrafficCounters trafficCounters() {
+        return new TrafficCounters();
+    }
+
+    @Bean
+    SecretSealer secretSealer(final SecurityProperties security) {
+        return SecretSealer.fromConfig(security.secretsKey(), security.adminToken());
+    }
+
+    @Bean
+    ConfigEvents configEvents(final SecretSealer sealer) {
+        return new ConfigEvents(sealer);
+    }
+
+    @Bean
+    SubjectHasher subjectHasher(final SecurityProperties security) throws NoSuchAlgorithmException {
+        final String secret = security.secretsKey() == null || security.secretsKey().isBlank()
+            ? security.adminToken() : security.secretsKey();
+        return new SubjectHasher(MessageDigest.getInstance("SHA-256")
+            .digest(("switchboard-subject-hash:" + secret).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Bean
+    List<SelectionStrategy> strategies() {
+        return List.of(new WeightedStrategy(), new HealthStrategy(), new RoundRobinStrategy(),
+            new LeastUsedStrategy(), new StickyRolloutStrategy());
+    }
+
+    @Bean
+    VersionSelector versionSelector(final List<SelectionStrategy> strategies, final HealthBoard health,
+                                    final OutlierDetector outliers, final TrafficCounters counters,
+                                    final SubjectHasher hasher) {
+        return new VersionSelector(strategies, health, outliers, counters, hasher, new SplittableRandom());
+    }
+
+    /** The start-up providers, checked: a YAML naming an unknown strategy stops the router at once. */
+    @Bean
+    StartupProviders startupProviders(final RoutingProperties properties, final VersionSelector selector) {
         final List<Provider> providers = properties.routedProviders();
         for (final Provider provider : providers) {
             if (!selector.knows(provider.strategy())) {
                 throw new IllegalArgumentException("provider " + provider.id() + " names unknown strategy '"
-                    + provider.strategy() + "'");
+                    + provider.strategy() + "'; known: " + selector.strategyNames());
             }
         }
-        final RoutingTable table = new RoutingTable(providers);
-        return () -> table;
+        return new StartupProviders(providers);
     }
 
     @Bean
-    ChatProxy chatProxy(final Supplier<RoutingTable> table, final VersionSelector selector,
+    ChatProxy chatProxy(final ConfigStore store, final VersionSelector selector, final OutlierDetector outliers,
+                        final RetryBudget retryBudget, final TrafficCounters counters,
                         final RoutingProperties properties, final OutcomeRecorder recorder, final ObjectMapper json,
                         final Clock clock) {
-        return new ChatProxy(table, selector, properties.connectTimeout(), properties.responseTimeout(), recorder,
-            json, clock, properties.instanceId());
+        return new ChatProxy(
+            new ChatProxy.Parts(store::table, selector, outliers, retryBudget, counters, recorder, json, clock),
+            new ChatProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
+                properties.requestDeadline(), properties.instanceId()));
     }
+
 }

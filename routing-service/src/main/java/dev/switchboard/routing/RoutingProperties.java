@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.routing.table.Provider;
+import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,16 +20,31 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param instanceId      names this router in outcome events; a random one when blank
  * @param connectTimeout  how long to wait for an upstream connection
  * @param responseTimeout how long to wait for an upstream's response headers
+ * @param requestDeadline the longest one client request may take across all its attempts
  * @param outcomeBuffer   outcome events held in memory while Kafka is slow or down; beyond it they are dropped
- * @param providers       the providers and versions routed at start-up
+ * @param outliers        passive health: ejection of versions that keep failing live requests
+ * @param providers       the providers and versions that seed an empty provider-config topic, and that are routed
+ *                        until the topic has been read
  */
 @ConfigurationProperties("switchboard.routing")
 public record RoutingProperties(
     @DefaultValue("") String instanceId,
     @DefaultValue("5s") Duration connectTimeout,
     @DefaultValue("60s") Duration responseTimeout,
+    @DefaultValue("120s") Duration requestDeadline,
     @DefaultValue("10000") int outcomeBuffer,
+    @DefaultValue OutlierSettings outliers,
     @DefaultValue List<ProviderSettings> providers) {
+
+    /**
+     * @param consecutiveFailures failed attempts in a row that eject a version
+     * @param baseEjection        first ejection time, doubled at each repeat
+     * @param maxEjection         longest ejection
+     * @param slowStart           time over which a returning version's weight grows back to full
+     */
+    public record OutlierSettings(@DefaultValue("5") int consecutiveFailures, @DefaultValue("10s") Duration baseEjection,
+                                  @DefaultValue("5m") Duration maxEjection, @DefaultValue("30s") Duration slowStart) {
+    }
 
     public RoutingProperties {
         instanceId = instanceId.isBlank() ? "router-" + UUID.randomUUID().toString().substring(0, 8) : instanceId;
@@ -38,10 +55,12 @@ public record RoutingProperties(
 
     /** One provider as written in YAML. */
     public record ProviderSettings(String category, String name, @DefaultValue("weight") String strategy,
+                                   String fallbackProvider, @DefaultValue("3") int maxAttempts,
                                    @DefaultValue List<VersionSettings> versions) {
 
         Provider toProvider() {
-            return new Provider(category, name, strategy,
+            return new Provider(category, name,
+                new ProviderPolicy(strategy, Optional.empty(), Optional.ofNullable(fallbackProvider), maxAttempts),
                 versions.stream().map(v -> v.toVersion(category, name)).toList());
         }
     }
@@ -57,7 +76,7 @@ public record RoutingProperties(
             if (url == null || url.isBlank()) {
                 throw new IllegalArgumentException("version " + key + " needs a url");
             }
-            return new VersionConfig(key, ProviderType.parse(type), modelName, URI.create(url), weight, isActive,
+            return VersionConfig.of(key, ProviderType.parse(type), modelName, URI.create(url), weight, isActive,
                 isDefault, parameters);
         }
     }

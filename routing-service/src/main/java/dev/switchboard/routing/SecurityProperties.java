@@ -8,7 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param adminToken bearer token of the admin API ({@code /api/...})
  * @param clientKeys comma-separated client keys of the OpenAI-compatible API ({@code /v1/...})
+ * @param secretsKey base64 of 32 random bytes ({@code SWITCHBOARD_SECRETS_KEY}) sealing provider secrets in events;
+ *                   derived from the admin token when unset
  */
 @ConfigurationProperties("switchboard.security")
-public record SecurityProperties(String adminToken, String clientKeys) {
+public record SecurityProperties(String adminToken, String clientKeys, String secretsKey) {
 }

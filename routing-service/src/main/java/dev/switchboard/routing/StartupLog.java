@@ -23,11 +23,12 @@ class StartupLog {
         final RoutingProperties routing = context.getBean(RoutingProperties.class);
         final KafkaProperties kafka = context.getBean(KafkaProperties.class);
         final int port = context instanceof WebServerApplicationContext web ? web.getWebServer().getPort() : -1;
-        final String providers = routing.routedProviders().stream().map(StartupLog::describe)
+        final String providers = context.getBean(StartupProviders.class).providers().stream().map(StartupLog::describe)
             .collect(Collectors.joining("; "));
-        log.info("Routing service {} started on port {}: providers [{}]; Kafka at {}; outcomes to {}, health from {}",
+        log.info("Routing service {} started on port {}: start-up providers [{}]; Kafka at {}; outcomes to {}, "
+                + "health from {}, config from {} and {}",
             routing.instanceId(), port, providers, String.join(",", kafka.getBootstrapServers()),
-            Topics.REQUEST_OUTCOMES, Topics.PROVIDER_HEALTH);
+            Topics.REQUEST_OUTCOMES, Topics.PROVIDER_HEALTH, Topics.PROVIDER_CONFIG, Topics.PROVIDER_SETTINGS);
     }
 
     private static String describe(final Provider provider) {

@@ -14,9 +14,10 @@ class LayeringTest {
     @ArchTest
     static final ArchRule coreImportsOnlyJavaAndTheEvents = classes()
         .that().resideInAnyPackage("..routing.table..", "..routing.strategy..", "..routing.health..",
-            "..routing.outcome..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "dev.switchboard.events..",
+            "..routing.outcome..", "..routing.failover..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "dev.switchboard.events..",
             "dev.switchboard.schemas", "dev.switchboard.routing.table..", "dev.switchboard.routing.strategy..",
-            "dev.switchboard.routing.health..", "dev.switchboard.routing.outcome..")
+            "dev.switchboard.routing.health..", "dev.switchboard.routing.outcome..", "dev.switchboard.routing.failover..",
+            "org.apache.commons.codec.digest..")
         .because("the routing core must be testable and reusable without Spring, HTTP or Kafka");
 }

@@ -31,6 +31,12 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration RETRY = Duration.ofMillis(500);
 
+    /** Makes a view that tells {@code listener} of every change; the caller starts it. */
+    @FunctionalInterface
+    public interface Factory<V> {
+        CompactedTopicView<V> create(Listener<V> listener);
+    }
+
     /** Told of each change, on the view's own thread, in topic order per key. */
     @FunctionalInterface
     public interface Listener<V> {
@@ -42,6 +48,8 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private final Supplier<Consumer<String, V>> consumerFactory;
     private final Listener<V> listener;
     private final Map<String, V> latest = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
+    private final Object progress = new Object();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private final Thread reader;
     private volatile Consumer<String, V> consumer;
@@ -68,6 +76,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100); // changes must reach readers fast
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // config changes are transactions
         return config;
     }
 
@@ -81,9 +90,37 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         return Map.copyOf(latest);
     }
 
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0;
+    }
+
     /** Waits until everything that was in the topic when the view started has been read. */
     public boolean awaitCaughtUp(final Duration timeout) throws InterruptedException {
         return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until the view has applied every record before {@code offsets} (partition to next offset), e.g.
+     * the offsets just written, so a writer reads its own writes.
+     */
+    public boolean awaitPositions(final Map<TopicPartition, Long> offsets, final Duration timeout)
+        throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (!offsets.entrySet().stream()
+                    .allMatch(e -> positions.getOrDefault(e.getKey(), -1L) >= e.getValue())) {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                progress.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return true;
+    }
+
+    public String topic() {
+        return topic;
     }
 
     public long skippedRecords() {
@@ -103,6 +140,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
             log.info("Reading {} ({} partitions) from the beginning", topic, partitions.size());
             while (!closed) {
                 pollOnce(c);
+                recordPositions(c, partitions);
                 if (caughtUp.getCount() > 0 && reached(c, endAtStart)) {
                     caughtUp.countDown();
                     log.info("Caught up with {}: {} live keys", topic, latest.size());
@@ -167,6 +205,15 @@ public final class CompactedTopicView<V> implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("A listener of {} failed on key {}: {}", topic, record.key(), e.toString(), e);
             }
+        }
+    }
+
+    private void recordPositions(final Consumer<String, V> c, final List<TopicPartition> partitions) {
+        for (final TopicPartition partition : partitions) {
+            positions.put(partition, c.position(partition));
+        }
+        synchronized (progress) {
+            progress.notifyAll();
         }
     }
 

@@ -15,9 +15,14 @@ public final class HealthBoard {
     /**
      * The latest report on one version.
      *
+     * @param score     0-100; the prober's health score where it sent one, else 100 healthy and 0 unhealthy
      * @param checkedAt when the prober made the check this report comes from
      */
-    public record Report(boolean healthy, String detail, Instant checkedAt) {
+    public record Report(boolean healthy, double score, String detail, Instant checkedAt) {
+
+        public Report(final boolean healthy, final String detail, final Instant checkedAt) {
+            this(healthy, healthy ? 100 : 0, detail, checkedAt);
+        }
     }
 
     private final Map<VersionKey, Report> reports = new ConcurrentHashMap<>();
@@ -34,6 +39,12 @@ public final class HealthBoard {
 
     public Optional<Report> report(final VersionKey version) {
         return Optional.ofNullable(reports.get(version));
+    }
+
+    /** The health score of a version: 100 until the prober says otherwise. */
+    public double score(final VersionKey version) {
+        final Report report = reports.get(version);
+        return report == null ? 100 : report.score();
     }
 
     public boolean isRoutable(final VersionKey version) {

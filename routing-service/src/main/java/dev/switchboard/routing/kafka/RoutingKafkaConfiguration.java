@@ -5,18 +5,26 @@ import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.routing.RoutingProperties;
+import dev.switchboard.routing.StartupProviders;
+import dev.switchboard.routing.controlplane.ConfigEvents;
+import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.controlplane.ConfigWriter;
+import dev.switchboard.routing.controlplane.StartupSeeder;
+import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.VersionKey;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -59,6 +67,43 @@ class RoutingKafkaConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    ConfigStore configStore(final KafkaProperties kafka, final RoutingProperties routing, final ConfigEvents events,
+                            final StartupProviders startup, final VersionSelector selector) {
+        final Map<String, Object> versions = viewConsumerConfig(kafka, routing.instanceId() + "-config");
+        final Map<String, Object> settings = viewConsumerConfig(kafka, routing.instanceId() + "-settings");
+        return new ConfigStore(
+            listener -> new CompactedTopicView<>(Topics.PROVIDER_CONFIG,
+                () -> new KafkaConsumer<>(versions, new StringDeserializer(), EventSerdes.providerVersion()), listener),
+            listener -> new CompactedTopicView<>(Topics.PROVIDER_SETTINGS,
+                () -> new KafkaConsumer<>(settings, new StringDeserializer(), EventSerdes.providerSettings()), listener),
+            events, startup.providers(), selector::knows).start();
+    }
+
+    @Bean(destroyMethod = "close")
+    ConfigWriter configWriter(final KafkaProperties kafka, final RoutingProperties routing, final ConfigStore store,
+                              final ConfigEvents events) {
+        return new ConfigWriter(() -> {
+            final Map<String, Object> config = kafka.buildProducerProperties();
+            config.put(ProducerConfig.CLIENT_ID_CONFIG, routing.instanceId() + "-config-writer");
+            config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "switchboard-config-" + routing.instanceId());
+            config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
+            // A router that dies mid-change must not hold back every reader for long.
+            config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+            return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        }, store, events, Duration.ofSeconds(10));
+    }
+
+    @Bean
+    StartupSeeder startupSeeder(final ConfigStore store, final ConfigWriter writer, final StartupProviders startup,
+                                final Clock clock, final RoutingProperties routing) {
+        final StartupSeeder seeder = new StartupSeeder(store, writer, startup.providers(), clock, routing.instanceId());
+        seeder.start();
+        return seeder;
+    }
+
+    @Bean(destroyMethod = "close")
     CompactedTopicView<HealthEvent> healthView(final KafkaProperties kafka, final RoutingProperties routing,
                                                final HealthBoard board) {
         final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-health");
@@ -85,7 +130,8 @@ class RoutingKafkaConfiguration {
         }
         final String detail = event.getHealthy() ? "healthy"
             : "HTTP " + event.getHttpStatus() + ": " + event.getError();
-        if (board.report(version, new HealthBoard.Report(event.getHealthy(), detail, event.getCheckedAt()))) {
+        final double score = event.getHealthScore() != null ? event.getHealthScore() : event.getHealthy() ? 100 : 0;
+        if (board.report(version, new HealthBoard.Report(event.getHealthy(), score, detail, event.getCheckedAt()))) {
             log.info("Version {} is now {} ({}); {}, {} ms after the check", version,
                 event.getHealthy() ? "healthy" : "unhealthy", detail,
                 event.getHealthy() ? "routing to it again" : "routing nothing to it",

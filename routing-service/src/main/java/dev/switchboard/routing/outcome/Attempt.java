@@ -19,6 +19,7 @@ public final class Attempt {
     private final int number;
     private final boolean streamed;
     private final String routerInstance;
+    private final String subjectHash;
     private final Instant startedAt;
     private final long startNanos;
     private OutcomeStatus status = OutcomeStatus.UNKNOWN;
@@ -30,13 +31,14 @@ public final class Attempt {
 
     public Attempt(final Clock clock, final String requestId, final VersionConfig version,
                    final SelectionReason reason, final int number, final boolean streamed,
-                   final String routerInstance) {
+                   final String routerInstance, final String subjectHash) {
         this.requestId = requestId;
         this.version = version;
         this.reason = reason;
         this.number = number;
         this.streamed = streamed;
         this.routerInstance = routerInstance;
+        this.subjectHash = subjectHash;
         this.startedAt = clock.instant();
         this.startNanos = System.nanoTime();
     }
@@ -73,6 +75,15 @@ public final class Attempt {
         errorType = type;
     }
 
+    public int number() {
+        return number;
+    }
+
+    /** True when the version is to blame: the outlier detector counts it and the request may fail over. */
+    public boolean versionFailed() {
+        return (status == OutcomeStatus.UPSTREAM_ERROR && httpStatus != 429) || status == OutcomeStatus.TIMEOUT;
+    }
+
     /** 2xx succeeded; 429 and 5xx are the upstream's failures; other 4xx are the client's. */
     static OutcomeStatus classify(final int httpStatus) {
         if (httpStatus >= 200 && httpStatus < 300) {
@@ -94,6 +105,7 @@ public final class Attempt {
             .setVersion(version.version())
             .setModelName(version.modelName())
             .setSelectionReason(reason)
+            .setSubjectHash(subjectHash)
             .setStatus(status)
             .setHttpStatus(httpStatus)
             .setErrorType(errorType)

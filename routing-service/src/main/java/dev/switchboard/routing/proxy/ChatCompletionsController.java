@@ -2,6 +2,7 @@ package dev.switchboard.routing.proxy;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -15,6 +16,9 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 class ChatCompletionsController {
 
+    /** The sticky subject of a request; the body's {@code user} when absent. */
+    static final String SESSION_HEADER = "X-Session-Id";
+
     private final ChatProxy proxy;
     private final ObjectMapper json;
 
@@ -25,10 +29,11 @@ class ChatCompletionsController {
 
     @PostMapping("/v1/chat/completions")
     void chatCompletions(@RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) final String contentType,
+                         @RequestHeader(value = SESSION_HEADER, required = false) final String sessionId,
                          @RequestBody(required = false) final byte[] body, final HttpServletResponse response)
         throws IOException {
         requireJson(contentType);
-        proxy.handle(ChatRequest.parse(body, json), response);
+        proxy.handle(ChatRequest.parse(body, json), Optional.ofNullable(sessionId), response);
     }
 
     /** A missing Content-Type is read as JSON, as OpenAI does; a form or anything else is refused plainly. */

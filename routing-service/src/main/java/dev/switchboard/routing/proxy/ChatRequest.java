@@ -2,6 +2,7 @@ package dev.switchboard.routing.proxy;
 
 import dev.switchboard.routing.table.VersionConfig;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -39,6 +40,13 @@ record ChatRequest(ObjectNode body, String model, boolean stream) {
             throw FrontDoorException.invalidRequest("'stream' must be true or false");
         }
         return new ChatRequest(body, model.asString(), stream != null && stream.asBoolean());
+    }
+
+    /** The body's {@code user}, one of the two sticky subjects. */
+    Optional<String> user() {
+        final JsonNode user = body.get("user");
+        return user != null && user.isString() && !user.asString().isBlank()
+            ? Optional.of(user.asString()) : Optional.empty();
     }
 
     /** The body to send to {@code version}: its model name, and its parameters where the client set none. */

@@ -25,15 +25,17 @@ final class UpstreamClient {
     }
 
     /** Sends a chat completion; the caller must close the returned body. */
-    HttpResponse<InputStream> chatCompletion(final VersionConfig version, final byte[] body, final boolean stream)
+    HttpResponse<InputStream> chatCompletion(final VersionConfig version, final byte[] body, final boolean stream,
+                                             final Duration timeLeft)
         throws IOException, InterruptedException {
-        final HttpRequest request = HttpRequest.newBuilder(chatCompletionsUri(version))
-            .timeout(responseTimeout)
+        final HttpRequest.Builder request = HttpRequest.newBuilder(chatCompletionsUri(version))
+            .timeout(timeLeft.compareTo(responseTimeout) < 0 ? timeLeft : responseTimeout)
             .header("Content-Type", "application/json")
             .header("Accept", stream ? "text/event-stream" : "application/json")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        // The version's own key goes to its own upstream only, never anywhere else.
+        version.secrets().get("api_key").ifPresent(key -> request.header("Authorization", "Bearer " + key));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     /** OpenAI-compatible and Ollama versions both answer chat completions at {@code {url}/v1/chat/completions}. */

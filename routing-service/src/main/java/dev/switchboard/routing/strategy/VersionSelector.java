@@ -2,32 +2,45 @@ package dev.switchboard.routing.strategy;
 
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.VersionConfig;
+import dev.switchboard.schemas.VersionKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
 /**
- * Chooses the version for one request: only active versions not reported unhealthy are considered; the
- * provider's strategy picks among them; when it picks none (every weight 0) the default version answers if it
- * may take traffic.
+ * Chooses the version for one attempt. Versions that are inactive, reported unhealthy by the prober, or
+ * already tried for this request are out. Versions ejected by live-traffic outlier detection are out too,
+ * unless that would leave none (then ejection is ignored rather than failing every request). Versions with
+ * weight 0 are disabled. The provider's strategy picks among the rest; when it can pick none the default
+ * version answers if it may.
  */
 public final class VersionSelector {
 
     private final Map<String, SelectionStrategy> strategies;
     private final HealthBoard health;
+    private final OutlierDetector outliers;
+    private final TrafficCounters counters;
+    private final SubjectHasher hasher;
     private final RandomGenerator random;
 
     public VersionSelector(final Collection<SelectionStrategy> strategies, final HealthBoard health,
-                           final RandomGenerator random) {
+                           final OutlierDetector outliers, final TrafficCounters counters,
+                           final SubjectHasher hasher, final RandomGenerator random) {
         this.strategies = strategies.stream().collect(Collectors.toUnmodifiableMap(SelectionStrategy::name,
             Function.identity()));
         this.health = Objects.requireNonNull(health, "health");
+        this.outliers = Objects.requireNonNull(outliers, "outliers");
+        this.counters = Objects.requireNonNull(counters, "counters");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.random = Objects.requireNonNull(random, "random");
     }
 
@@ -35,7 +48,17 @@ public final class VersionSelector {
         return strategies.containsKey(strategy);
     }
 
-    public Selection select(final Provider provider) {
+    public Set<String> strategyNames() {
+        return strategies.keySet();
+    }
+
+    /** The first attempt of a request. */
+    public Selection select(final Provider provider, final Optional<String> subject) {
+        return select(provider, Set.of(), subject);
+    }
+
+    /** @param tried versions that already failed this request; a retry is marked {@code FAILOVER} */
+    public Selection select(final Provider provider, final Set<VersionKey> tried, final Optional<String> subject) {
         final SelectionStrategy strategy = strategies.get(provider.strategy());
         if (strategy == null) {
             throw new IllegalStateException("provider " + provider.id() + " uses unknown strategy '"
@@ -44,15 +67,32 @@ public final class VersionSelector {
         final List<VersionConfig> routable = provider.versions().stream()
             .filter(VersionConfig::active)
             .filter(v -> health.isRoutable(v.key()))
+            .filter(v -> !tried.contains(v.key()))
             .toList();
         if (routable.isEmpty()) {
-            return new Selection.NoneRoutable("No active, healthy version of " + provider.id() + " can take requests");
+            return new Selection.NoneRoutable("No active, healthy version of " + provider.id()
+                + (tried.isEmpty() ? "" : " that was not already tried") + " can take requests");
         }
-        return strategy.choose(routable, random)
-            .<Selection>map(v -> new Selection.Chosen(v, strategy.reason()))
+        final List<VersionConfig> notEjected = routable.stream().filter(v -> !outliers.isEjected(v.key())).toList();
+        final boolean panic = notEjected.isEmpty();
+        final List<Candidate> candidates = (panic ? routable : notEjected).stream()
+            .filter(v -> v.weight() > 0)
+            .map(v -> candidate(v, panic))
+            .toList();
+        final SelectionContext context = new SelectionContext(provider, subject, random, counters, hasher);
+        final Optional<Selection.Chosen> chosen = candidates.isEmpty() ? Optional.empty()
+            : strategy.choose(candidates, context);
+        return chosen
             .or(() -> provider.defaultVersion().filter(routable::contains)
                 .map(v -> new Selection.Chosen(v, SelectionReason.DEFAULT)))
+            .<Selection>map(c -> tried.isEmpty() ? c : c.because(SelectionReason.FAILOVER))
             .orElseGet(() -> new Selection.NoneRoutable("Every routable version of " + provider.id()
-                + " has weight 0 and the default version cannot take requests"));
+                + " is disabled (weight 0) and the default version cannot take requests"));
+    }
+
+    /** @param panic every routable version is ejected: route by configured weights, as if none were */
+    private Candidate candidate(final VersionConfig version, final boolean panic) {
+        return new Candidate(version, version.weight() * (panic ? 1 : outliers.weightFactor(version.key())),
+            health.score(version.key()), counters.inFlight(version.key()));
     }
 }

@@ -6,13 +6,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** A logical provider (category and name) with its versions and the strategy that splits traffic among them. */
-public record Provider(String category, String name, String strategy, List<VersionConfig> versions) {
+/** A logical provider (category and name) with its versions and the policy that splits traffic among them. */
+public record Provider(String category, String name, ProviderPolicy policy, List<VersionConfig> versions) {
 
     public Provider {
         Objects.requireNonNull(category, "category");
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(strategy, "strategy");
+        Objects.requireNonNull(policy, "policy");
         versions = List.copyOf(versions);
         final Set<String> seen = new HashSet<>();
         long defaults = 0;
@@ -28,6 +28,19 @@ public record Provider(String category, String name, String strategy, List<Versi
         if (defaults > 1) {
             throw new IllegalArgumentException(category + "/" + name + " has " + defaults + " default versions; at most one");
         }
+    }
+
+    public Provider(final String category, final String name, final String strategy,
+                    final List<VersionConfig> versions) {
+        this(category, name, ProviderPolicy.of(strategy), versions);
+    }
+
+    public String strategy() {
+        return policy.strategy();
+    }
+
+    public Optional<VersionConfig> version(final String version) {
+        return versions.stream().filter(v -> v.version().equals(version)).findFirst();
     }
 
     public Optional<VersionConfig> defaultVersion() {

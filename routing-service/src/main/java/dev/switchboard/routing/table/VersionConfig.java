@@ -2,6 +2,7 @@ package dev.switchboard.routing.table;
 
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,7 +11,8 @@ import java.util.Objects;
  * parameters (temperature, max_tokens, voice, ...) applied to requests that do not set them.
  */
 public record VersionConfig(VersionKey key, ProviderType type, String modelName, URI url, int weight,
-                            boolean active, boolean isDefault, Map<String, Object> parameters) {
+                            boolean active, boolean isDefault, Map<String, Object> parameters, Secrets secrets,
+                            Instant createdAt, Instant updatedAt) {
 
     public VersionConfig {
         Objects.requireNonNull(key, "key");
@@ -24,6 +26,29 @@ public record VersionConfig(VersionKey key, ProviderType type, String modelName,
         }
         modelName = modelName == null || modelName.isBlank() ? key.name() : modelName;
         parameters = Map.copyOf(parameters == null ? Map.of() : parameters);
+        secrets = secrets == null ? Secrets.none() : secrets;
+        createdAt = createdAt == null ? Instant.EPOCH : createdAt;
+        updatedAt = updatedAt == null ? createdAt : updatedAt;
+    }
+
+    /** A version as configured at start-up, without secrets or history. */
+    public static VersionConfig of(final VersionKey key, final ProviderType type, final String modelName,
+                                   final URI url, final int weight, final boolean active, final boolean isDefault,
+                                   final Map<String, Object> parameters) {
+        return new VersionConfig(key, type, modelName, url, weight, active, isDefault, parameters, Secrets.none(),
+            Instant.EPOCH, Instant.EPOCH);
+    }
+
+    public VersionConfig withWeight(final int next, final Instant now) {
+        return new VersionConfig(key, type, modelName, url, next, active, isDefault, parameters, secrets, createdAt, now);
+    }
+
+    public VersionConfig withDefault(final boolean next, final Instant now) {
+        return new VersionConfig(key, type, modelName, url, weight, active, next, parameters, secrets, createdAt, now);
+    }
+
+    public VersionConfig withActive(final boolean next, final Instant now) {
+        return new VersionConfig(key, type, modelName, url, weight, next, isDefault, parameters, secrets, createdAt, now);
     }
 
     public String version() {

@@ -21,7 +21,7 @@ class ChatRequestTest {
     void rewritesTheModelAndAppliesVersionParametersTheClientDidNotSet() {
         final ChatRequest request = parse("{\"model\":\"OllamaLLM\",\"temperature\":0.1,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
-        final VersionConfig version = new VersionConfig(new VersionKey("LLM", "OllamaLLM", "v2"),
+        final VersionConfig version = VersionConfig.of(new VersionKey("LLM", "OllamaLLM", "v2"),
             ProviderType.OLLAMA, "llama2:13b", URI.create("http://127.0.0.1:11434"), 30, true, false,
             Map.of("temperature", 0.8, "max_tokens", 4096));
 

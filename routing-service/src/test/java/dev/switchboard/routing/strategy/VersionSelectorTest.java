@@ -3,6 +3,7 @@ package dev.switchboard.routing.strategy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.MutableClock;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderType;
@@ -13,14 +14,21 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.time.Duration;
+import dev.switchboard.routing.health.OutlierDetector;
 import org.junit.jupiter.api.Test;
 
 class VersionSelectorTest {
 
     private final HealthBoard health = new HealthBoard();
-    private final VersionSelector selector =
-        new VersionSelector(List.of(new WeightedStrategy()), health, new SplittableRandom(42));
+    private final MutableClock clock = new MutableClock();
+    private final OutlierDetector outliers = new OutlierDetector(
+        new OutlierDetector.Settings(3, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(30)), clock);
+    private final VersionSelector selector = new VersionSelector(List.of(new WeightedStrategy()), health, outliers,
+        new TrafficCounters(), new SubjectHasher(new byte[32]), new SplittableRandom(42));
 
     @Test
     void splitsTrafficInProportionToWeight() {
@@ -63,7 +71,7 @@ class VersionSelectorTest {
     void fallsBackToTheDefaultVersionWhenEveryWeightIsZero() {
         final Provider provider = provider(version("v1", 0, true, true), version("v2", 0, true, false));
 
-        final Selection selection = selector.select(provider);
+        final Selection selection = selector.select(provider, Optional.empty());
 
         assertThat(selection).isInstanceOfSatisfying(Selection.Chosen.class, chosen -> {
             assertThat(chosen.version().version()).isEqualTo("v1");
@@ -76,14 +84,44 @@ class VersionSelectorTest {
         final Provider provider = provider(version("v1", 100, true, true));
         health.report(new VersionKey("LLM", "OllamaLLM", "v1"), new HealthBoard.Report(false, "down", Instant.EPOCH));
 
-        assertThat(selector.select(provider)).isInstanceOfSatisfying(Selection.NoneRoutable.class,
+        assertThat(selector.select(provider, Optional.empty())).isInstanceOfSatisfying(Selection.NoneRoutable.class,
             none -> assertThat(none.why()).contains("LLM/OllamaLLM"));
+    }
+
+    @Test
+    void neverOffersAFailoverTheVersionThatAlreadyFailedAndMarksItFailover() {
+        final Provider provider = provider(version("v1", 90, true, true), version("v2", 10, true, false));
+
+        for (int i = 0; i < 200; i++) {
+            final Selection selection = selector.select(provider, Set.of(new VersionKey("LLM", "OllamaLLM", "v1")),
+                Optional.empty());
+            assertThat(selection).isInstanceOfSatisfying(Selection.Chosen.class, chosen -> {
+                assertThat(chosen.version().version()).isEqualTo("v2");
+                assertThat(chosen.reason()).isEqualTo(SelectionReason.FAILOVER);
+            });
+        }
+    }
+
+    @Test
+    void routesAroundAnEjectedVersionUnlessEveryVersionIsEjected() {
+        final Provider provider = provider(version("v1", 50, true, true), version("v2", 50, true, false));
+        final VersionKey v1 = new VersionKey("LLM", "OllamaLLM", "v1");
+        for (int i = 0; i < 3; i++) {
+            outliers.recordFailure(v1);
+        }
+        assertThat(countSelections(provider, 500)).containsOnlyKeys("v2");
+
+        final VersionKey v2 = new VersionKey("LLM", "OllamaLLM", "v2");
+        for (int i = 0; i < 3; i++) {
+            outliers.recordFailure(v2);
+        }
+        assertThat(countSelections(provider, 500)).containsKeys("v1", "v2"); // panic: better than failing everyone
     }
 
     private Map<String, Integer> countSelections(final Provider provider, final int requests) {
         final Map<String, Integer> counts = new HashMap<>();
         for (int i = 0; i < requests; i++) {
-            final Selection.Chosen chosen = (Selection.Chosen) selector.select(provider);
+            final Selection.Chosen chosen = (Selection.Chosen) selector.select(provider, Optional.empty());
             counts.merge(chosen.version().version(), 1, Integer::sum);
         }
         return counts;
@@ -95,7 +133,7 @@ class VersionSelectorTest {
 
     static VersionConfig version(final String version, final int weight, final boolean active,
                                  final boolean isDefault) {
-        return new VersionConfig(new VersionKey("LLM", "OllamaLLM", version), ProviderType.OPENAI, "llama2",
+        return VersionConfig.of(new VersionKey("LLM", "OllamaLLM", version), ProviderType.OPENAI, "llama2",
             URI.create("http://127.0.0.1:9101"), weight, active, isDefault, Map.of());
     }
 }

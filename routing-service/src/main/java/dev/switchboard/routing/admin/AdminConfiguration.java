@@ -1,0 +1,26 @@
+package dev.switchboard.routing.admin;
+
+import dev.switchboard.routing.RoutingProperties;
+import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.controlplane.ConfigWriter;
+import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.strategy.VersionSelector;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.ObjectMapper;
+
+@Configuration(proxyBeanMethods = false)
+class AdminConfiguration {
+
+    @Bean
+    AdminViews adminViews(final HealthBoard health) {
+        return new AdminViews(health);
+    }
+
+    @Bean
+    ProviderAdmin providerAdmin(final ConfigStore store, final ConfigWriter writer, final VersionSelector selector,
+                                final ObjectMapper json, final Clock clock, final RoutingProperties routing) {
+        return new ProviderAdmin(store, writer, selector.strategyNames(), json, clock, routing.instanceId());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.switchboard.routing.admin;
+
+import dev.switchboard.routing.controlplane.ConfigUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** Admin API failures as RFC 9457 problem details; nothing is changed by a request that fails. */
+@RestControllerAdvice(assignableTypes = ProviderAdminController.class)
+class AdminErrorAdvice {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminErrorAdvice.class);
+
+    @ExceptionHandler(AdminException.class)
+    ProblemDetail refused(final AdminException e) {
+        return problem(e.status(), e.getMessage());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ProblemDetail unreadable(final HttpMessageNotReadableException e) {
+        return problem(HttpStatus.BAD_REQUEST, "The request body is not valid JSON: "
+            + (e.getMostSpecificCause() == null ? e.getMessage() : e.getMostSpecificCause().getMessage()));
+    }
+
+    @ExceptionHandler(ConfigUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(final ConfigUnavailableException e) {
+        log.warn("A config change failed: {}", e.getMessage());
+        final ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setProperty("retryable", true);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(problem);
+    }
+
+    private static ProblemDetail problem(final HttpStatus status, final String detail) {
+        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(status.getReasonPhrase());
+        return problem;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.switchboard.routing.admin;
+
+import org.springframework.http.HttpStatus;
+
+/** An admin request that cannot be done as asked; nothing was changed. The status says whose move it is. */
+final class AdminException extends RuntimeException {
+
+    private final HttpStatus status;
+
+    private AdminException(final HttpStatus status, final String message) {
+        super(message);
+        this.status = status;
+    }
+
+    static AdminException badRequest(final String message) {
+        return new AdminException(HttpStatus.BAD_REQUEST, message);
+    }
+
+    static AdminException notFound(final String message) {
+        return new AdminException(HttpStatus.NOT_FOUND, message);
+    }
+
+    static AdminException conflict(final String message) {
+        return new AdminException(HttpStatus.CONFLICT, message);
+    }
+
+    HttpStatus status() {
+        return status;
+    }
+}

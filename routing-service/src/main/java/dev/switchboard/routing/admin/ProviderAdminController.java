@@ -1,0 +1,112 @@
+package dev.switchboard.routing.admin;
+
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Seed 000's admin API for provider versions and their traffic split (behind the admin token). */
+@RestController
+@RequestMapping("/api/system-configs/provider")
+class ProviderAdminController {
+
+    /** Names who made a change in the audit trail; the admin token itself says nothing about who. */
+    static final String ACTOR_HEADER = "X-Switchboard-Actor";
+
+    private final ProviderAdmin admin;
+    private final AdminViews views;
+
+    ProviderAdminController(final ProviderAdmin admin, final AdminViews views) {
+        this.admin = admin;
+        this.views = views;
+    }
+
+    @GetMapping("/{category}/{name}/versions")
+    Map<String, Object> versions(@PathVariable final String category, @PathVariable final String name) {
+        return views.versionList(admin.provider(category, name));
+    }
+
+    @GetMapping("/{category}/{name}/grayscale")
+    Map<String, Object> grayscale(@PathVariable final String category, @PathVariable final String name) {
+        return views.grayscale(admin.provider(category, name));
+    }
+
+    @PutMapping("/{category}/{name}/weight")
+    Map<String, Object> weight(@PathVariable final String category, @PathVariable final String name,
+                               @RequestBody(required = false) final JsonNode body,
+                               @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return views.grayscale(admin.setWeight(actor, category, name, body));
+    }
+
+    @PutMapping("/{category}/{name}/default")
+    Map<String, Object> defaultVersion(@PathVariable final String category, @PathVariable final String name,
+                                       @RequestBody(required = false) final JsonNode body,
+                                       @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return views.grayscale(admin.setDefault(actor, category, name, body));
+    }
+
+    @PutMapping("/{category}/{name}/strategy")
+    Map<String, Object> strategy(@PathVariable final String category, @PathVariable final String name,
+                                 @RequestBody(required = false) final JsonNode body,
+                                 @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return views.grayscale(admin.setStrategy(actor, category, name, body));
+    }
+
+    @PostMapping("/{category}/{name}/refresh")
+    Map<String, Object> refresh(@PathVariable final String category, @PathVariable final String name)
+        throws InterruptedException {
+        return views.grayscale(admin.refresh(category, name));
+    }
+
+    @PostMapping
+    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) final JsonNode body,
+                                               @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin")
+                                               final String actor) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("data", AdminViews.config(admin.create(actor, body))));
+    }
+
+    @GetMapping("/{category}/{name}/versions/{version}")
+    Map<String, Object> version(@PathVariable final String category, @PathVariable final String name,
+                                @PathVariable final String version) {
+        return Map.of("data", AdminViews.config(admin.provider(category, name).version(version)
+            .orElseThrow(() -> AdminException.notFound("Unknown version '" + version + "' of " + category + "/" + name))));
+    }
+
+    @PutMapping("/{category}/{name}/versions/{version}")
+    Map<String, Object> update(@PathVariable final String category, @PathVariable final String name,
+                               @PathVariable final String version, @RequestBody(required = false) final JsonNode body,
+                               @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return Map.of("data", AdminViews.config(admin.update(actor, category, name, version, body)));
+    }
+
+    @PostMapping("/{category}/{name}/versions/{version}/deactivate")
+    Map<String, Object> deactivate(@PathVariable final String category, @PathVariable final String name,
+                                   @PathVariable final String version,
+                                   @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return Map.of("data", AdminViews.config(admin.setActive(actor, category, name, version, false)));
+    }
+
+    @PostMapping("/{category}/{name}/versions/{version}/activate")
+    Map<String, Object> activate(@PathVariable final String category, @PathVariable final String name,
+                                 @PathVariable final String version,
+                                 @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return Map.of("data", AdminViews.config(admin.setActive(actor, category, name, version, true)));
+    }
+
+    @DeleteMapping("/{category}/{name}/versions/{version}")
+    ResponseEntity<Void> delete(@PathVariable final String category, @PathVariable final String name,
+                                @PathVariable final String version,
+                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        admin.delete(actor, category, name, version);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.switchboard.routing.controlplane;
+
+import dev.switchboard.common.security.SecretSealer;
+import dev.switchboard.events.ProviderSettings;
+import dev.switchboard.events.ProviderVersion;
+import dev.switchboard.events.StickyRollout;
+import dev.switchboard.routing.table.ProviderPolicy;
+import dev.switchboard.routing.table.ProviderType;
+import dev.switchboard.routing.table.Secrets;
+import dev.switchboard.routing.table.VersionConfig;
+import dev.switchboard.schemas.VersionKey;
+import java.net.URI;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps the control-plane events to the routing core's values and back. Secrets are sealed on the way into an
+ * event and opened on the way out; a secret that does not open (another deployment's key) is left out and
+ * logged by name only.
+ */
+public final class ConfigEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigEvents.class);
+
+    private final SecretSealer sealer;
+
+    public ConfigEvents(final SecretSealer sealer) {
+        this.sealer = sealer;
+    }
+
+    public VersionConfig toVersion(final ProviderVersion event) {
+        final VersionKey key = new VersionKey(event.getCategory(), event.getName(), event.getVersion());
+        final Map<String, String> secrets = new HashMap<>();
+        event.getSealedSecrets().forEach((field, sealed) -> {
+            try {
+                secrets.put(field, sealer.open(sealed, context(key, field)));
+            } catch (IllegalArgumentException e) {
+                log.warn("Secret '{}' of {} cannot be opened ({}); the version runs without it", field, key,
+                    e.getMessage());
+            }
+        });
+        final Map<String, Object> parameters = new HashMap<>();
+        event.getParameters().forEach((name, value) -> parameters.put(name, value));
+        return new VersionConfig(key, ProviderType.parse(event.getType()), event.getModelName(),
+            URI.create(event.getUrl()), event.getWeight(), event.getIsActive(), event.getIsDefault(), parameters,
+            Secrets.of(secrets), event.getCreatedAt(), event.getUpdatedAt());
+    }
+
+    public ProviderVersion toEvent(final VersionConfig version) {
+        final Map<String, String> sealed = new HashMap<>();
+        for (final String field : version.secrets().names()) {
+            sealed.put(field, sealer.seal(version.secrets().get(field).orElseThrow(), context(version.key(), field)));
+        }
+        final Map<String, Object> parameters = new HashMap<>();
+        version.parameters().forEach((name, value) -> parameters.put(name, avroValue(value)));
+        return ProviderVersion.newBuilder()
+            .setCategory(version.key().category())
+            .setName(version.key().name())
+            .setVersion(version.version())
+            .setType(version.type().wireName())
+            .setModelName(version.modelName())
+            .setUrl(version.url().toString())
+            .setWeight(version.weight())
+            .setIsActive(version.active())
+            .setIsDefault(version.isDefault())
+            .setParameters(parameters)
+            .setSealedSecrets(sealed)
+            .setCreatedAt(version.createdAt())
+            .setUpdatedAt(version.updatedAt())
+            .build();
+    }
+
+    public static ProviderPolicy toPolicy(final ProviderSettings settings) {
+        final Optional<dev.switchboard.routing.table.StickyRollout> rollout = Optional.ofNullable(settings.getRollout())
+            .map(r -> new dev.switchboard.routing.table.StickyRollout(r.getBaseline(), r.getCandidate(),
+                r.getPercentage(), r.getSalt()));
+        return new ProviderPolicy(settings.getStrategy(), rollout, Optional.ofNullable(settings.getFallbackProvider()),
+            settings.getMaxAttempts());
+    }
+
+    public static ProviderSettings toEvent(final String category, final String name, final ProviderPolicy policy,
+                                           final Instant now) {
+        return ProviderSettings.newBuilder()
+            .setCategory(category)
+            .setName(name)
+            .setStrategy(policy.strategy())
+            .setRollout(policy.rollout().map(r -> new StickyRollout(r.baseline(), r.candidate(), r.percentage(),
+                r.salt())).orElse(null))
+            .setFallbackProvider(policy.fallbackProvider().orElse(null))
+            .setMaxAttempts(policy.maxAttempts())
+            .setUpdatedAt(now)
+            .build();
+    }
+
+    /** Avro's parameter map holds null, boolean, long, double or string. */
+    static Object avroValue(final Object value) {
+        return switch (value) {
+            case null -> null;
+            case Boolean b -> b;
+            case Integer i -> i.longValue();
+            case Long l -> l;
+            case Number n -> n.doubleValue();
+            default -> value.toString();
+        };
+    }
+
+    private static String context(final VersionKey key, final String field) {
+        return key + "#" + field;
+    }
+}

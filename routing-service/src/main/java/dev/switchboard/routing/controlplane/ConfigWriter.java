@@ -1,0 +1,176 @@
+package dev.switchboard.routing.controlplane;
+
+import dev.switchboard.events.ConfigChange;
+import dev.switchboard.routing.table.ProviderPolicy;
+import dev.switchboard.routing.table.VersionConfig;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.VersionKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes configuration changes as one Kafka transaction each: the version and settings records together with
+ * their audit records, so every router sees all of a change or none of it. Then waits until this router's own
+ * view has applied the change, so an admin reads what it just wrote.
+ */
+public final class ConfigWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigWriter.class);
+
+    /** The records of one change. */
+    public static final class ChangeSet {
+        private final List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        private final ConfigEvents events;
+
+        private ChangeSet(final ConfigEvents events) {
+            this.events = events;
+        }
+
+        public ChangeSet putVersion(final VersionConfig version) {
+            records.add(new ProducerRecord<>(Topics.PROVIDER_CONFIG, version.key().toString(),
+                EventSerdes.providerVersion().serialize(Topics.PROVIDER_CONFIG, events.toEvent(version))));
+            return this;
+        }
+
+        public ChangeSet deleteVersion(final VersionKey version) {
+            records.add(new ProducerRecord<>(Topics.PROVIDER_CONFIG, version.toString(), null));
+            return this;
+        }
+
+        public ChangeSet putPolicy(final String category, final String name, final ProviderPolicy policy,
+                                   final Instant now) {
+            records.add(new ProducerRecord<>(Topics.PROVIDER_SETTINGS, category + "/" + name,
+                EventSerdes.providerSettings().serialize(Topics.PROVIDER_SETTINGS,
+                    ConfigEvents.toEvent(category, name, policy, now))));
+            return this;
+        }
+
+        public ChangeSet audit(final ConfigChange change, final String provider) {
+            records.add(new ProducerRecord<>(Topics.CONFIG_AUDIT, provider,
+                EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT, change)));
+            return this;
+        }
+
+        public boolean isEmpty() {
+            return records.isEmpty();
+        }
+    }
+
+    private final Supplier<Producer<String, byte[]>> producers;
+    private final ConfigStore store;
+    private final ConfigEvents events;
+    private final Duration timeout;
+    private Producer<String, byte[]> producer;
+
+    public ConfigWriter(final Supplier<Producer<String, byte[]>> producers, final ConfigStore store,
+                        final ConfigEvents events, final Duration timeout) {
+        this.producers = producers;
+        this.store = store;
+        this.events = events;
+        this.timeout = timeout;
+    }
+
+    public ChangeSet changes() {
+        return new ChangeSet(events);
+    }
+
+
+    /** @throws ConfigUnavailableException when Kafka did not take the change */
+    public synchronized void commit(final ChangeSet changes) {
+        final List<RecordMetadata> written = transact(changes);
+        final Map<TopicPartition, Long> versions = new HashMap<>();
+        final Map<TopicPartition, Long> settings = new HashMap<>();
+        for (final RecordMetadata metadata : written) {
+            final Map<TopicPartition, Long> target = switch (metadata.topic()) {
+                case Topics.PROVIDER_CONFIG -> versions;
+                case Topics.PROVIDER_SETTINGS -> settings;
+                default -> null;
+            };
+            if (target != null) {
+                target.merge(new TopicPartition(metadata.topic(), metadata.partition()), metadata.offset() + 1, Math::max);
+            }
+        }
+        try {
+            if (!store.awaitVersionPositions(versions, timeout) || !store.awaitSettingsPositions(settings, timeout)) {
+                log.warn("A committed config change was not yet applied by this router after {}", timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<RecordMetadata> transact(final ChangeSet changes) {
+        try {
+            final Producer<String, byte[]> p = producer();
+            p.beginTransaction();
+            final List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (final ProducerRecord<String, byte[]> record : changes.records) {
+                sent.add(p.send(record));
+            }
+            p.commitTransaction();
+            final List<RecordMetadata> metadata = new ArrayList<>();
+            for (final Future<RecordMetadata> future : sent) {
+                metadata.add(future.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            return metadata;
+        } catch (KafkaException | ExecutionException | TimeoutException e) {
+            discardProducer();
+            throw new ConfigUnavailableException("Kafka did not take the change, so nothing was changed ("
+                + e.getClass().getSimpleName() + "); retry when the broker is reachable", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            discardProducer();
+            throw new ConfigUnavailableException("Interrupted while writing the change", e);
+        }
+    }
+
+    private Producer<String, byte[]> producer() {
+        if (producer == null) {
+            final Producer<String, byte[]> created = producers.get();
+            try {
+                created.initTransactions();
+            } catch (KafkaException e) {
+                created.close(Duration.ZERO);
+                throw e;
+            }
+            producer = created;
+        }
+        return producer;
+    }
+
+    private void discardProducer() {
+        if (producer != null) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException | IllegalStateException ignored) {
+                // the transaction is gone with the producer; Kafka aborts it on timeout
+            }
+            producer.close(Duration.ofSeconds(1));
+            producer = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(2));
+        }
+    }
+}
