@@ -13,6 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param outage            when true every API call fails at once with 503: a hard outage
  * @param completionTokens  tokens in each answer
  * @param tokenIntervalMs   pause between streamed tokens
+ * @param requiredApiKey    when set, API calls without {@code Authorization: Bearer <it>} get 401, as a real
+ *                          provider's would
  */
 public record Knobs(
     @JsonProperty("latency_median_ms") double latencyMedianMs,
@@ -21,7 +23,8 @@ public record Knobs(
     @JsonProperty("error_status") int errorStatus,
     @JsonProperty("outage") boolean outage,
     @JsonProperty("completion_tokens") int completionTokens,
-    @JsonProperty("token_interval_ms") long tokenIntervalMs) {
+    @JsonProperty("token_interval_ms") long tokenIntervalMs,
+    @JsonProperty("required_api_key") String requiredApiKey) {
 
     public Knobs {
         require(latencyMedianMs >= 0 && latencyMedianMs <= 600_000, "latency_median_ms must be 0-600000");
@@ -30,6 +33,11 @@ public record Knobs(
         require(errorStatus >= 400 && errorStatus <= 599, "error_status must be a 4xx or 5xx status");
         require(completionTokens >= 1 && completionTokens <= 100_000, "completion_tokens must be 1-100000");
         require(tokenIntervalMs >= 0 && tokenIntervalMs <= 60_000, "token_interval_ms must be 0-60000");
+    }
+
+    public Knobs(final double latencyMedianMs, final double latencySigma, final double errorRate,
+                 final int errorStatus, final boolean outage, final int completionTokens, final long tokenIntervalMs) {
+        this(latencyMedianMs, latencySigma, errorRate, errorStatus, outage, completionTokens, tokenIntervalMs, null);
     }
 
     /** A healthy, fairly quick provider. */

@@ -161,6 +161,12 @@ public final class SimulatedProvider implements AutoCloseable {
             writeError(exchange, 503, "service_unavailable", name + " is in a simulated outage");
             return;
         }
+        if (now.requiredApiKey() != null
+            && !("Bearer " + now.requiredApiKey()).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            failedCalls.increment();
+            writeError(exchange, 401, "invalid_request_error", "Incorrect API key provided");
+            return;
+        }
         final JsonNode request;
         try (InputStream body = exchange.getRequestBody()) {
             request = JSON.readTree(body);

@@ -3,6 +3,8 @@ package dev.switchboard.routing.admin;
 import dev.switchboard.routing.controlplane.ConfigUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -12,6 +14,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** Admin API failures as RFC 9457 problem details; nothing is changed by a request that fails. */
 @RestControllerAdvice(assignableTypes = ProviderAdminController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE) // before Boot's generic problem details, whose "Failed to read request" says too little
 class AdminErrorAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(AdminErrorAdvice.class);

@@ -1,0 +1,363 @@
+package dev.switchboard.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.schemas.TopicSpec;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.simulator.Knobs;
+import dev.switchboard.simulator.SimulatedProvider;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The control plane on a real KRaft broker: seed 000's walk-through with its own requests, validation that
+ * changes nothing, two routers agreeing, a restart losing nothing, write-only secrets, and failover when a
+ * version dies under traffic.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControlPlaneIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN = "cp-admin";
+    private static final String KEY = "cp-key";
+    private static final String SECRET = "sk-cp-" + UUID.randomUUID();
+    private static final Knobs FAST = new Knobs(0, 0, 0, 500, false, 3, 0);
+    private static final String BASE = "/api/system-configs/provider";
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static String brokers;
+    private static SimulatedProvider v1;
+    private static SimulatedProvider v2;
+    private static SimulatedProvider backup;
+    private static ConfigurableApplicationContext routerA;
+    private static ConfigurableApplicationContext routerB;
+
+    @BeforeAll
+    static void start() throws Exception {
+        brokers = System.getProperty("spring.embedded.kafka.brokers");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            admin.createTopics(Topics.singleBroker().stream().map(TopicSpec::toNewTopic).toList()).all().get();
+        }
+        v1 = SimulatedProvider.start("v1", "127.0.0.1", 0, FAST);
+        v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, FAST);
+        backup = SimulatedProvider.start("backup", "127.0.0.1", 0, FAST);
+        routerA = router("router-a");
+        routerB = router("router-b");
+    }
+
+    private static ConfigurableApplicationContext router(final String instance) {
+        return RoutingServiceApplication.builder().run("--server.port=0",
+            "--spring.kafka.bootstrap-servers=" + brokers,
+            "--switchboard.routing.instance-id=" + instance,
+            "--switchboard.security.admin-token=" + ADMIN,
+            "--switchboard.security.client-keys=" + KEY,
+            "--switchboard.routing.outliers.consecutive-failures=2");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (final ConfigurableApplicationContext router : List.of(routerA, routerB)) {
+            router.close();
+        }
+        v1.close();
+        v2.close();
+        backup.close();
+    }
+
+    @Test
+    @Order(1)
+    void walksThroughSeed000RolloutAndRollback() throws Exception {
+        assertThat(admin(routerA, "POST", BASE, version("v1", 70, true, "openai", v1.port(), "llama2")).statusCode())
+            .isEqualTo(201);
+        assertThat(admin(routerA, "POST", BASE, version("v2", 30, false, "ollama", v2.port(), "llama2:13b")).statusCode())
+            .isEqualTo(201);
+
+        final JsonNode versions = body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/versions", null));
+        assertThat(versions.path("total").asInt()).isEqualTo(2);
+        assertThat(versions.path("data").get(0).path("is_default").asBoolean()).isTrue();
+        final JsonNode grayscale = body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).path("data");
+        assertThat(grayscale.path("strategy").asString()).isEqualTo("weight");
+        assertThat(grayscale.path("versions").get(1).path("config").path("model_name").asString()).isEqualTo("llama2:13b");
+        assertThat(grayscale.path("versions").get(1).path("config").path("temperature").asDouble()).isEqualTo(0.8);
+
+        final Map<String, Integer> split = send(routerA, 10_000);
+        assertThat(split.get("v1") / 100.0).as("v1 share of 10,000").isCloseTo(70.0, within(2.0));
+        assertThat(split.get("v2") / 100.0).as("v2 share of 10,000").isCloseTo(30.0, within(2.0));
+
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v2\",\"weight\":50}");
+        assertThat(send(routerA, 2_000).get("v2") / 20.0).isCloseTo(100.0 * 50 / 120, within(4.0));
+
+        assertThat(admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/default", "{\"version\":\"v2\"}").statusCode())
+            .isEqualTo(200);
+        assertThat(body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/versions", null)).path("data").get(1)
+            .path("is_default").asBoolean()).isTrue();
+
+        // The bad version is disabled with weight 0, then rolled back: v1 the default again, all traffic on v1.
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v2\",\"weight\":0}");
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/default", "{\"version\":\"v1\"}");
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v1\",\"weight\":100}");
+        assertThat(send(routerA, 500)).containsOnlyKeys("v1");
+
+        assertThat(auditActions()).contains("create_version", "set_weight", "set_default");
+    }
+
+    @Test
+    @Order(2)
+    void refusesBadChangesWithClearErrorsAndChangesNothing() throws Exception {
+        final String before = body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).toString();
+
+        assertProblem(admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v2\",\"weight\":101}"),
+            400, "'weight' must be a whole number 0-100");
+        assertProblem(admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v2\",\"weight\":\"x\"}"),
+            400, "'weight' must be a whole number");
+        assertProblem(admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/default", "{\"version\":\"v9\"}"), 404,
+            "Unknown version 'v9'");
+        assertProblem(admin(routerA, "POST", BASE, version("v1", 10, false, "openai", v1.port(), "x")), 409,
+            "already exists");
+        assertProblem(admin(routerA, "GET", BASE + "/LLM/NoSuch/versions", null), 404, "Unknown provider 'NoSuch'");
+        assertProblem(admin(routerA, "GET", BASE + "/ASR/OllamaLLM/versions", null), 404, "Unknown category 'ASR'");
+        assertProblem(admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\": "), 400, "not valid JSON");
+        assertProblem(admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/strategy", "{\"strategy\":\"fastest\"}"), 400,
+            "Unknown strategy 'fastest'");
+        admin(routerA, "POST", BASE + "/LLM/OllamaLLM/versions/v2/deactivate", null);
+        assertProblem(admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/default", "{\"version\":\"v2\"}"), 409, "inactive");
+        admin(routerA, "POST", BASE + "/LLM/OllamaLLM/versions/v2/activate", null);
+        assertThat(adminRaw(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null, null).statusCode()).isEqualTo(401);
+
+        final String after = body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).toString();
+        assertThat(withoutTimes(after)).isEqualTo(withoutTimes(before));
+    }
+
+    @Test
+    @Order(3)
+    void everyRouterConvergesOnAChangeWithinASecondAndARestartLosesNothing() throws Exception {
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v2\",\"weight\":25}");
+
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+            assertThat(weightOf(routerB, "v2")).isEqualTo(25));
+
+        routerB.close();
+        routerB = router("router-b");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(weightOf(routerB, "v2")).isEqualTo(25));
+        assertThat(body(admin(routerB, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).path("data"))
+            .isEqualTo(body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).path("data"));
+    }
+
+    @Test
+    @Order(4)
+    void keepsProviderSecretsWriteOnlyAndSendsThemOnlyToTheirProvider() throws Exception {
+        v2.setKnobs(new Knobs(0, 0, 0, 500, false, 3, 0, SECRET));
+        final HttpResponse<String> update = admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/versions/v2",
+            "{\"api_key\":\"" + SECRET + "\",\"weight\":100}");
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v1\",\"weight\":0}");
+
+        assertThat(update.body()).doesNotContain(SECRET).contains("\"api_key\":\"********\"");
+        assertThat(send(routerA, 20)).containsOnlyKeys("v2"); // v2 answers only with the key: it was delivered
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(send(routerB, 5)).containsOnlyKeys("v2"));
+        for (final ConfigurableApplicationContext router : List.of(routerA, routerB)) {
+            assertThat(admin(router, "GET", BASE + "/LLM/OllamaLLM/grayscale", null).body()).doesNotContain(SECRET);
+            assertThat(admin(router, "GET", BASE + "/LLM/OllamaLLM/versions/v2", null).body()).doesNotContain(SECRET);
+        }
+        for (final String topic : List.of(Topics.PROVIDER_CONFIG, Topics.CONFIG_AUDIT, Topics.REQUEST_OUTCOMES)) {
+            assertThat(rawRecords(topic)).as("records of %s", topic).noneMatch(r -> r.contains(SECRET));
+        }
+        v2.setKnobs(FAST);
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v1\",\"weight\":50}");
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v2\",\"weight\":50}");
+    }
+
+    @Test
+    @Order(5)
+    void killingAVersionMidTrafficFailsNoClientRequest() throws Exception {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicInteger failed = new AtomicInteger();
+        final AtomicInteger served = new AtomicInteger();
+        final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+        final List<Future<?>> clients = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < 8; c++) {
+                clients.add(pool.submit(() -> {
+                    while (running.get()) {
+                        final HttpResponse<String> response = chat(routerA);
+                        (response.statusCode() == 200 ? served : failed).incrementAndGet();
+                        attempts.merge(response.headers().firstValue("X-Switchboard-Attempts").orElse("?"), 1, Integer::sum);
+                    }
+                    return null;
+                }));
+            }
+            await().until(() -> served.get() > 300);
+            v1.setKnobs(new Knobs(0, 0, 0, 500, true, 3, 0)); // v1 dies under traffic
+            final int atOutage = served.get();
+            await().until(() -> served.get() > atOutage + 1_000);
+            running.set(false);
+            for (final Future<?> client : clients) {
+                client.get();
+            }
+        }
+        v1.setKnobs(FAST);
+
+        assertThat(failed.get()).as("failed client requests").isZero();
+        assertThat(attempts).containsKey("2"); // some requests were saved by failing over to v2
+    }
+
+    @Test
+    @Order(6)
+    void failsOverToTheFallbackProviderWhenEveryVersionFails() throws Exception {
+        admin(routerA, "POST", BASE, "{\"category\":\"LLM\",\"name\":\"Backup\",\"version\":\"b1\",\"weight\":100,"
+            + "\"is_default\":true,\"url\":\"http://127.0.0.1:" + backup.port() + "\",\"model_name\":\"backup-model\"}");
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/strategy",
+            "{\"strategy\":\"weight\",\"fallback_provider\":\"LLM/Backup\",\"max_attempts\":3}");
+        v1.setKnobs(new Knobs(0, 0, 0, 500, true, 3, 0));
+        v2.setKnobs(new Knobs(0, 0, 0, 500, true, 3, 0));
+        try {
+            final HttpResponse<String> response = chat(routerA);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("X-Switchboard-Version")).hasValue("b1");
+            assertThat(response.headers().firstValue("X-Switchboard-Attempts")).hasValue("3");
+            assertThat(body(response).path("model").asString()).isEqualTo("backup-model");
+        } finally {
+            v1.setKnobs(FAST);
+            v2.setKnobs(FAST);
+        }
+    }
+
+    private static Map<String, Integer> send(final ConfigurableApplicationContext router, final int requests)
+        throws Exception {
+        final Map<String, Integer> counts = new ConcurrentHashMap<>();
+        final AtomicInteger next = new AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            final List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 16; w++) {
+                workers.add(pool.submit(() -> {
+                    while (next.getAndIncrement() < requests) {
+                        final HttpResponse<String> response = chat(router);
+                        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                        counts.merge(response.headers().firstValue("X-Switchboard-Version").orElseThrow(), 1, Integer::sum);
+                    }
+                    return null;
+                }));
+            }
+            for (final Future<?> worker : workers) {
+                worker.get();
+            }
+        }
+        return counts;
+    }
+
+    private static HttpResponse<String> chat(final ConfigurableApplicationContext router) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base(router) + "/v1/chat/completions"))
+            .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"model\":\"OllamaLLM\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String version(final String version, final int weight, final boolean isDefault, final String type,
+                                  final int port, final String model) {
+        return """
+            {"category":"LLM","name":"OllamaLLM","version":"%s","weight":%d,"is_active":true,"is_default":%s,
+             "type":"%s","model_name":"%s","url":"http://127.0.0.1:%d","temperature":%s,"max_tokens":2048,"top_p":0.9}
+            """.formatted(version, weight, isDefault, type, model, port, version.equals("v1") ? "0.7" : "0.8");
+    }
+
+    private static int weightOf(final ConfigurableApplicationContext router, final String version) throws Exception {
+        for (final JsonNode v : body(admin(router, "GET", BASE + "/LLM/OllamaLLM/versions", null)).path("data")) {
+            if (v.path("version").asString().equals(version)) {
+                return v.path("weight").asInt();
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> auditActions() {
+        return rawRecords(Topics.CONFIG_AUDIT).stream().map(r -> r.replaceAll("[^a-z_]", " ")).toList()
+            .stream().flatMap(r -> List.of(r.split("\\s+")).stream()).distinct().toList();
+    }
+
+    private static List<String> rawRecords(final String topic) {
+        final Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+            ConsumerConfig.GROUP_ID_CONFIG, "raw-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        final List<String> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            int emptyPolls = 0;
+            while (emptyPolls < 3) {
+                final var polled = consumer.poll(Duration.ofMillis(500));
+                emptyPolls = polled.isEmpty() ? emptyPolls + 1 : 0;
+                for (final ConsumerRecord<byte[], byte[]> record : polled) {
+                    records.add(record.value() == null ? "" : new String(record.value(), StandardCharsets.ISO_8859_1));
+                }
+            }
+        }
+        return records;
+    }
+
+    private static String withoutTimes(final String json) {
+        return json.replaceAll("\"(updated_at|created_at)\":\"[^\"]*\"", "");
+    }
+
+    private static void assertProblem(final HttpResponse<String> response, final int status, final String detail) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("json");
+        assertThat(body(response).path("detail").asString()).contains(detail);
+    }
+
+    private static JsonNode body(final HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> admin(final ConfigurableApplicationContext router, final String method,
+                                              final String path, final String body) throws Exception {
+        return adminRaw(router, method, path, body, ADMIN);
+    }
+
+    private static HttpResponse<String> adminRaw(final ConfigurableApplicationContext router, final String method,
+                                                 final String path, final String body, final String token)
+        throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(router) + path))
+            .header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String base(final ConfigurableApplicationContext context) {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+}
