@@ -4,6 +4,7 @@ import dev.switchboard.common.kafka.BoundedEventPublisher;
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
+import dev.switchboard.common.security.SecretSealer;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.prober.probe.ProbeTarget;
@@ -11,9 +12,12 @@ import dev.switchboard.prober.probe.Prober;
 import dev.switchboard.prober.schedule.ProbeScheduler;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.VersionKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -67,8 +71,17 @@ class ProberConfiguration {
                                   final BoundedEventPublisher<HealthEvent> healthPublisher,
                                   final ProberProperties prober, final Clock clock,
                                   final KafkaProperties kafka) {
+        final SecretSealer sealer = SecretSealer.fromConfig(prober.secretsKey(), prober.adminToken());
+        final BiFunction<VersionKey, String, Optional<String>> openApiKey = (key, sealed) -> {
+            try {
+                return Optional.of(sealer.open(sealed, key + "#api_key"));
+            } catch (IllegalArgumentException e) {
+                log.warn("The api_key of {} cannot be opened ({}); probing without it", key, e.getMessage());
+                return Optional.empty();
+            }
+        };
         final ProbeScheduler scheduler = new ProbeScheduler(
-            () -> providerConfigView.snapshot().values().stream().map(ProbeTarget::of).toList(),
+            () -> providerConfigView.snapshot().values().stream().map(v -> ProbeTarget.of(v, openApiKey)).toList(),
             new Prober(prober.probeTimeout()),
             event -> healthPublisher.offer(event.getCategory() + "/" + event.getName() + "/" + event.getVersion(),
                 event, event.getCheckedAt()),

@@ -12,13 +12,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param probeTimeout how long one probe may take before it counts as failed
  * @param instanceId   names this prober in health events; a random one when blank
  * @param adminToken   bearer token of {@code /api/*}
+ * @param secretsKey   {@code SWITCHBOARD_SECRETS_KEY}, to open the api keys sealed in config events
  */
 @ConfigurationProperties("switchboard.prober")
 public record ProberProperties(
     @DefaultValue("30s") Duration interval,
     @DefaultValue("10s") Duration probeTimeout,
     @DefaultValue("") String instanceId,
-    String adminToken) {
+    String adminToken,
+    String secretsKey) {
 
     public ProberProperties {
         if (interval.isNegative() || interval.isZero()) {

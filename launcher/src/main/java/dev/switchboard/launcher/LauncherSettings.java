@@ -1,32 +1,36 @@
 package dev.switchboard.launcher;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
 /**
  * What the launcher starts and where, from the environment: ports, the data directory and the secrets. Where
- * {@code SWITCHBOARD_ADMIN_TOKEN} or {@code SWITCHBOARD_CLIENT_KEYS} is unset, a random one is made and printed.
+ * {@code SWITCHBOARD_ADMIN_TOKEN}, {@code SWITCHBOARD_CLIENT_KEYS} or {@code SWITCHBOARD_SECRETS_KEY} is unset,
+ * a random one is made, kept in the data directory (owner-only) so the next start reuses it, and printed.
  */
 record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPort, int routerPort, int statsPort,
                         int proberPort, int simulatorV1Port, int simulatorV2Port, String adminToken,
-                        String clientKeys, boolean generatedSecrets, boolean demoTraffic) {
+                        String clientKeys, String secretsKey, boolean generatedSecrets, boolean demoTraffic) {
 
-    static LauncherSettings fromEnvironment(final Map<String, String> env, final Path home) {
+    static LauncherSettings fromEnvironment(final Map<String, String> env, final Path home) throws IOException {
         final Path data = Path.of(env.getOrDefault("SWITCHBOARD_DATA_DIR", home.resolve("switchboard-data").toString()))
             .toAbsolutePath().normalize();
-        final String admin = env.get("SWITCHBOARD_ADMIN_TOKEN");
-        final String keys = env.get("SWITCHBOARD_CLIENT_KEYS");
-        final boolean generate = blank(admin) || blank(keys);
+        final KeptSecrets kept = KeptSecrets.load(data.resolve("secrets.properties"));
+        final String admin = kept.valueOf("SWITCHBOARD_ADMIN_TOKEN", env, () -> "sb-admin-" + random(16));
+        final String keys = kept.valueOf("SWITCHBOARD_CLIENT_KEYS", env, () -> "sb-client-" + random(16));
+        final String secrets = kept.valueOf("SWITCHBOARD_SECRETS_KEY", env,
+            () -> Base64.getEncoder().encodeToString(HexFormat.of().parseHex(random(32))));
+        kept.save();
         return new LauncherSettings(home, data,
             port(env, "KAFKA_PORT", 9092), port(env, "KAFKA_CONTROLLER_PORT", 9093),
             port(env, "ROUTER_PORT", 8080), port(env, "STATS_PORT", 8081), port(env, "PROBER_PORT", 8082),
             port(env, "SIMULATOR_V1_PORT", 9101), port(env, "SIMULATOR_V2_PORT", 9102),
-            blank(admin) ? "sb-admin-" + random() : admin,
-            blank(keys) ? "sb-client-" + random() : keys,
-            generate,
+            admin, keys, secrets, blank(env.get("SWITCHBOARD_ADMIN_TOKEN")) || blank(env.get("SWITCHBOARD_CLIENT_KEYS")),
             !"false".equalsIgnoreCase(env.getOrDefault("SWITCHBOARD_DEMO_TRAFFIC", "true")));
     }
 
@@ -69,12 +73,12 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPo
         }
     }
 
-    private static boolean blank(final String value) {
+    static boolean blank(final String value) {
         return value == null || value.isBlank();
     }
 
-    private static String random() {
-        final byte[] bytes = new byte[16];
+    private static String random(final int size) {
+        final byte[] bytes = new byte[size];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }

@@ -78,6 +78,7 @@ public final class LocalSwitchboard {
             "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrapServers(),
             "SWITCHBOARD_ADMIN_TOKEN", settings.adminToken(),
             "SWITCHBOARD_CLIENT_KEYS", settings.clientKeys(),
+            "SWITCHBOARD_SECRETS_KEY", settings.secretsKey(),
             "SWITCHBOARD_STATE_DIR", settings.dataDir().resolve("stats-state").toString());
         final ChildProcess stats = track(service("stats-streams", settings.statsPort(), env));
         final ChildProcess prober = track(service("health-prober", settings.proberPort(), env,
@@ -174,6 +175,7 @@ public final class LocalSwitchboard {
         if (settings.generatedSecrets()) {
             say("  Admin token (generated)     " + settings.adminToken());
             say("  Client key (generated)      " + settings.firstClientKey());
+            say("  (generated secrets are kept in " + settings.dataDir().resolve("secrets.properties") + ")");
         }
         say("");
         say("Try it:");

@@ -54,6 +54,8 @@ public final class Prober {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(minimalChat(target.modelName())));
         };
+        // The version's own key goes to its own upstream, nowhere else.
+        target.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
         return builder.timeout(timeout).build();
     }
 

@@ -8,6 +8,7 @@ import dev.switchboard.simulator.SimulatedProvider;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class ProberTest {
             closedPort = socket.getLocalPort();
         }
         final ProbeTarget nowhere = new ProbeTarget(new VersionKey("LLM", "X", "v9"), "openai",
-            URI.create("http://127.0.0.1:" + closedPort), "m", true);
+            URI.create("http://127.0.0.1:" + closedPort), "m", true, Optional.empty());
 
         final ProbeResult result = prober.probe(nowhere);
 
@@ -61,8 +62,18 @@ class ProberTest {
         assertThat(result.error()).startsWith("cannot connect");
     }
 
+    @Test
+    void sendsTheVersionsOwnKeyToItsUpstream() {
+        upstream.setKnobs(new Knobs(0, 0, 0, 500, false, 1, 0, "sk-probe"));
+
+        assertThat(prober.probe(target("openai")).httpStatus()).isEqualTo(401);
+        assertThat(prober.probe(new ProbeTarget(new VersionKey("LLM", "OllamaLLM", "v1"), "openai",
+            URI.create("http://127.0.0.1:" + upstream.port()), "llama2", true, Optional.of("sk-probe"))).healthy())
+            .isTrue();
+    }
+
     private ProbeTarget target(final String type) {
         return new ProbeTarget(new VersionKey("LLM", "OllamaLLM", "v1"), type,
-            URI.create("http://127.0.0.1:" + upstream.port()), "llama2", true);
+            URI.create("http://127.0.0.1:" + upstream.port()), "llama2", true, Optional.empty());
     }
 }
