@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The routing table every router builds from the compacted {@code provider-config} and
  * {@code provider-settings} topics. Until both have been read to their end (e.g. while the broker is away at
- * start-up) the router routes by its start-up configuration, so it serves from its first second; from then on
- * only the topics count, and every change is applied as soon as it is read.
+ * start-up), and while the config topic holds no version at all (a new deployment, about to be seeded), the
+ * router routes by its start-up configuration, so it serves from its first second; from then on only the topics
+ * count, and every change is applied as soon as it is read.
  */
 public final class ConfigStore implements AutoCloseable {
 
@@ -90,7 +91,7 @@ public final class ConfigStore implements AutoCloseable {
     }
 
     private synchronized void rebuild() {
-        if (!versions.isCaughtUp() || !settings.isCaughtUp()) {
+        if (!versions.isCaughtUp() || !settings.isCaughtUp() || versions.snapshot().isEmpty()) {
             return;
         }
         final Map<String, List<VersionConfig>> byProvider = new LinkedHashMap<>();
