@@ -100,6 +100,8 @@ public final class SimulatedProvider implements AutoCloseable {
                     Map.of("name", name, "api_calls", apiCalls.sum(), "failed_calls", failedCalls.sum(),
                         "in_flight", inFlight.get())));
                 case "POST /v1/chat/completions" -> api(exchange, ApiStyle.OPENAI);
+                case "POST /v1/embeddings" -> api(exchange, ApiStyle.EMBEDDINGS);
+                case "POST /v1/audio/speech", "POST /tts" -> api(exchange, ApiStyle.SPEECH);
                 case "POST /api/chat" -> api(exchange, ApiStyle.OLLAMA);
                 case "GET /v1/models", "GET /api/tags" -> listModels(exchange, path.startsWith("/v1"));
                 default -> writeError(exchange, 404, "not_found", "No route for " + method + " " + path);
@@ -111,7 +113,7 @@ public final class SimulatedProvider implements AutoCloseable {
         }
     }
 
-    private enum ApiStyle { OPENAI, OLLAMA }
+    private enum ApiStyle { OPENAI, OLLAMA, EMBEDDINGS, SPEECH }
 
     private void updateKnobs(final HttpExchange exchange) throws IOException {
         final ObjectNode merged = JSON.valueToTree(knobs.get());
@@ -174,14 +176,35 @@ public final class SimulatedProvider implements AutoCloseable {
             writeError(exchange, 400, "invalid_request_error", "Request body is not valid JSON");
             return;
         }
-        if (request == null || !request.path("messages").isArray()) {
-            writeError(exchange, 400, "invalid_request_error", "'messages' must be an array");
+        final boolean needsInput = style == ApiStyle.EMBEDDINGS || style == ApiStyle.SPEECH;
+        if (request == null || (needsInput ? request.path("input").isMissingNode() : !request.path("messages").isArray())) {
+            writeError(exchange, 400, "invalid_request_error", needsInput ? "'input' is required"
+                : "'messages' must be an array");
             return;
         }
         pause(latency.sampleMillis(now));
         if (ThreadLocalRandom.current().nextDouble() < now.errorRate()) {
             failedCalls.increment();
             writeError(exchange, now.errorStatus(), "server_error", name + " simulated an error");
+            return;
+        }
+        if (style == ApiStyle.EMBEDDINGS) {
+            final ObjectNode body = JSON.createObjectNode().put("object", "list")
+                .put("model", request.path("model").asString("unknown"));
+            final ArrayNode vector = body.putArray("data").addObject().put("object", "embedding").put("index", 0)
+                .putArray("embedding");
+            for (int i = 0; i < 8; i++) {
+                vector.add(ThreadLocalRandom.current().nextDouble(-1, 1));
+            }
+            body.putObject("usage").put("prompt_tokens", 2).put("total_tokens", 2);
+            writeJson(exchange, 200, body);
+            return;
+        }
+        if (style == ApiStyle.SPEECH) {
+            final byte[] audio = ("ID3simulated-speech:" + request.path("input").asString("")).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "audio/mpeg");
+            exchange.sendResponseHeaders(200, audio.length);
+            exchange.getResponseBody().write(audio);
             return;
         }
         final Answer answer = Answer.of(request, now.completionTokens());
@@ -201,6 +224,7 @@ public final class SimulatedProvider implements AutoCloseable {
                     writeJson(exchange, 200, ollamaMessage(answer, String.join("", answer.tokens()), true));
                 }
             }
+            default -> throw new IllegalStateException("answered above: " + style);
         }
     }
 

@@ -7,7 +7,7 @@ import dev.switchboard.routing.failover.RetryBudget;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
-import dev.switchboard.routing.proxy.ChatProxy;
+import dev.switchboard.routing.proxy.ProviderProxy;
 import dev.switchboard.routing.strategy.HealthStrategy;
 import dev.switchboard.routing.strategy.LeastUsedStrategy;
 import dev.switchboard.routing.strategy.RoundRobinStrategy;
@@ -104,14 +104,14 @@ class RoutingConfiguration {
     }
 
     @Bean
-    ChatProxy chatProxy(final ConfigStore store, final VersionSelector selector, final OutlierDetector outliers,
+    ProviderProxy chatProxy(final ConfigStore store, final VersionSelector selector, final OutlierDetector outliers,
                         final RetryBudget retryBudget, final TrafficCounters counters,
                         final RoutingProperties properties, final OutcomeRecorder recorder, final ObjectMapper json,
                         final Clock clock) {
-        return new ChatProxy(
-            new ChatProxy.Parts(store::table, selector, outliers, retryBudget, counters, recorder, json, clock),
-            new ChatProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
-                properties.requestDeadline(), properties.instanceId()));
+        return new ProviderProxy(
+            new ProviderProxy.Parts(store::table, selector, outliers, retryBudget, counters, recorder, json, clock),
+            new ProviderProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
+                properties.requestDeadline(), properties.maxConnectionsPerUpstream(), properties.instanceId()));
     }
 
 }

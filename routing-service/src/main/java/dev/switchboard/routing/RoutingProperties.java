@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout  how long to wait for an upstream connection
  * @param responseTimeout how long to wait for an upstream's response headers
  * @param requestDeadline the longest one client request may take across all its attempts
+ * @param maxConnectionsPerUpstream pooled connections to one upstream; also the most requests in flight to it
  * @param outcomeBuffer   outcome events held in memory while Kafka is slow or down; beyond it they are dropped
  * @param outliers        passive health: ejection of versions that keep failing live requests
  * @param providers       the providers and versions that seed an empty provider-config topic, and that are routed
@@ -32,6 +33,7 @@ public record RoutingProperties(
     @DefaultValue("5s") Duration connectTimeout,
     @DefaultValue("60s") Duration responseTimeout,
     @DefaultValue("120s") Duration requestDeadline,
+    @DefaultValue("10000") int maxConnectionsPerUpstream,
     @DefaultValue("10000") int outcomeBuffer,
     @DefaultValue OutlierSettings outliers,
     @DefaultValue List<ProviderSettings> providers) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -60,7 +61,21 @@ class FrontDoorIT {
             "--switchboard.routing.providers[0].versions[1].version=v2",
             "--switchboard.routing.providers[0].versions[1].model_name=llama2:13b",
             "--switchboard.routing.providers[0].versions[1].url=http://127.0.0.1:" + v2.port(),
-            "--switchboard.routing.providers[0].versions[1].weight=0");
+            "--switchboard.routing.providers[0].versions[1].weight=0",
+            "--switchboard.routing.providers[1].category=TTS",
+            "--switchboard.routing.providers[1].name=EdgeTTS",
+            "--switchboard.routing.providers[1].versions[0].version=v1",
+            "--switchboard.routing.providers[1].versions[0].type=http",
+            "--switchboard.routing.providers[1].versions[0].url=http://127.0.0.1:" + v2.port() + "/tts",
+            "--switchboard.routing.providers[1].versions[0].weight=100",
+            "--switchboard.routing.providers[1].versions[0].parameters.voice=zh-CN-XiaoxiaoNeural",
+            "--switchboard.routing.providers[1].versions[0].parameters.format=mp3",
+            "--switchboard.routing.providers[2].category=EMBEDDING",
+            "--switchboard.routing.providers[2].name=Embedder",
+            "--switchboard.routing.providers[2].versions[0].version=e1",
+            "--switchboard.routing.providers[2].versions[0].model_name=text-embedding-3-small",
+            "--switchboard.routing.providers[2].versions[0].url=http://127.0.0.1:" + v1.port(),
+            "--switchboard.routing.providers[2].versions[0].weight=100");
         base = "http://127.0.0.1:" + ((WebServerApplicationContext) router).getWebServer().getPort();
     }
 
@@ -109,6 +124,25 @@ class FrontDoorIT {
             }
         }
         assertThat(last).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void passesSpeechThroughToAPlainHttpProviderAndEmbeddingsToAnOpenAiOne() throws Exception {
+        final HttpResponse<byte[]> speech = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/audio/speech"))
+            .header("Authorization", "Bearer test-key").header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"EdgeTTS\",\"input\":\"ni hao\"}")).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        final HttpResponse<String> embedding = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/embeddings"))
+            .header("Authorization", "Bearer test-key").header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"Embedder\",\"input\":\"hello\"}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+
+        assertThat(speech.statusCode()).isEqualTo(200);
+        assertThat(speech.headers().firstValue("Content-Type")).hasValue("audio/mpeg");
+        assertThat(new String(speech.body(), StandardCharsets.UTF_8)).isEqualTo("ID3simulated-speech:ni hao");
+        assertThat(embedding.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(embedding.body()).path("model").asString()).isEqualTo("text-embedding-3-small");
+        assertThat(JSON.readTree(embedding.body()).path("data").get(0).path("embedding").size()).isEqualTo(8);
     }
 
     @Test

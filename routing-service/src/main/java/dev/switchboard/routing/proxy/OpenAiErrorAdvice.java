@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /** Answers front-door failures in OpenAI's error shape, {@code {"error":{"message","type","param","code"}}}. */
-@RestControllerAdvice(assignableTypes = ChatCompletionsController.class)
+@RestControllerAdvice(assignableTypes = OpenAiController.class)
 class OpenAiErrorAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiErrorAdvice.class);

@@ -13,13 +13,13 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-class ChatRequestTest {
+class ApiRequestTest {
 
     private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
     void rewritesTheModelAndAppliesVersionParametersTheClientDidNotSet() {
-        final ChatRequest request = parse("{\"model\":\"OllamaLLM\",\"temperature\":0.1,"
+        final ApiRequest request = parse("{\"model\":\"OllamaLLM\",\"temperature\":0.1,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         final VersionConfig version = VersionConfig.of(new VersionKey("LLM", "OllamaLLM", "v2"),
             ProviderType.OLLAMA, "llama2:13b", URI.create("http://127.0.0.1:11434"), 30, true, false,
@@ -43,13 +43,23 @@ class ChatRequestTest {
         assertInvalid("", "body is empty");
     }
 
+    @Test
+    void requiresTheInputOfAnEmbeddingOrSpeechRequestAndNeverStreamsThem() {
+        assertThatThrownBy(() -> ApiRequest.parse(Operation.AUDIO_SPEECH,
+            "{\"model\":\"EdgeTTS\",\"voice\":\"x\"}".getBytes(StandardCharsets.UTF_8), json))
+            .hasMessageContaining("'input' is required");
+        assertThat(ApiRequest.parse(Operation.EMBEDDINGS,
+            "{\"model\":\"E\",\"input\":\"hi\",\"stream\":true}".getBytes(StandardCharsets.UTF_8), json).stream())
+            .isFalse();
+    }
+
     private void assertInvalid(final String body, final String message) {
         assertThatThrownBy(() -> parse(body))
             .isInstanceOfSatisfying(FrontDoorException.class, e -> assertThat(e.status()).isEqualTo(400))
             .hasMessageContaining(message);
     }
 
-    private ChatRequest parse(final String body) {
-        return ChatRequest.parse(body.getBytes(StandardCharsets.UTF_8), json);
+    private ApiRequest parse(final String body) {
+        return ApiRequest.parse(Operation.CHAT_COMPLETIONS, body.getBytes(StandardCharsets.UTF_8), json);
     }
 }

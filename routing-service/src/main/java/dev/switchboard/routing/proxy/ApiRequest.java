@@ -9,14 +9,15 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A client's chat completion request, checked: a JSON object with a string {@code model} and an array of
- * {@code messages}. Everything else in it is passed on untouched.
+ * A client's API request, checked: a JSON object with a string {@code model} and the operation's required
+ * field ({@code messages} of a chat completion, {@code input} of an embedding or speech). Everything else in it
+ * is passed on untouched.
  */
-record ChatRequest(ObjectNode body, String model, boolean stream) {
+record ApiRequest(Operation operation, ObjectNode body, String model, boolean stream) {
 
-    static ChatRequest parse(final byte[] bytes, final ObjectMapper json) {
+    static ApiRequest parse(final Operation operation, final byte[] bytes, final ObjectMapper json) {
         if (bytes == null || bytes.length == 0) {
-            throw FrontDoorException.invalidRequest("The request body is empty; send a JSON chat completion request");
+            throw FrontDoorException.invalidRequest("The request body is empty; send a JSON request");
         }
         final JsonNode tree;
         try {
@@ -31,15 +32,21 @@ record ChatRequest(ObjectNode body, String model, boolean stream) {
         if (model == null || !model.isString() || model.asString().isBlank()) {
             throw FrontDoorException.invalidRequest("'model' is required: name a provider, e.g. \"OllamaLLM\" or \"LLM/OllamaLLM\"");
         }
-        final JsonNode messages = body.get("messages");
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+        final JsonNode required = body.get(operation.requiredField());
+        if (required == null || required.isNull() || required.isEmpty() && !required.isValueNode()
+            || required.isString() && required.asString().isEmpty()) {
+            throw FrontDoorException.invalidRequest("'" + operation.requiredField() + "' is required"
+                + (operation == Operation.CHAT_COMPLETIONS ? " and must be a non-empty array" : " and must not be empty"));
+        }
+        if (operation == Operation.CHAT_COMPLETIONS && !required.isArray()) {
             throw FrontDoorException.invalidRequest("'messages' is required and must be a non-empty array");
         }
         final JsonNode stream = body.get("stream");
         if (stream != null && !stream.isBoolean() && !stream.isNull()) {
             throw FrontDoorException.invalidRequest("'stream' must be true or false");
         }
-        return new ChatRequest(body, model.asString(), stream != null && stream.asBoolean());
+        return new ApiRequest(operation, body, model.asString(),
+            operation.streams() && stream != null && stream.asBoolean());
     }
 
     /** The body's {@code user}, one of the two sticky subjects. */

@@ -12,17 +12,20 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.ObjectMapper;
 
-/** OpenAI's {@code POST /v1/chat/completions}, where {@code model} names a logical provider. */
+/**
+ * The OpenAI-compatible front door: {@code POST /v1/chat/completions}, {@code /v1/embeddings} and
+ * {@code /v1/audio/speech}, where {@code model} names a logical provider.
+ */
 @RestController
-class ChatCompletionsController {
+class OpenAiController {
 
     /** The sticky subject of a request; the body's {@code user} when absent. */
     static final String SESSION_HEADER = "X-Session-Id";
 
-    private final ChatProxy proxy;
+    private final ProviderProxy proxy;
     private final ObjectMapper json;
 
-    ChatCompletionsController(final ChatProxy proxy, final ObjectMapper json) {
+    OpenAiController(final ProviderProxy proxy, final ObjectMapper json) {
         this.proxy = proxy;
         this.json = json;
     }
@@ -32,8 +35,29 @@ class ChatCompletionsController {
                          @RequestHeader(value = SESSION_HEADER, required = false) final String sessionId,
                          @RequestBody(required = false) final byte[] body, final HttpServletResponse response)
         throws IOException {
+        serve(Operation.CHAT_COMPLETIONS, contentType, sessionId, body, response);
+    }
+
+    @PostMapping("/v1/embeddings")
+    void embeddings(@RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) final String contentType,
+                    @RequestHeader(value = SESSION_HEADER, required = false) final String sessionId,
+                    @RequestBody(required = false) final byte[] body, final HttpServletResponse response)
+        throws IOException {
+        serve(Operation.EMBEDDINGS, contentType, sessionId, body, response);
+    }
+
+    @PostMapping("/v1/audio/speech")
+    void speech(@RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) final String contentType,
+                @RequestHeader(value = SESSION_HEADER, required = false) final String sessionId,
+                @RequestBody(required = false) final byte[] body, final HttpServletResponse response)
+        throws IOException {
+        serve(Operation.AUDIO_SPEECH, contentType, sessionId, body, response);
+    }
+
+    private void serve(final Operation operation, final String contentType, final String sessionId,
+                       final byte[] body, final HttpServletResponse response) throws IOException {
         requireJson(contentType);
-        proxy.handle(ChatRequest.parse(body, json), Optional.ofNullable(sessionId), response);
+        proxy.handle(ApiRequest.parse(operation, body, json), Optional.ofNullable(sessionId), response);
     }
 
     /** A missing Content-Type is read as JSON, as OpenAI does; a form or anything else is refused plainly. */

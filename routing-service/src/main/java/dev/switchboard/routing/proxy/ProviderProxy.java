@@ -16,8 +16,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,20 +29,20 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Serves one chat completion: finds the provider, has the selector choose a version, forwards the request with
+ * Serves one API request (chat completion, embedding, speech): finds the provider, has the selector choose a version, forwards the request with
  * the version's model name and relays the answer (a stream chunk by chunk, never buffered whole). A failed
  * attempt (connect error, timeout, 5xx, 429) is tried again on another version of the provider, then on its
  * fallback provider, never twice on one version, within the provider's attempts, the retry budget and the
  * request deadline. A stream is only retried before its first byte reached the client. Every attempt records
  * its own outcome.
  */
-public final class ChatProxy {
+public final class ProviderProxy {
 
     public static final String VERSION_HEADER = "X-Switchboard-Version";
     public static final String ATTEMPTS_HEADER = "X-Switchboard-Attempts";
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
-    private static final Logger log = LoggerFactory.getLogger(ChatProxy.class);
+    private static final Logger log = LoggerFactory.getLogger(ProviderProxy.class);
 
     /** Collaborators of the proxy, grouped so its constructor stays readable. */
     public record Parts(Supplier<RoutingTable> table, VersionSelector selector, OutlierDetector outliers,
@@ -56,7 +54,7 @@ public final class ChatProxy {
      * @param requestDeadline the longest a client request may take across all its attempts
      */
     public record Settings(Duration connectTimeout, Duration responseTimeout, Duration requestDeadline,
-                           String instanceId) {
+                           int maxConnectionsPerUpstream, String instanceId) {
     }
 
     private sealed interface Result {
@@ -71,13 +69,14 @@ public final class ChatProxy {
     private final Settings settings;
     private final UpstreamClient upstream;
 
-    public ChatProxy(final Parts parts, final Settings settings) {
+    public ProviderProxy(final Parts parts, final Settings settings) {
         this.parts = parts;
         this.settings = settings;
-        this.upstream = new UpstreamClient(settings.connectTimeout(), settings.responseTimeout());
+        this.upstream = new UpstreamClient(settings.connectTimeout(), settings.responseTimeout(),
+            settings.maxConnectionsPerUpstream());
     }
 
-    public void handle(final ChatRequest request, final Optional<String> sessionId,
+    public void handle(final ApiRequest request, final Optional<String> sessionId,
                        final HttpServletResponse response) throws IOException {
         final Provider provider = resolve(request.model());
         final Optional<String> subject = sessionId.filter(s -> !s.isBlank()).or(request::user);
@@ -141,7 +140,7 @@ public final class ChatProxy {
             && parts.retryBudget().tryRetry();
     }
 
-    private Result attempt(final ChatRequest request, final Selection.Chosen chosen, final int number,
+    private Result attempt(final ApiRequest request, final Selection.Chosen chosen, final int number,
                            final String requestId, final Instant deadline, final HttpServletResponse response)
         throws IOException {
         final VersionConfig version = chosen.version();
@@ -167,14 +166,14 @@ public final class ChatProxy {
         }
     }
 
-    private Result forward(final ChatRequest request, final Attempt attempt, final Instant deadline,
+    private Result forward(final ApiRequest request, final Attempt attempt, final Instant deadline,
                            final HttpServletResponse response) throws IOException {
         final VersionConfig version = attempt.version();
-        final HttpResponse<InputStream> answer;
+        final UpstreamClient.Answer answer;
         try {
-            answer = upstream.chatCompletion(version, request.forVersion(version, parts.json()), request.stream(),
-                Duration.between(parts.clock().instant(), deadline));
-        } catch (HttpTimeoutException e) {
+            answer = upstream.send(version, request.operation(), request.forVersion(version, parts.json()),
+                request.stream(), Duration.between(parts.clock().instant(), deadline));
+        } catch (UpstreamClient.TimedOut e) {
             attempt.failed(OutcomeStatus.TIMEOUT, "timeout");
             return failed(FrontDoorException.upstreamTimedOut("Version " + version.version() + " of "
                 + version.key().provider() + " did not answer in time"));
@@ -182,14 +181,10 @@ public final class ChatProxy {
             attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "connect_error");
             return failed(FrontDoorException.upstreamFailed("Could not reach version " + version.version() + " of "
                 + version.key().provider() + ": " + e.getClass().getSimpleName()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            attempt.failed(OutcomeStatus.CANCELLED, "interrupted");
-            throw FrontDoorException.upstreamFailed("The request was interrupted while calling the upstream");
         }
-        try (InputStream body = answer.body()) {
-            attempt.answered(answer.statusCode());
-            final boolean success = answer.statusCode() >= 200 && answer.statusCode() < 300;
+        try (answer; InputStream body = answer.body()) {
+            attempt.answered(answer.status());
+            final boolean success = answer.status() >= 200 && answer.status() < 300;
             if (success && request.stream() && isEventStream(answer)) {
                 relayStream(body, answer, attempt, response);
                 return new Result.Served();
@@ -198,7 +193,7 @@ public final class ChatProxy {
                 return relayBody(body, answer, attempt, response);
             }
             return failed(FrontDoorException.upstreamFailed("Version " + version.version() + " of "
-                + version.key().provider() + " answered HTTP " + answer.statusCode()));
+                + version.key().provider() + " answered HTTP " + answer.status()));
         }
     }
 
@@ -206,7 +201,7 @@ public final class ChatProxy {
         return new Result.Failed(error);
     }
 
-    private Result relayBody(final InputStream body, final HttpResponse<InputStream> answer, final Attempt attempt,
+    private Result relayBody(final InputStream body, final UpstreamClient.Answer answer, final Attempt attempt,
                              final HttpServletResponse response) throws IOException {
         final byte[] bytes;
         try {
@@ -216,11 +211,13 @@ public final class ChatProxy {
             return failed(FrontDoorException.upstreamFailed("The upstream's answer broke off: "
                 + e.getClass().getSimpleName()));
         }
-        final UsageScanner usage = new UsageScanner(parts.json());
-        usage.acceptBody(bytes);
-        attempt.usage(usage.promptTokens(), usage.completionTokens());
-        response.setStatus(answer.statusCode());
-        response.setContentType(answer.headers().firstValue("Content-Type").orElse("application/json"));
+        if (answer.contentType().map(t -> t.contains("json")).orElse(false)) {
+            final UsageScanner usage = new UsageScanner(parts.json());
+            usage.acceptBody(bytes);
+            attempt.usage(usage.promptTokens(), usage.completionTokens());
+        }
+        response.setStatus(answer.status());
+        response.setContentType(answer.contentType().orElse("application/json"));
         response.setContentLength(bytes.length);
         try {
             response.getOutputStream().write(bytes);
@@ -230,10 +227,10 @@ public final class ChatProxy {
         return new Result.Served();
     }
 
-    private void relayStream(final InputStream body, final HttpResponse<InputStream> answer, final Attempt attempt,
+    private void relayStream(final InputStream body, final UpstreamClient.Answer answer, final Attempt attempt,
                              final HttpServletResponse response) {
-        response.setStatus(answer.statusCode());
-        response.setContentType(answer.headers().firstValue("Content-Type").orElse("text/event-stream"));
+        response.setStatus(answer.status());
+        response.setContentType(answer.contentType().orElse("text/event-stream"));
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
         final UsageScanner usage = new UsageScanner(parts.json());
@@ -265,8 +262,8 @@ public final class ChatProxy {
         }
     }
 
-    private static boolean isEventStream(final HttpResponse<?> answer) {
-        return answer.headers().firstValue("Content-Type").map(t -> t.startsWith("text/event-stream")).orElse(false);
+    private static boolean isEventStream(final UpstreamClient.Answer answer) {
+        return answer.contentType().map(t -> t.startsWith("text/event-stream")).orElse(false);
     }
 
     /** The upstream's half of a stream failed after the client got bytes: too late to fail over. */

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Router benchmark, measured against nginx in the same run (design.md targets):
+#   throughput, non-streaming, 64 connections     router >= 0.5 x nginx as a plain reverse proxy
+#   added latency at 1 connection                  router p50 - direct p50 <= 0.5 ms, p99 - direct p99 <= 3 ms
+#   5,000 concurrent requests, 2 s upstream         0 errors, p99 <= 2.2 s
+# The upstream is nginx itself serving a static chat completion (and, for the slow case, answering after 2 s
+# with the echo module). The router runs with outcome events on, a real KRaft broker in its own process, and a
+# two-version weighted provider. Needs Debian's nginx, libnginx-mod-http-echo and wrk:
+#   apt-get install -y nginx libnginx-mod-http-echo wrk
+# Usage: bench/router/run.sh [duration-seconds (default 20)]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+duration="${1:-20}"
+. "$root/bin/find-jdk.sh"
+switchboard_find_jdk
+for tool in nginx wrk; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y nginx libnginx-mod-http-echo wrk" >&2; exit 2; }
+done
+echo_module=/usr/lib/nginx/modules/ngx_http_echo_module.so
+[ -f "$echo_module" ] || { echo "nginx echo module missing: apt-get install -y libnginx-mod-http-echo" >&2; exit 2; }
+if ! ls "$root"/routing-service/target/routing-service-*-exec.jar "$root"/launcher/target/lib >/dev/null 2>&1; then
+  (cd "$root" && mvn -B -ntp -q -DskipTests install)
+fi
+ulimit -n 65536 || true
+
+work="$(mktemp -d /tmp/switchboard-bench.XXXXXX)"
+results="$root/bench/results"; mkdir -p "$results"
+report="$results/router-$(date -u +%Y%m%dT%H%M%SZ).md"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+v1=$(free_port); v2=$(free_port); slow=$(free_port); proxy=$(free_port); router=$(free_port); kafka=$(free_port); ctl=$(free_port)
+answer='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
+
+cat > "$work/nginx.conf" <<NGINX
+load_module $echo_module;
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log warn;
+events { worker_connections 20000; }
+http {
+  access_log off;
+  keepalive_requests 10000;
+  upstream static { server 127.0.0.1:$v1; keepalive 128; }
+  server { listen 127.0.0.1:$v1; location / { default_type application/json; return 200 '$answer'; } }
+  server { listen 127.0.0.1:$v2; location / { default_type application/json; return 200 '$answer'; } }
+  server { listen 127.0.0.1:$slow; location / { default_type application/json; echo_read_request_body; echo_sleep 2; echo '$answer'; } }
+  server { listen 127.0.0.1:$proxy;
+           location / { proxy_pass http://static; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+
+SWITCHBOARD_DATA_DIR="$work/data" KAFKA_PORT=$kafka KAFKA_CONTROLLER_PORT=$ctl \
+  "$JAVA_HOME/bin/java" -Dswitchboard.home="$root" \
+  -cp "$root/launcher/target/lib/*:$(ls "$root"/launcher/target/launcher-*.jar | head -n 1)" \
+  dev.switchboard.launcher.LocalBroker > "$work/broker.out" 2>&1 &
+pids+=($!)
+until grep -q "Kafka is ready" "$work/broker.out"; do sleep 1; kill -0 "${pids[0]}" || { cat "$work/broker.out"; exit 1; }; done
+
+cat > "$work/providers.yml" <<YAML
+switchboard:
+  routing:
+    providers:
+      - category: LLM
+        name: Bench
+        versions:
+          - {version: v1, type: openai, model_name: bench-v1, url: "http://127.0.0.1:$v1", weight: 90, is_default: true}
+          - {version: v2, type: openai, model_name: bench-v2, url: "http://127.0.0.1:$v2", weight: 10}
+      - category: LLM
+        name: Slow
+        versions:
+          - {version: v1, type: openai, model_name: slow, url: "http://127.0.0.1:$slow", weight: 100, is_default: true}
+YAML
+KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$kafka SWITCHBOARD_ADMIN_TOKEN=bench-admin SWITCHBOARD_CLIENT_KEYS=bench-key \
+  "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -jar "$(ls "$root"/routing-service/target/routing-service-*-exec.jar | head -n 1)" \
+  --server.port=$router --spring.config.additional-location="file:$work/providers.yml" \
+  --switchboard.routing.outcome-buffer=100000 > "$work/router.log" 2>&1 &
+pids+=($!)
+until curl -sf "http://127.0.0.1:$router/actuator/health" >/dev/null; do sleep 1; kill -0 "${pids[1]}" || { tail -50 "$work/router.log"; exit 1; }; done
+
+wrk_run() { # name url script connections seconds extra...
+  local name=$1 url=$2 script=$3 conns=$4 secs=$5; shift 5
+  wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$here/$script" "$@" "$url" > "$work/$name.txt" 2>&1
+}
+rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }
+pct() { # file percentile -> milliseconds
+  awk -v p="$2" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' "$work/$1.txt"
+}
+errors() { awk '/Socket errors/ {gsub(/,/,""); s=$4+$6+$8+$10} /Non-2xx/ {n=$5} END {print s+n+0}' "$work/$1.txt"; }
+
+echo "Warming up (JIT, connection pools)..."
+wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 10
+wrk_run warm-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 5
+
+echo "Throughput at 64 connections, ${duration}s each..."
+wrk_run tput-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 "$duration"
+wrk_run tput-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
+
+echo "Latency at 1 connection, ${duration}s each..."
+wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
+wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$proxy/v1/chat/completions" > "$work/lat-nginx.txt"
+wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$router/v1/chat/completions" > "$work/lat-router.txt"
+
+echo "5,000 concurrent requests against a 2-second upstream, 30s..."
+wrk_run slow-router "http://127.0.0.1:$router/v1/chat/completions" post-slow.lua 5000 30 --timeout 10s
+
+metrics=$(curl -s "http://127.0.0.1:$router/actuator/prometheus")
+delivered=$(echo "$metrics" | awk '/^switchboard_events_delivered_total/ {print $2}')
+dropped=$(echo "$metrics" | awk '/^switchboard_events_dropped_total/ {s+=$2} END {print s+0}')
+
+tput_ratio=$(awk -v r="$(rps tput-router)" -v n="$(rps tput-nginx)" 'BEGIN {printf "%.2f", r/n}')
+added50=$(awk -v r="$(pct lat-router 50%)" -v d="$(pct lat-direct 50%)" 'BEGIN {printf "%.3f", r-d}')
+added99=$(awk -v r="$(pct lat-router 99%)" -v d="$(pct lat-direct 99%)" 'BEGIN {printf "%.3f", r-d}')
+slow_p99=$(pct slow-router 99%)
+slow_errors=$(errors slow-router)
+slow_requests=$(awk '/requests in/ {print $1}' "$work/slow-router.txt")
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= t : v <= t); print (ok ? "met" : "MISSED") }'; }
+
+{
+  echo "# Router benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo
+  echo "Machine: $(nproc) cores; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1); $(nginx -v 2>&1); wrk; broker in its own process; outcome events on."
+  echo "Provider: 2 versions weighted 90/10 in front of nginx static answers. Each wrk run: 2 threads, ${duration}s after warm-up."
+  echo
+  echo "| measure | nginx (reverse proxy) | router | target | result |"
+  echo "| --- | --- | --- | --- | --- |"
+  echo "| throughput, 64 connections (req/s) | $(rps tput-nginx) | $(rps tput-router) | router >= 0.5 x nginx | ratio $tput_ratio: $(verdict "$tput_ratio" 0.5 '>=') |"
+  echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.5 ms | added $added50: $(verdict "$added50" 0.5 '<=') |"
+  echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 3 ms | added $added99: $(verdict "$added99" 3 '<=') |"
+  echo "| 5,000 concurrent, 2 s upstream: p99 (ms) | - | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
+  echo "| 5,000 concurrent: errors / requests | - | $slow_errors / $slow_requests | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
+  echo
+  echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
+  echo
+  for run in tput-nginx tput-router lat-direct lat-nginx lat-router slow-router; do
+    echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
+  done
+} > "$report"
+sed -n '1,14p' "$report"
+echo "Full report: $report"
