@@ -96,8 +96,9 @@ pct() { # file percentile -> milliseconds
 }
 errors() { awk '/Socket errors/ {gsub(/,/,""); s=$4+$6+$8+$10} /Non-2xx/ {n=$5} END {print s+n+0}' "$work/$1.txt"; }
 
-echo "Warming up (JIT, connection pools)..."
-wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 10
+echo "Warming up (JIT, connection pools): 60s on the router, which needs it on 2 cores..."
+wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 60
+wrk_run warm-router-slow "http://127.0.0.1:$router/v1/chat/completions" post-slow.lua 1000 10 --timeout 10s
 wrk_run warm-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 5
 
 echo "Throughput at 64 connections, ${duration}s each..."
