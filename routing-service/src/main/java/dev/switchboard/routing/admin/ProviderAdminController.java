@@ -88,18 +88,13 @@ class ProviderAdminController {
         return Map.of("data", AdminViews.config(admin.update(actor, category, name, version, body)));
     }
 
-    @PostMapping("/{category}/{name}/versions/{version}/deactivate")
-    Map<String, Object> deactivate(@PathVariable final String category, @PathVariable final String name,
-                                   @PathVariable final String version,
-                                   @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return Map.of("data", AdminViews.config(admin.setActive(actor, category, name, version, false)));
-    }
-
-    @PostMapping("/{category}/{name}/versions/{version}/activate")
-    Map<String, Object> activate(@PathVariable final String category, @PathVariable final String name,
-                                 @PathVariable final String version,
-                                 @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return Map.of("data", AdminViews.config(admin.setActive(actor, category, name, version, true)));
+    /** {@code .../activate} takes a version back into rotation, {@code .../deactivate} out of it. */
+    @PostMapping("/{category}/{name}/versions/{version}/{action:activate|deactivate}")
+    Map<String, Object> setActive(@PathVariable final String category, @PathVariable final String name,
+                                  @PathVariable final String version, @PathVariable final String action,
+                                  @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return Map.of("data", AdminViews.config(admin.setActive(actor, category, name, version,
+            action.equals("activate"))));
     }
 
     @DeleteMapping("/{category}/{name}/versions/{version}")

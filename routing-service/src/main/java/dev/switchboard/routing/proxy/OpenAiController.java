@@ -1,5 +1,6 @@
 package dev.switchboard.routing.proxy;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
@@ -30,36 +31,15 @@ class OpenAiController {
         this.json = json;
     }
 
-    @PostMapping("/v1/chat/completions")
-    void chatCompletions(@RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) final String contentType,
-                         @RequestHeader(value = SESSION_HEADER, required = false) final String sessionId,
-                         @RequestBody(required = false) final byte[] body, final HttpServletResponse response)
-        throws IOException {
-        serve(Operation.CHAT_COMPLETIONS, contentType, sessionId, body, response);
-    }
-
-    @PostMapping("/v1/embeddings")
-    void embeddings(@RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) final String contentType,
-                    @RequestHeader(value = SESSION_HEADER, required = false) final String sessionId,
-                    @RequestBody(required = false) final byte[] body, final HttpServletResponse response)
-        throws IOException {
-        serve(Operation.EMBEDDINGS, contentType, sessionId, body, response);
-    }
-
-    @PostMapping("/v1/audio/speech")
-    void speech(@RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) final String contentType,
-                @RequestHeader(value = SESSION_HEADER, required = false) final String sessionId,
-                @RequestBody(required = false) final byte[] body, final HttpServletResponse response)
-        throws IOException {
-        serve(Operation.AUDIO_SPEECH, contentType, sessionId, body, response);
-    }
-
-    private void serve(final Operation operation, final String contentType, final String sessionId,
-                       final byte[] body, final HttpServletResponse response) throws IOException {
+    @PostMapping({"/v1/chat/completions", "/v1/embeddings", "/v1/audio/speech"})
+    void serve(@RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) final String contentType,
+               @RequestHeader(value = SESSION_HEADER, required = false) final String sessionId,
+               @RequestBody(required = false) final byte[] body, final HttpServletRequest request,
+               final HttpServletResponse response) throws IOException {
         requireJson(contentType);
-        proxy.handle(ApiRequest.parse(operation, body, json), Optional.ofNullable(sessionId), response);
+        proxy.handle(ApiRequest.parse(Operation.ofPath(request.getServletPath()), body, json),
+            Optional.ofNullable(sessionId), response);
     }
-
     /** A missing Content-Type is read as JSON, as OpenAI does; a form or anything else is refused plainly. */
     private static void requireJson(final String contentType) {
         if (contentType == null) {

@@ -16,6 +16,16 @@ enum Operation {
         this.streams = streams;
     }
 
+    /** The operation a router path such as {@code /v1/embeddings} serves. */
+    static Operation ofPath(final String servletPath) {
+        for (final Operation operation : values()) {
+            if (servletPath.equals("/v1/" + operation.path)) {
+                return operation;
+            }
+        }
+        throw new IllegalArgumentException("no operation is served at " + servletPath);
+    }
+
     String path() {
         return path;
     }
