@@ -45,6 +45,15 @@ public record Knobs(
         return new Knobs(40, 0.4, 0.0, 500, false, 16, 5);
     }
 
+    /** Names whether a key is required, never the key: logs are no place for one, even a fake provider's. */
+    @Override
+    public String toString() {
+        return "Knobs[latency_median_ms=" + latencyMedianMs + ", latency_sigma=" + latencySigma + ", error_rate="
+            + errorRate + ", error_status=" + errorStatus + ", outage=" + outage + ", completion_tokens="
+            + completionTokens + ", token_interval_ms=" + tokenIntervalMs + ", required_api_key="
+            + (requiredApiKey == null ? "none" : "****") + "]";
+    }
+
     private static void require(final boolean condition, final String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);

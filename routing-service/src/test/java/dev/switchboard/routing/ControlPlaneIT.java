@@ -13,6 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +63,7 @@ class ControlPlaneIT {
     private static SimulatedProvider v1;
     private static SimulatedProvider v2;
     private static SimulatedProvider backup;
+    private static Path logs;
     private static ConfigurableApplicationContext routerA;
     private static ConfigurableApplicationContext routerB;
 
@@ -73,6 +76,7 @@ class ControlPlaneIT {
         v1 = SimulatedProvider.start("v1", "127.0.0.1", 0, FAST);
         v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, FAST);
         backup = SimulatedProvider.start("backup", "127.0.0.1", 0, FAST);
+        logs = Files.createTempDirectory("control-plane-logs");
         routerA = router("router-a");
         routerB = router("router-b");
     }
@@ -83,7 +87,8 @@ class ControlPlaneIT {
             "--switchboard.routing.instance-id=" + instance,
             "--switchboard.security.admin-token=" + ADMIN,
             "--switchboard.security.client-keys=" + KEY,
-            "--switchboard.routing.outliers.consecutive-failures=2");
+            "--switchboard.routing.outliers.consecutive-failures=2",
+            "--logging.file.name=" + logs.resolve(instance + ".log"));
     }
 
     @AfterAll
@@ -113,6 +118,7 @@ class ControlPlaneIT {
         assertThat(grayscale.path("versions").get(1).path("config").path("temperature").asDouble()).isEqualTo(0.8);
 
         final Map<String, Integer> split = send(routerA, 10_000);
+        System.out.println("Observed split of 10,000 requests at weights 70/30: " + split);
         assertThat(split.get("v1") / 100.0).as("v1 share of 10,000").isCloseTo(70.0, within(2.0));
         assertThat(split.get("v2") / 100.0).as("v2 share of 10,000").isCloseTo(30.0, within(2.0));
 
@@ -193,6 +199,8 @@ class ControlPlaneIT {
         for (final String topic : List.of(Topics.PROVIDER_CONFIG, Topics.CONFIG_AUDIT, Topics.REQUEST_OUTCOMES)) {
             assertThat(rawRecords(topic)).as("records of %s", topic).noneMatch(r -> r.contains(SECRET));
         }
+        final String logged = Files.readString(logs.resolve("router-a.log")) + Files.readString(logs.resolve("router-b.log"));
+        assertThat(logged).as("everything both routers logged").contains("update_version").doesNotContain(SECRET);
         v2.setKnobs(FAST);
         admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v1\",\"weight\":50}");
         admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{\"version\":\"v2\",\"weight\":50}");
