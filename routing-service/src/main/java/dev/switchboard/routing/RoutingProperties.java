@@ -2,7 +2,6 @@ package dev.switchboard.routing;
 
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
-import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
@@ -78,7 +77,7 @@ public record RoutingProperties(
             if (url == null || url.isBlank()) {
                 throw new IllegalArgumentException("version " + key + " needs a url");
             }
-            return VersionConfig.of(key, ProviderType.parse(type), modelName, URI.create(url), weight, isActive,
+            return VersionConfig.of(key, type, modelName, URI.create(url), weight, isActive,
                 isDefault, parameters);
         }
     }

@@ -262,6 +262,26 @@ class ControlPlaneIT {
         }
     }
 
+    @Test
+    @Order(7)
+    void deletingEveryVersionIsSeenByEveryRouterAndTheyCanBeCreatedAgain() throws Exception {
+        admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/strategy", "{\"strategy\":\"weight\"}");
+        for (final String version : List.of("LLM/Backup/versions/b1", "LLM/OllamaLLM/versions/v2",
+                "LLM/OllamaLLM/versions/v1")) {
+            assertThat(admin(routerA, "DELETE", BASE + "/" + version, null).statusCode()).as(version).isEqualTo(204);
+        }
+        // The config topic is now empty: routers must not fall back to what they had (or to their start-up YAML).
+        for (final ConfigurableApplicationContext router : List.of(routerA, routerB)) {
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+                assertThat(admin(router, "GET", BASE + "/LLM/Backup/versions", null).statusCode()).isEqualTo(404);
+                assertThat(admin(router, "GET", BASE + "/LLM/OllamaLLM/versions", null).statusCode()).isEqualTo(404);
+            });
+        }
+
+        assertThat(admin(routerA, "POST", BASE, "{\"category\":\"LLM\",\"name\":\"Backup\",\"version\":\"b1\","
+            + "\"weight\":100,\"url\":\"http://127.0.0.1:" + backup.port() + "\"}").statusCode()).isEqualTo(201);
+    }
+
     private static Map<String, Integer> send(final ConfigurableApplicationContext router, final int requests)
         throws Exception {
         final Map<String, Integer> counts = new ConcurrentHashMap<>();

@@ -10,7 +10,7 @@ import java.time.Duration;
 
 /**
  * Makes one real API call to a version, chosen by its provider type: a one-token chat completion for
- * OpenAI-compatible upstreams, the model list for Ollama, a plain GET for HTTP pass-through providers.
+ * {@code openai}, the model list for {@code ollama}, a plain GET of the url for every other (pass-through) type.
  * Blocking; each probe runs on its own virtual thread.
  */
 public final class Prober {
@@ -48,11 +48,11 @@ public final class Prober {
     private HttpRequest request(final ProbeTarget target) {
         final String base = target.url().toString().replaceAll("/+$", "").replaceAll("/v1$", "");
         final HttpRequest.Builder builder = switch (target.type()) {
-            case "ollama" -> HttpRequest.newBuilder(URI.create(base + "/api/tags")).GET();
-            case "http" -> HttpRequest.newBuilder(target.url()).GET();
-            default -> HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            case "openai" -> HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(minimalChat(target.modelName())));
+            case "ollama" -> HttpRequest.newBuilder(URI.create(base + "/api/tags")).GET();
+            default -> HttpRequest.newBuilder(target.url()).GET(); // an HTTP pass-through provider (TTS, ...)
         };
         // The version's own key goes to its own upstream, nowhere else.
         target.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));

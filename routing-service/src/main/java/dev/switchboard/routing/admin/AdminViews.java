@@ -72,7 +72,7 @@ final class AdminViews {
         config.put("category", v.key().category());
         config.put("name", v.key().name());
         config.put("version", v.version());
-        config.put("type", v.type().wireName());
+        config.put("type", v.type());
         config.put("model_name", v.modelName());
         config.put("url", v.url().toString());
         config.put("weight", v.weight());

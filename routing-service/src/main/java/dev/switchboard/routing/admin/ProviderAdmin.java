@@ -5,7 +5,6 @@ import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
-import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.RoutingTable;
 import dev.switchboard.routing.table.Secrets;
 import dev.switchboard.routing.table.StickyRollout;
@@ -17,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -114,7 +114,7 @@ final class ProviderAdmin {
             throw AdminException.badRequest("Use PUT .../default to change the default version");
         }
         final Instant now = clock.instant();
-        final VersionConfig updated = new VersionConfig(old.key(), type(request, old.type().wireName()),
+        final VersionConfig updated = new VersionConfig(old.key(), type(request, old.type()),
             request.has("model_name") ? optionalText(request, "model_name") : old.modelName(), url(request, old.url()),
             weight(request, old.weight()), bool(request, "is_active", old.active()), old.isDefault(),
             extraParameters(request, old.parameters()), extraSecrets(request, old.secrets()), old.createdAt(), now);
@@ -344,13 +344,14 @@ final class ProviderAdmin {
         return value.asBoolean();
     }
 
-    private static ProviderType type(final JsonNode request, final String fallback) {
+    /** Any short type name: openai and ollama speak the OpenAI API, the others are HTTP pass-through. */
+    private static String type(final JsonNode request, final String fallback) {
         final String type = request.has("type") ? text(request, "type", true) : fallback;
-        try {
-            return ProviderType.parse(type);
-        } catch (IllegalArgumentException e) {
-            throw AdminException.badRequest(e.getMessage());
+        if (!type.matches("[A-Za-z0-9_-]{1,40}")) {
+            throw AdminException.badRequest("'type' must be a short name such as openai, ollama, edge or http, got '"
+                + type + "'");
         }
+        return type.toLowerCase(Locale.ROOT);
     }
 
     private static URI url(final JsonNode request, final URI fallback) {

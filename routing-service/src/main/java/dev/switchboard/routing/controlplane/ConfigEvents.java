@@ -5,7 +5,6 @@ import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.StickyRollout;
 import dev.switchboard.routing.table.ProviderPolicy;
-import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.Secrets;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
@@ -45,7 +44,7 @@ public final class ConfigEvents {
         });
         final Map<String, Object> parameters = new HashMap<>();
         event.getParameters().forEach((name, value) -> parameters.put(name, value));
-        return new VersionConfig(key, ProviderType.parse(event.getType()), event.getModelName(),
+        return new VersionConfig(key, event.getType(), event.getModelName(),
             URI.create(event.getUrl()), event.getWeight(), event.getIsActive(), event.getIsDefault(), parameters,
             Secrets.of(secrets), event.getCreatedAt(), event.getUpdatedAt());
     }
@@ -61,7 +60,7 @@ public final class ConfigEvents {
             .setCategory(version.key().category())
             .setName(version.key().name())
             .setVersion(version.version())
-            .setType(version.type().wireName())
+            .setType(version.type())
             .setModelName(version.modelName())
             .setUrl(version.url().toString())
             .setWeight(version.weight())

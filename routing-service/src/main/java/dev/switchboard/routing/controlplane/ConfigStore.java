@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The routing table every router builds from the compacted {@code provider-config} and
  * {@code provider-settings} topics. Until both have been read to their end (e.g. while the broker is away at
- * start-up), and while the config topic holds no version at all (a new deployment, about to be seeded), the
+ * start-up), and while the config topic has never held a version (a new deployment, about to be seeded), the
  * router routes by its start-up configuration, so it serves from its first second; from then on only the topics
  * count, and every change is applied as soon as it is read.
  */
@@ -91,8 +91,11 @@ public final class ConfigStore implements AutoCloseable {
     }
 
     private synchronized void rebuild() {
-        if (!versions.isCaughtUp() || !settings.isCaughtUp() || versions.snapshot().isEmpty()) {
+        if (!versions.isCaughtUp() || !settings.isCaughtUp()) {
             return;
+        }
+        if (!fromTopics && versions.snapshot().isEmpty()) {
+            return; // a new deployment about to be seeded; once the topics have been used, empty means empty
         }
         final Map<String, List<VersionConfig>> byProvider = new LinkedHashMap<>();
         versions.snapshot().values().stream()

@@ -106,7 +106,7 @@ final class UpstreamClient implements AutoCloseable {
      * is taken as is); a plain HTTP pass-through version is called at its url exactly.
      */
     static URI uri(final VersionConfig version, final Operation operation) {
-        if (version.type() == ProviderType.HTTP) {
+        if (version.protocol() == ProviderType.HTTP) {
             return version.url();
         }
         final String base = version.url().toString().replaceAll("/+$", "");

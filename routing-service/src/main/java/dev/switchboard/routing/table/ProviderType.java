@@ -1,28 +1,25 @@
 package dev.switchboard.routing.table;
 
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
-/** How the router talks to a version's upstream. */
+/**
+ * How the router talks to a version's upstream, derived from the version's {@code type}: {@code openai} and
+ * {@code ollama} speak the OpenAI API (Ollama through its OpenAI-compatible endpoints); every other type (a TTS
+ * engine such as {@code edge} or {@code doubao}, any in-house service) is a plain HTTP pass-through.
+ */
 public enum ProviderType {
-    /** OpenAI's chat completions API at {@code {url}/v1/chat/completions}. */
+    /** OpenAI's API at {@code {url}/v1/...}. */
     OPENAI,
-    /** Ollama; the router uses its OpenAI-compatible endpoint, the prober its native {@code /api/tags}. */
+    /** Ollama; the router uses its OpenAI-compatible endpoints, the prober its native {@code /api/tags}. */
     OLLAMA,
-    /** A plain HTTP pass-through, for categories such as TTS. */
+    /** The request body posted to the version's url as it is, the answer relayed as it comes. */
     HTTP;
 
-    public static ProviderType parse(final String value) {
-        try {
-            return valueOf(value.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("unknown provider type '" + value + "'; known types are "
-                + Arrays.stream(values()).map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
-        }
-    }
-
-    public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+    public static ProviderType of(final String type) {
+        return switch (type.toLowerCase(Locale.ROOT)) {
+            case "openai" -> OPENAI;
+            case "ollama" -> OLLAMA;
+            default -> HTTP;
+        };
     }
 }

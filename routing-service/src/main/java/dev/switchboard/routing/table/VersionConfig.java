@@ -3,20 +3,27 @@ package dev.switchboard.routing.table;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One configured version of a provider: where it lives, how much traffic it should get, and the per-type
  * parameters (temperature, max_tokens, voice, ...) applied to requests that do not set them.
  */
-public record VersionConfig(VersionKey key, ProviderType type, String modelName, URI url, int weight,
+public record VersionConfig(VersionKey key, String type, String modelName, URI url, int weight,
                             boolean active, boolean isDefault, Map<String, Object> parameters, Secrets secrets,
                             Instant createdAt, Instant updatedAt) {
 
     public VersionConfig {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(type, "type");
+        if (!TYPE.matcher(type).matches()) {
+            throw new IllegalArgumentException("type of " + key + " must be a short name such as openai, ollama, "
+                + "edge or http (letters, digits, '-', '_'), got '" + type + "'");
+        }
+        type = type.toLowerCase(Locale.ROOT);
         Objects.requireNonNull(url, "url");
         if (weight < 0 || weight > 100) {
             throw new IllegalArgumentException("weight of " + key + " must be 0-100, got " + weight);
@@ -32,7 +39,9 @@ public record VersionConfig(VersionKey key, ProviderType type, String modelName,
     }
 
     /** A version as configured at start-up, without secrets or history. */
-    public static VersionConfig of(final VersionKey key, final ProviderType type, final String modelName,
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_-]{1,40}");
+
+    public static VersionConfig of(final VersionKey key, final String type, final String modelName,
                                    final URI url, final int weight, final boolean active, final boolean isDefault,
                                    final Map<String, Object> parameters) {
         return new VersionConfig(key, type, modelName, url, weight, active, isDefault, parameters, Secrets.none(),
@@ -49,6 +58,11 @@ public record VersionConfig(VersionKey key, ProviderType type, String modelName,
 
     public VersionConfig withActive(final boolean next, final Instant now) {
         return new VersionConfig(key, type, modelName, url, weight, next, isDefault, parameters, secrets, createdAt, now);
+    }
+
+    /** How the router calls this version, derived from its type. */
+    public ProviderType protocol() {
+        return ProviderType.of(type);
     }
 
     public String version() {

@@ -3,7 +3,6 @@ package dev.switchboard.routing.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
@@ -22,7 +21,7 @@ class ApiRequestTest {
         final ApiRequest request = parse("{\"model\":\"OllamaLLM\",\"temperature\":0.1,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         final VersionConfig version = VersionConfig.of(new VersionKey("LLM", "OllamaLLM", "v2"),
-            ProviderType.OLLAMA, "llama2:13b", URI.create("http://127.0.0.1:11434"), 30, true, false,
+            "ollama", "llama2:13b", URI.create("http://127.0.0.1:11434"), 30, true, false,
             Map.of("temperature", 0.8, "max_tokens", 4096));
 
         final JsonNode upstream = json.readTree(request.forVersion(version, json));

@@ -9,7 +9,6 @@ import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
-import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.StickyRollout;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
@@ -156,7 +155,7 @@ class StrategiesTest {
     }
 
     private static VersionConfig version(final String version, final int weight, final boolean isDefault) {
-        return VersionConfig.of(new VersionKey("LLM", "OllamaLLM", version), ProviderType.OPENAI, "m",
+        return VersionConfig.of(new VersionKey("LLM", "OllamaLLM", version), "openai", "m",
             URI.create("http://127.0.0.1:9101"), weight, true, isDefault, Map.of());
     }
 }

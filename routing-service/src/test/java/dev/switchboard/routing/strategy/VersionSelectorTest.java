@@ -6,7 +6,6 @@ import dev.switchboard.events.SelectionReason;
 import dev.switchboard.routing.MutableClock;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.table.Provider;
-import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
@@ -133,7 +132,7 @@ class VersionSelectorTest {
 
     static VersionConfig version(final String version, final int weight, final boolean active,
                                  final boolean isDefault) {
-        return VersionConfig.of(new VersionKey("LLM", "OllamaLLM", version), ProviderType.OPENAI, "llama2",
+        return VersionConfig.of(new VersionKey("LLM", "OllamaLLM", version), "openai", "llama2",
             URI.create("http://127.0.0.1:9101"), weight, active, isDefault, Map.of());
     }
 }

@@ -44,7 +44,7 @@ class RoutingTableTest {
 
     @Test
     void refusesAWeightOutsideZeroToHundred() {
-        assertThatThrownBy(() -> VersionConfig.of(new VersionKey("LLM", "X", "v1"), ProviderType.OPENAI, "m",
+        assertThatThrownBy(() -> VersionConfig.of(new VersionKey("LLM", "X", "v1"), "openai", "m",
             URI.create("http://h:1"), 101, true, false, Map.of()))
             .hasMessageContaining("weight of LLM/X/v1 must be 0-100");
     }
@@ -55,7 +55,7 @@ class RoutingTableTest {
 
     private static VersionConfig version(final String category, final String name, final String version,
                                          final boolean isDefault) {
-        return VersionConfig.of(new VersionKey(category, name, version), ProviderType.OPENAI, null,
+        return VersionConfig.of(new VersionKey(category, name, version), "openai", null,
             URI.create("http://127.0.0.1:9101"), 100, true, isDefault, Map.of());
     }
 }
