@@ -51,8 +51,4 @@ public final class HealthBoard {
         final Report report = reports.get(version);
         return report == null || report.healthy();
     }
-
-    public Map<VersionKey, Report> reports() {
-        return Map.copyOf(reports);
-    }
 }

@@ -141,10 +141,11 @@ class RoutingKafkaConfiguration {
 
     @Bean
     HealthIndicator kafkaHealthIndicator(final BoundedEventPublisher<RequestOutcome> outcomePublisher,
-                                         final KafkaProperties kafka) {
+                                         final ConfigStore store, final KafkaProperties kafka) {
         // The router serves without Kafka, so Kafka trouble shows in the details rather than taking it DOWN.
         return () -> Health.up()
             .withDetail("bootstrapServers", kafka.getBootstrapServers())
+            .withDetail("routingFrom", store.fromTopics() ? "config topics" : "start-up configuration (topics not read yet)")
             .withDetail("outcomesDelivered", outcomePublisher.delivered())
             .withDetail("outcomesDropped", outcomePublisher.dropped())
             .withDetail("outcomesBuffered", outcomePublisher.buffered())
