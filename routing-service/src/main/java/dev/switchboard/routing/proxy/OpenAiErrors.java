@@ -21,11 +21,20 @@ public final class OpenAiErrors {
         return Map.of("error", error);
     }
 
+    /** Writes an error answer, unless the response is already on its way (a stream that broke off). */
+    public static void write(final HttpServletResponse response, final int status, final String message,
+                             final String type, final String code, final ObjectMapper json) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.getOutputStream().write(json.writeValueAsBytes(body(message, type, code)));
+    }
+
     /** The 401 of the client-key filter. */
     public static void writeUnauthorized(final HttpServletResponse response, final String message,
                                          final ObjectMapper json) throws IOException {
-        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-        response.setContentType("application/json");
-        response.getWriter().write(json.writeValueAsString(body(message, "invalid_request_error", "invalid_api_key")));
+        write(response, HttpServletResponse.SC_UNAUTHORIZED, message, "invalid_request_error", "invalid_api_key", json);
     }
 }

@@ -5,12 +5,18 @@ import dev.switchboard.common.security.BearerAuthFilter;
 import dev.switchboard.common.security.BearerTokens;
 import dev.switchboard.routing.SecurityProperties;
 import dev.switchboard.routing.proxy.OpenAiErrors;
+import dev.switchboard.routing.proxy.OpenAiServlet;
+import dev.switchboard.routing.proxy.ProviderProxy;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.ObjectMapper;
 
-/** Client keys guard {@code /v1/*}; the admin token guards {@code /api/*}. Actuator stays open for probes. */
+/**
+ * The front door servlet at {@code /v1/...}, guarded by client keys; the admin token guards {@code /api/*}.
+ * Actuator stays open for probes.
+ */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
@@ -23,6 +29,14 @@ class SecurityConfiguration {
             (response, message) -> OpenAiErrors.writeUnauthorized(response, message, json)));
         registration.addUrlPatterns("/v1/*");
         registration.setName("clientKeyFilter");
+        return registration;
+    }
+
+    @Bean
+    ServletRegistrationBean<OpenAiServlet> openAiServlet(final ProviderProxy proxy, final ObjectMapper json) {
+        final var registration = new ServletRegistrationBean<>(new OpenAiServlet(proxy, json), OpenAiServlet.PATHS);
+        registration.setName("openAiFrontDoor");
+        registration.setLoadOnStartup(1);
         return registration;
     }
 
