@@ -1,6 +1,5 @@
 package dev.switchboard.launcher;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -21,9 +20,7 @@ public final class LocalBroker {
         }
         final Path home = Path.of(System.getProperty("switchboard.home", "")).toAbsolutePath().normalize();
         final LauncherSettings settings = LauncherSettings.fromEnvironment(System.getenv(), home);
-        final String java = ProcessHandle.current().info().command().orElse("java");
-        final LocalKafka kafka = new LocalKafka(settings, java,
-            home.resolve("launcher/target/lib").toString() + File.separator + "*");
+        final LocalKafka kafka = LocalKafka.of(settings);
         final ChildProcess broker = kafka.start();
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

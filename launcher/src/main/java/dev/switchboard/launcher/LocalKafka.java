@@ -2,6 +2,7 @@ package dev.switchboard.launcher;
 
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,10 +30,20 @@ final class LocalKafka {
     private final String java;
     private final String classpath;
 
-    LocalKafka(final LauncherSettings settings, final String java, final String classpath) {
+    private LocalKafka(final LauncherSettings settings, final String java, final String classpath) {
         this.settings = settings;
         this.java = java;
         this.classpath = classpath;
+    }
+
+    /** The broker runs on this JVM's own java, from the Kafka jars the build copied to launcher/target/lib. */
+    static LocalKafka of(final LauncherSettings settings) {
+        return new LocalKafka(settings, javaCommand(),
+            settings.home().resolve("launcher/target/lib") + File.separator + "*");
+    }
+
+    static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse("java");
     }
 
     ChildProcess start() throws IOException, InterruptedException {

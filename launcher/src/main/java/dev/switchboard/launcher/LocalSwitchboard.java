@@ -1,6 +1,5 @@
 package dev.switchboard.launcher;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -30,7 +29,7 @@ public final class LocalSwitchboard {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
     private final LauncherSettings settings;
-    private final String java = ProcessHandle.current().info().command().orElse("java");
+    private final String java = LocalKafka.javaCommand();
     private final List<ChildProcess> children = Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -63,9 +62,7 @@ public final class LocalSwitchboard {
         checkPortsFree();
         Files.createDirectories(settings.logs());
         say("Data and logs in " + settings.dataDir());
-        final String brokerClasspath = settings.home().resolve("launcher/target/lib").toString()
-            + File.separator + "*";
-        final LocalKafka kafka = new LocalKafka(settings, java, brokerClasspath);
+        final LocalKafka kafka = LocalKafka.of(settings);
         final ChildProcess broker = track(kafka.start());
         kafka.awaitReadyAndCreateTopics(broker, READY_TIMEOUT);
         say("Kafka (KRaft) is up at " + settings.bootstrapServers());

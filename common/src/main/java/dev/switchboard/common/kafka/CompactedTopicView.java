@@ -119,10 +119,6 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         return true;
     }
 
-    public String topic() {
-        return topic;
-    }
-
     public long skippedRecords() {
         return skipped;
     }

@@ -18,6 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BearerAuthFilter implements Filter {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
     /** Writes the 401 answer. */
     @FunctionalInterface
     public interface Refusal {
@@ -33,8 +35,6 @@ public final class BearerAuthFilter implements Filter {
                 "type", "about:blank", "title", "Unauthorized", "status", 401, "detail", message)));
         };
     }
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final BearerTokens tokens;
     private final String what;

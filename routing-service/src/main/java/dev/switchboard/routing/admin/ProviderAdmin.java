@@ -95,7 +95,7 @@ final class ProviderAdmin {
         if (created.isDefault()) {
             provider.flatMap(Provider::defaultVersion).ifPresent(old -> changes.putVersion(old.withDefault(false, now)));
         }
-        commit(changes.audit(audit(actor, "create_version", key.toString(), null, created), key.provider()));
+        writer.commit(changes.audit(audit(actor, "create_version", key.toString(), null, created), key.provider()));
         return created;
     }
 
@@ -121,7 +121,7 @@ final class ProviderAdmin {
         if (old.isDefault() && !updated.active()) {
             throw AdminException.conflict("Version " + versionName + " is the default; set another default first");
         }
-        commit(writer.changes().putVersion(updated)
+        writer.commit(writer.changes().putVersion(updated)
             .audit(audit(actor, "update_version", old.key().toString(), old, updated), old.key().provider()));
         return updated;
     }
@@ -134,7 +134,7 @@ final class ProviderAdmin {
             throw AdminException.badRequest("'weight' is required: a whole number 0-100");
         }
         final VersionConfig updated = old.withWeight(weight(request, old.weight()), clock.instant());
-        commit(writer.changes().putVersion(updated)
+        writer.commit(writer.changes().putVersion(updated)
             .audit(audit(actor, "set_weight", old.key().toString(), old, updated), old.key().provider()));
         return provider(category, name);
     }
@@ -151,7 +151,7 @@ final class ProviderAdmin {
         final ConfigWriter.ChangeSet changes = writer.changes();
         provider.defaultVersion().filter(old -> !old.equals(chosen)).ifPresent(old -> changes.putVersion(old.withDefault(false, now)));
         final VersionConfig updated = chosen.withDefault(true, now);
-        commit(changes.putVersion(updated)
+        writer.commit(changes.putVersion(updated)
             .audit(audit(actor, "set_default", chosen.key().toString(), chosen, updated), provider.id()));
         return provider(category, name);
     }
@@ -163,7 +163,7 @@ final class ProviderAdmin {
             throw AdminException.conflict("Version " + versionName + " is the default; set another default first");
         }
         final VersionConfig updated = old.withActive(active, clock.instant());
-        commit(writer.changes().putVersion(updated).audit(audit(actor, active ? "activate_version"
+        writer.commit(writer.changes().putVersion(updated).audit(audit(actor, active ? "activate_version"
             : "deactivate_version", old.key().toString(), old, updated), old.key().provider()));
         return updated;
     }
@@ -179,7 +179,7 @@ final class ProviderAdmin {
             throw AdminException.conflict("Version " + versionName + " is in the running sticky rollout; change the "
                 + "strategy first");
         }
-        commit(writer.changes().deleteVersion(old.key())
+        writer.commit(writer.changes().deleteVersion(old.key())
             .audit(audit(actor, "delete_version", old.key().toString(), old, null), old.key().provider()));
     }
 
@@ -204,7 +204,7 @@ final class ProviderAdmin {
             ? wholeNumber(request, "max_attempts", 1, 10) : provider.policy().maxAttempts();
         final ProviderPolicy policy = new ProviderPolicy(strategy, rollout, fallback, maxAttempts);
         final Instant now = clock.instant();
-        commit(writer.changes().putPolicy(category, name, policy, now)
+        writer.commit(writer.changes().putPolicy(category, name, policy, now)
             .audit(change(actor, "set_strategy", provider.id(), json.writeValueAsString(policyView(provider.policy())),
                 json.writeValueAsString(policyView(policy))), provider.id()));
         return provider(category, name);
@@ -256,10 +256,6 @@ final class ProviderAdmin {
         policy.fallbackProvider().ifPresent(f -> view.put("fallback_provider", f));
         view.put("max_attempts", policy.maxAttempts());
         return view;
-    }
-
-    private void commit(final ConfigWriter.ChangeSet changes) {
-        writer.commit(changes);
     }
 
     private ConfigChange audit(final String actor, final String action, final String subject,
