@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import tools.jackson.databind.ObjectMapper;
 
 /** Wires the routing core (plain Java) to its settings. */
 @Configuration(proxyBeanMethods = false)
@@ -103,15 +102,16 @@ class RoutingConfiguration {
         return new StartupProviders(providers);
     }
 
-    @Bean
-    ProviderProxy chatProxy(final ConfigStore store, final VersionSelector selector, final OutlierDetector outliers,
+    @Bean(destroyMethod = "close")
+    ProviderProxy providerProxy(final ConfigStore store, final VersionSelector selector, final OutlierDetector outliers,
                         final RetryBudget retryBudget, final TrafficCounters counters,
-                        final RoutingProperties properties, final OutcomeRecorder recorder, final ObjectMapper json,
-                        final Clock clock) {
+                        final RoutingProperties properties, final OutcomeRecorder recorder, final Clock clock) {
         return new ProviderProxy(
-            new ProviderProxy.Parts(store::table, selector, outliers, retryBudget, counters, recorder, json, clock),
+            new ProviderProxy.Parts(store::table, selector, outliers, retryBudget, counters, recorder,
+                ProviderProxy.hotPathJson(), clock),
             new ProviderProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
-                properties.requestDeadline(), properties.maxConnectionsPerUpstream(), properties.instanceId()));
+                properties.requestDeadline(), properties.maxConnectionsPerUpstream(), properties.instanceId()),
+            properties.ioThreads());
     }
 
 }

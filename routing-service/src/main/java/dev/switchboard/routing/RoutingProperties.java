@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Settings of the routing service ({@code switchboard.routing.*}).
@@ -21,6 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param responseTimeout how long to wait for an upstream's response headers
  * @param requestDeadline the longest one client request may take across all its attempts
  * @param maxConnectionsPerUpstream pooled connections to one upstream; also the most requests in flight to it
+ * @param ioThreads       event loops serving clients and calling upstreams; 0 means one per core
+ * @param maxRequestSize  the largest request body the front door accepts
  * @param outcomeBuffer   outcome events held in memory while Kafka is slow or down; beyond it they are dropped
  * @param outliers        passive health: ejection of versions that keep failing live requests
  * @param providers       the providers and versions that seed an empty provider-config topic, and that are routed
@@ -33,6 +36,8 @@ public record RoutingProperties(
     @DefaultValue("60s") Duration responseTimeout,
     @DefaultValue("120s") Duration requestDeadline,
     @DefaultValue("10000") int maxConnectionsPerUpstream,
+    @DefaultValue("0") int ioThreads,
+    @DefaultValue("16MB") DataSize maxRequestSize,
     @DefaultValue("10000") int outcomeBuffer,
     @DefaultValue OutlierSettings outliers,
     @DefaultValue List<ProviderSettings> providers) {
@@ -49,6 +54,14 @@ public record RoutingProperties(
 
     public RoutingProperties {
         instanceId = instanceId.isBlank() ? "router-" + UUID.randomUUID().toString().substring(0, 8) : instanceId;
+        ioThreads = ioThreads == 0 ? Runtime.getRuntime().availableProcessors() : ioThreads;
+        if (ioThreads < 1) {
+            throw new IllegalArgumentException("switchboard.routing.io-threads must be >= 0, got " + ioThreads);
+        }
+        if (maxRequestSize.toBytes() < 1 || maxRequestSize.toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("switchboard.routing.max-request-size must be between 1B and 2GB, got "
+                + maxRequestSize);
+        }
         if (outcomeBuffer < 1) {
             throw new IllegalArgumentException("switchboard.routing.outcome-buffer must be >= 1, got " + outcomeBuffer);
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -14,7 +15,9 @@ public class RoutingServiceApplication {
 
     public static SpringApplicationBuilder builder() {
         return new SpringApplicationBuilder(RoutingServiceApplication.class)
-            .properties("spring.config.name=" + CONFIG_NAME);
+            .properties("spring.config.name=" + CONFIG_NAME)
+            // Reactive whatever else shares the classpath (the end-to-end tests run servlet services beside it).
+            .web(WebApplicationType.REACTIVE);
     }
 
     public static void main(final String[] args) {

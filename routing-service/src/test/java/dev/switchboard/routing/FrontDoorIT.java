@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +52,8 @@ class FrontDoorIT {
             "--switchboard.security.client-keys=test-key",
             "--switchboard.security.admin-token=admin-token",
             "--switchboard.routing.outcome-buffer=4",
+            "--switchboard.routing.response-timeout=1s",
+            "--switchboard.routing.max-request-size=64KB",
             "--switchboard.routing.providers[0].category=LLM",
             "--switchboard.routing.providers[0].name=OllamaLLM",
             "--switchboard.routing.providers[0].versions[0].version=v1",
@@ -157,6 +160,31 @@ class FrontDoorIT {
             .POST(HttpRequest.BodyPublishers.ofString(CHAT.formatted("OllamaLLM", ""))).build(),
             HttpResponse.BodyHandlers.ofString());
         assertError(form, 415, "invalid_request_error", "Content-Type must be application/json");
+        final String huge = "x".repeat(70 * 1024);
+        assertError(chat(CHAT.formatted("OllamaLLM", ",\"user\":\"" + huge + "\""), "test-key"), 413,
+            "invalid_request_error", "larger than the 65536 bytes");
+        final byte[] hugeChunked = CHAT.formatted("OllamaLLM", ",\"user\":\"" + huge + "\"").getBytes(StandardCharsets.UTF_8);
+        final HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            .header("Authorization", "Bearer test-key").header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(hugeChunked))).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertError(chunked, 413, "invalid_request_error", "larger than the 65536 bytes");
+        final HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+            .header("Authorization", "Bearer test-key").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertError(get, 405, "invalid_request_error", "takes POST");
+        assertThat(get.headers().firstValue("Allow")).hasValue("POST");
+    }
+
+    @Test
+    void answersAnUpstreamThatDoesNotAnswerInTimeWithA504() throws Exception {
+        v1.setKnobs(new Knobs(3_000, 0, 0, 500, false, 4, 0));
+
+        final HttpResponse<String> response = chat(CHAT.formatted("OllamaLLM", ""), "test-key");
+
+        assertError(response, 504, "timeout", "did not answer in time");
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+        // The simulator finishes the abandoned request on its own time; the stream test counts its requests.
+        await().atMost(Duration.ofSeconds(10)).until(() -> v1.inFlight() == 0);
     }
 
     @Test

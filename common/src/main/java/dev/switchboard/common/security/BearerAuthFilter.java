@@ -8,7 +8,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Objects;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,8 +30,7 @@ public final class BearerAuthFilter implements Filter {
         return (response, message) -> {
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             response.setContentType("application/problem+json");
-            response.getWriter().write(JSON.writeValueAsString(Map.of(
-                "type", "about:blank", "title", "Unauthorized", "status", 401, "detail", message)));
+            response.getWriter().write(JSON.writeValueAsString(BearerTokens.unauthorizedProblem(message)));
         };
     }
 
@@ -57,8 +55,6 @@ public final class BearerAuthFilter implements Filter {
         }
         final HttpServletResponse answer = (HttpServletResponse) response;
         answer.setHeader("WWW-Authenticate", "Bearer");
-        refusal.write(answer, header == null
-            ? "Missing Authorization header: send 'Authorization: Bearer <" + what + ">'"
-            : "Invalid " + what + " in the Authorization header");
+        refusal.write(answer, BearerTokens.refusal(header, what));
     }
 }

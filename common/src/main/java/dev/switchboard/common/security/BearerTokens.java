@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A set of accepted bearer tokens, checked in constant time. Tokens are kept only as SHA-256 digests, and
@@ -15,6 +16,7 @@ import java.util.Locale;
 public final class BearerTokens {
 
     private static final String PREFIX = "bearer ";
+    private static final MessageDigest SHA_256 = newSha256(); // a prototype, never updated itself
 
     private final List<byte[]> digests;
 
@@ -55,9 +57,35 @@ public final class BearerTokens {
         return match;
     }
 
+    /**
+     * What a refused request is told: that the header is missing, or that the token in it is not accepted (never
+     * which part of it was wrong).
+     *
+     * @param what names the token to the caller, e.g. {@code "client key"}
+     */
+    public static String refusal(final String authorizationHeader, final String what) {
+        return authorizationHeader == null
+            ? "Missing Authorization header: send 'Authorization: Bearer <" + what + ">'"
+            : "Invalid " + what + " in the Authorization header";
+    }
+
+    /** The RFC 9457 problem detail of a 401, the shape of every {@code /api} refusal whatever the web stack. */
+    public static Map<String, Object> unauthorizedProblem(final String detail) {
+        return Map.of("type", "about:blank", "title", "Unauthorized", "status", 401, "detail", detail);
+    }
+
+    /** Cloning a prepared digest is much cheaper than looking the algorithm up on every request. */
     private static byte[] sha256(final String token) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return ((MessageDigest) SHA_256.clone()).digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -8,9 +8,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ServerWebInputException;
 
 /** Admin API failures as RFC 9457 problem details; nothing is changed by a request that fails. */
 @RestControllerAdvice(assignableTypes = ProviderAdminController.class)
@@ -24,10 +24,11 @@ class AdminErrorAdvice {
         return problem(e.status(), e.getMessage());
     }
 
-    @ExceptionHandler(HttpMessageNotReadableException.class)
-    ProblemDetail unreadable(final HttpMessageNotReadableException e) {
+    /** A body that does not decode; the framework's own "Failed to read HTTP message" says too little. */
+    @ExceptionHandler(ServerWebInputException.class)
+    ProblemDetail unreadable(final ServerWebInputException e) {
         return problem(HttpStatus.BAD_REQUEST, "The request body is not valid JSON: "
-            + (e.getMostSpecificCause() == null ? e.getMessage() : e.getMostSpecificCause().getMessage()));
+            + e.getMostSpecificCause().getMessage());
     }
 
     @ExceptionHandler(ConfigUnavailableException.class)

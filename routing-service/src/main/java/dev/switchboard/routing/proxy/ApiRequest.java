@@ -58,7 +58,9 @@ record ApiRequest(Operation operation, ObjectNode body, String model, boolean st
 
     /** The body to send to {@code version}: its model name, and its parameters where the client set none. */
     byte[] forVersion(final VersionConfig version, final ObjectMapper json) {
-        final ObjectNode upstream = body.deepCopy();
+        // A shallow copy: only top-level fields are set, and the client's nested values are never changed.
+        final ObjectNode upstream = json.createObjectNode();
+        upstream.setAll(body);
         upstream.put("model", version.modelName());
         for (final Map.Entry<String, Object> parameter : version.parameters().entrySet()) {
             if (!upstream.has(parameter.getKey())) {

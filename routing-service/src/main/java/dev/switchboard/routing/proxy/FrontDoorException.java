@@ -25,12 +25,28 @@ public final class FrontDoorException extends RuntimeException {
         return new FrontDoorException(415, "invalid_request_error", "unsupported_media_type", message);
     }
 
+    public static FrontDoorException unauthorized(final String message) {
+        return new FrontDoorException(401, "invalid_request_error", "invalid_api_key", message);
+    }
+
+    public static FrontDoorException methodNotAllowed(final String message) {
+        return new FrontDoorException(405, "invalid_request_error", "method_not_allowed", message);
+    }
+
+    public static FrontDoorException tooLarge(final String message) {
+        return new FrontDoorException(413, "invalid_request_error", "request_too_large", message);
+    }
+
     public static FrontDoorException unknownModel(final String message) {
         return new FrontDoorException(404, "invalid_request_error", "model_not_found", message);
     }
 
     public static FrontDoorException noRoutableVersion(final String message) {
         return new FrontDoorException(503, "service_unavailable", "no_routable_version", message);
+    }
+
+    public static FrontDoorException internal(final String message) {
+        return new FrontDoorException(500, "server_error", "internal_error", message);
     }
 
     public static FrontDoorException upstreamFailed(final String message) {

@@ -1,18 +1,19 @@
 package dev.switchboard.routing.proxy;
 
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.ObjectMapper;
 
 /** OpenAI's error body, the one shape every {@code /v1} failure is answered in. */
-public final class OpenAiErrors {
+final class OpenAiErrors {
 
     private OpenAiErrors() {
     }
 
-    public static Map<String, Object> body(final String message, final String type, final String code) {
+    static Map<String, Object> body(final String message, final String type, final String code) {
         final Map<String, Object> error = new LinkedHashMap<>();
         error.put("message", message);
         error.put("type", type);
@@ -21,20 +22,24 @@ public final class OpenAiErrors {
         return Map.of("error", error);
     }
 
-    /** Writes an error answer, unless the response is already on its way (a stream that broke off). */
-    public static void write(final HttpServletResponse response, final int status, final String message,
-                             final String type, final String code, final ObjectMapper json) throws IOException {
-        if (response.isCommitted()) {
-            return;
+    /**
+     * Answers with {@code error}, unless the answer is already on its way (a stream that broke off), in which case
+     * there is nothing left to tell the client.
+     */
+    static Mono<Void> write(final HttpServerResponse response, final FrontDoorException error, final ObjectMapper json) {
+        if (response.hasSentHeaders()) {
+            return Mono.empty();
         }
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.getOutputStream().write(json.writeValueAsBytes(body(message, type, code)));
-    }
-
-    /** The 401 of the client-key filter. */
-    public static void writeUnauthorized(final HttpServletResponse response, final String message,
-                                         final ObjectMapper json) throws IOException {
-        write(response, HttpServletResponse.SC_UNAUTHORIZED, message, "invalid_request_error", "invalid_api_key", json);
+        final byte[] bytes = json.writeValueAsBytes(body(error.getMessage(), error.type(), error.code()));
+        response.status(error.status())
+            .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+            .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
+        if (error.retryable()) {
+            response.header(HttpHeaderNames.RETRY_AFTER, "1");
+        }
+        if (error.status() == 401) {
+            response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        return response.sendByteArray(Mono.just(bytes)).then();
     }
 }

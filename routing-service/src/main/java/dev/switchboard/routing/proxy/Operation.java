@@ -1,5 +1,7 @@
 package dev.switchboard.routing.proxy;
 
+import java.util.Optional;
+
 /** The OpenAI API operations the front door routes, each at {@code /v1/{path}} of the router and upstream. */
 enum Operation {
     CHAT_COMPLETIONS("chat/completions", "messages", true),
@@ -7,23 +9,25 @@ enum Operation {
     AUDIO_SPEECH("audio/speech", "input", false);
 
     private final String path;
+    private final String routerPath;
     private final String requiredField;
     private final boolean streams;
 
     Operation(final String path, final String requiredField, final boolean streams) {
         this.path = path;
+        this.routerPath = "/v1/" + path;
         this.requiredField = requiredField;
         this.streams = streams;
     }
 
-    /** The operation a router path such as {@code /v1/embeddings} serves. */
-    static Operation ofPath(final String servletPath) {
+    /** The operation a router path such as {@code /v1/embeddings} serves, if any. */
+    static Optional<Operation> atPath(final String path) {
         for (final Operation operation : values()) {
-            if (servletPath.equals("/v1/" + operation.path)) {
-                return operation;
+            if (path.equals(operation.routerPath)) {
+                return Optional.of(operation);
             }
         }
-        throw new IllegalArgumentException("no operation is served at " + servletPath);
+        return Optional.empty();
     }
 
     String path() {

@@ -12,10 +12,11 @@ import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.RoutingTable;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,20 +24,35 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Serves one API request (chat completion, embedding, speech): finds the provider, has the selector choose a version, forwards the request with
- * the version's model name and relays the answer (a stream chunk by chunk, never buffered whole). A failed
- * attempt (connect error, timeout, 5xx, 429) is tried again on another version of the provider, then on its
- * fallback provider, never twice on one version, within the provider's attempts, the retry budget and the
- * request deadline. A stream is only retried before its first byte reached the client. Every attempt records
- * its own outcome.
+ * Serves one API request (chat completion, embedding, speech): finds the provider, has the selector choose a
+ * version, forwards the request with the version's model name and relays the answer (a stream chunk by chunk,
+ * never buffered whole). A failed attempt (connect error, timeout, 5xx, 429) is tried again on another version of
+ * the provider, then on its fallback provider, never twice on one version, within the provider's attempts, the
+ * retry budget and the request deadline. A stream is only retried before its first byte reached the client.
+ * Every attempt records its own outcome.
+ *
+ * <p>Nothing here blocks: a request runs on the event loop that accepted it, as a chain of callbacks that run one
+ * after another, so the per-request state below needs no locking.
  */
-public final class ProviderProxy {
+public final class ProviderProxy implements AutoCloseable {
 
     public static final String VERSION_HEADER = "X-Switchboard-Version";
     public static final String ATTEMPTS_HEADER = "X-Switchboard-Attempts";
@@ -65,56 +81,103 @@ public final class ProviderProxy {
         }
     }
 
+    private static final Result SERVED = new Result.Served();
+
+    /** One client request across its attempts; touched by one callback at a time. */
+    private static final class Exchange {
+        final ApiRequest request;
+        final Provider provider;
+        final Optional<String> subject;
+        final String requestId;
+        final Instant deadline;
+        final EventLoop loop;
+        final Set<VersionKey> tried = new HashSet<>(4);
+        final Set<String> providersUsed = new HashSet<>(4);
+        Provider current;
+        FrontDoorException lastFailure;
+        int attempts;
+
+        Exchange(final ApiRequest request, final Provider provider, final Optional<String> subject,
+                 final String requestId, final Instant deadline, final EventLoop loop) {
+            this.request = request;
+            this.loop = loop;
+            this.provider = provider;
+            this.subject = subject;
+            this.requestId = requestId;
+            this.deadline = deadline;
+            this.current = provider;
+            providersUsed.add(provider.id());
+        }
+    }
+
     private final Parts parts;
     private final Settings settings;
     private final UpstreamClient upstream;
 
-    public ProviderProxy(final Parts parts, final Settings settings) {
+    /**
+     * The JSON mapper of the request path: plain defaults, with buffers recycled per thread rather than through a
+     * shared queue, since the event loops that use it are few and long-lived.
+     */
+    public static ObjectMapper hotPathJson() {
+        return JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build())
+            .build();
+    }
+
+    /** @param eventLoops how many event loops the front door runs on; upstream calls run on the same ones */
+    public ProviderProxy(final Parts parts, final Settings settings, final int eventLoops) {
         this.parts = parts;
         this.settings = settings;
-        this.upstream = new UpstreamClient(settings.connectTimeout(), settings.responseTimeout(),
+        this.upstream = new UpstreamClient(eventLoops, settings.connectTimeout(), settings.responseTimeout(),
             settings.maxConnectionsPerUpstream());
     }
 
-    public void handle(final ApiRequest request, final Optional<String> sessionId,
-                       final HttpServletResponse response) throws IOException {
+    /**
+     * Serves {@code request} into {@code response}. Completes when the answer has been relayed; fails with a
+     * {@link FrontDoorException} when no attempt could be served and nothing was sent yet.
+     */
+    public Mono<Void> handle(final ApiRequest request, final Optional<String> sessionId,
+                             final HttpServerResponse response) {
         final Provider provider = resolve(request.model());
-        final Optional<String> subject = sessionId.filter(s -> !s.isBlank()).or(request::user);
-        final String requestId = "req-" + UUID.randomUUID();
-        final Instant deadline = parts.clock().instant().plus(settings.requestDeadline());
-        response.setHeader(REQUEST_ID_HEADER, requestId);
+        final String requestId = newRequestId();
+        final Exchange exchange = new Exchange(request, provider,
+            sessionId.filter(s -> !s.isBlank()).or(request::user), requestId,
+            parts.clock().instant().plus(settings.requestDeadline()), eventLoopOf(response));
+        response.header(REQUEST_ID_HEADER, requestId);
         parts.retryBudget().onRequest();
-        final Set<VersionKey> tried = new HashSet<>();
-        final Set<String> providersUsed = new HashSet<>(Set.of(provider.id()));
-        Provider current = provider;
-        FrontDoorException lastFailure = null;
-        int number = 0;
+        return next(exchange, response);
+    }
+
+    private Mono<Void> next(final Exchange exchange, final HttpServerResponse response) {
         while (true) {
-            final Selection selection = parts.selector().select(current, tried, subject);
+            final Selection selection = parts.selector().select(exchange.current, exchange.tried, exchange.subject);
             if (selection instanceof Selection.NoneRoutable none) {
-                final Optional<Provider> fallback = fallback(current, providersUsed);
+                final Optional<Provider> fallback = fallback(exchange.current, exchange.providersUsed);
                 if (fallback.isPresent()) {
-                    current = fallback.get();
-                    providersUsed.add(current.id());
+                    exchange.current = fallback.get();
+                    exchange.providersUsed.add(exchange.current.id());
                     continue;
                 }
-                throw lastFailure != null ? lastFailure : FrontDoorException.noRoutableVersion(none.why());
+                return Mono.error(exchange.lastFailure != null ? exchange.lastFailure
+                    : FrontDoorException.noRoutableVersion(none.why()));
             }
             final Selection.Chosen chosen = (Selection.Chosen) selection;
-            number++;
-            final Result result = attempt(request, chosen, number, requestId, deadline, response);
-            if (result instanceof Result.Failed failed) {
-                lastFailure = failed.error();
-                tried.add(chosen.version().key());
-                if (!mayRetry(provider, number, deadline)) {
-                    throw lastFailure;
-                }
-                log.debug("Request {} failing over from {} after: {}", requestId, chosen.version().key(),
-                    lastFailure.getMessage());
-                continue;
-            }
-            return;
+            exchange.attempts++;
+            return attempt(exchange, chosen, response).flatMap(result -> switch (result) {
+                case Result.Served served -> Mono.empty();
+                case Result.Failed failed -> failOver(exchange, chosen.version().key(), failed.error(), response);
+            });
         }
+    }
+
+    private Mono<Void> failOver(final Exchange exchange, final VersionKey failedVersion,
+                                final FrontDoorException failure, final HttpServerResponse response) {
+        exchange.lastFailure = failure;
+        exchange.tried.add(failedVersion);
+        if (!mayRetry(exchange)) {
+            return Mono.error(failure);
+        }
+        log.debug("Request {} failing over from {} after: {}", exchange.requestId, failedVersion, failure.getMessage());
+        return next(exchange, response);
     }
 
     private Provider resolve(final String model) {
@@ -134,142 +197,162 @@ public final class ProviderProxy {
                 ? Optional.of(found.provider()) : Optional.empty());
     }
 
-    private boolean mayRetry(final Provider provider, final int attempts, final Instant deadline) {
-        return attempts < provider.policy().maxAttempts()
-            && parts.clock().instant().isBefore(deadline)
+    private boolean mayRetry(final Exchange exchange) {
+        return exchange.attempts < exchange.provider.policy().maxAttempts()
+            && parts.clock().instant().isBefore(exchange.deadline)
             && parts.retryBudget().tryRetry();
     }
 
-    private Result attempt(final ApiRequest request, final Selection.Chosen chosen, final int number,
-                           final String requestId, final Instant deadline, final HttpServletResponse response)
-        throws IOException {
+    private Mono<Result> attempt(final Exchange exchange, final Selection.Chosen chosen,
+                                 final HttpServerResponse response) {
         final VersionConfig version = chosen.version();
-        response.setHeader(VERSION_HEADER, version.version());
-        response.setHeader(ATTEMPTS_HEADER, Integer.toString(number));
-        final Attempt attempt = new Attempt(parts.clock(), requestId, version, chosen.reason(), number,
-            request.stream(), settings.instanceId(), chosen.subjectHash());
+        response.header(VERSION_HEADER, version.version());
+        response.header(ATTEMPTS_HEADER, Integer.toString(exchange.attempts));
+        final Attempt attempt = new Attempt(parts.clock(), exchange.requestId, version, chosen.reason(),
+            exchange.attempts, exchange.request.stream(), settings.instanceId(), chosen.subjectHash());
         parts.counters().started(version.key());
-        try {
-            final Result result = forward(request, attempt, deadline, response);
-            if (attempt.versionFailed()) {
-                final Duration ejected = parts.outliers().recordFailure(version.key());
-                if (!ejected.isZero()) {
-                    log.warn("Version {} ejected for {} after consecutive failures", version.key(), ejected);
+        return forward(exchange, attempt, response)
+            .doOnNext(result -> judge(attempt))
+            .doFinally(signal -> {
+                if (signal == SignalType.CANCEL) {
+                    attempt.failed(OutcomeStatus.CANCELLED, "client_disconnected");
                 }
-            } else {
-                parts.outliers().recordSuccess(version.key());
+                parts.counters().finished(version.key());
+                parts.recorder().record(attempt.finish());
+            });
+    }
+
+    /** Passive health: the outlier detector hears of every attempt the version is to blame for, and every success. */
+    private void judge(final Attempt attempt) {
+        final VersionKey key = attempt.version().key();
+        if (attempt.versionFailed()) {
+            final Duration ejected = parts.outliers().recordFailure(key);
+            if (!ejected.isZero()) {
+                log.warn("Version {} ejected for {} after consecutive failures", key, ejected);
             }
-            return result;
-        } finally {
-            parts.counters().finished(version.key());
-            parts.recorder().record(attempt.finish());
+        } else {
+            parts.outliers().recordSuccess(key);
         }
     }
 
-    private Result forward(final ApiRequest request, final Attempt attempt, final Instant deadline,
-                           final HttpServletResponse response) throws IOException {
+    private Mono<Result> forward(final Exchange exchange, final Attempt attempt, final HttpServerResponse response) {
         final VersionConfig version = attempt.version();
-        final UpstreamClient.Answer answer;
-        try {
-            answer = upstream.send(version, request.operation(), request.forVersion(version, parts.json()),
-                request.stream(), Duration.between(parts.clock().instant(), deadline));
-        } catch (UpstreamClient.TimedOut e) {
+        final byte[] body = exchange.request.forVersion(version, parts.json());
+        final Duration timeLeft = Duration.between(parts.clock().instant(), exchange.deadline);
+        final Mono<Result> sent = exchange.request.stream()
+            ? upstream.open(exchange.loop, version, exchange.request.operation(), body, timeLeft,
+                (answer, content) -> relayStreamOrBody(answer, content, attempt, response))
+            : upstream.exchange(exchange.loop, version, exchange.request.operation(), body, timeLeft)
+                .flatMap(answer -> relayAnswer(answer, attempt, response));
+        return sent.onErrorResume(e -> Mono.just(unreachable(e, attempt)));
+    }
+
+    /** A failure before anything reached the client: the attempt may be retried elsewhere. */
+    private static Result unreachable(final Throwable error, final Attempt attempt) {
+        final VersionConfig version = attempt.version();
+        if (isTimeout(error)) {
             attempt.failed(OutcomeStatus.TIMEOUT, "timeout");
-            return failed(FrontDoorException.upstreamTimedOut("Version " + version.version() + " of "
+            return new Result.Failed(FrontDoorException.upstreamTimedOut("Version " + version.version() + " of "
                 + version.key().provider() + " did not answer in time"));
-        } catch (IOException | IllegalArgumentException e) {
-            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "connect_error");
-            return failed(FrontDoorException.upstreamFailed("Could not reach version " + version.version() + " of "
-                + version.key().provider() + ": " + e.getClass().getSimpleName()));
         }
-        try (answer; InputStream body = answer.body()) {
-            attempt.answered(answer.status());
-            final boolean success = answer.status() >= 200 && answer.status() < 300;
-            if (success && request.stream() && isEventStream(answer)) {
-                relayStream(body, answer, attempt, response);
-                return new Result.Served();
-            }
-            if (success || attempt.status() == OutcomeStatus.CLIENT_ERROR) {
-                return relayBody(body, answer, attempt, response);
-            }
-            return failed(FrontDoorException.upstreamFailed("Version " + version.version() + " of "
-                + version.key().provider() + " answered HTTP " + answer.status()));
-        }
+        attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "connect_error");
+        return new Result.Failed(FrontDoorException.upstreamFailed("Could not reach version " + version.version()
+            + " of " + version.key().provider() + ": " + error.getClass().getSimpleName()));
     }
 
-    private static Result failed(final FrontDoorException error) {
-        return new Result.Failed(error);
+    private static boolean isTimeout(final Throwable error) {
+        return error instanceof ReadTimeoutException || error instanceof ConnectTimeoutException
+            || error instanceof TimeoutException;
     }
 
-    private Result relayBody(final InputStream body, final UpstreamClient.Answer answer, final Attempt attempt,
-                             final HttpServletResponse response) throws IOException {
-        final byte[] bytes;
-        try {
-            bytes = body.readAllBytes();
-        } catch (IOException e) {
-            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "read_error");
-            return failed(FrontDoorException.upstreamFailed("The upstream's answer broke off: "
-                + e.getClass().getSimpleName()));
+    /** A plain answer: 2xx and the client's own 4xx are relayed, anything else fails the attempt. */
+    private Mono<Result> relayAnswer(final UpstreamClient.Answer answer, final Attempt attempt,
+                                     final HttpServerResponse response) {
+        attempt.answered(answer.status());
+        if (attempt.status() != OutcomeStatus.SUCCESS && attempt.status() != OutcomeStatus.CLIENT_ERROR) {
+            final VersionConfig version = attempt.version();
+            return Mono.just(new Result.Failed(FrontDoorException.upstreamFailed("Version " + version.version()
+                + " of " + version.key().provider() + " answered HTTP " + answer.status())));
         }
         if (answer.contentType().map(t -> t.contains("json")).orElse(false)) {
             final UsageScanner usage = new UsageScanner(parts.json());
-            usage.acceptBody(bytes);
+            usage.acceptBody(answer.body());
             attempt.usage(usage.promptTokens(), usage.completionTokens());
         }
-        response.setStatus(answer.status());
-        response.setContentType(answer.contentType().orElse("application/json"));
-        response.setContentLength(bytes.length);
-        try {
-            response.getOutputStream().write(bytes);
-        } catch (IOException e) {
-            attempt.failed(OutcomeStatus.CANCELLED, "client_disconnected");
-        }
-        return new Result.Served();
+        response.status(answer.status())
+            .header(HttpHeaderNames.CONTENT_TYPE, answer.contentType().orElse("application/json"))
+            .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(answer.body().length));
+        return response.sendByteArray(Mono.just(answer.body())).then()
+            .onErrorResume(e -> {
+                attempt.failed(OutcomeStatus.CANCELLED, "client_disconnected");
+                return Mono.empty();
+            })
+            .thenReturn(SERVED);
     }
 
-    private void relayStream(final InputStream body, final UpstreamClient.Answer answer, final Attempt attempt,
-                             final HttpServletResponse response) {
-        response.setStatus(answer.status());
-        response.setContentType(answer.contentType().orElse("text/event-stream"));
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
+    /** The answer to a streaming request: relayed chunk by chunk when it is an event stream, else as a plain answer. */
+    private Mono<Result> relayStreamOrBody(final HttpClientResponse answer, final ByteBufFlux content,
+                                           final Attempt attempt, final HttpServerResponse response) {
+        final int status = answer.status().code();
+        final Optional<String> contentType = UpstreamClient.contentType(answer);
+        if (status >= 200 && status < 300 && contentType.map(t -> t.startsWith("text/event-stream")).orElse(false)) {
+            attempt.answered(status);
+            return relayStream(content, contentType.get(), attempt, response);
+        }
+        return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
+            .flatMap(bytes -> relayAnswer(new UpstreamClient.Answer(status, contentType, bytes), attempt, response));
+    }
+
+    private Mono<Result> relayStream(final ByteBufFlux content, final String contentType, final Attempt attempt,
+                                     final HttpServerResponse response) {
+        response.status(200)
+            .header(HttpHeaderNames.CONTENT_TYPE, contentType)
+            .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
+            .header("X-Accel-Buffering", "no");
         final UsageScanner usage = new UsageScanner(parts.json());
-        final byte[] buffer = new byte[8192];
-        try {
-            final OutputStream out = response.getOutputStream();
-            int read;
-            while ((read = readUpstream(body, buffer, attempt)) != -1) {
+        final Flux<ByteBuf> chunks = content.retain()
+            .doOnNext(chunk -> {
                 attempt.firstToken();
-                usage.acceptStream(buffer, 0, read);
-                out.write(buffer, 0, read);
-                out.flush(); // each chunk reaches the client as soon as the upstream sent it
-            }
-        } catch (IOException e) {
-            attempt.failed(OutcomeStatus.CANCELLED, "client_disconnected");
-            log.debug("Client left during a stream from {}", attempt.version().key());
-        } catch (UpstreamBrokeOff e) {
-            log.debug("Upstream {} broke off a stream: {}", attempt.version().key(), e.getMessage());
-        }
-        attempt.usage(usage.promptTokens(), usage.completionTokens());
+                usage.acceptStream(chunk);
+            })
+            .onErrorResume(e -> {
+                // The client already has part of the stream: too late to fail over; end it where it broke.
+                attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "stream_interrupted");
+                log.debug("Upstream {} broke off a stream: {}", attempt.version().key(), e.toString());
+                return Mono.empty();
+            });
+        return response.send(chunks).then()
+            .onErrorResume(e -> {
+                attempt.failed(OutcomeStatus.CANCELLED, "client_disconnected");
+                log.debug("Client left during a stream from {}", attempt.version().key());
+                return Mono.empty();
+            })
+            .then(Mono.fromSupplier(() -> {
+                attempt.usage(usage.promptTokens(), usage.completionTokens());
+                return SERVED;
+            }));
     }
 
-    private static int readUpstream(final InputStream body, final byte[] buffer, final Attempt attempt) {
-        try {
-            return body.read(buffer);
-        } catch (IOException e) {
-            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "stream_interrupted");
-            throw new UpstreamBrokeOff(e);
-        }
+    /** The event loop serving the client: the upstream call runs on it too. */
+    private static EventLoop eventLoopOf(final HttpServerResponse response) {
+        final AtomicReference<EventLoop> loop = new AtomicReference<>();
+        response.withConnection(connection -> loop.set(connection.channel().eventLoop()));
+        return loop.get();
     }
 
-    private static boolean isEventStream(final UpstreamClient.Answer answer) {
-        return answer.contentType().map(t -> t.startsWith("text/event-stream")).orElse(false);
+    /**
+     * A random (version 4) UUID drawn from a thread-local generator: a request id needs to be unique, not
+     * unguessable, and {@link UUID#randomUUID()}'s shared secure generator would be contended on every request.
+     */
+    private static String newRequestId() {
+        final ThreadLocalRandom random = ThreadLocalRandom.current();
+        final long high = random.nextLong() & ~0xF000L | 0x4000L;
+        final long low = random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L;
+        return "req-" + new UUID(high, low);
     }
 
-    /** The upstream's half of a stream failed after the client got bytes: too late to fail over. */
-    private static final class UpstreamBrokeOff extends RuntimeException {
-        UpstreamBrokeOff(final IOException cause) {
-            super(cause.toString(), cause, false, false);
-        }
+    @Override
+    public void close() {
+        upstream.close();
     }
 }

@@ -2,119 +2,159 @@ package dev.switchboard.routing.proxy;
 
 import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.VersionConfig;
-import java.io.Closeable;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.ClassicHttpResponse;
-import org.apache.hc.core5.http.ContentType;
-import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.io.SocketConfig;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Calls a version's upstream over pooled keep-alive connections. Blocking by design: every request runs on its
- * own virtual thread, so a plain blocking client scales with the number of requests in flight, and the answer's
- * body is read as it arrives (a stream is never buffered whole).
+ * Calls a version's upstream over pooled keep-alive connections, without blocking a thread: the router's event
+ * loops serve the client and call the upstream, so a request in flight costs a connection, not a thread. Each
+ * event loop has its own connection pools, so a request and its upstream call always run on the same thread:
+ * handing a request between loops costs more than the proxying itself. A pool is per upstream address; together,
+ * a loop's pools to one upstream hold at most their share of {@code maxConnectionsPerUpstream}.
  */
-final class UpstreamClient implements AutoCloseable {
+final class UpstreamClient {
 
-    /** An upstream's answer; the caller must close it, which returns or discards the connection. */
-    record Answer(int status, Optional<String> contentType, InputStream body, Closeable connection)
-        implements Closeable {
-
-        @Override
-        public void close() throws IOException {
-            connection.close();
-        }
+    /** A whole, buffered answer: plain (non-streamed) answers are small and relayed with a Content-Length. */
+    record Answer(int status, Optional<String> contentType, byte[] body) {
     }
 
-    /** The upstream did not connect or answer in time. */
-    static final class TimedOut extends IOException {
-        TimedOut(final IOException cause) {
-            super(cause.getMessage(), cause);
-        }
+    /** One event loop's client and the pools it owns. */
+    private record Lane(HttpClient http, ConnectionProvider pool) {
     }
 
-    private final CloseableHttpClient http;
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Endpoints already worked out, per version url and operation; a new url is rare (a config change). */
+    private static final int MAX_CACHED_URLS = 4096;
+
+    private final Duration connectTimeout;
     private final Duration responseTimeout;
+    private final int connectionsPerLane;
+    private final Map<EventLoop, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<URI, URI[]> endpoints = new ConcurrentHashMap<>();
 
-    UpstreamClient(final Duration connectTimeout, final Duration responseTimeout, final int maxConnectionsPerUpstream) {
-        final PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
-            .setMaxConnTotal(maxConnectionsPerUpstream * 4)
-            .setMaxConnPerRoute(maxConnectionsPerUpstream)
-            .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
-            .setDefaultConnectionConfig(ConnectionConfig.custom()
-                .setConnectTimeout(Timeout.of(connectTimeout))
-                .setSocketTimeout(Timeout.of(responseTimeout))
-                .setValidateAfterInactivity(TimeValue.ofSeconds(2))
-                .build())
-            .build();
-        this.http = HttpClients.custom()
-            .setConnectionManager(pool)
-            .disableAutomaticRetries() // retries are the failover's decision, across versions
-            .disableRedirectHandling()
-            .disableCookieManagement()
-            .disableContentCompression() // relay bytes as the upstream sent them
-            .evictIdleConnections(TimeValue.ofSeconds(30))
-            .build();
+    /**
+     * @param eventLoops      how many event loops share the connections
+     * @param responseTimeout the longest wait for any part of an answer (headers, or the next chunk of a stream)
+     */
+    UpstreamClient(final int eventLoops, final Duration connectTimeout, final Duration responseTimeout,
+                   final int maxConnectionsPerUpstream) {
+        this.connectTimeout = connectTimeout;
         this.responseTimeout = responseTimeout;
+        this.connectionsPerLane = Math.max(1, (maxConnectionsPerUpstream + eventLoops - 1) / eventLoops);
+    }
+
+    private HttpClient on(final EventLoop loop) {
+        return lanes.computeIfAbsent(loop, this::newLane).http();
+    }
+
+    private Lane newLane(final EventLoop loop) {
+        final ConnectionProvider pool = ConnectionProvider.builder("switchboard-upstreams-" + lanes.size())
+            .maxConnections(connectionsPerLane)
+            .pendingAcquireMaxCount(connectionsPerLane) // beyond connections and waiters, fail at once
+            .pendingAcquireTimeout(connectTimeout)
+            .maxIdleTime(Duration.ofSeconds(30))
+            .evictInBackground(Duration.ofSeconds(30))
+            .build();
+        final HttpClient http = HttpClient.create(pool)
+            .runOn(loop) // an event loop is a group of one: every connection of this lane lives on it
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.toIntExact(connectTimeout.toMillis()))
+            .option(ChannelOption.TCP_NODELAY, true)
+            .compress(false)        // relay bytes as the upstream sent them
+            .followRedirect(false)  // retries and redirects are the failover's decision, across versions
+            .keepAlive(true);
+        return new Lane(http, pool);
+    }
+
+    /** Sends a request and buffers the whole answer; the connection goes back to the pool before the client is answered. */
+    Mono<Answer> exchange(final EventLoop loop, final VersionConfig version, final Operation operation,
+                          final byte[] body, final Duration timeLeft) {
+        return request(loop, version, operation, body, false, timeLeft)
+            .responseSingle((answer, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
+                .map(bytes -> new Answer(answer.status().code(), contentType(answer), bytes)));
     }
 
     /**
-     * Sends a request of {@code operation} to a version.
-     *
-     * @param timeLeft the request's remaining deadline; the wait for each part of the answer is the shorter of
-     *                 it and the configured response timeout
-     * @throws TimedOut when the upstream did not connect or answer in time
+     * Sends a request whose answer may be a stream: {@code relay} gets the status and headers first and the body
+     * as it arrives, and the connection is held until the publisher it returns ends.
      */
-    Answer send(final VersionConfig version, final Operation operation, final byte[] body, final boolean stream,
-                final Duration timeLeft) throws IOException {
-        final HttpPost post = new HttpPost(uri(version, operation));
-        post.setEntity(new ByteArrayEntity(body, ContentType.APPLICATION_JSON));
-        post.setHeader("Accept", stream ? "text/event-stream" : "*/*");
-        // The version's own key goes to its own upstream only, never anywhere else.
-        version.secrets().get("api_key").ifPresent(key -> post.setHeader("Authorization", "Bearer " + key));
+    <T> Mono<T> open(final EventLoop loop, final VersionConfig version, final Operation operation, final byte[] body,
+                     final Duration timeLeft, final BiFunction<HttpClientResponse, ByteBufFlux, Mono<T>> relay) {
+        return request(loop, version, operation, body, true, timeLeft).response(relay).singleOrEmpty();
+    }
+
+    static Optional<String> contentType(final HttpClientResponse answer) {
+        return Optional.ofNullable(answer.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE));
+    }
+
+    private HttpClient.ResponseReceiver<?> request(final EventLoop loop, final VersionConfig version,
+                                                   final Operation operation, final byte[] body, final boolean stream,
+                                                   final Duration timeLeft) {
         final Duration wait = timeLeft.compareTo(responseTimeout) < 0 ? timeLeft : responseTimeout;
-        post.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(wait.isNegative() ? Duration.ZERO : wait))
-            .build());
-        try {
-            final ClassicHttpResponse response = http.executeOpen(null, post, null);
-            final Header type = response.getFirstHeader("Content-Type");
-            final InputStream content = response.getEntity() == null ? InputStream.nullInputStream()
-                : response.getEntity().getContent();
-            return new Answer(response.getCode(), Optional.ofNullable(type).map(Header::getValue), content, response);
-        } catch (InterruptedIOException e) {
-            throw new TimedOut(e); // connect and socket timeouts alike
+        return on(loop).post()
+            .uri(endpoint(version, operation))
+            .send((request, out) -> {
+                request.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
+                    .header(HttpHeaderNames.ACCEPT, stream ? "text/event-stream" : "*/*");
+                // The version's own key goes to its own upstream only, never anywhere else.
+                version.secrets().get("api_key")
+                    .ifPresent(key -> request.header(HttpHeaderNames.AUTHORIZATION, "Bearer " + key));
+                request.responseTimeout(wait.isNegative() || wait.isZero() ? Duration.ofMillis(1) : wait);
+                return out.send(Mono.just(Unpooled.wrappedBuffer(body)));
+            });
+    }
+
+    /**
+     * The parsed endpoint, computed once per url: the client takes a {@link URI} as it is, where a string would be
+     * parsed again on every request.
+     */
+    private URI endpoint(final VersionConfig version, final Operation operation) {
+        URI[] byOperation = endpoints.get(version.url());
+        if (byOperation == null) {
+            if (endpoints.size() >= MAX_CACHED_URLS) {
+                endpoints.clear(); // urls of long-deleted versions; the live ones come back at once
+            }
+            byOperation = new URI[Operation.values().length];
+            for (final Operation each : Operation.values()) {
+                byOperation[each.ordinal()] = URI.create(uri(version, each));
+            }
+            endpoints.put(version.url(), byOperation);
         }
+        return byOperation[operation.ordinal()];
     }
 
     /**
      * OpenAI-compatible and Ollama versions answer at {@code {url}/v1/{operation}} (a url ending in {@code /v1}
      * is taken as is); a plain HTTP pass-through version is called at its url exactly.
      */
-    static URI uri(final VersionConfig version, final Operation operation) {
+    static String uri(final VersionConfig version, final Operation operation) {
+        final String url = version.url().toString();
         if (version.protocol() == ProviderType.HTTP) {
-            return version.url();
+            return url;
         }
-        final String base = version.url().toString().replaceAll("/+$", "");
-        return URI.create((base.endsWith("/v1") ? base : base + "/v1") + "/" + operation.path());
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        final String base = url.substring(0, end);
+        return (base.endsWith("/v1") ? base : base + "/v1") + "/" + operation.path();
     }
 
-    @Override
-    public void close() throws IOException {
-        http.close();
+    void close() {
+        lanes.values().forEach(lane -> lane.pool().dispose());
     }
 }

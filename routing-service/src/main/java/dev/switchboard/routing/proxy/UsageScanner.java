@@ -1,9 +1,11 @@
 package dev.switchboard.routing.proxy;
 
+import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -28,13 +30,23 @@ final class UsageScanner {
     /** Feeds streamed SSE bytes. */
     void acceptStream(final byte[] bytes, final int offset, final int length) {
         for (int i = offset; i < offset + length; i++) {
-            final byte b = bytes[i];
-            if (b == '\n') {
-                endLine();
-            } else if (!overlong) {
-                line.write(b);
-                overlong = line.size() > MAX_LINE;
-            }
+            accept(bytes[i]);
+        }
+    }
+
+    /** Feeds a chunk of a stream as it passes through, leaving the buffer as it was. */
+    void acceptStream(final ByteBuf chunk) {
+        for (int i = chunk.readerIndex(); i < chunk.writerIndex(); i++) {
+            accept(chunk.getByte(i));
+        }
+    }
+
+    private void accept(final byte b) {
+        if (b == '\n') {
+            endLine();
+        } else if (!overlong) {
+            line.write(b);
+            overlong = line.size() > MAX_LINE;
         }
     }
 
@@ -62,16 +74,45 @@ final class UsageScanner {
         overlong = false;
     }
 
+    /** Reads only the top-level {@code usage}, skipping over the rest without building it. */
     private void readUsage(final byte[] document) {
-        try {
-            final JsonNode usage = json.readTree(document).path("usage");
-            if (usage.isObject()) {
-                promptTokens = usage.path("prompt_tokens").isNumber() ? usage.path("prompt_tokens").asInt() : null;
-                completionTokens = usage.path("completion_tokens").isNumber()
-                    ? usage.path("completion_tokens").asInt() : null;
+        try (JsonParser parser = json.createParser(document)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                final boolean isUsage = "usage".equals(parser.currentName());
+                parser.nextToken();
+                if (isUsage) {
+                    readCounts(parser);
+                    return;
+                }
+                parser.skipChildren();
             }
         } catch (JacksonException e) {
             // Not JSON (an upstream error page, say): the answer simply reports no usage.
         }
+    }
+
+    /** Reads the token counts of the {@code usage} object the parser is at, field by field. */
+    private void readCounts(final JsonParser parser) {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            return;
+        }
+        Integer prompt = null;
+        Integer completion = null;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            final String name = parser.currentName();
+            final JsonToken value = parser.nextToken();
+            if (value == JsonToken.VALUE_NUMBER_INT && "prompt_tokens".equals(name)) {
+                prompt = parser.getIntValue();
+            } else if (value == JsonToken.VALUE_NUMBER_INT && "completion_tokens".equals(name)) {
+                completion = parser.getIntValue();
+            } else {
+                parser.skipChildren();
+            }
+        }
+        promptTokens = prompt;
+        completionTokens = completion;
     }
 }

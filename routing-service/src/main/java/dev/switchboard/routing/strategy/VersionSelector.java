@@ -6,6 +6,7 @@ import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -64,21 +65,26 @@ public final class VersionSelector {
             throw new IllegalStateException("provider " + provider.id() + " uses unknown strategy '"
                 + provider.strategy() + "'; known: " + strategies.keySet());
         }
-        final List<VersionConfig> routable = provider.versions().stream()
-            .filter(VersionConfig::active)
-            .filter(v -> health.isRoutable(v.key()))
-            .filter(v -> !tried.contains(v.key()))
-            .toList();
+        // Plain loops rather than streams: this runs for every attempt of every request.
+        final List<VersionConfig> routable = new ArrayList<>(provider.versions().size());
+        boolean anyNotEjected = false;
+        for (final VersionConfig version : provider.versions()) {
+            if (version.active() && health.isRoutable(version.key()) && !tried.contains(version.key())) {
+                routable.add(version);
+                anyNotEjected |= !outliers.isEjected(version.key());
+            }
+        }
         if (routable.isEmpty()) {
             return new Selection.NoneRoutable("No active, healthy version of " + provider.id()
                 + (tried.isEmpty() ? "" : " that was not already tried") + " can take requests");
         }
-        final List<VersionConfig> notEjected = routable.stream().filter(v -> !outliers.isEjected(v.key())).toList();
-        final boolean panic = notEjected.isEmpty();
-        final List<Candidate> candidates = (panic ? routable : notEjected).stream()
-            .filter(v -> v.weight() > 0)
-            .map(v -> candidate(v, panic))
-            .toList();
+        final boolean panic = !anyNotEjected;
+        final List<Candidate> candidates = new ArrayList<>(routable.size());
+        for (final VersionConfig version : routable) {
+            if (version.weight() > 0 && (panic || !outliers.isEjected(version.key()))) {
+                candidates.add(candidate(version, panic));
+            }
+        }
         final SelectionContext context = new SelectionContext(provider, subject, random, counters, hasher);
         final Optional<Selection.Chosen> chosen = candidates.isEmpty() ? Optional.empty()
             : strategy.choose(candidates, context);

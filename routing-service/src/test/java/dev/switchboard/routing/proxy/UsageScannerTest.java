@@ -25,6 +25,15 @@ class UsageScannerTest {
     }
 
     @Test
+    void readsTheTopLevelUsageOfAPlainAnswerAndNotAFieldOfTheSameNameInside() {
+        scanner.acceptBody(("{\"choices\":[{\"message\":{\"content\":\"x\",\"usage\":{\"prompt_tokens\":99}}}],"
+            + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,\"total_tokens\":13}}").getBytes(StandardCharsets.UTF_8));
+
+        assertThat(scanner.promptTokens()).isEqualTo(9);
+        assertThat(scanner.completionTokens()).isEqualTo(4);
+    }
+
+    @Test
     void reportsNoUsageForAnAnswerThatIsNotJson() {
         scanner.acceptBody("<html>bad gateway</html>".getBytes(StandardCharsets.UTF_8));
 

@@ -1,0 +1,124 @@
+package dev.switchboard.routing.proxy;
+
+import dev.switchboard.common.security.BearerTokens;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.ByteArrayOutputStream;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The OpenAI-compatible front door: {@code POST /v1/chat/completions}, {@code /v1/embeddings} and
+ * {@code /v1/audio/speech}, where {@code model} names a logical provider, behind client keys. It is a route of
+ * the Netty server itself rather than a WebFlux handler: this is the hot path, and the framework's exchange,
+ * handler lookup and codecs would cost more than the proxying does. Errors answer in OpenAI's shape.
+ */
+public final class OpenAiFrontDoor {
+
+    /** The sticky subject of a request; the body's {@code user} when absent. */
+    public static final String SESSION_HEADER = "X-Session-Id";
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiFrontDoor.class);
+
+    private final ProviderProxy proxy;
+    private final BearerTokens clientKeys;
+    private final int maxRequestBytes;
+    private final ObjectMapper json;
+
+    public OpenAiFrontDoor(final ProviderProxy proxy, final BearerTokens clientKeys, final int maxRequestBytes,
+                           final ObjectMapper json) {
+        this.proxy = proxy;
+        this.clientKeys = clientKeys;
+        this.maxRequestBytes = maxRequestBytes;
+        this.json = json;
+    }
+
+    /** True for the paths this front door answers, whatever the method. */
+    public static boolean serves(final HttpServerRequest request) {
+        return Operation.atPath(path(request)).isPresent();
+    }
+
+    /** The request's path without its query, read plainly: {@code fullPath()} parses a whole URI on every request. */
+    private static String path(final HttpServerRequest request) {
+        final String uri = request.uri();
+        final int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
+    }
+
+    public Mono<Void> handle(final HttpServerRequest request, final HttpServerResponse response) {
+        return Mono.defer(() -> serve(request, response))
+            .onErrorResume(FrontDoorException.class, e -> {
+                log.debug("Front door answered {}: {}", e.status(), e.getMessage());
+                return OpenAiErrors.write(response, e, json);
+            })
+            .onErrorResume(e -> {
+                log.error("Unexpected failure serving {}", path(request), e);
+                return OpenAiErrors.write(response, FrontDoorException.internal(
+                    "The router failed unexpectedly; the request may be retried"), json);
+            });
+    }
+
+    private Mono<Void> serve(final HttpServerRequest request, final HttpServerResponse response) {
+        final String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+        if (!clientKeys.accepts(authorization)) {
+            throw FrontDoorException.unauthorized(BearerTokens.refusal(authorization, "client key"));
+        }
+        if (!HttpMethod.POST.equals(request.method())) {
+            response.header(HttpHeaderNames.ALLOW, "POST");
+            throw FrontDoorException.methodNotAllowed(path(request) + " takes POST, not " + request.method());
+        }
+        requireJson(request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
+        final Operation operation = Operation.atPath(path(request)).orElseThrow();
+        final Optional<String> session = Optional.ofNullable(request.requestHeaders().get(SESSION_HEADER));
+        return body(request).flatMap(bytes -> proxy.handle(ApiRequest.parse(operation, bytes, json), session, response));
+    }
+
+    /** The whole request body, refused beyond the configured size whether or not a Content-Length announced it. */
+    private Mono<byte[]> body(final HttpServerRequest request) {
+        final String announced = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+        if (announced != null && parseLength(announced) > maxRequestBytes) {
+            return Mono.error(tooLarge());
+        }
+        return request.receive().asByteArray()
+            .reduceWith(() -> new ByteArrayOutputStream(announced == null ? 1024 : (int) parseLength(announced)),
+                (buffer, chunk) -> {
+                    if (buffer.size() + chunk.length > maxRequestBytes) {
+                        throw tooLarge();
+                    }
+                    buffer.writeBytes(chunk);
+                    return buffer;
+                })
+            .map(ByteArrayOutputStream::toByteArray);
+    }
+
+    private FrontDoorException tooLarge() {
+        return FrontDoorException.tooLarge("The request body is larger than the " + maxRequestBytes
+            + " bytes this router accepts (switchboard.routing.max-request-size)");
+    }
+
+    private static long parseLength(final String contentLength) {
+        try {
+            return Math.max(0, Long.parseLong(contentLength.strip()));
+        } catch (NumberFormatException e) {
+            throw FrontDoorException.invalidRequest("Content-Length is not a number: '" + contentLength + "'");
+        }
+    }
+
+    /** A missing Content-Type is read as JSON, as OpenAI does; a form or anything else is refused plainly. */
+    private static void requireJson(final String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        final String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!type.equals("application/json") && !type.endsWith("+json")) {
+            throw FrontDoorException.unsupportedMediaType("Content-Type must be application/json, got '"
+                + contentType + "'");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.switchboard.routing.web;
+
+import dev.switchboard.common.security.BearerTokens;
+import dev.switchboard.routing.RoutingProperties;
+import dev.switchboard.routing.SecurityProperties;
+import dev.switchboard.routing.proxy.OpenAiFrontDoor;
+import dev.switchboard.routing.proxy.ProviderProxy;
+import org.springframework.boot.reactor.netty.NettyRouteProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
+import reactor.netty.resources.LoopResources;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The router's one Netty server: the OpenAI front door at {@code /v1/...} as a route of its own, guarded by client
+ * keys, and WebFlux (admin API, actuator) for everything else, with the admin token on {@code /api/...}. Server
+ * and upstream calls share one set of event loops, one per core by default.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+    @Bean(destroyMethod = "dispose")
+    LoopResources eventLoops(final RoutingProperties properties) {
+        return LoopResources.create("switchboard-io", properties.ioThreads(), true);
+    }
+
+    /** Has Boot's Netty server run on the router's event loops rather than Reactor's global ones. */
+    @Bean
+    ReactorResourceFactory reactorResourceFactory(final LoopResources eventLoops) {
+        final ReactorResourceFactory factory = new ReactorResourceFactory();
+        factory.setUseGlobalResources(false);
+        factory.setLoopResources(eventLoops);
+        return factory;
+    }
+
+    @Bean
+    OpenAiFrontDoor openAiFrontDoor(final ProviderProxy proxy, final SecurityProperties security,
+                                    final RoutingProperties properties) {
+        final BearerTokens keys = BearerTokens.ofCommaSeparated(security.clientKeys(),
+            "switchboard.security.client-keys (SWITCHBOARD_CLIENT_KEYS)");
+        return new OpenAiFrontDoor(proxy, keys, Math.toIntExact(properties.maxRequestSize().toBytes()),
+            ProviderProxy.hotPathJson());
+    }
+
+    @Bean
+    NettyRouteProvider openAiRoute(final OpenAiFrontDoor frontDoor) {
+        return routes -> routes.route(OpenAiFrontDoor::serves, frontDoor::handle);
+    }
+
+    @Bean
+    AdminTokenFilter adminTokenFilter(final SecurityProperties security, final ObjectMapper json) {
+        return new AdminTokenFilter(BearerTokens.ofCommaSeparated(security.adminToken(),
+            "switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN)"), json);
+    }
+}
