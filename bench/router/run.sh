@@ -7,11 +7,12 @@
 # with the echo module). The router runs with outcome events on, a real KRaft broker in its own process, and a
 # two-version weighted provider. Needs Debian's nginx, libnginx-mod-http-echo and wrk:
 #   apt-get install -y nginx libnginx-mod-http-echo wrk
-# Usage: bench/router/run.sh [duration-seconds (default 20)]
+# Usage: bench/router/run.sh [duration-seconds (default 20)] [throughput rounds (default 3)]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 duration="${1:-20}"
+rounds="${2:-3}"
 . "$root/bin/find-jdk.sh"
 switchboard_find_jdk
 for tool in nginx wrk; do
@@ -96,14 +97,24 @@ pct() { # file percentile -> milliseconds
 }
 errors() { awk '/Socket errors/ {gsub(/,/,""); s=$4+$6+$8+$10} /Non-2xx/ {n=$5} END {print s+n+0}' "$work/$1.txt"; }
 
-echo "Warming up (JIT, connection pools): 60s on the router, which needs it on 2 cores..."
-wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 60
+echo "Warming up (JIT, connection pools): 120s on the router, which needs that long on 2 cores..."
+wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 120
 wrk_run warm-router-slow "http://127.0.0.1:$router/v1/chat/completions" post-slow.lua 1000 10 --timeout 10s
 wrk_run warm-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 5
 
-echo "Throughput at 64 connections, ${duration}s each..."
-wrk_run tput-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 "$duration"
-wrk_run tput-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
+# Alternating rounds, each nginx then the router, and the median of the rounds' ratios: on a shared machine the
+# speed drifts over minutes, and a ratio of two runs made seconds apart drifts much less than either figure.
+echo "Throughput at 64 connections: $rounds rounds of ${duration}s each, alternating..."
+for round in $(seq 1 "$rounds"); do
+  wrk_run "tput-nginx-$round" "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 "$duration"
+  wrk_run "tput-router-$round" "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
+  echo "  round $round: nginx $(rps "tput-nginx-$round") req/s, router $(rps "tput-router-$round") req/s"
+done
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+for round in $(seq 1 "$rounds"); do awk -v r="$(rps "tput-router-$round")" -v n="$(rps "tput-nginx-$round")" 'BEGIN {printf "%.3f\n", r/n}'; done > "$work/ratios.txt"
+tput_ratio=$(median < "$work/ratios.txt" | xargs printf "%.2f")
+nginx_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-nginx-$round"; done | median)
+router_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-router-$round"; done | median)
 
 echo "Latency at 1 connection, ${duration}s each..."
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
@@ -117,7 +128,6 @@ metrics=$(curl -s "http://127.0.0.1:$router/actuator/prometheus")
 delivered=$(echo "$metrics" | awk '/^switchboard_events_delivered_total/ {print $2}')
 dropped=$(echo "$metrics" | awk '/^switchboard_events_dropped_total/ {s+=$2} END {print s+0}')
 
-tput_ratio=$(awk -v r="$(rps tput-router)" -v n="$(rps tput-nginx)" 'BEGIN {printf "%.2f", r/n}')
 added50=$(awk -v r="$(pct lat-router 50%)" -v d="$(pct lat-direct 50%)" 'BEGIN {printf "%.3f", r-d}')
 added99=$(awk -v r="$(pct lat-router 99%)" -v d="$(pct lat-direct 99%)" 'BEGIN {printf "%.3f", r-d}')
 slow_p99=$(pct slow-router 99%)
@@ -130,10 +140,11 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= 
   echo
   echo "Machine: $(nproc) cores; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1); $(nginx -v 2>&1); wrk; broker in its own process; outcome events on."
   echo "Provider: 2 versions weighted 90/10 in front of nginx static answers. Each wrk run: 2 threads, ${duration}s after warm-up."
+  echo "Throughput: $rounds alternating rounds (nginx, then the router); the ratio is the median of the rounds' ratios."
   echo
   echo "| measure | nginx (reverse proxy) | router | target | result |"
   echo "| --- | --- | --- | --- | --- |"
-  echo "| throughput, 64 connections (req/s) | $(rps tput-nginx) | $(rps tput-router) | router >= 0.5 x nginx | ratio $tput_ratio: $(verdict "$tput_ratio" 0.5 '>=') |"
+  echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.5 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt")): $(verdict "$tput_ratio" 0.5 '>=') |"
   echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.5 ms | added $added50: $(verdict "$added50" 0.5 '<=') |"
   echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 3 ms | added $added99: $(verdict "$added99" 3 '<=') |"
   echo "| 5,000 concurrent, 2 s upstream: p99 (ms) | - | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
@@ -141,7 +152,7 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= 
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in tput-nginx tput-router lat-direct lat-nginx lat-router slow-router; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round"; done) lat-direct lat-nginx lat-router slow-router; do
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done
 } > "$report"
