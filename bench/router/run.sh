@@ -45,14 +45,16 @@ load_module $echo_module;
 worker_processes 1;
 pid $work/nginx.pid;
 error_log $work/nginx-error.log warn;
-events { worker_connections 20000; }
+events { worker_connections 20000; multi_accept on; }
 http {
   access_log off;
   keepalive_requests 10000;
   upstream static { server 127.0.0.1:$v1; keepalive 128; }
   server { listen 127.0.0.1:$v1; location / { default_type application/json; return 200 '$answer'; } }
   server { listen 127.0.0.1:$v2; location / { default_type application/json; return 200 '$answer'; } }
-  server { listen 127.0.0.1:$slow; location / { default_type application/json; echo_read_request_body; echo_sleep 2; echo '$answer'; } }
+  # The slow upstream stands in for a provider that holds thousands of calls: a burst of 5,000 new connections
+  # must not overflow its accept queue (SYN retries would add seconds that are nobody's latency but its own).
+  server { listen 127.0.0.1:$slow backlog=8192; location / { default_type application/json; echo_read_request_body; echo_sleep 2; echo '$answer'; } }
   server { listen 127.0.0.1:$proxy;
            location / { proxy_pass http://static; proxy_http_version 1.1; proxy_set_header Connection ""; } }
 }
