@@ -12,8 +12,7 @@ public final class AdminApiFilter {
     public static FilterRegistrationBean<BearerAuthFilter> registration(final String adminToken) {
         final BearerTokens token = BearerTokens.ofCommaSeparated(adminToken,
             "switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN)");
-        final var registration = new FilterRegistrationBean<>(new BearerAuthFilter(token, "admin token",
-            BearerAuthFilter.problemDetail()));
+        final var registration = new FilterRegistrationBean<>(new BearerAuthFilter(token, "admin token"));
         registration.addUrlPatterns("/api/*");
         registration.setName("adminTokenFilter");
         return registration;
