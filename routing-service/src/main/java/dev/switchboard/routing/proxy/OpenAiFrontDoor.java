@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.HttpServerRoutes;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -31,17 +32,21 @@ public final class OpenAiFrontDoor {
     private final int maxRequestBytes;
     private final ObjectMapper json;
 
-    public OpenAiFrontDoor(final ProviderProxy proxy, final BearerTokens clientKeys, final int maxRequestBytes,
-                           final ObjectMapper json) {
+    public OpenAiFrontDoor(final ProviderProxy proxy, final BearerTokens clientKeys, final int maxRequestBytes) {
         this.proxy = proxy;
         this.clientKeys = clientKeys;
         this.maxRequestBytes = maxRequestBytes;
-        this.json = json;
+        this.json = proxy.json();
     }
 
-    /** True for the paths this front door answers, whatever the method. */
-    public static boolean serves(final HttpServerRequest request) {
-        return Operation.atPath(path(request)).isPresent();
+    /** A route per operation's path, whatever the method, so a request finds its operation once. */
+    public HttpServerRoutes addRoutes(final HttpServerRoutes routes) {
+        HttpServerRoutes all = routes;
+        for (final Operation operation : Operation.values()) {
+            all = all.route(request -> path(request).equals(operation.routerPath()),
+                (request, response) -> handle(operation, request, response));
+        }
+        return all;
     }
 
     /** The request's path without its query, read plainly: {@code fullPath()} parses a whole URI on every request. */
@@ -51,8 +56,9 @@ public final class OpenAiFrontDoor {
         return query < 0 ? uri : uri.substring(0, query);
     }
 
-    public Mono<Void> handle(final HttpServerRequest request, final HttpServerResponse response) {
-        return Mono.defer(() -> serve(request, response))
+    private Mono<Void> handle(final Operation operation, final HttpServerRequest request,
+                              final HttpServerResponse response) {
+        return Mono.defer(() -> serve(operation, request, response))
             .onErrorResume(FrontDoorException.class, e -> {
                 log.debug("Front door answered {}: {}", e.status(), e.getMessage());
                 return OpenAiErrors.write(response, e, json);
@@ -64,17 +70,17 @@ public final class OpenAiFrontDoor {
             });
     }
 
-    private Mono<Void> serve(final HttpServerRequest request, final HttpServerResponse response) {
+    private Mono<Void> serve(final Operation operation, final HttpServerRequest request,
+                             final HttpServerResponse response) {
         final String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
         if (!clientKeys.accepts(authorization)) {
             throw FrontDoorException.unauthorized(BearerTokens.refusal(authorization, "client key"));
         }
         if (!HttpMethod.POST.equals(request.method())) {
             response.header(HttpHeaderNames.ALLOW, "POST");
-            throw FrontDoorException.methodNotAllowed(path(request) + " takes POST, not " + request.method());
+            throw FrontDoorException.methodNotAllowed(operation.routerPath() + " takes POST, not " + request.method());
         }
         requireJson(request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
-        final Operation operation = Operation.atPath(path(request)).orElseThrow();
         final Optional<String> session = Optional.ofNullable(request.requestHeaders().get(SESSION_HEADER));
         return body(request).flatMap(bytes -> proxy.handle(ApiRequest.parse(operation, bytes, json), session, response));
     }
@@ -82,11 +88,12 @@ public final class OpenAiFrontDoor {
     /** The whole request body, refused beyond the configured size whether or not a Content-Length announced it. */
     private Mono<byte[]> body(final HttpServerRequest request) {
         final String announced = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
-        if (announced != null && parseLength(announced) > maxRequestBytes) {
+        final long length = announced == null ? -1 : parseLength(announced);
+        if (length > maxRequestBytes) {
             return Mono.error(tooLarge());
         }
         return request.receive().asByteArray()
-            .reduceWith(() -> new ByteArrayOutputStream(announced == null ? 1024 : (int) parseLength(announced)),
+            .reduceWith(() -> new ByteArrayOutputStream(length < 0 ? 1024 : (int) length),
                 (buffer, chunk) -> {
                     if (buffer.size() + chunk.length > maxRequestBytes) {
                         throw tooLarge();

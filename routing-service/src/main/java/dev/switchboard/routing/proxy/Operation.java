@@ -1,7 +1,5 @@
 package dev.switchboard.routing.proxy;
 
-import java.util.Optional;
-
 /** The OpenAI API operations the front door routes, each at {@code /v1/{path}} of the router and upstream. */
 enum Operation {
     CHAT_COMPLETIONS("chat/completions", "messages", true),
@@ -20,14 +18,9 @@ enum Operation {
         this.streams = streams;
     }
 
-    /** The operation a router path such as {@code /v1/embeddings} serves, if any. */
-    static Optional<Operation> atPath(final String path) {
-        for (final Operation operation : values()) {
-            if (path.equals(operation.routerPath)) {
-                return Optional.of(operation);
-            }
-        }
-        return Optional.empty();
+    /** Where the router serves it, such as {@code /v1/embeddings}. */
+    String routerPath() {
+        return routerPath;
     }
 
     String path() {

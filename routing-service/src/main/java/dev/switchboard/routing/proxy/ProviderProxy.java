@@ -351,6 +351,11 @@ public final class ProviderProxy implements AutoCloseable {
         return "req-" + new UUID(high, low);
     }
 
+    /** The JSON mapper of the request path, for the front door to parse requests and write errors with. */
+    ObjectMapper json() {
+        return parts.json();
+    }
+
     @Override
     public void close() {
         upstream.close();

@@ -27,13 +27,6 @@ final class UsageScanner {
         this.json = json;
     }
 
-    /** Feeds streamed SSE bytes. */
-    void acceptStream(final byte[] bytes, final int offset, final int length) {
-        for (int i = offset; i < offset + length; i++) {
-            accept(bytes[i]);
-        }
-    }
-
     /** Feeds a chunk of a stream as it passes through, leaving the buffer as it was. */
     void acceptStream(final ByteBuf chunk) {
         for (int i = chunk.readerIndex(); i < chunk.writerIndex(); i++) {

@@ -39,13 +39,12 @@ class WebConfiguration {
                                     final RoutingProperties properties) {
         final BearerTokens keys = BearerTokens.ofCommaSeparated(security.clientKeys(),
             "switchboard.security.client-keys (SWITCHBOARD_CLIENT_KEYS)");
-        return new OpenAiFrontDoor(proxy, keys, Math.toIntExact(properties.maxRequestSize().toBytes()),
-            ProviderProxy.hotPathJson());
+        return new OpenAiFrontDoor(proxy, keys, Math.toIntExact(properties.maxRequestSize().toBytes()));
     }
 
     @Bean
     NettyRouteProvider openAiRoute(final OpenAiFrontDoor frontDoor) {
-        return routes -> routes.route(OpenAiFrontDoor::serves, frontDoor::handle);
+        return frontDoor::addRoutes;
     }
 
     @Bean

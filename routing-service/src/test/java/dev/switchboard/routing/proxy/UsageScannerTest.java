@@ -2,6 +2,7 @@ package dev.switchboard.routing.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -17,7 +18,7 @@ class UsageScannerTest {
             + "data: [DONE]\n\n").getBytes(StandardCharsets.UTF_8);
 
         for (int i = 0; i < stream.length; i += 5) {
-            scanner.acceptStream(stream, i, Math.min(5, stream.length - i));
+            scanner.acceptStream(Unpooled.wrappedBuffer(stream, i, Math.min(5, stream.length - i)));
         }
 
         assertThat(scanner.promptTokens()).isEqualTo(7);
