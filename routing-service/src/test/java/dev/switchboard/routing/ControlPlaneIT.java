@@ -31,6 +31,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -335,21 +336,24 @@ class ControlPlaneIT {
             .stream().flatMap(r -> List.of(r.split("\\s+")).stream()).distinct().toList();
     }
 
+    /** Every record of the topic up to its end offsets now: by assignment, so no group join can cut the read short. */
     private static List<String> rawRecords(final String topic) {
         final Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-            ConsumerConfig.GROUP_ID_CONFIG, "raw-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         final List<String> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            int emptyPolls = 0;
-            while (emptyPolls < 3) {
-                final var polled = consumer.poll(Duration.ofMillis(500));
-                emptyPolls = polled.isEmpty() ? emptyPolls + 1 : 0;
-                for (final ConsumerRecord<byte[], byte[]> record : polled) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     records.add(record.value() == null ? "" : new String(record.value(), StandardCharsets.ISO_8859_1));
                 }
-            }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+            });
         }
         return records;
     }
