@@ -110,7 +110,8 @@ class RoutingConfiguration {
             new ProviderProxy.Parts(store::table, selector, outliers, retryBudget, counters, recorder,
                 ProviderProxy.hotPathJson(), clock),
             new ProviderProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
-                properties.requestDeadline(), properties.maxConnectionsPerUpstream(), properties.instanceId()),
+                properties.requestDeadline(), properties.maxConnectionsPerUpstream(),
+                Math.toIntExact(properties.maxAnswerSize().toBytes()), properties.instanceId()),
             properties.ioThreads());
     }
 

@@ -24,6 +24,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxConnectionsPerUpstream pooled connections to one upstream; also the most requests in flight to it
  * @param ioThreads       event loops serving clients and calling upstreams; 0 means one per core
  * @param maxRequestSize  the largest request body the front door accepts
+ * @param maxAnswerSize   the largest plain (not streamed) answer taken from an upstream; a larger one fails the
+ *                        attempt rather than the router's memory
  * @param outcomeBuffer   outcome events held in memory while Kafka is slow or down; beyond it they are dropped
  * @param outliers        passive health: ejection of versions that keep failing live requests
  * @param providers       the providers and versions that seed an empty provider-config topic, and that are routed
@@ -38,6 +40,7 @@ public record RoutingProperties(
     @DefaultValue("10000") int maxConnectionsPerUpstream,
     @DefaultValue("0") int ioThreads,
     @DefaultValue("16MB") DataSize maxRequestSize,
+    @DefaultValue("64MB") DataSize maxAnswerSize,
     @DefaultValue("10000") int outcomeBuffer,
     @DefaultValue OutlierSettings outliers,
     @DefaultValue List<ProviderSettings> providers) {
@@ -58,12 +61,17 @@ public record RoutingProperties(
         if (ioThreads < 1) {
             throw new IllegalArgumentException("switchboard.routing.io-threads must be >= 0, got " + ioThreads);
         }
-        if (maxRequestSize.toBytes() < 1 || maxRequestSize.toBytes() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("switchboard.routing.max-request-size must be between 1B and 2GB, got "
-                + maxRequestSize);
-        }
+        requireIntSized("max-request-size", maxRequestSize);
+        requireIntSized("max-answer-size", maxAnswerSize);
         if (outcomeBuffer < 1) {
             throw new IllegalArgumentException("switchboard.routing.outcome-buffer must be >= 1, got " + outcomeBuffer);
+        }
+    }
+
+    private static void requireIntSized(final String name, final DataSize size) {
+        if (size.toBytes() < 1 || size.toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("switchboard.routing." + name + " must be between 1B and 2GB, got "
+                + size);
         }
     }
 

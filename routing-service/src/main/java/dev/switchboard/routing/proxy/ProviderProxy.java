@@ -14,7 +14,7 @@ import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.channel.EventLoop;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.time.Clock;
@@ -68,9 +68,10 @@ public final class ProviderProxy implements AutoCloseable {
 
     /**
      * @param requestDeadline the longest a client request may take across all its attempts
+     * @param maxAnswerBytes  the largest plain (not streamed) answer taken from an upstream
      */
     public record Settings(Duration connectTimeout, Duration responseTimeout, Duration requestDeadline,
-                           int maxConnectionsPerUpstream, String instanceId) {
+                           int maxConnectionsPerUpstream, int maxAnswerBytes, String instanceId) {
     }
 
     private sealed interface Result {
@@ -90,7 +91,7 @@ public final class ProviderProxy implements AutoCloseable {
         final Optional<String> subject;
         final String requestId;
         final Instant deadline;
-        final EventLoop loop;
+        final Channel client;
         final Set<VersionKey> tried = new HashSet<>(4);
         final Set<String> providersUsed = new HashSet<>(4);
         Provider current;
@@ -98,9 +99,9 @@ public final class ProviderProxy implements AutoCloseable {
         int attempts;
 
         Exchange(final ApiRequest request, final Provider provider, final Optional<String> subject,
-                 final String requestId, final Instant deadline, final EventLoop loop) {
+                 final String requestId, final Instant deadline, final Channel client) {
             this.request = request;
-            this.loop = loop;
+            this.client = client;
             this.provider = provider;
             this.subject = subject;
             this.requestId = requestId;
@@ -128,7 +129,7 @@ public final class ProviderProxy implements AutoCloseable {
         this.parts = parts;
         this.settings = settings;
         this.upstream = new UpstreamClient(eventLoops, settings.connectTimeout(), settings.responseTimeout(),
-            settings.maxConnectionsPerUpstream());
+            settings.maxConnectionsPerUpstream(), settings.maxAnswerBytes());
     }
 
     /**
@@ -141,7 +142,7 @@ public final class ProviderProxy implements AutoCloseable {
         final String requestId = newRequestId();
         final Exchange exchange = new Exchange(request, provider,
             sessionId.filter(s -> !s.isBlank()).or(request::user), requestId,
-            parts.clock().instant().plus(settings.requestDeadline()), eventLoopOf(response));
+            parts.clock().instant().plus(settings.requestDeadline()), channelOf(response));
         response.header(REQUEST_ID_HEADER, requestId);
         parts.retryBudget().onRequest();
         return next(exchange, response);
@@ -240,9 +241,9 @@ public final class ProviderProxy implements AutoCloseable {
         final byte[] body = exchange.request.forVersion(version, parts.json());
         final Duration timeLeft = Duration.between(parts.clock().instant(), exchange.deadline);
         final Mono<Result> sent = exchange.request.stream()
-            ? upstream.open(exchange.loop, version, exchange.request.operation(), body, timeLeft,
+            ? upstream.open(exchange.client.eventLoop(), version, exchange.request.operation(), body, timeLeft,
                 (answer, content) -> relayStreamOrBody(answer, content, attempt, response))
-            : upstream.exchange(exchange.loop, version, exchange.request.operation(), body, timeLeft)
+            : upstream.exchange(exchange.client, version, exchange.request.operation(), body, timeLeft)
                 .flatMap(answer -> relayAnswer(answer, attempt, response));
         return sent.onErrorResume(e -> Mono.just(unreachable(e, attempt)));
     }
@@ -333,11 +334,11 @@ public final class ProviderProxy implements AutoCloseable {
             }));
     }
 
-    /** The event loop serving the client: the upstream call runs on it too. */
-    private static EventLoop eventLoopOf(final HttpServerResponse response) {
-        final AtomicReference<EventLoop> loop = new AtomicReference<>();
-        response.withConnection(connection -> loop.set(connection.channel().eventLoop()));
-        return loop.get();
+    /** The client's connection: the upstream call runs on its event loop too. */
+    private static Channel channelOf(final HttpServerResponse response) {
+        final AtomicReference<Channel> channel = new AtomicReference<>();
+        response.withConnection(connection -> channel.set(connection.channel()));
+        return channel.get();
     }
 
     /**

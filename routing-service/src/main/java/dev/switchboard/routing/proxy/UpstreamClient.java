@@ -3,9 +3,11 @@ package dev.switchboard.routing.proxy;
 import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.VersionConfig;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -24,6 +26,10 @@ import reactor.netty.resources.ConnectionProvider;
  * event loop has its own connection pools, so a request and its upstream call always run on the same thread:
  * handing a request between loops costs more than the proxying itself. A pool is per upstream address; together,
  * a loop's pools to one upstream hold at most their share of {@code maxConnectionsPerUpstream}.
+ *
+ * <p>Plain answers, the bulk of the traffic, go through {@link BufferedUpstream}, a lean client made for them;
+ * answers that may be streams go through Reactor Netty's client, whose per-request cost is small next to a
+ * stream's length and which relays chunks with back-pressure into the server response.
  */
 final class UpstreamClient {
 
@@ -35,26 +41,35 @@ final class UpstreamClient {
     private record Lane(HttpClient http, ConnectionProvider pool) {
     }
 
-    private static final byte[] EMPTY = new byte[0];
+    /** How long a pooled connection may sit unused before it is closed. */
+    private static final Duration MAX_IDLE = Duration.ofSeconds(30);
 
     /** Endpoints already worked out, per version url and operation; a new url is rare (a config change). */
     private static final int MAX_CACHED_URLS = 4096;
+
+    /** An operation's endpoint at one url, in the form each of the two clients takes. */
+    private record Endpoint(URI uri, BufferedUpstream.Target target) {
+    }
 
     private final Duration connectTimeout;
     private final Duration responseTimeout;
     private final int connectionsPerLane;
     private final Map<EventLoop, Lane> lanes = new ConcurrentHashMap<>();
-    private final Map<URI, URI[]> endpoints = new ConcurrentHashMap<>();
+    private final Map<URI, Endpoint[]> endpoints = new ConcurrentHashMap<>();
+    private final BufferedUpstream buffered;
 
     /**
      * @param eventLoops      how many event loops share the connections
      * @param responseTimeout the longest wait for any part of an answer (headers, or the next chunk of a stream)
+     * @param maxAnswerBytes  the largest plain answer taken from an upstream
      */
     UpstreamClient(final int eventLoops, final Duration connectTimeout, final Duration responseTimeout,
-                   final int maxConnectionsPerUpstream) {
+                   final int maxConnectionsPerUpstream, final int maxAnswerBytes) {
         this.connectTimeout = connectTimeout;
         this.responseTimeout = responseTimeout;
         this.connectionsPerLane = Math.max(1, (maxConnectionsPerUpstream + eventLoops - 1) / eventLoops);
+        this.buffered = new BufferedUpstream(new BufferedUpstream.Limits(connectTimeout, connectionsPerLane,
+            maxAnswerBytes, MAX_IDLE));
     }
 
     private HttpClient on(final EventLoop loop) {
@@ -66,8 +81,8 @@ final class UpstreamClient {
             .maxConnections(connectionsPerLane)
             .pendingAcquireMaxCount(connectionsPerLane) // beyond connections and waiters, fail at once
             .pendingAcquireTimeout(connectTimeout)
-            .maxIdleTime(Duration.ofSeconds(30))
-            .evictInBackground(Duration.ofSeconds(30))
+            .maxIdleTime(MAX_IDLE)
+            .evictInBackground(MAX_IDLE)
             .build();
         final HttpClient http = HttpClient.create(pool)
             .runOn(loop) // an event loop is a group of one: every connection of this lane lives on it
@@ -79,12 +94,20 @@ final class UpstreamClient {
         return new Lane(http, pool);
     }
 
-    /** Sends a request and buffers the whole answer; the connection goes back to the pool before the client is answered. */
-    Mono<Answer> exchange(final EventLoop loop, final VersionConfig version, final Operation operation,
+    /**
+     * Sends a request and buffers the whole answer, on the event loop and transport of the client's connection;
+     * the upstream connection goes back to its pool before the client is answered.
+     */
+    Mono<Answer> exchange(final Channel client, final VersionConfig version, final Operation operation,
                           final byte[] body, final Duration timeLeft) {
-        return request(loop, version, operation, body, false, timeLeft)
-            .responseSingle((answer, content) -> content.asByteArray().defaultIfEmpty(EMPTY)
-                .map(bytes -> new Answer(answer.status().code(), contentType(answer), bytes)));
+        final Optional<String> key = version.secrets().get("api_key");
+        return buffered.exchange(client.eventLoop(), client.getClass(), endpoint(version, operation).target(),
+            headers -> {
+                headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                    .set(HttpHeaderNames.ACCEPT, "*/*");
+                // The version's own key goes to its own upstream only, never anywhere else.
+                key.ifPresent(k -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + k));
+            }, body, wait(timeLeft));
     }
 
     /**
@@ -93,7 +116,7 @@ final class UpstreamClient {
      */
     <T> Mono<T> open(final EventLoop loop, final VersionConfig version, final Operation operation, final byte[] body,
                      final Duration timeLeft, final BiFunction<HttpClientResponse, ByteBufFlux, Mono<T>> relay) {
-        return request(loop, version, operation, body, true, timeLeft).response(relay).singleOrEmpty();
+        return request(loop, version, operation, body, timeLeft).response(relay).singleOrEmpty();
     }
 
     static Optional<String> contentType(final HttpClientResponse answer) {
@@ -101,36 +124,42 @@ final class UpstreamClient {
     }
 
     private HttpClient.ResponseReceiver<?> request(final EventLoop loop, final VersionConfig version,
-                                                   final Operation operation, final byte[] body, final boolean stream,
+                                                   final Operation operation, final byte[] body,
                                                    final Duration timeLeft) {
-        final Duration wait = timeLeft.compareTo(responseTimeout) < 0 ? timeLeft : responseTimeout;
         return on(loop).post()
-            .uri(endpoint(version, operation))
+            .uri(endpoint(version, operation).uri())
             .send((request, out) -> {
-                request.header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
-                    .header(HttpHeaderNames.ACCEPT, stream ? "text/event-stream" : "*/*");
+                    .header(HttpHeaderNames.ACCEPT, "text/event-stream");
                 // The version's own key goes to its own upstream only, never anywhere else.
                 version.secrets().get("api_key")
                     .ifPresent(key -> request.header(HttpHeaderNames.AUTHORIZATION, "Bearer " + key));
-                request.responseTimeout(wait.isNegative() || wait.isZero() ? Duration.ofMillis(1) : wait);
+                request.responseTimeout(wait(timeLeft));
                 return out.send(Mono.just(Unpooled.wrappedBuffer(body)));
             });
+    }
+
+    /** The wait for an answer: the response timeout, or less when the request's deadline comes first. */
+    private Duration wait(final Duration timeLeft) {
+        final Duration wait = timeLeft.compareTo(responseTimeout) < 0 ? timeLeft : responseTimeout;
+        return wait.isNegative() || wait.isZero() ? Duration.ofMillis(1) : wait;
     }
 
     /**
      * The parsed endpoint, computed once per url: the client takes a {@link URI} as it is, where a string would be
      * parsed again on every request.
      */
-    private URI endpoint(final VersionConfig version, final Operation operation) {
-        URI[] byOperation = endpoints.get(version.url());
+    private Endpoint endpoint(final VersionConfig version, final Operation operation) {
+        Endpoint[] byOperation = endpoints.get(version.url());
         if (byOperation == null) {
             if (endpoints.size() >= MAX_CACHED_URLS) {
                 endpoints.clear(); // urls of long-deleted versions; the live ones come back at once
             }
-            byOperation = new URI[Operation.values().length];
+            byOperation = new Endpoint[Operation.values().length];
             for (final Operation each : Operation.values()) {
-                byOperation[each.ordinal()] = URI.create(uri(version, each));
+                final URI uri = URI.create(uri(version, each));
+                byOperation[each.ordinal()] = new Endpoint(uri, BufferedUpstream.Target.of(uri));
             }
             endpoints.put(version.url(), byOperation);
         }
@@ -155,6 +184,7 @@ final class UpstreamClient {
     }
 
     void close() {
+        buffered.close();
         lanes.values().forEach(lane -> lane.pool().dispose());
     }
 }
