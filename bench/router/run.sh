@@ -8,11 +8,15 @@
 # two-version weighted provider. Needs Debian's nginx, libnginx-mod-http-echo and wrk:
 #   apt-get install -y nginx libnginx-mod-http-echo wrk
 # Usage: bench/router/run.sh [duration-seconds (default 20)] [throughput rounds (default 3)]
+# Environment: BENCH_PARTS (default "throughput latency slow") picks the parts to measure;
+#              ROUTER_JVM_OPTS adds JVM options to the router (a profiler, a GC log).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 duration="${1:-20}"
 rounds="${2:-3}"
+parts=" ${BENCH_PARTS:-throughput latency slow} "
+wants() { [[ "$parts" == *" $1 "* ]]; }
 . "$root/bin/find-jdk.sh"
 switchboard_find_jdk
 for tool in nginx wrk; do
@@ -37,7 +41,8 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-v1=$(free_port); v2=$(free_port); slow=$(free_port); proxy=$(free_port); router=$(free_port); kafka=$(free_port); ctl=$(free_port)
+v1=$(free_port); v2=$(free_port); slow=$(free_port); proxy=$(free_port); slow_proxy=$(free_port)
+router=$(free_port); kafka=$(free_port); ctl=$(free_port)
 answer='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
 
 cat > "$work/nginx.conf" <<NGINX
@@ -50,6 +55,7 @@ http {
   access_log off;
   keepalive_requests 10000;
   upstream static { server 127.0.0.1:$v1; keepalive 128; }
+  upstream slow { server 127.0.0.1:$slow; keepalive 5000; }
   server { listen 127.0.0.1:$v1; location / { default_type application/json; return 200 '$answer'; } }
   server { listen 127.0.0.1:$v2; location / { default_type application/json; return 200 '$answer'; } }
   # The slow upstream stands in for a provider that holds thousands of calls: a burst of 5,000 new connections
@@ -57,6 +63,8 @@ http {
   server { listen 127.0.0.1:$slow backlog=8192; location / { default_type application/json; echo_read_request_body; echo_sleep 2; echo '$answer'; } }
   server { listen 127.0.0.1:$proxy;
            location / { proxy_pass http://static; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  server { listen 127.0.0.1:$slow_proxy backlog=8192;
+           location / { proxy_pass http://slow; proxy_http_version 1.1; proxy_set_header Connection ""; } }
 }
 NGINX
 nginx -c "$work/nginx.conf"
@@ -83,7 +91,7 @@ switchboard:
           - {version: v1, type: openai, model_name: slow, url: "http://127.0.0.1:$slow", weight: 100, is_default: true}
 YAML
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$kafka SWITCHBOARD_ADMIN_TOKEN=bench-admin SWITCHBOARD_CLIENT_KEYS=bench-key \
-  "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -jar "$(ls "$root"/routing-service/target/routing-service-*-exec.jar | head -n 1)" \
+  "$JAVA_HOME/bin/java" -Xms1g -Xmx1g ${ROUTER_JVM_OPTS:-} -jar "$(ls "$root"/routing-service/target/routing-service-*-exec.jar | head -n 1)" \
   --server.port=$router --spring.config.additional-location="file:$work/providers.yml" \
   --switchboard.routing.outcome-buffer=100000 > "$work/router.log" 2>&1 &
 pids+=($!)
@@ -94,7 +102,7 @@ wrk_run() { # name url script connections seconds extra...
   wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$here/$script" "$@" "$url" > "$work/$name.txt" 2>&1
 }
 rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }
-pct() { # file percentile -> milliseconds
+pct_of() { # file percentile -> milliseconds
   awk -v p="$2" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' "$work/$1.txt"
 }
 errors() { awk '/Socket errors/ {gsub(/,/,""); s=$4+$6+$8+$10} /Non-2xx/ {n=$5} END {print s+n+0}' "$work/$1.txt"; }
@@ -103,9 +111,12 @@ echo "Warming up (JIT, connection pools): 120s on the router, which needs that l
 wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 120
 wrk_run warm-router-slow "http://127.0.0.1:$router/v1/chat/completions" post-slow.lua 1000 10 --timeout 10s
 wrk_run warm-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 5
+wrk_run warm-nginx-slow "http://127.0.0.1:$slow_proxy/v1/chat/completions" post-slow.lua 1000 10 --timeout 10s
 
 # Alternating rounds, each nginx then the router, and the median of the rounds' ratios: on a shared machine the
 # speed drifts over minutes, and a ratio of two runs made seconds apart drifts much less than either figure.
+tput_ratio=-; nginx_rps=-; router_rps=-
+if wants throughput; then
 echo "Throughput at 64 connections: $rounds rounds of ${duration}s each, alternating..."
 for round in $(seq 1 "$rounds"); do
   wrk_run "tput-nginx-$round" "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 "$duration"
@@ -117,25 +128,35 @@ for round in $(seq 1 "$rounds"); do awk -v r="$(rps "tput-router-$round")" -v n=
 tput_ratio=$(median < "$work/ratios.txt" | xargs printf "%.2f")
 nginx_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-nginx-$round"; done | median)
 router_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-router-$round"; done | median)
+fi
 
+if wants latency; then
 echo "Latency at 1 connection, ${duration}s each..."
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$proxy/v1/chat/completions" > "$work/lat-nginx.txt"
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$router/v1/chat/completions" > "$work/lat-router.txt"
+fi
 
-echo "5,000 concurrent requests against a 2-second upstream, 30s..."
+if wants slow; then
+echo "5,000 concurrent requests against a 2-second upstream, 30s each, nginx then the router..."
+wrk_run slow-nginx "http://127.0.0.1:$slow_proxy/v1/chat/completions" post-slow.lua 5000 30 --timeout 10s
 wrk_run slow-router "http://127.0.0.1:$router/v1/chat/completions" post-slow.lua 5000 30 --timeout 10s
+fi
 
 metrics=$(curl -s "http://127.0.0.1:$router/actuator/prometheus")
 delivered=$(echo "$metrics" | awk '/^switchboard_events_delivered_total/ {print $2}')
 dropped=$(echo "$metrics" | awk '/^switchboard_events_dropped_total/ {s+=$2} END {print s+0}')
 
-added50=$(awk -v r="$(pct lat-router 50%)" -v d="$(pct lat-direct 50%)" 'BEGIN {printf "%.3f", r-d}')
-added99=$(awk -v r="$(pct lat-router 99%)" -v d="$(pct lat-direct 99%)" 'BEGIN {printf "%.3f", r-d}')
+# A part not measured reads as "-" and is not judged.
+pct() { [ -f "$work/$1.txt" ] && pct_of "$@" || echo -; }
+requests() { [ -f "$work/$1.txt" ] && awk '/requests in/ {print $1}' "$work/$1.txt" || echo -; }
+difference() { [ "$1" = - ] || [ "$2" = - ] && echo - || awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a-b}'; }
+added50=$(difference "$(pct lat-router 50%)" "$(pct lat-direct 50%)")
+added99=$(difference "$(pct lat-router 99%)" "$(pct lat-direct 99%)")
 slow_p99=$(pct slow-router 99%)
-slow_errors=$(errors slow-router)
-slow_requests=$(awk '/requests in/ {print $1}' "$work/slow-router.txt")
-verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= t : v <= t); print (ok ? "met" : "MISSED") }'; }
+verdict() { [ "$1" = - ] && echo "not measured" || awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= t : v <= t); print (ok ? "met" : "MISSED") }'; }
+slow_errors=$( [ -f "$work/slow-router.txt" ] && errors slow-router || echo -)
+nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo -)
 
 {
   echo "# Router benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -146,15 +167,16 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=" ? v >= 
   echo
   echo "| measure | nginx (reverse proxy) | router | target | result |"
   echo "| --- | --- | --- | --- | --- |"
-  echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.5 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt")): $(verdict "$tput_ratio" 0.5 '>=') |"
+  echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.5 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt" 2>/dev/null)): $(verdict "$tput_ratio" 0.5 '>=') |"
   echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.5 ms | added $added50: $(verdict "$added50" 0.5 '<=') |"
   echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 3 ms | added $added99: $(verdict "$added99" 3 '<=') |"
-  echo "| 5,000 concurrent, 2 s upstream: p99 (ms) | - | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
-  echo "| 5,000 concurrent: errors / requests | - | $slow_errors / $slow_requests | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
+  echo "| 5,000 concurrent, 2 s upstream: p99 (ms) | $(pct slow-nginx 99%) | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
+  echo "| 5,000 concurrent: errors / requests | $nginx_slow_errors / $(requests slow-nginx) | $slow_errors / $(requests slow-router) | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round"; done) lat-direct lat-nginx lat-router slow-router; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round"; done) lat-direct lat-nginx lat-router slow-nginx slow-router; do
+    [ -f "$work/$run.txt" ] || continue
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done
 } > "$report"

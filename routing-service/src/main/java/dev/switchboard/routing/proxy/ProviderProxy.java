@@ -92,8 +92,9 @@ public final class ProviderProxy implements AutoCloseable {
         final String requestId;
         final Instant deadline;
         final Channel client;
-        final Set<VersionKey> tried = new HashSet<>(4);
-        final Set<String> providersUsed = new HashSet<>(4);
+        /** Allocated at the first failure only: most requests succeed on their first attempt. */
+        Set<VersionKey> tried = Set.of();
+        Set<String> fallbacksUsed = Set.of();
         Provider current;
         FrontDoorException lastFailure;
         int attempts;
@@ -107,7 +108,25 @@ public final class ProviderProxy implements AutoCloseable {
             this.requestId = requestId;
             this.deadline = deadline;
             this.current = provider;
-            providersUsed.add(provider.id());
+        }
+
+        void failedOn(final VersionKey version) {
+            if (tried.isEmpty()) {
+                tried = new HashSet<>(4);
+            }
+            tried.add(version);
+        }
+
+        boolean hasUsed(final String providerId) {
+            return provider.id().equals(providerId) || fallbacksUsed.contains(providerId);
+        }
+
+        void fallBackTo(final Provider fallback) {
+            if (fallbacksUsed.isEmpty()) {
+                fallbacksUsed = new HashSet<>(4);
+            }
+            fallbacksUsed.add(fallback.id());
+            current = fallback;
         }
     }
 
@@ -152,10 +171,9 @@ public final class ProviderProxy implements AutoCloseable {
         while (true) {
             final Selection selection = parts.selector().select(exchange.current, exchange.tried, exchange.subject);
             if (selection instanceof Selection.NoneRoutable none) {
-                final Optional<Provider> fallback = fallback(exchange.current, exchange.providersUsed);
+                final Optional<Provider> fallback = fallback(exchange);
                 if (fallback.isPresent()) {
-                    exchange.current = fallback.get();
-                    exchange.providersUsed.add(exchange.current.id());
+                    exchange.fallBackTo(fallback.get());
                     continue;
                 }
                 return Mono.error(exchange.lastFailure != null ? exchange.lastFailure
@@ -173,7 +191,7 @@ public final class ProviderProxy implements AutoCloseable {
     private Mono<Void> failOver(final Exchange exchange, final VersionKey failedVersion,
                                 final FrontDoorException failure, final HttpServerResponse response) {
         exchange.lastFailure = failure;
-        exchange.tried.add(failedVersion);
+        exchange.failedOn(failedVersion);
         if (!mayRetry(exchange)) {
             return Mono.error(failure);
         }
@@ -191,9 +209,9 @@ public final class ProviderProxy implements AutoCloseable {
         };
     }
 
-    private Optional<Provider> fallback(final Provider current, final Set<String> used) {
-        return current.policy().fallbackProvider()
-            .filter(id -> !used.contains(id))
+    private Optional<Provider> fallback(final Exchange exchange) {
+        return exchange.current.policy().fallbackProvider()
+            .filter(id -> !exchange.hasUsed(id))
             .flatMap(id -> parts.table().get().find(id) instanceof RoutingTable.Lookup.Found found
                 ? Optional.of(found.provider()) : Optional.empty());
     }

@@ -1,10 +1,11 @@
 package dev.switchboard.routing.table;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The providers a router knows, found by what a client puts in {@code "model"}: either {@code category/name}
@@ -13,6 +14,8 @@ import java.util.Optional;
 public final class RoutingTable {
 
     private final Map<String, Provider> byId;
+    /** Every answer to a lookup, worked out once per table rather than once per request. */
+    private final Map<String, Lookup> byModel;
 
     public RoutingTable(final Collection<Provider> providers) {
         final Map<String, Provider> map = new LinkedHashMap<>();
@@ -22,20 +25,21 @@ public final class RoutingTable {
             }
         }
         this.byId = Map.copyOf(map);
+        final Map<String, Lookup> lookups = new HashMap<>();
+        map.forEach((id, provider) -> lookups.put(id, new Lookup.Found(provider)));
+        final Map<String, List<String>> idsByName = new HashMap<>();
+        map.values().forEach(p -> idsByName.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(p.id()));
+        idsByName.forEach((name, ids) -> lookups.putIfAbsent(name, ids.size() == 1
+            ? new Lookup.Found(map.get(ids.get(0))) : new Lookup.Ambiguous(ids.stream().sorted().toList())));
+        this.byModel = Map.copyOf(lookups);
     }
 
     /** @param model the client's {@code model}: {@code category/name} or a name unique across categories */
     public Lookup find(final String model) {
-        if (model.contains("/")) {
-            return Optional.ofNullable(byId.get(model)).<Lookup>map(Lookup.Found::new).orElse(new Lookup.Unknown());
-        }
-        final List<Provider> named = byId.values().stream().filter(p -> p.name().equals(model)).toList();
-        return switch (named.size()) {
-            case 0 -> new Lookup.Unknown();
-            case 1 -> new Lookup.Found(named.get(0));
-            default -> new Lookup.Ambiguous(named.stream().map(Provider::id).sorted().toList());
-        };
+        return byModel.getOrDefault(model, UNKNOWN);
     }
+
+    private static final Lookup UNKNOWN = new Lookup.Unknown();
 
     public Collection<Provider> providers() {
         return byId.values();
