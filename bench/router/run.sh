@@ -138,7 +138,9 @@ wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$ro
 fi
 
 if wants slow; then
-echo "5,000 concurrent requests against a 2-second upstream, 30s each, nginx then the router..."
+echo "5,000 concurrent requests against a 2-second upstream, 30s each: direct, nginx, the router..."
+# Direct: what wrk and the upstream alone reach on this machine, the floor under both proxies' figures.
+wrk_run slow-direct "http://127.0.0.1:$slow/v1/chat/completions" post-slow.lua 5000 30 --timeout 10s
 wrk_run slow-nginx "http://127.0.0.1:$slow_proxy/v1/chat/completions" post-slow.lua 5000 30 --timeout 10s
 wrk_run slow-router "http://127.0.0.1:$router/v1/chat/completions" post-slow.lua 5000 30 --timeout 10s
 fi
@@ -170,12 +172,12 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.5 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt" 2>/dev/null)): $(verdict "$tput_ratio" 0.5 '>=') |"
   echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.5 ms | added $added50: $(verdict "$added50" 0.5 '<=') |"
   echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 3 ms | added $added99: $(verdict "$added99" 3 '<=') |"
-  echo "| 5,000 concurrent, 2 s upstream: p99 (ms) | $(pct slow-nginx 99%) | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
+  echo "| 5,000 concurrent, 2 s upstream: p99 (ms); direct $(pct slow-direct 99%) | $(pct slow-nginx 99%) | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
   echo "| 5,000 concurrent: errors / requests | $nginx_slow_errors / $(requests slow-nginx) | $slow_errors / $(requests slow-router) | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round"; done) lat-direct lat-nginx lat-router slow-nginx slow-router; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round"; done) lat-direct lat-nginx lat-router slow-direct slow-nginx slow-router; do
     [ -f "$work/$run.txt" ] || continue
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done

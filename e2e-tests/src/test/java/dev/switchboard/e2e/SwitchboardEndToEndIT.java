@@ -78,8 +78,11 @@ class SwitchboardEndToEndIT {
         prober = HealthProberApplication.builder().run(
             "--server.port=0",
             "--spring.kafka.bootstrap-servers=" + brokers,
-            "--switchboard.prober.interval=200ms",
+            "--switchboard.prober.interval=1s",
+            "--switchboard.prober.max-error-count=2",
+            "--switchboard.prober.retry-after=2s",
             "--switchboard.prober.probe-timeout=2s",
+            "--switchboard.prober.stats-url=" + base(stats),
             "--switchboard.prober.admin-token=" + ADMIN);
         router = RoutingServiceApplication.builder().run(
             "--server.port=0",

@@ -5,22 +5,31 @@ import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
 import dev.switchboard.common.security.SecretSealer;
+import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderVersion;
+import dev.switchboard.prober.kafka.HealthCheckConfigStore;
+import dev.switchboard.prober.kafka.HealthEventPublisher;
+import dev.switchboard.prober.kafka.ProbeAssignments;
+import dev.switchboard.prober.kafka.PublishedHealth;
 import dev.switchboard.prober.probe.ProbeTarget;
 import dev.switchboard.prober.probe.Prober;
 import dev.switchboard.prober.schedule.ProbeScheduler;
+import dev.switchboard.prober.stats.StatsClient;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.VersionKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -31,12 +40,19 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Follows the provider-config topic, probes what it lists, publishes to the provider-health topic. */
+/**
+ * Follows the provider-config topic, probes this instance's share of it as the health-check config says, and
+ * publishes every result to the provider-health topic.
+ */
 @Configuration(proxyBeanMethods = false)
 class ProberConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ProberConfiguration.class);
+
+    /** How long a config change may take to be written and read back. */
+    private static final Duration CONFIG_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
     @Bean
     Clock clock() {
@@ -51,7 +67,66 @@ class ProberConfiguration {
         return new CompactedTopicView<>(Topics.PROVIDER_CONFIG,
             () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.providerVersion()),
             (key, version) -> log.info("Version {} {}", key, version == null ? "deleted: no longer probed"
-                : "configured at " + version.getUrl() + ": probing it")).start();
+                : "configured at " + version.getUrl())).start();
+    }
+
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<HealthEvent> providerHealthView(final KafkaProperties kafka, final ProberProperties prober) {
+        final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
+            prober.instanceId() + "-health");
+        return new CompactedTopicView<>(Topics.PROVIDER_HEALTH,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.healthEvent()),
+            (key, event) -> { }).start();
+    }
+
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<HealthCheckConfig> healthCheckConfigView(final KafkaProperties kafka,
+                                                                final ProberProperties prober) {
+        final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
+            prober.instanceId() + "-health-check-config");
+        return new CompactedTopicView<>(Topics.HEALTH_CHECK_CONFIG,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.healthCheckConfig()),
+            (key, change) -> { }).start();
+    }
+
+    @Bean(destroyMethod = "close")
+    KafkaProducer<String, HealthCheckConfig> healthCheckConfigProducer(final KafkaProperties kafka,
+                                                                       final ProberProperties prober) {
+        final Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, prober.instanceId() + "-health-check-config");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, CONFIG_WRITE_TIMEOUT.toMillis());
+        return new KafkaProducer<>(config, new StringSerializer(), EventSerdes.healthCheckConfig());
+    }
+
+    @Bean
+    HealthCheckConfigStore healthCheckConfigStore(final CompactedTopicView<HealthCheckConfig> healthCheckConfigView,
+                                                  final KafkaProducer<String, HealthCheckConfig> producer,
+                                                  final ProberProperties prober, final Clock clock) {
+        return new HealthCheckConfigStore(healthCheckConfigView, producer, prober.defaultPolicy(), clock,
+            CONFIG_WRITE_TIMEOUT);
+    }
+
+    @Bean
+    PublishedHealth publishedHealth(final CompactedTopicView<HealthEvent> providerHealthView) {
+        return new PublishedHealth(providerHealthView);
+    }
+
+    @Bean(destroyMethod = "close")
+    ProbeAssignments probeAssignments(final KafkaProperties kafka, final ProberProperties prober) {
+        final Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, prober.groupId());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, prober.instanceId() + "-assignments");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Math.toIntExact(prober.sessionTimeout().toMillis()));
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            Math.toIntExact(Math.max(500, prober.sessionTimeout().toMillis() / 3)));
+        return new ProbeAssignments(
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
+            prober.instanceId()).start();
     }
 
     @Bean(destroyMethod = "close")
@@ -60,17 +135,25 @@ class ProberConfiguration {
         final Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.CLIENT_ID_CONFIG, prober.instanceId() + "-health");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0); // a health change must reach the routers at once
         final var producer = new KafkaProducer<>(config, new StringSerializer(), EventSerdes.healthEvent());
         final var publisher = new BoundedEventPublisher<>(Topics.PROVIDER_HEALTH, producer, 10_000);
         publisher.bindTo(registry);
         return publisher;
     }
 
+    @Bean
+    StatsClient statsClient(final ProberProperties prober, final Clock clock) {
+        return new StatsClient(prober.statsUrl(), prober.adminToken(), JsonMapper.builder().build(), clock,
+            Duration.ofSeconds(2));
+    }
+
     @Bean(destroyMethod = "close")
     ProbeScheduler probeScheduler(final CompactedTopicView<ProviderVersion> providerConfigView,
                                   final BoundedEventPublisher<HealthEvent> healthPublisher,
-                                  final ProberProperties prober, final Clock clock,
-                                  final KafkaProperties kafka) {
+                                  final PublishedHealth publishedHealth, final ProbeAssignments assignments,
+                                  final HealthCheckConfigStore healthCheckConfig, final StatsClient stats,
+                                  final ProberProperties prober, final Clock clock, final KafkaProperties kafka) {
         final SecretSealer sealer = SecretSealer.fromConfig(prober.secretsKey(), prober.adminToken());
         final BiFunction<VersionKey, String, Optional<String>> openApiKey = (key, sealed) -> {
             try {
@@ -80,16 +163,16 @@ class ProberConfiguration {
                 return Optional.empty();
             }
         };
-        final ProbeScheduler scheduler = new ProbeScheduler(
+        final HealthEventPublisher events = new HealthEventPublisher(healthPublisher, prober.instanceId());
+        final ProbeScheduler scheduler = new ProbeScheduler(new ProbeScheduler.Edges(
             () -> providerConfigView.snapshot().values().stream().map(v -> ProbeTarget.of(v, openApiKey)).toList(),
-            new Prober(prober.probeTimeout()),
-            event -> healthPublisher.offer(event.getCategory() + "/" + event.getName() + "/" + event.getVersion(),
-                event, event.getCheckedAt()),
-            clock, prober.instanceId());
-        scheduler.start(prober.interval());
-        log.info("Health prober {} follows {} and publishes to {} (Kafka at {}), probe timeout {}",
-            prober.instanceId(), Topics.PROVIDER_CONFIG, Topics.PROVIDER_HEALTH,
-            String.join(",", kafka.getBootstrapServers()), prober.probeTimeout());
+            assignments::owns, publishedHealth::state, healthCheckConfig::policy,
+            key -> stats.recent(key).map(StatsClient.Recent::live), events::publish),
+            new Prober(prober.probeTimeout()), clock);
+        scheduler.start();
+        log.info("Health prober {} follows {}, shares the versions in group {} and publishes to {} (Kafka at {}), "
+                + "probe timeout {}", prober.instanceId(), Topics.PROVIDER_CONFIG, prober.groupId(),
+            Topics.PROVIDER_HEALTH, String.join(",", kafka.getBootstrapServers()), prober.probeTimeout());
         return scheduler;
     }
 
@@ -101,10 +184,11 @@ class ProberConfiguration {
     @Bean
     HealthIndicator kafkaHealthIndicator(final CompactedTopicView<ProviderVersion> providerConfigView,
                                          final BoundedEventPublisher<HealthEvent> healthPublisher,
-                                         final KafkaProperties kafka) {
+                                         final ProbeAssignments assignments, final KafkaProperties kafka) {
         return () -> Health.up()
             .withDetail("bootstrapServers", kafka.getBootstrapServers())
             .withDetail("versionsFollowed", providerConfigView.snapshot().size())
+            .withDetail("configPartitionsProbed", assignments.partitions())
             .withDetail("healthEventsDelivered", healthPublisher.delivered())
             .withDetail("healthEventsDropped", healthPublisher.dropped())
             .build();

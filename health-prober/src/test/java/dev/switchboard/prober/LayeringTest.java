@@ -7,13 +7,13 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Probing and scheduling are plain Java; Spring and Kafka are wired in by the configuration at the edge. */
+/** Probing, scheduling and the health state machine are plain Java; Spring and Kafka are wired in by the configuration at the edge. */
 @AnalyzeClasses(packages = "dev.switchboard.prober", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
 
     @ArchTest
     static final ArchRule coreKnowsNoFrameworks = noClasses()
-        .that().resideInAnyPackage("..prober.probe..", "..prober.schedule..")
+        .that().resideInAnyPackage("..prober.probe..", "..prober.schedule..", "..prober.health..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..",
             "dev.switchboard.common..");
 }

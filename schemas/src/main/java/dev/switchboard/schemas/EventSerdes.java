@@ -1,6 +1,7 @@
 package dev.switchboard.schemas;
 
 import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
@@ -33,6 +34,10 @@ public final class EventSerdes {
 
     public static AvroEventSerde<ProviderSettings> providerSettings() {
         return of(ProviderSettings.class, ProviderSettings.getClassSchema());
+    }
+
+    public static AvroEventSerde<HealthCheckConfig> healthCheckConfig() {
+        return of(HealthCheckConfig.class, HealthCheckConfig.getClassSchema());
     }
 
     public static AvroEventSerde<ConfigChange> configChange() {

@@ -13,6 +13,7 @@ public final class Topics {
     public static final String PROVIDER_HEALTH = "switchboard.provider-health";
     public static final String PROVIDER_CONFIG = "switchboard.provider-config";
     public static final String PROVIDER_SETTINGS = "switchboard.provider-settings";
+    public static final String HEALTH_CHECK_CONFIG = "switchboard.health-check-config";
     public static final String CONFIG_AUDIT = "switchboard.config-audit";
     public static final String EXPERIMENTS = "switchboard.experiments";
     public static final String ROLLOUT_DECISIONS = "switchboard.rollout-decisions";
@@ -36,6 +37,7 @@ public final class Topics {
             TopicSpec.compacted(PROVIDER_HEALTH, 3, replicationFactor),
             TopicSpec.compacted(PROVIDER_CONFIG, 3, replicationFactor),
             TopicSpec.compacted(PROVIDER_SETTINGS, 3, replicationFactor),
+            TopicSpec.compacted(HEALTH_CHECK_CONFIG, 1, replicationFactor),
             TopicSpec.retained(CONFIG_AUDIT, 1, replicationFactor, Duration.ofDays(365)),
             TopicSpec.compacted(EXPERIMENTS, 1, replicationFactor),
             TopicSpec.retained(ROLLOUT_DECISIONS, 1, replicationFactor, Duration.ofDays(365)),

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,11 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     /** The latest value of every live key. */
     public Map<String, V> snapshot() {
         return Map.copyOf(latest);
+    }
+
+    /** The latest value of one key, without copying the table. */
+    public Optional<V> get(final String key) {
+        return Optional.ofNullable(latest.get(key));
     }
 
     public boolean isCaughtUp() {

@@ -2,7 +2,7 @@ package dev.switchboard.routing.failover;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.routing.MutableClock;
+import dev.switchboard.common.testing.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

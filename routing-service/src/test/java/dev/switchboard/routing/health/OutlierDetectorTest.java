@@ -2,7 +2,7 @@ package dev.switchboard.routing.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.routing.MutableClock;
+import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.schemas.VersionKey;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package dev.switchboard.routing.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.events.SelectionReason;
-import dev.switchboard.routing.MutableClock;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.VersionConfig;

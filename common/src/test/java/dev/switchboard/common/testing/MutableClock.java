@@ -1,4 +1,4 @@
-package dev.switchboard.routing;
+package dev.switchboard.common.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,12 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand, so time-based behaviour is tested without waiting. */
+/**
+ * A clock the test moves by hand, so time-based behaviour is tested without waiting. Safe to read from the
+ * threads of the code under test while the test moves it.
+ */
 public final class MutableClock extends Clock {
 
-    private Instant now = Instant.parse("2026-11-22T10:00:00Z");
+    private volatile Instant now = Instant.parse("2026-11-22T10:00:00Z");
 
-    public void advance(final Duration duration) {
+    public synchronized void advance(final Duration duration) {
         now = now.plus(duration);
     }
 
