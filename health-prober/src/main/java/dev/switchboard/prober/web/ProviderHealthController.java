@@ -36,12 +36,13 @@ class ProviderHealthController {
         final List<Map.Entry<String, ProviderVersion>> configured = versions.snapshot().entrySet().stream()
             .sorted(Map.Entry.comparingByKey()).toList();
         // One stats call per version, all at once: the list answers as fast as the slowest one.
+        final List<Future<Map<String, Object>>> views;
         try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
-            final List<Future<Map<String, Object>>> views = configured.stream()
+            views = configured.stream()
                 .map(entry -> calls.submit(() -> view(VersionKey.parse(entry.getKey()), entry.getValue())))
                 .toList();
-            return HealthViews.ok(views.stream().map(Future::resultNow).toList());
-        }
+        } // closing waits for every call
+        return HealthViews.ok(views.stream().map(Future::resultNow).toList());
     }
 
     @GetMapping("/api/providers/health/{category}/{name}/{version}")
