@@ -69,7 +69,7 @@ class SwitchboardEndToEndIT {
         v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, FAST);
         final Path stateDir = Files.createTempDirectory("switchboard-stats-e2e");
         statsArgs = new String[] {
-            "--server.port=0",
+            "--server.port=" + freePort(), // kept across its restart, so the prober's stats-url stays right
             "--spring.kafka.bootstrap-servers=" + brokers,
             "--spring.kafka.streams.application-id=e2e-stats-" + UUID.randomUUID(),
             "--spring.kafka.streams.state-dir=" + stateDir,
@@ -89,6 +89,7 @@ class SwitchboardEndToEndIT {
             "--spring.kafka.bootstrap-servers=" + brokers,
             "--switchboard.security.client-keys=" + CLIENT,
             "--switchboard.security.admin-token=" + ADMIN,
+            "--switchboard.routing.prober-url=" + base(prober),
             "--switchboard.routing.providers[0].category=LLM",
             "--switchboard.routing.providers[0].name=OllamaLLM",
             "--switchboard.routing.providers[0].versions[0].version=v1",
@@ -170,6 +171,49 @@ class SwitchboardEndToEndIT {
             return served.getOrDefault("v2", 0L) > before.getOrDefault("v2", 0L);
         });
         awaitStatsMatchServed();
+    }
+
+    @Test
+    @Order(4)
+    void servesSeed001sHealthApiAtTheRoutersPort() throws Exception {
+        final JsonNode all = JSON.readTree(send("GET", base(router) + "/api/providers/health", null, ADMIN).body());
+        assertThat(all.path("code").asInt()).isEqualTo(200);
+        assertThat(all.path("data").findValuesAsString("provider_id"))
+            .containsExactly("LLM/OllamaLLM/v1", "LLM/OllamaLLM/v2");
+        final JsonNode v1Health = all.path("data").get(0);
+        assertThat(v1Health.path("is_healthy").asBoolean()).isTrue();
+        assertThat(v1Health.path("total_requests_24h").asLong()).as("from stats-streams").isEqualTo(served.get("v1"));
+        assertThat(v1Health.path("success_rate_24h").asDouble()).isEqualTo(100.0);
+
+        assertThat(send("GET", base(router) + "/api/providers/health/LLM/OllamaLLM/v2", null, ADMIN).statusCode())
+            .isEqualTo(200);
+        final HttpResponse<String> forced = send("POST", base(router) + "/api/health-check/force/LLM/OllamaLLM/v1",
+            null, ADMIN);
+        assertThat(forced.statusCode()).as(forced.body()).isEqualTo(200);
+        assertThat(JSON.readTree(forced.body()).path("data").path("status").asString()).isEqualTo("healthy");
+
+        final HttpResponse<String> changed = send("PUT", base(router) + "/api/health-check/config",
+            "{\"enabled\": true, \"interval_minutes\": 10, \"max_error_count\": 5, \"retry_after_hours\": 1}", ADMIN);
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(JSON.readTree(send("GET", base(router) + "/api/health-check/config", null, ADMIN).body())
+            .path("data").path("interval_minutes").asInt()).isEqualTo(10);
+        assertThat(send("PUT", base(router) + "/api/health-check/config", "{\"max_error_count\": 0}", ADMIN)
+            .statusCode()).isEqualTo(400);
+        assertThat(send("GET", base(router) + "/api/providers/health", null, "wrong").statusCode()).isEqualTo(401);
+    }
+
+    private static HttpResponse<String> send(final String method, final String url, final String body,
+                                             final String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static void sendChats(final int count, final boolean stream) throws Exception {

@@ -85,8 +85,9 @@ class RoutingConfiguration {
     @Bean
     VersionSelector versionSelector(final List<SelectionStrategy> strategies, final HealthBoard health,
                                     final OutlierDetector outliers, final TrafficCounters counters,
-                                    final SubjectHasher hasher) {
-        return new VersionSelector(strategies, health, outliers, counters, hasher, new SplittableRandom());
+                                    final SubjectHasher hasher, final RoutingProperties properties) {
+        return new VersionSelector(strategies, health, outliers, counters, hasher, new SplittableRandom(),
+            properties.whenAllUnhealthy());
     }
 
     /** The start-up providers, checked: a YAML naming an unknown strategy stops the router at once. */

@@ -1,5 +1,6 @@
 package dev.switchboard.routing;
 
+import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.VersionConfig;
@@ -28,6 +29,11 @@ import org.springframework.util.unit.DataSize;
  *                        attempt rather than the router's memory
  * @param outcomeBuffer   outcome events held in memory while Kafka is slow or down; beyond it they are dropped
  * @param outliers        passive health: ejection of versions that keep failing live requests
+ * @param proberUrl       the health prober, whose health API ({@code /api/providers/health},
+ *                        {@code /api/health-check/...}) the router serves at its own port too
+ * @param whenAllUnhealthy what a provider whose every active version is unhealthy gets: {@code default-version}
+ *                        (its default version is tried anyway: a prober that is wrong cannot black out a
+ *                        provider) or {@code reject} (a 503 at once, or its fallback provider)
  * @param providers       the providers and versions that seed an empty provider-config topic, and that are routed
  *                        until the topic has been read
  */
@@ -43,6 +49,8 @@ public record RoutingProperties(
     @DefaultValue("64MB") DataSize maxAnswerSize,
     @DefaultValue("10000") int outcomeBuffer,
     @DefaultValue OutlierSettings outliers,
+    @DefaultValue("http://localhost:8082") URI proberUrl,
+    @DefaultValue("default-version") AllUnhealthy whenAllUnhealthy,
     @DefaultValue List<ProviderSettings> providers) {
 
     /**

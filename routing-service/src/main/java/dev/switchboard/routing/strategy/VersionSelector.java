@@ -1,6 +1,7 @@
 package dev.switchboard.routing.strategy;
 
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.table.Provider;
@@ -32,10 +33,12 @@ public final class VersionSelector {
     private final TrafficCounters counters;
     private final SubjectHasher hasher;
     private final RandomGenerator random;
+    private final AllUnhealthy whenAllUnhealthy;
 
     public VersionSelector(final Collection<SelectionStrategy> strategies, final HealthBoard health,
                            final OutlierDetector outliers, final TrafficCounters counters,
-                           final SubjectHasher hasher, final RandomGenerator random) {
+                           final SubjectHasher hasher, final RandomGenerator random,
+                           final AllUnhealthy whenAllUnhealthy) {
         this.strategies = strategies.stream().collect(Collectors.toUnmodifiableMap(SelectionStrategy::name,
             Function.identity()));
         this.health = Objects.requireNonNull(health, "health");
@@ -43,6 +46,7 @@ public final class VersionSelector {
         this.counters = Objects.requireNonNull(counters, "counters");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.random = Objects.requireNonNull(random, "random");
+        this.whenAllUnhealthy = Objects.requireNonNull(whenAllUnhealthy, "whenAllUnhealthy");
     }
 
     public boolean knows(final String strategy) {
@@ -75,6 +79,11 @@ public final class VersionSelector {
             }
         }
         if (routable.isEmpty()) {
+            final Optional<VersionConfig> despiteHealth = defaultDespiteHealth(provider, tried);
+            if (despiteHealth.isPresent()) {
+                final Selection.Chosen chosen = new Selection.Chosen(despiteHealth.get(), SelectionReason.DEFAULT);
+                return tried.isEmpty() ? chosen : chosen.because(SelectionReason.FAILOVER);
+            }
             return new Selection.NoneRoutable("No active, healthy version of " + provider.id()
                 + (tried.isEmpty() ? "" : " that was not already tried") + " can take requests");
         }
@@ -94,6 +103,17 @@ public final class VersionSelector {
             .<Selection>map(c -> tried.isEmpty() ? c : c.because(SelectionReason.FAILOVER))
             .orElseGet(() -> new Selection.NoneRoutable("Every routable version of " + provider.id()
                 + " is disabled (weight 0) and the default version cannot take requests"));
+    }
+
+    /**
+     * The default version when nothing else is routable and it is held back only by its reported health (it is
+     * active and was not tried), if the provider is to get its default version then.
+     */
+    private Optional<VersionConfig> defaultDespiteHealth(final Provider provider, final Set<VersionKey> tried) {
+        if (whenAllUnhealthy != AllUnhealthy.DEFAULT_VERSION) {
+            return Optional.empty();
+        }
+        return provider.defaultVersion().filter(v -> v.active() && !tried.contains(v.key()));
     }
 
     /** @param panic every routable version is ejected: route by configured weights, as if none were */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.table.Provider;
@@ -142,7 +143,7 @@ class StrategiesTest {
         return new VersionSelector(List.of(new WeightedStrategy(), new RoundRobinStrategy(), new LeastUsedStrategy(),
             new HealthStrategy(), new StickyRolloutStrategy()), health,
             new OutlierDetector(OutlierDetector.Settings.defaults(), new MutableClock()), counters,
-            new SubjectHasher(new byte[32]), new SplittableRandom(seed));
+            new SubjectHasher(new byte[32]), new SplittableRandom(seed), AllUnhealthy.REJECT);
     }
 
     private static Optional<StickyRollout> rollout(final double percentage) {

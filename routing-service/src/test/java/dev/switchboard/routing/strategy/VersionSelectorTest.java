@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.VersionConfig;
@@ -26,8 +27,7 @@ class VersionSelectorTest {
     private final MutableClock clock = new MutableClock();
     private final OutlierDetector outliers = new OutlierDetector(
         new OutlierDetector.Settings(3, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(30)), clock);
-    private final VersionSelector selector = new VersionSelector(List.of(new WeightedStrategy()), health, outliers,
-        new TrafficCounters(), new SubjectHasher(new byte[32]), new SplittableRandom(42));
+    private final VersionSelector selector = selector(AllUnhealthy.REJECT);
 
     @Test
     void splitsTrafficInProportionToWeight() {
@@ -88,6 +88,24 @@ class VersionSelectorTest {
     }
 
     @Test
+    void triesTheDefaultVersionWhenEveryVersionIsUnhealthyIfSoConfigured() {
+        final Provider provider = provider(version("v1", 50, true, true), version("v2", 50, true, false));
+        health.report(new VersionKey("LLM", "OllamaLLM", "v1"), new HealthBoard.Report(false, "down", Instant.EPOCH));
+        health.report(new VersionKey("LLM", "OllamaLLM", "v2"), new HealthBoard.Report(false, "down", Instant.EPOCH));
+        final VersionSelector failOpen = selector(AllUnhealthy.DEFAULT_VERSION);
+
+        assertThat(failOpen.select(provider, Optional.empty())).isInstanceOfSatisfying(Selection.Chosen.class,
+            chosen -> {
+                assertThat(chosen.version().version()).isEqualTo("v1");
+                assertThat(chosen.reason()).isEqualTo(SelectionReason.DEFAULT);
+            });
+        assertThat(failOpen.select(provider, Set.of(new VersionKey("LLM", "OllamaLLM", "v1")), Optional.empty()))
+            .as("once the default failed, nothing is left").isInstanceOf(Selection.NoneRoutable.class);
+        assertThat(selector.select(provider, Optional.empty()))
+            .as("rejected at once when so configured").isInstanceOf(Selection.NoneRoutable.class);
+    }
+
+    @Test
     void neverOffersAFailoverTheVersionThatAlreadyFailedAndMarksItFailover() {
         final Provider provider = provider(version("v1", 90, true, true), version("v2", 10, true, false));
 
@@ -134,5 +152,10 @@ class VersionSelectorTest {
                                  final boolean isDefault) {
         return VersionConfig.of(new VersionKey("LLM", "OllamaLLM", version), "openai", "llama2",
             URI.create("http://127.0.0.1:9101"), weight, active, isDefault, Map.of());
+    }
+
+    private VersionSelector selector(final AllUnhealthy whenAllUnhealthy) {
+        return new VersionSelector(List.of(new WeightedStrategy()), health, outliers, new TrafficCounters(),
+            new SubjectHasher(new byte[32]), new SplittableRandom(42), whenAllUnhealthy);
     }
 }

@@ -1,0 +1,88 @@
+package dev.switchboard.routing.admin;
+
+import dev.switchboard.routing.RoutingProperties;
+import java.net.URI;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Seed 001's health API at the router's port, as the seeds show it on one host: each call is relayed as it came
+ * (method, path, query, body, the caller's own bearer token) to the health prober, which does the work, and its
+ * answer is relayed back. The admin token is checked here too, before anything is relayed.
+ */
+@RestController
+class HealthApiRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(HealthApiRelay.class);
+
+    /** A forced check waits for its probe, which may take the prober's whole probe timeout. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final WebClient prober;
+    private final URI proberUrl;
+    private final ObjectMapper json;
+
+    /** @param resources the router's own event loops: the relay runs on them, like everything else here */
+    HealthApiRelay(final ReactorResourceFactory resources, final RoutingProperties routing, final ObjectMapper json) {
+        this.prober = WebClient.builder()
+            .clientConnector(new ReactorClientHttpConnector(resources, client -> client.compress(false)))
+            .build();
+        this.proberUrl = routing.proberUrl();
+        this.json = json;
+    }
+
+    @RequestMapping({"/api/providers/health", "/api/providers/health/**", "/api/health-check/**"})
+    Mono<ResponseEntity<byte[]>> relay(final ServerHttpRequest request,
+                                       @RequestBody(required = false) final Mono<byte[]> body) {
+        final String query = request.getURI().getRawQuery();
+        final URI target = proberUrl.resolve(request.getURI().getRawPath() + (query == null ? "" : "?" + query));
+        return body.defaultIfEmpty(new byte[0])
+            .flatMap(bytes -> prober.method(request.getMethod()).uri(target)
+                .headers(headers -> copy(request.getHeaders(), headers))
+                .bodyValue(bytes)
+                .exchangeToMono(answer -> answer.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
+                    .map(content -> {
+                        final ResponseEntity.BodyBuilder relayed = ResponseEntity.status(answer.statusCode());
+                        answer.headers().contentType().ifPresent(relayed::contentType);
+                        answer.headers().header(HttpHeaders.RETRY_AFTER).stream().findFirst()
+                            .ifPresent(retry -> relayed.header(HttpHeaders.RETRY_AFTER, retry));
+                        return relayed.body(content);
+                    })))
+            .timeout(TIMEOUT)
+            .onErrorResume(e -> Mono.just(unavailable(e)));
+    }
+
+    private static void copy(final HttpHeaders from, final HttpHeaders to) {
+        for (final String name : new String[] {HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.ACCEPT}) {
+            final String value = from.getFirst(name);
+            if (value != null) {
+                to.set(name, value);
+            }
+        }
+    }
+
+    private ResponseEntity<byte[]> unavailable(final Throwable error) {
+        log.warn("The health prober at {} did not answer: {}", proberUrl, error.toString());
+        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+            "The health prober at " + proberUrl + " did not answer (" + error.getClass().getSimpleName()
+                + "); health checking goes on without this answer");
+        problem.setTitle(HttpStatus.SERVICE_UNAVAILABLE.getReasonPhrase());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(json.writeValueAsBytes(problem));
+    }
+}
