@@ -151,12 +151,15 @@ class SwitchboardEndToEndIT {
     @Order(3)
     void routesNothingToAVersionTheProberFindsInOutageAndTakesItBackWhenHealed() throws Exception {
         final HealthBoard board = router.getBean(HealthBoard.class);
+        final Instant outage = Instant.now();
         v2.setKnobs(new Knobs(2, 0.2, 0, 500, true, 6, 1));
 
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
             .until(() -> !board.isRoutable(V2));
-        final Duration eventToRouting = Duration.between(board.report(V2).orElseThrow().checkedAt(), Instant.now());
-        log.info("Unhealthy health event to 0 traffic on {}: {} ms", V2, eventToRouting.toMillis());
+        final Instant noTraffic = Instant.now();
+        final Duration eventToRouting = Duration.between(board.report(V2).orElseThrow().checkedAt(), noTraffic);
+        log.info("Outage of {} to 0 traffic: {} ms (probe interval 1 s, max_error_count 2); unhealthy health "
+            + "event to 0 traffic: {} ms", V2, Duration.between(outage, noTraffic).toMillis(), eventToRouting.toMillis());
         assertThat(eventToRouting).isLessThanOrEqualTo(Duration.ofSeconds(1));
 
         final Map<String, Long> before = Map.copyOf(served);

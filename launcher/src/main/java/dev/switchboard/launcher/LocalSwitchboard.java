@@ -78,11 +78,15 @@ public final class LocalSwitchboard {
             "SWITCHBOARD_SECRETS_KEY", settings.secretsKey(),
             "SWITCHBOARD_STATE_DIR", settings.dataDir().resolve("stats-state").toString());
         final ChildProcess stats = track(service("stats-streams", settings.statsPort(), env));
+        // Demo health checking: an outage shows within 15 s, and a healed version is retried after 30 s.
         final ChildProcess prober = track(service("health-prober", settings.proberPort(), env,
-            "--switchboard.prober.interval=5s"));
+            "--switchboard.prober.interval=5s", "--switchboard.prober.max-error-count=3",
+            "--switchboard.prober.retry-after=30s",
+            "--switchboard.prober.stats-url=http://localhost:" + settings.statsPort()));
         final Path providers = writeProviders();
         final ChildProcess router = track(service("routing-service", settings.routerPort(), env,
-            "--spring.config.additional-location=file:" + providers));
+            "--spring.config.additional-location=file:" + providers,
+            "--switchboard.routing.prober-url=http://localhost:" + settings.proberPort()));
         awaitUp(stats, settings.statsPort());
         awaitUp(prober, settings.proberPort());
         awaitUp(router, settings.routerPort());
@@ -183,6 +187,8 @@ public final class LocalSwitchboard {
             + settings.statsPort() + "/api/stats/providers/LLM/OllamaLLM/versions/v1/daily'");
         say("  curl -s -X PUT http://localhost:" + settings.simulatorV2Port()
             + "/sim/knobs -d '{\"outage\":true}'   # break v2; the prober takes it out of rotation");
+        say("  curl -s -H 'Authorization: Bearer " + settings.adminToken() + "' " + router
+            + "/api/providers/health   # seed 001's health view, at the router's port");
         say("");
         say("Switchboard is ready. Press Ctrl-C to stop.");
     }
