@@ -10,6 +10,7 @@ import dev.switchboard.schemas.VersionKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
@@ -114,7 +115,8 @@ public final class ProbeScheduler implements AutoCloseable {
 
     private HealthReport check(final ProbeTarget target, final HealthCheckPolicy policy, final boolean forced) {
         final ProbeResult result = prober.probe(target);
-        final Instant now = clock.instant();
+        // Health events carry milliseconds: the state keeps no more, so it reads the same from either.
+        final Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         final AtomicReference<VersionHealth> before = new AtomicReference<>();
         final VersionHealth after = states.compute(target.key(), (key, local) -> {
             final VersionHealth previous = newer(local, edges.published().apply(key));
