@@ -1,51 +1,201 @@
 package dev.switchboard.stats.daily;
 
-import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.SelectionReason;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The running totals of one provider version on one UTC day. Immutable: folding an outcome in returns the new
- * totals. Failures are kept by kind; their sum is {@link #failures()}.
+ * The running totals of one provider version over one period (a UTC day, a minute): seed 004's
+ * {@code ProviderUsageStats} and more. Failures are kept by kind, and every attempt by the HTTP status it got;
+ * latency and time to first token as mergeable distributions.
+ *
+ * <p>Mutable on purpose, unlike most values here: an aggregate is folded in place, one outcome at a time, by the
+ * one stream task that owns it, and copying its two distributions for every outcome would cost more than the fold.
  */
-public record DailyStats(long total, long successes, long clientErrors, long upstreamErrors, long timeouts,
-                         long cancelled, long promptTokens, long completionTokens, long latencySumMs,
-                         Instant lastUsedAt) {
+public final class DailyStats {
 
-    public static DailyStats empty() {
-        return new DailyStats(0, 0, 0, 0, 0, 0, 0, 0, 0, Instant.EPOCH);
+    private long total;
+    private long successes;
+    private long clientErrors;
+    private long upstreamErrors;
+    private long timeouts;
+    private long cancelled;
+    private long promptTokens;
+    private long completionTokens;
+    private long latencySumMs;
+    private long maxLatencyMs;
+    private long streamed;
+    private long retries;
+    private long failovers;
+    private Instant lastUsedAt;
+    private final Map<Integer, Long> byHttpStatus;
+    private final LatencyDistribution latency;
+    private final LatencyDistribution timeToFirstToken;
+
+    /** The counts of a period, as stored. */
+    record Counts(long total, long successes, long clientErrors, long upstreamErrors, long timeouts, long cancelled,
+                  long promptTokens, long completionTokens, long latencySumMs, long maxLatencyMs, long streamed,
+                  long retries, long failovers, Instant lastUsedAt) {
     }
 
-    public DailyStats plus(final RequestOutcome outcome) {
-        return new DailyStats(
-            total + 1,
-            successes + count(outcome, OutcomeStatus.SUCCESS),
-            clientErrors + count(outcome, OutcomeStatus.CLIENT_ERROR),
-            upstreamErrors + count(outcome, OutcomeStatus.UPSTREAM_ERROR)
-                + count(outcome, OutcomeStatus.UNKNOWN),
-            timeouts + count(outcome, OutcomeStatus.TIMEOUT),
-            cancelled + count(outcome, OutcomeStatus.CANCELLED),
-            promptTokens + orZero(outcome.getPromptTokens()),
-            completionTokens + orZero(outcome.getCompletionTokens()),
-            latencySumMs + Math.max(0, outcome.getLatencyMs()),
-            outcome.getEventTime().isAfter(lastUsedAt) ? outcome.getEventTime() : lastUsedAt);
+    DailyStats(final Counts counts, final Map<Integer, Long> byHttpStatus, final LatencyDistribution latency,
+               final LatencyDistribution timeToFirstToken) {
+        this.total = counts.total();
+        this.successes = counts.successes();
+        this.clientErrors = counts.clientErrors();
+        this.upstreamErrors = counts.upstreamErrors();
+        this.timeouts = counts.timeouts();
+        this.cancelled = counts.cancelled();
+        this.promptTokens = counts.promptTokens();
+        this.completionTokens = counts.completionTokens();
+        this.latencySumMs = counts.latencySumMs();
+        this.maxLatencyMs = counts.maxLatencyMs();
+        this.streamed = counts.streamed();
+        this.retries = counts.retries();
+        this.failovers = counts.failovers();
+        this.lastUsedAt = counts.lastUsedAt();
+        this.byHttpStatus = new TreeMap<>(byHttpStatus);
+        this.latency = latency;
+        this.timeToFirstToken = timeToFirstToken;
+    }
+
+    public static DailyStats empty() {
+        return new DailyStats(new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Instant.EPOCH), Map.of(),
+            LatencyDistribution.empty(), LatencyDistribution.empty());
+    }
+
+    /** Folds one attempt's outcome in; returns this. */
+    public DailyStats add(final RequestOutcome outcome) {
+        total++;
+        switch (outcome.getStatus()) {
+            case SUCCESS -> successes++;
+            case CLIENT_ERROR -> clientErrors++;
+            case TIMEOUT -> timeouts++;
+            case CANCELLED -> cancelled++;
+            case UPSTREAM_ERROR, UNKNOWN -> upstreamErrors++; // an unknown status is a failure of the version
+        }
+        promptTokens += orZero(outcome.getPromptTokens());
+        completionTokens += orZero(outcome.getCompletionTokens());
+        final long latencyMs = Math.max(0, outcome.getLatencyMs());
+        latencySumMs += latencyMs;
+        maxLatencyMs = Math.max(maxLatencyMs, latencyMs);
+        latency.add(latencyMs);
+        if (outcome.getStreamed()) {
+            streamed++;
+            if (outcome.getTimeToFirstTokenMs() != null) {
+                timeToFirstToken.add(outcome.getTimeToFirstTokenMs());
+            }
+        }
+        if (outcome.getAttempt() > 1) {
+            retries++;
+        }
+        if (outcome.getSelectionReason() == SelectionReason.FAILOVER) {
+            failovers++;
+        }
+        byHttpStatus.merge(outcome.getHttpStatus(), 1L, Long::sum);
+        if (outcome.getEventTime().isAfter(lastUsedAt)) {
+            lastUsedAt = outcome.getEventTime();
+        }
+        return this;
+    }
+
+    Counts counts() {
+        return new Counts(total, successes, clientErrors, upstreamErrors, timeouts, cancelled, promptTokens,
+            completionTokens, latencySumMs, maxLatencyMs, streamed, retries, failovers, lastUsedAt);
+    }
+
+    public long total() {
+        return total;
+    }
+
+    public long successes() {
+        return successes;
     }
 
     public long failures() {
         return total - successes;
     }
 
+    public long clientErrors() {
+        return clientErrors;
+    }
+
+    public long upstreamErrors() {
+        return upstreamErrors;
+    }
+
+    public long timeouts() {
+        return timeouts;
+    }
+
+    public long cancelled() {
+        return cancelled;
+    }
+
+    public long promptTokens() {
+        return promptTokens;
+    }
+
+    public long completionTokens() {
+        return completionTokens;
+    }
+
     public long totalTokens() {
         return promptTokens + completionTokens;
     }
 
-    /** Mean latency of every attempt of the day, in milliseconds; 0 for a day without traffic. */
+    /** Attempts that streamed their answer. */
+    public long streamed() {
+        return streamed;
+    }
+
+    /** Attempts after a request's first (attempt 2, 3, ...). */
+    public long retries() {
+        return retries;
+    }
+
+    /** Attempts this version got because another one failed. */
+    public long failovers() {
+        return failovers;
+    }
+
+    public Instant lastUsedAt() {
+        return lastUsedAt;
+    }
+
+    /** Attempts by the HTTP status they got (0: no answer), in status order. */
+    public Map<Integer, Long> byHttpStatus() {
+        return Collections.unmodifiableMap(byHttpStatus);
+    }
+
+    /** Mean latency of every attempt, in milliseconds; 0 for a period without traffic. */
     public double averageLatencyMs() {
         return total == 0 ? 0 : (double) latencySumMs / total;
     }
 
-    private static long count(final RequestOutcome outcome, final OutcomeStatus status) {
-        return outcome.getStatus() == status ? 1 : 0;
+    public long maxLatencyMs() {
+        return maxLatencyMs;
+    }
+
+    /** The latency at a quantile (0-1), in milliseconds, within 1%. */
+    public double latencyQuantileMs(final double quantile) {
+        return latency.quantile(quantile);
+    }
+
+    /** The time to first token of streamed attempts at a quantile (0-1), in milliseconds, within 1%. */
+    public double timeToFirstTokenQuantileMs(final double quantile) {
+        return timeToFirstToken.quantile(quantile);
+    }
+
+    LatencyDistribution latency() {
+        return latency;
+    }
+
+    LatencyDistribution timeToFirstToken() {
+        return timeToFirstToken;
     }
 
     private static long orZero(final Integer tokens) {

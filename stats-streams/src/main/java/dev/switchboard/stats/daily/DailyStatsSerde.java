@@ -1,14 +1,20 @@
 package dev.switchboard.stats.daily;
 
 import dev.switchboard.schemas.AvroEventSerde;
+import dev.switchboard.schemas.ReleasedSchemas;
 import dev.switchboard.stats.store.VersionDayStats;
-import java.util.List;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
-/** Stores {@link DailyStats} as Avro single-object records, so the changelog can evolve like the events. */
+/**
+ * Stores {@link DailyStats} as Avro single-object records, so the changelog evolves like the events: every
+ * released version of {@code VersionDayStats} stays readable, and the fields a version lacks read as empty.
+ */
 final class DailyStatsSerde {
 
     private DailyStatsSerde() {
@@ -16,7 +22,7 @@ final class DailyStatsSerde {
 
     static Serde<DailyStats> create() {
         final AvroEventSerde<VersionDayStats> avro = AvroEventSerde.forRecord(VersionDayStats.class,
-            VersionDayStats.getClassSchema(), List.of(VersionDayStats.getClassSchema()));
+            VersionDayStats.getClassSchema(), ReleasedSchemas.of(VersionDayStats.class.getSimpleName()));
         final Serializer<DailyStats> serializer = (topic, stats) -> stats == null ? null
             : avro.serialize(topic, toRecord(stats));
         final Deserializer<DailyStats> deserializer = (topic, bytes) -> {
@@ -26,14 +32,39 @@ final class DailyStatsSerde {
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
-    private static VersionDayStats toRecord(final DailyStats s) {
-        return new VersionDayStats(s.total(), s.successes(), s.clientErrors(), s.upstreamErrors(), s.timeouts(),
-            s.cancelled(), s.promptTokens(), s.completionTokens(), s.latencySumMs(), s.lastUsedAt());
+    private static VersionDayStats toRecord(final DailyStats stats) {
+        final DailyStats.Counts c = stats.counts();
+        final Map<String, Long> byStatus = new HashMap<>();
+        stats.byHttpStatus().forEach((status, count) -> byStatus.put(Integer.toString(status), count));
+        return VersionDayStats.newBuilder()
+            .setTotal(c.total()).setSuccesses(c.successes()).setClientErrors(c.clientErrors())
+            .setUpstreamErrors(c.upstreamErrors()).setTimeouts(c.timeouts()).setCancelled(c.cancelled())
+            .setPromptTokens(c.promptTokens()).setCompletionTokens(c.completionTokens())
+            .setLatencySumMs(c.latencySumMs()).setLastUsedAt(c.lastUsedAt()).setMaxLatencyMs(c.maxLatencyMs())
+            .setStreamed(c.streamed()).setRetries(c.retries()).setFailovers(c.failovers())
+            .setByHttpStatus(byStatus)
+            .setLatencyDistribution(ByteBuffer.wrap(stats.latency().toBytes()))
+            .setTimeToFirstTokenDistribution(ByteBuffer.wrap(stats.timeToFirstToken().toBytes()))
+            .build();
     }
 
     private static DailyStats fromRecord(final VersionDayStats r) {
-        return new DailyStats(r.getTotal(), r.getSuccesses(), r.getClientErrors(), r.getUpstreamErrors(),
-            r.getTimeouts(), r.getCancelled(), r.getPromptTokens(), r.getCompletionTokens(), r.getLatencySumMs(),
-            r.getLastUsedAt());
+        final Map<Integer, Long> byStatus = new HashMap<>();
+        r.getByHttpStatus().forEach((status, count) -> byStatus.put(Integer.parseInt(status), count));
+        return new DailyStats(new DailyStats.Counts(r.getTotal(), r.getSuccesses(), r.getClientErrors(),
+            r.getUpstreamErrors(), r.getTimeouts(), r.getCancelled(), r.getPromptTokens(), r.getCompletionTokens(),
+            r.getLatencySumMs(), r.getMaxLatencyMs(), r.getStreamed(), r.getRetries(), r.getFailovers(),
+            r.getLastUsedAt()), byStatus, distribution(r.getLatencyDistribution()),
+            distribution(r.getTimeToFirstTokenDistribution()));
+    }
+
+    /** A stored distribution; empty for a record written before distributions were kept. */
+    private static LatencyDistribution distribution(final ByteBuffer stored) {
+        if (stored == null) {
+            return LatencyDistribution.empty();
+        }
+        final byte[] bytes = new byte[stored.remaining()];
+        stored.duplicate().get(bytes);
+        return LatencyDistribution.fromBytes(bytes);
     }
 }

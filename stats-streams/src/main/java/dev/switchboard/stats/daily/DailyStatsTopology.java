@@ -37,7 +37,7 @@ public final class DailyStatsTopology {
             .filter((version, outcome) -> version != null && outcome != null && !outcome.getShadow())
             .groupByKey(Grouped.with(Serdes.String(), outcomes))
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace))
-            .aggregate(DailyStats::empty, (version, outcome, stats) -> stats.plus(outcome),
+            .aggregate(DailyStats::empty, (version, outcome, stats) -> stats.add(outcome),
                 Materialized.<String, DailyStats, WindowStore<Bytes, byte[]>>as(STORE)
                     .withKeySerde(Serdes.String())
                     .withValueSerde(DailyStatsSerde.create())

@@ -74,7 +74,20 @@ class DailyStatsController {
         body.put("prompt_tokens", s.promptTokens());
         body.put("completion_tokens", s.completionTokens());
         body.put("total_tokens", s.totalTokens());
-        body.put("avg_response_time", Math.round(s.averageLatencyMs() * 100) / 100.0);
+        body.put("avg_response_time", round(s.averageLatencyMs()));
+        body.put("p50_response_time", round(s.latencyQuantileMs(0.50)));
+        body.put("p95_response_time", round(s.latencyQuantileMs(0.95)));
+        body.put("p99_response_time", round(s.latencyQuantileMs(0.99)));
+        body.put("max_response_time", s.maxLatencyMs());
+        body.put("streamed_requests", s.streamed());
+        body.put("p50_time_to_first_token", round(s.timeToFirstTokenQuantileMs(0.50)));
+        body.put("p95_time_to_first_token", round(s.timeToFirstTokenQuantileMs(0.95)));
+        body.put("p99_time_to_first_token", round(s.timeToFirstTokenQuantileMs(0.99)));
+        body.put("retries", s.retries());
+        body.put("failovers", s.failovers());
+        final Map<String, Long> byStatus = new LinkedHashMap<>();
+        s.byHttpStatus().forEach((status, count) -> byStatus.put(Integer.toString(status), count));
+        body.put("requests_by_http_status", byStatus);
         body.put("last_used_at", s.total() == 0 ? null : s.lastUsedAt().toString());
         return body;
     }
@@ -112,4 +125,9 @@ class DailyStatsController {
         }
     }
 
+
+    /** Milliseconds to two decimals: the percentiles are within 1% anyway. */
+    private static double round(final double milliseconds) {
+        return Math.round(milliseconds * 100) / 100.0;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.switchboard.stats.daily;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
@@ -74,6 +76,48 @@ class DailyStatsTopologyTest {
         assertThat(first.averageLatencyMs()).isEqualTo(200.0);
         assertThat(first.lastUsedAt()).isEqualTo(DAY_ONE.plusSeconds(30));
         assertThat(days.get(1).value.total()).isEqualTo(1);
+    }
+
+    @Test
+    void keepsLatencyPercentilesWithinOnePercentAndTheExactMaximum() {
+        for (int latency = 1; latency <= 1_000; latency++) {
+            pipe(outcome("v1", OutcomeStatus.SUCCESS, latency, 1, 1, false), DAY_TWO.plusMillis(latency));
+        }
+
+        final DailyStats day = days(V1).get(0).value; // read back from the RocksDB store through its serde
+        assertThat(day.latencyQuantileMs(0.50)).isCloseTo(500, withinPercentage(1));
+        assertThat(day.latencyQuantileMs(0.95)).isCloseTo(950, withinPercentage(1));
+        assertThat(day.latencyQuantileMs(0.99)).isCloseTo(990, withinPercentage(1));
+        assertThat(day.maxLatencyMs()).isEqualTo(1_000);
+        assertThat(day.averageLatencyMs()).isEqualTo(500.5);
+    }
+
+    @Test
+    void countsAttemptsByHttpStatusRetriesFailoversAndTimeToFirstToken() {
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), DAY_TWO);
+        pipe(outcome("v1", OutcomeStatus.UPSTREAM_ERROR, 30, null, null, false), DAY_TWO);
+        final RequestOutcome failover = outcome("v1", OutcomeStatus.SUCCESS, 80, 1, 1, false);
+        failover.setAttempt(2);
+        failover.setSelectionReason(SelectionReason.FAILOVER);
+        pipe(failover, DAY_TWO);
+        for (final long firstToken : new long[] {100, 200, 300}) {
+            final RequestOutcome stream = outcome("v1", OutcomeStatus.SUCCESS, 2_000, 5, 50, false);
+            stream.setStreamed(true);
+            stream.setTimeToFirstTokenMs(firstToken);
+            pipe(stream, DAY_TWO);
+        }
+        final RequestOutcome noAnswer = outcome("v1", OutcomeStatus.TIMEOUT, 60_000, null, null, false);
+        noAnswer.setHttpStatus(0);
+        pipe(noAnswer, DAY_TWO);
+
+        final DailyStats day = days(V1).get(0).value;
+        assertThat(day.byHttpStatus()).containsExactly(entry(0, 1L), entry(200, 5L), entry(503, 1L));
+        assertThat(day.retries()).isEqualTo(1);
+        assertThat(day.failovers()).isEqualTo(1);
+        assertThat(day.streamed()).isEqualTo(3);
+        assertThat(day.timeToFirstTokenQuantileMs(0.5)).isCloseTo(200, withinPercentage(1));
+        assertThat(day.timeouts()).isEqualTo(1);
+        assertThat(day.maxLatencyMs()).isEqualTo(60_000);
     }
 
     @Test
