@@ -143,8 +143,8 @@ class ProberConfiguration {
     }
 
     @Bean
-    StatsClient statsClient(final ProberProperties prober, final Clock clock) {
-        return new StatsClient(prober.statsUrl(), prober.adminToken(), JsonMapper.builder().build(), clock,
+    StatsClient statsClient(final ProberProperties prober) {
+        return new StatsClient(prober.statsUrl(), prober.adminToken(), JsonMapper.builder().build(),
             Duration.ofSeconds(2));
     }
 

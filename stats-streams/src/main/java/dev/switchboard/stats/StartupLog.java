@@ -25,6 +25,6 @@ class StartupLog {
         log.info("Stats streams started on port {}: application {} reading {} from Kafka at {} with {}; store {} in {}",
             port, config.get(StreamsConfig.APPLICATION_ID_CONFIG), Topics.REQUEST_OUTCOMES,
             config.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG), config.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
-            DailyStatsTopology.STORE, config.get(StreamsConfig.STATE_DIR_CONFIG));
+            DailyStatsTopology.DAILY_STORE + " and " + DailyStatsTopology.MINUTE_STORE, config.get(StreamsConfig.STATE_DIR_CONFIG));
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param grace             how long after a UTC day ends its late outcomes still count in it
  * @param retention         how long daily totals stay queryable
+ * @param minuteRetention   how long per-minute totals stay queryable (canary windows, the rolling last 24 hours)
  * @param outcomePartitions partitions of the outcome topics when this app creates them
  * @param replicationFactor replication of the topics this app creates
  * @param adminToken        bearer token of {@code /api/*}
@@ -17,6 +18,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record StatsProperties(
     @DefaultValue("6h") Duration grace,
     @DefaultValue("400d") Duration retention,
+    @DefaultValue("3d") Duration minuteRetention,
     @DefaultValue("6") int outcomePartitions,
     @DefaultValue("1") short replicationFactor,
     String adminToken) {
@@ -24,6 +26,11 @@ public record StatsProperties(
     public StatsProperties {
         if (retention.compareTo(Duration.ofDays(1).plus(grace)) < 0) {
             throw new IllegalArgumentException("switchboard.stats.retention must be at least one day plus the grace");
+        }
+        if (minuteRetention.compareTo(Duration.ofDays(1).plus(grace)) < 0) {
+            throw new IllegalArgumentException(
+                "switchboard.stats.minute-retention must be at least one day plus the grace: the last 24 hours are "
+                    + "read from the minutes");
         }
     }
 }

@@ -9,10 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +17,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Reads a version's recent live traffic from stats-streams' daily stats. "The last 24 hours" is the two UTC days
- * that overlap them, today and yesterday, as the daily stats are the finest grain stats-streams keeps. When
- * stats-streams cannot answer, the figures are simply unknown: health checking goes on without them.
+ * Reads a version's live traffic over the last 24 hours from stats-streams (its per-minute totals, added up).
+ * When stats-streams cannot answer, the figures are simply unknown: health checking goes on without them.
  */
 public final class StatsClient {
 
@@ -41,24 +37,19 @@ public final class StatsClient {
     private final URI statsUrl;
     private final String adminToken;
     private final ObjectMapper json;
-    private final Clock clock;
     private final Duration timeout;
 
-    public StatsClient(final URI statsUrl, final String adminToken, final ObjectMapper json, final Clock clock,
-                       final Duration timeout) {
+    public StatsClient(final URI statsUrl, final String adminToken, final ObjectMapper json, final Duration timeout) {
         this.statsUrl = statsUrl;
         this.adminToken = adminToken;
         this.json = json;
-        this.clock = clock;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
     public Optional<Recent> recent(final VersionKey version) {
-        final LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         final URI uri = statsUrl.resolve("/api/stats/providers/" + segment(version.category()) + "/"
-            + segment(version.name()) + "/versions/" + segment(version.version()) + "/daily?from="
-            + today.minusDays(1) + "&to=" + today);
+            + segment(version.name()) + "/versions/" + segment(version.version()) + "/last-24h");
         try {
             final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Authorization", "Bearer " + adminToken).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -66,7 +57,7 @@ public final class StatsClient {
                 log.debug("stats-streams answered HTTP {} for {}", answer.statusCode(), version);
                 return Optional.empty();
             }
-            return Optional.of(sum(json.readTree(answer.body()).path("data")));
+            return Optional.of(recent(json.readTree(answer.body()).path("data")));
         } catch (IOException | RuntimeException e) {
             log.debug("stats-streams did not answer for {}: {}", version, e.toString());
             return Optional.empty();
@@ -76,23 +67,14 @@ public final class StatsClient {
         }
     }
 
-    private static Recent sum(final JsonNode days) {
-        long total = 0;
-        long successes = 0;
-        long versionFailures = 0;
-        double latencyTotal = 0;
-        for (final JsonNode day : days) {
-            final long requests = day.path("total_requests").asLong();
-            total += requests;
-            successes += day.path("success_requests").asLong();
-            final JsonNode kinds = day.path("failures_by_kind");
-            versionFailures += kinds.path("upstream_error").asLong() + kinds.path("timeout").asLong();
-            latencyTotal += day.path("avg_response_time").asDouble() * requests;
-        }
+    private static Recent recent(final JsonNode day) {
+        final long total = day.path("total_requests").asLong();
+        final long successes = day.path("success_requests").asLong();
+        final JsonNode kinds = day.path("failures_by_kind");
         // The version is judged on what it is to blame for: not a client's own errors, nor a client that left.
-        final LiveTraffic live = new LiveTraffic(successes + versionFailures, successes,
-            total == 0 ? 0 : latencyTotal / total);
-        return new Recent(total, successes, live);
+        final long versionFailures = kinds.path("upstream_error").asLong() + kinds.path("timeout").asLong();
+        return new Recent(total, successes, new LiveTraffic(successes + versionFailures, successes,
+            day.path("avg_response_time").asDouble()));
     }
 
     private static String segment(final String value) {

@@ -102,6 +102,30 @@ public final class DailyStats {
         return this;
     }
 
+    /** Adds another period's totals to these (minutes into an hour, say); returns this. */
+    public DailyStats addAll(final DailyStats other) {
+        total += other.total;
+        successes += other.successes;
+        clientErrors += other.clientErrors;
+        upstreamErrors += other.upstreamErrors;
+        timeouts += other.timeouts;
+        cancelled += other.cancelled;
+        promptTokens += other.promptTokens;
+        completionTokens += other.completionTokens;
+        latencySumMs += other.latencySumMs;
+        maxLatencyMs = Math.max(maxLatencyMs, other.maxLatencyMs);
+        streamed += other.streamed;
+        retries += other.retries;
+        failovers += other.failovers;
+        if (other.lastUsedAt.isAfter(lastUsedAt)) {
+            lastUsedAt = other.lastUsedAt;
+        }
+        other.byHttpStatus.forEach((status, count) -> byHttpStatus.merge(status, count, Long::sum));
+        latency.addAll(other.latency);
+        timeToFirstToken.addAll(other.timeToFirstToken);
+        return this;
+    }
+
     Counts counts() {
         return new Counts(total, successes, clientErrors, upstreamErrors, timeouts, cancelled, promptTokens,
             completionTokens, latencySumMs, maxLatencyMs, streamed, retries, failovers, lastUsedAt);

@@ -1,5 +1,6 @@
 package dev.switchboard.stats.daily;
 
+import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.TimeWindows;
@@ -15,33 +17,42 @@ import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Folds served outcomes into per-version, per-UTC-day totals. Outcomes are keyed by version already, so the
- * aggregation needs no repartition; one-day tumbling windows are aligned to the epoch, i.e. to UTC midnight.
- * Shadow calls are not served traffic and are left out.
+ * Folds served outcomes into per-version totals twice over: per UTC day (seed 004's usage stats, kept long) and
+ * per minute (for canary analysis, charts and the rolling last 24 hours, kept a few days). Outcomes are keyed by
+ * version already, so neither needs a repartition; tumbling windows are aligned to the epoch, so a day starts at
+ * UTC midnight. Shadow calls are not served traffic and are left out.
  */
 public final class DailyStatsTopology {
 
-    public static final String STORE = "version-daily-stats";
+    public static final String DAILY_STORE = "version-daily-stats";
+    public static final String MINUTE_STORE = "version-minute-stats";
+
+    /** How long windows stay open for late outcomes, and how long each kind is kept. */
+    public record Windows(Duration grace, Duration dailyRetention, Duration minuteRetention) {
+    }
 
     private DailyStatsTopology() {
     }
 
-    /**
-     * @param grace     how long after a day ends its late outcomes are still counted in it
-     * @param retention how long daily totals stay queryable
-     */
-    public static KTable<Windowed<String>, DailyStats> build(final StreamsBuilder builder, final Duration grace,
-                                                             final Duration retention) {
+    /** @return the daily totals */
+    public static KTable<Windowed<String>, DailyStats> build(final StreamsBuilder builder, final Windows windows) {
         final var outcomes = EventSerdes.requestOutcome();
-        return builder.stream(Topics.REQUEST_OUTCOMES, Consumed.with(Serdes.String(), outcomes))
-            .filter((version, outcome) -> version != null && outcome != null && !outcome.getShadow())
-            .groupByKey(Grouped.with(Serdes.String(), outcomes))
-            .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace))
+        final KGroupedStream<String, RequestOutcome> byVersion =
+            builder.stream(Topics.REQUEST_OUTCOMES, Consumed.with(Serdes.String(), outcomes))
+                .filter((version, outcome) -> version != null && outcome != null && !outcome.getShadow())
+                .groupByKey(Grouped.with(Serdes.String(), outcomes));
+        fold(byVersion, Duration.ofMinutes(1), windows.grace(), windows.minuteRetention(), MINUTE_STORE);
+        return fold(byVersion, Duration.ofDays(1), windows.grace(), windows.dailyRetention(), DAILY_STORE);
+    }
+
+    private static KTable<Windowed<String>, DailyStats> fold(final KGroupedStream<String, RequestOutcome> byVersion,
+                                                             final Duration size, final Duration grace,
+                                                             final Duration retention, final String store) {
+        return byVersion.windowedBy(TimeWindows.ofSizeAndGrace(size, grace))
             .aggregate(DailyStats::empty, (version, outcome, stats) -> stats.add(outcome),
-                Materialized.<String, DailyStats, WindowStore<Bytes, byte[]>>as(STORE)
+                Materialized.<String, DailyStats, WindowStore<Bytes, byte[]>>as(store)
                     .withKeySerde(Serdes.String())
                     .withValueSerde(DailyStatsSerde.create())
                     .withRetention(retention));
     }
-
 }

@@ -41,7 +41,8 @@ class StatsStreamsConfiguration {
 
     @Bean
     KTable<Windowed<String>, DailyStats> dailyStats(final StreamsBuilder builder, final StatsProperties stats) {
-        return DailyStatsTopology.build(builder, stats.grace(), stats.retention());
+        return DailyStatsTopology.build(builder,
+            new DailyStatsTopology.Windows(stats.grace(), stats.retention(), stats.minuteRetention()));
     }
 
     @Bean

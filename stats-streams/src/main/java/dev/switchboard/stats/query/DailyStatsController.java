@@ -3,6 +3,8 @@ package dev.switchboard.stats.query;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -18,11 +20,16 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Per-version daily stats, with seed 004's {@code ProviderUsageStats} field names. */
+/**
+ * Per-version stats, with seed 004's {@code ProviderUsageStats} field names: per UTC day, per minute, and over the
+ * last 24 hours.
+ */
 @RestController
 class DailyStatsController {
 
     static final int MAX_DAYS = 366;
+    /** A minutes query covers at most a day: 1,440 windows. */
+    static final Duration MAX_MINUTES_RANGE = Duration.ofDays(1);
 
     private final DailyStatsReader reader;
     private final Clock clock;
@@ -37,12 +44,7 @@ class DailyStatsController {
                               @PathVariable final String version,
                               @RequestParam(required = false) final String from,
                               @RequestParam(required = false) final String to) {
-        final VersionKey key;
-        try {
-            key = new VersionKey(category, name, version);
-        } catch (IllegalArgumentException e) {
-            throw new BadQueryException(e.getMessage());
-        }
+        final VersionKey key = key(category, name, version);
         final LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         final LocalDate first = date("from", from, today);
         final LocalDate last = date("to", to, today);
@@ -52,20 +54,67 @@ class DailyStatsController {
         if (ChronoUnit.DAYS.between(first, last) >= MAX_DAYS) {
             throw new BadQueryException("a query covers at most " + MAX_DAYS + " days");
         }
+        return answer(key, first.toString(), last.toString(), reader.days(key, first, last).stream()
+            .map(day -> json(Map.of("date", day.date().toString()), day.stats())).toList());
+    }
+
+    /** Per-minute totals, for canary analysis and charts; by default the last hour. */
+    @GetMapping("/api/stats/providers/{category}/{name}/versions/{version}/minutes")
+    Map<String, Object> minutes(@PathVariable final String category, @PathVariable final String name,
+                                @PathVariable final String version,
+                                @RequestParam(required = false) final String from,
+                                @RequestParam(required = false) final String to) {
+        final VersionKey key = key(category, name, version);
+        final Instant now = clock.instant();
+        final Instant last = instant("to", to, now);
+        final Instant first = instant("from", from, last.minus(Duration.ofHours(1)));
+        if (first.isAfter(last)) {
+            throw new BadQueryException("'from' (" + first + ") must not be after 'to' (" + last + ")");
+        }
+        if (Duration.between(first, last).compareTo(MAX_MINUTES_RANGE) > 0) {
+            throw new BadQueryException("a minutes query covers at most 24 hours");
+        }
+        return answer(key, first.toString(), last.toString(), reader.minutes(key, first, last).stream()
+            .map(minute -> json(Map.of("minute", minute.start().toString()), minute.stats())).toList());
+    }
+
+    /** The 24 hours up to now, added up from the minutes: what the health API shows as the last day's traffic. */
+    @GetMapping("/api/stats/providers/{category}/{name}/versions/{version}/last-24h")
+    Map<String, Object> lastDay(@PathVariable final String category, @PathVariable final String name,
+                                @PathVariable final String version) {
+        final VersionKey key = key(category, name, version);
+        final Instant now = clock.instant();
+        final DailyStats sum = reader.lastDay(key, now);
+        final Map<String, Object> rolling = new LinkedHashMap<>();
+        rolling.put("total_requests_24h", sum.total());
+        rolling.put("success_rate_24h", sum.total() == 0 ? null
+            : Math.round(1000.0 * sum.successes() / sum.total()) / 10.0);
+        return answer(key, now.minus(DailyStatsReader.ROLLING).toString(), now.toString(), json(rolling, sum));
+    }
+
+    private static Map<String, Object> answer(final VersionKey key, final String from, final String to,
+                                              final Object data) {
         final Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("category", category);
-        answer.put("name", name);
-        answer.put("version", version);
-        answer.put("from", first.toString());
-        answer.put("to", last.toString());
-        answer.put("data", reader.days(key, first, last).stream().map(DailyStatsController::json).toList());
+        answer.put("category", key.category());
+        answer.put("name", key.name());
+        answer.put("version", key.version());
+        answer.put("from", from);
+        answer.put("to", to);
+        answer.put("data", data);
         return answer;
     }
 
-    private static Map<String, Object> json(final DailyStatsReader.Day day) {
-        final DailyStats s = day.stats();
-        final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("date", day.date().toString());
+    private static VersionKey key(final String category, final String name, final String version) {
+        try {
+            return new VersionKey(category, name, version);
+        } catch (IllegalArgumentException e) {
+            throw new BadQueryException(e.getMessage());
+        }
+    }
+
+    /** @param first the fields that say which window this is, put first */
+    private static Map<String, Object> json(final Map<String, Object> first, final DailyStats s) {
+        final Map<String, Object> body = new LinkedHashMap<>(first);
         body.put("total_requests", s.total());
         body.put("success_requests", s.successes());
         body.put("failed_requests", s.failures());
@@ -100,6 +149,18 @@ class DailyStatsController {
             return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw new BadQueryException("'" + parameter + "' must be a date as YYYY-MM-DD, got '" + value + "'");
+        }
+    }
+
+    private static Instant instant(final String parameter, final String value, final Instant fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BadQueryException("'" + parameter + "' must be an instant as 2026-11-22T10:00:00Z, got '"
+                + value + "'");
         }
     }
 

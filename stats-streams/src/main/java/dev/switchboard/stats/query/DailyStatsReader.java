@@ -3,6 +3,7 @@ package dev.switchboard.stats.query;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -17,12 +18,18 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
-/** Reads per-day totals of one version from this instance's window store. */
+/** Reads one version's totals from this instance's window stores: per UTC day, per minute, and the last 24 hours. */
 public final class DailyStatsReader {
 
-    /** One UTC day's totals. */
-    public record Day(LocalDate date, DailyStats stats) {
+    /** The totals of the window that starts at {@code start}. */
+    public record Window(Instant start, DailyStats stats) {
+
+        public LocalDate date() {
+            return start.atZone(ZoneOffset.UTC).toLocalDate();
+        }
     }
+
+    public static final Duration ROLLING = Duration.ofHours(24);
 
     private final Supplier<KafkaStreams> streams;
 
@@ -31,31 +38,51 @@ public final class DailyStatsReader {
     }
 
     /** The days from {@code from} to {@code to} (both included) that had traffic, oldest first. */
-    public List<Day> days(final VersionKey version, final LocalDate from, final LocalDate to) {
-        final Instant start = from.atStartOfDay(ZoneOffset.UTC).toInstant();
-        final Instant end = to.atStartOfDay(ZoneOffset.UTC).toInstant();
-        final List<Day> days = new ArrayList<>();
-        try (WindowStoreIterator<DailyStats> windows = store().fetch(version.toString(), start, end)) {
-            while (windows.hasNext()) {
-                final KeyValue<Long, DailyStats> window = windows.next();
-                days.add(new Day(Instant.ofEpochMilli(window.key).atZone(ZoneOffset.UTC).toLocalDate(), window.value));
-            }
-        } catch (InvalidStateStoreException e) {
-            throw new StoreNotReadyException(DailyStatsTopology.STORE, e);
-        }
-        return days;
+    public List<Window> days(final VersionKey version, final LocalDate from, final LocalDate to) {
+        return windows(DailyStatsTopology.DAILY_STORE, version, from.atStartOfDay(ZoneOffset.UTC).toInstant(),
+            to.atStartOfDay(ZoneOffset.UTC).toInstant());
     }
 
-    private ReadOnlyWindowStore<String, DailyStats> store() {
+    /** The minutes that start from {@code from} to {@code to} (both included) and had traffic, oldest first. */
+    public List<Window> minutes(final VersionKey version, final Instant from, final Instant to) {
+        return windows(DailyStatsTopology.MINUTE_STORE, version, from, to);
+    }
+
+    /**
+     * The totals of the 24 hours up to {@code now}: the minutes that start after {@code now - 24h}, added up, so the
+     * figure moves by the minute rather than jumping at midnight.
+     */
+    public DailyStats lastDay(final VersionKey version, final Instant now) {
+        final DailyStats sum = DailyStats.empty();
+        for (final Window minute : minutes(version, now.minus(ROLLING).plusMillis(1), now)) {
+            sum.addAll(minute.stats());
+        }
+        return sum;
+    }
+
+    private List<Window> windows(final String storeName, final VersionKey version, final Instant from,
+                                 final Instant to) {
+        final List<Window> windows = new ArrayList<>();
+        try (WindowStoreIterator<DailyStats> found = store(storeName).fetch(version.toString(), from, to)) {
+            while (found.hasNext()) {
+                final KeyValue<Long, DailyStats> window = found.next();
+                windows.add(new Window(Instant.ofEpochMilli(window.key), window.value));
+            }
+        } catch (InvalidStateStoreException e) {
+            throw new StoreNotReadyException(storeName, e);
+        }
+        return windows;
+    }
+
+    private ReadOnlyWindowStore<String, DailyStats> store(final String name) {
         final KafkaStreams running = streams.get();
         if (running == null) {
-            throw new StoreNotReadyException(DailyStatsTopology.STORE, null);
+            throw new StoreNotReadyException(name, null);
         }
         try {
-            return running.store(StoreQueryParameters.fromNameAndType(DailyStatsTopology.STORE,
-                QueryableStoreTypes.windowStore()));
+            return running.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.windowStore()));
         } catch (InvalidStateStoreException e) {
-            throw new StoreNotReadyException(DailyStatsTopology.STORE, e);
+            throw new StoreNotReadyException(name, e);
         }
     }
 }

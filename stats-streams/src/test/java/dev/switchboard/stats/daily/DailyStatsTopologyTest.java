@@ -41,7 +41,8 @@ class DailyStatsTopologyTest {
     @BeforeEach
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
-        DailyStatsTopology.build(builder, Duration.ofHours(6), Duration.ofDays(30));
+        DailyStatsTopology.build(builder,
+            new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3)));
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "daily-stats-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -121,6 +122,30 @@ class DailyStatsTopologyTest {
     }
 
     @Test
+    void keepsPerMinuteTotalsThatAddUpToTheDay() {
+        final Instant ten = Instant.parse("2026-11-22T10:00:00Z");
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), ten.plusSeconds(10));
+        pipe(outcome("v1", OutcomeStatus.UPSTREAM_ERROR, 900, null, null, false), ten.plusSeconds(50));
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 200, 1, 1, false), ten.plusSeconds(65));
+
+        final List<KeyValue<Long, DailyStats>> minutes = windows(DailyStatsTopology.MINUTE_STORE, V1);
+
+        assertThat(minutes).extracting(minute -> Instant.ofEpochMilli(minute.key))
+            .containsExactly(ten, ten.plusSeconds(60));
+        assertThat(minutes.get(0).value.total()).isEqualTo(2);
+        assertThat(minutes.get(0).value.upstreamErrors()).isEqualTo(1);
+        final DailyStats added = DailyStats.empty();
+        minutes.forEach(minute -> added.addAll(minute.value));
+        final DailyStats day = days(V1).get(0).value;
+        assertThat(added.total()).isEqualTo(day.total()).isEqualTo(3);
+        assertThat(added.successes()).isEqualTo(day.successes());
+        assertThat(added.maxLatencyMs()).isEqualTo(day.maxLatencyMs()).isEqualTo(900);
+        assertThat(added.latencyQuantileMs(0.5)).isEqualTo(day.latencyQuantileMs(0.5));
+        assertThat(added.byHttpStatus()).isEqualTo(day.byHttpStatus());
+        assertThat(added.lastUsedAt()).isEqualTo(day.lastUsedAt());
+    }
+
+    @Test
     void leavesShadowCallsOutOfServedTraffic() {
         pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), DAY_TWO);
         pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, true), DAY_TWO);
@@ -149,7 +174,11 @@ class DailyStatsTopologyTest {
     }
 
     private List<KeyValue<Long, DailyStats>> days(final String version) {
-        final WindowStore<String, DailyStats> store = driver.getWindowStore(DailyStatsTopology.STORE);
+        return windows(DailyStatsTopology.DAILY_STORE, version);
+    }
+
+    private List<KeyValue<Long, DailyStats>> windows(final String storeName, final String version) {
+        final WindowStore<String, DailyStats> store = driver.getWindowStore(storeName);
         final List<KeyValue<Long, DailyStats>> days = new ArrayList<>();
         try (WindowStoreIterator<DailyStats> it = store.fetch(version, Instant.EPOCH, DAY_TWO.plusSeconds(86_400))) {
             it.forEachRemaining(days::add);
