@@ -8,12 +8,17 @@ import dev.switchboard.stats.StatsProperties;
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.query.DailyStatsReader;
+import dev.switchboard.stats.query.KeyOwners;
+import dev.switchboard.stats.query.RemoteStats;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
@@ -22,6 +27,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -64,6 +70,32 @@ class StatsStreamsConfiguration {
     @Bean
     DailyStatsReader dailyStatsReader(final StreamsBuilderFactoryBean streams) {
         return new DailyStatsReader(streams::getKafkaStreams);
+    }
+
+    /** This instance as the others reach it: its {@code application.server}, which Kafka Streams shares. */
+    @Bean
+    HostInfo advertisedHost(final KafkaStreamsConfiguration streamsConfig) {
+        final Object endpoint = streamsConfig.asProperties().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        if (endpoint == null) {
+            throw new IllegalStateException("spring.kafka.streams.properties.application.server must be set (host:port "
+                + "that the other stats-streams instances reach this one at)");
+        }
+        final HostInfo self = HostInfo.buildFromEndpoint(endpoint.toString());
+        if (self.port() == 0) {
+            log.warn("application.server is {} (port 0): other instances cannot ask this one for its keys; run "
+                + "several instances with fixed ports", self);
+        }
+        return self;
+    }
+
+    @Bean
+    KeyOwners keyOwners(final StreamsBuilderFactoryBean streams, final HostInfo advertisedHost) {
+        return new KeyOwners(streams::getKafkaStreams, advertisedHost);
+    }
+
+    @Bean
+    RemoteStats remoteStats(final HostInfo advertisedHost) {
+        return new RemoteStats(advertisedHost, Duration.ofSeconds(5));
     }
 
     @Bean

@@ -2,6 +2,7 @@ package dev.switchboard.stats.query;
 
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -32,18 +34,23 @@ class DailyStatsController {
     static final Duration MAX_MINUTES_RANGE = Duration.ofDays(1);
 
     private final DailyStatsReader reader;
+    private final KeyOwners owners;
+    private final RemoteStats remote;
     private final Clock clock;
 
-    DailyStatsController(final DailyStatsReader reader, final Clock clock) {
+    DailyStatsController(final DailyStatsReader reader, final KeyOwners owners, final RemoteStats remote,
+                         final Clock clock) {
         this.reader = reader;
+        this.owners = owners;
+        this.remote = remote;
         this.clock = clock;
     }
 
     @GetMapping("/api/stats/providers/{category}/{name}/versions/{version}/daily")
-    Map<String, Object> daily(@PathVariable final String category, @PathVariable final String name,
-                              @PathVariable final String version,
-                              @RequestParam(required = false) final String from,
-                              @RequestParam(required = false) final String to) {
+    ResponseEntity<?> daily(@PathVariable final String category, @PathVariable final String name,
+                            @PathVariable final String version,
+                            @RequestParam(required = false) final String from,
+                            @RequestParam(required = false) final String to, final HttpServletRequest request) {
         final VersionKey key = key(category, name, version);
         final LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         final LocalDate first = date("from", from, today);
@@ -54,16 +61,17 @@ class DailyStatsController {
         if (ChronoUnit.DAYS.between(first, last) >= MAX_DAYS) {
             throw new BadQueryException("a query covers at most " + MAX_DAYS + " days");
         }
-        return answer(key, first.toString(), last.toString(), reader.days(key, first, last).stream()
-            .map(day -> json(Map.of("date", day.date().toString()), day.stats())).toList());
+        return fromOwner(key, request, () -> answer(key, first.toString(), last.toString(),
+            reader.days(key, first, last).stream()
+                .map(day -> json(Map.of("date", day.date().toString()), day.stats())).toList()));
     }
 
     /** Per-minute totals, for canary analysis and charts; by default the last hour. */
     @GetMapping("/api/stats/providers/{category}/{name}/versions/{version}/minutes")
-    Map<String, Object> minutes(@PathVariable final String category, @PathVariable final String name,
-                                @PathVariable final String version,
-                                @RequestParam(required = false) final String from,
-                                @RequestParam(required = false) final String to) {
+    ResponseEntity<?> minutes(@PathVariable final String category, @PathVariable final String name,
+                              @PathVariable final String version,
+                              @RequestParam(required = false) final String from,
+                              @RequestParam(required = false) final String to, final HttpServletRequest request) {
         final VersionKey key = key(category, name, version);
         final Instant now = clock.instant();
         final Instant last = instant("to", to, now);
@@ -74,22 +82,40 @@ class DailyStatsController {
         if (Duration.between(first, last).compareTo(MAX_MINUTES_RANGE) > 0) {
             throw new BadQueryException("a minutes query covers at most 24 hours");
         }
-        return answer(key, first.toString(), last.toString(), reader.minutes(key, first, last).stream()
-            .map(minute -> json(Map.of("minute", minute.start().toString()), minute.stats())).toList());
+        return fromOwner(key, request, () -> answer(key, first.toString(), last.toString(),
+            reader.minutes(key, first, last).stream()
+                .map(minute -> json(Map.of("minute", minute.start().toString()), minute.stats())).toList()));
     }
 
     /** The 24 hours up to now, added up from the minutes: what the health API shows as the last day's traffic. */
     @GetMapping("/api/stats/providers/{category}/{name}/versions/{version}/last-24h")
-    Map<String, Object> lastDay(@PathVariable final String category, @PathVariable final String name,
-                                @PathVariable final String version) {
+    ResponseEntity<?> lastDay(@PathVariable final String category, @PathVariable final String name,
+                              @PathVariable final String version, final HttpServletRequest request) {
         final VersionKey key = key(category, name, version);
-        final Instant now = clock.instant();
+        return fromOwner(key, request, () -> lastDay(key, clock.instant()));
+    }
+
+    private Map<String, Object> lastDay(final VersionKey key, final Instant now) {
         final DailyStats sum = reader.lastDay(key, now);
         final Map<String, Object> rolling = new LinkedHashMap<>();
         rolling.put("total_requests_24h", sum.total());
         rolling.put("success_rate_24h", sum.total() == 0 ? null
             : Math.round(1000.0 * sum.successes() / sum.total()) / 10.0);
         return answer(key, now.minus(DailyStatsReader.ROLLING).toString(), now.toString(), json(rolling, sum));
+    }
+
+    /**
+     * This instance's answer when it holds the version, else the answer of the instance that does. The query was
+     * checked before, so a bad one is refused here without asking anyone.
+     */
+    private ResponseEntity<?> fromOwner(final VersionKey key, final HttpServletRequest request,
+                                        final Supplier<Map<String, Object>> local) {
+        return switch (owners.of(key)) {
+            case KeyOwners.Owner.Here here -> ResponseEntity.ok()
+                .header(RemoteStats.ANSWERED_BY_HEADER, owners.self().host() + ":" + owners.self().port())
+                .body(local.get());
+            case KeyOwners.Owner.There there -> remote.ask(there.host(), request);
+        };
     }
 
     private static Map<String, Object> answer(final VersionKey key, final String from, final String to,

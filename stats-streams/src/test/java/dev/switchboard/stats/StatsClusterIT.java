@@ -1,0 +1,238 @@
+package dev.switchboard.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.SelectionReason;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.TopicSpec;
+import dev.switchboard.schemas.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Two stats-streams instances, each a process of its own running the real jar, on a real broker: either one
+ * answers for every version (asking the other for the keys it does not hold), and a kill -9 of one mid-stream
+ * followed by a restart leaves every count exact.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StatsClusterIT {
+
+    private static final Logger log = LoggerFactory.getLogger(StatsClusterIT.class);
+    private static final String ADMIN = "cluster-it-admin";
+    private static final int VERSIONS = 12;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    private static final Map<String, AtomicLong> produced = new ConcurrentHashMap<>();
+    private static String brokers;
+    private static String applicationId;
+    private static KafkaProducer<String, RequestOutcome> producer;
+    private static Instance a;
+    private static Instance b;
+
+    /** One stats-streams process, with its own port and state directory kept across restarts. */
+    private static final class Instance {
+        final String name;
+        final int port;
+        final Path stateDir;
+        final Path log;
+        Process process;
+
+        Instance(final String name) throws IOException {
+            this.name = name;
+            this.port = freePort();
+            this.stateDir = Files.createTempDirectory("stats-" + name);
+            this.log = Files.createTempFile("stats-" + name, ".log");
+        }
+
+        void start() throws IOException {
+            final String java = ProcessHandle.current().info().command().orElse("java");
+            final ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-jar",
+                System.getProperty("switchboard.stats.exec-jar"),
+                "--server.port=" + port,
+                "--spring.kafka.bootstrap-servers=" + brokers,
+                "--spring.kafka.streams.application-id=" + applicationId,
+                "--spring.kafka.streams.state-dir=" + stateDir,
+                // A killed instance's partitions move after this long, not the default 45 s.
+                "--spring.kafka.streams.properties.session.timeout.ms=6000",
+                "--spring.kafka.streams.properties.heartbeat.interval.ms=1500",
+                "--switchboard.stats.admin-token=" + ADMIN)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().put("SWITCHBOARD_ADVERTISED_HOST", "127.0.0.1");
+            process = builder.start();
+        }
+
+        void killHard() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL: no clean shutdown, no commit, no leaving the group
+            process.waitFor();
+        }
+
+        String base() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        brokers = System.getProperty("spring.embedded.kafka.brokers");
+        applicationId = "stats-cluster-it-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            admin.createTopics(Topics.singleBroker().stream().map(TopicSpec::toNewTopic).toList()).all().get();
+        }
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+            ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+            new StringSerializer(), EventSerdes.requestOutcome().serializer());
+        a = new Instance("a");
+        b = new Instance("b");
+        a.start();
+        b.start();
+        for (final Instance instance : List.of(a, b)) {
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
+                get(instance, "/actuator/health", null).body().contains("\"status\":\"UP\""));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        for (final Instance instance : List.of(a, b)) {
+            if (instance != null && instance.process != null) {
+                instance.process.destroy();
+                instance.process.waitFor();
+            }
+        }
+        if (producer != null) {
+            producer.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void eitherInstanceAnswersForEveryVersionTheSame() throws Exception {
+        produce(1_200);
+
+        awaitExactTotals();
+        final Set<String> answeredBy = new HashSet<>();
+        for (int v = 0; v < VERSIONS; v++) {
+            final String path = daily(v);
+            assertThat(data(a, path)).as("version %d from either instance", v).isEqualTo(data(b, path));
+            answeredBy.add(get(a, path, ADMIN).headers().firstValue("X-Switchboard-Answered-By").orElseThrow());
+        }
+        assertThat(answeredBy).as("instance a answered some versions from b's stores")
+            .containsExactlyInAnyOrder("127.0.0.1:" + a.port, "127.0.0.1:" + b.port);
+    }
+
+    @Test
+    @Order(2)
+    void aKillDashNineMidStreamAndARestartLeaveEveryCountExact() throws Exception {
+        final Thread load = Thread.ofVirtual().start(() -> produce(3_000));
+        await().atMost(Duration.ofSeconds(30)).until(() -> total() >= 1_200 + 600);
+        b.killHard();
+        log.info("Killed instance b (-9) with {} of 4,200 outcomes produced", total());
+        load.join();
+        b.start();
+        await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
+            get(b, "/actuator/health", null).body().contains("\"status\":\"UP\""));
+
+        awaitExactTotals();
+        log.info("After the kill and restart, both instances answer every version's exact total: {}", produced);
+    }
+
+    private static void awaitExactTotals() {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            .untilAsserted(() -> {
+                for (final Instance instance : List.of(a, b)) {
+                    for (int v = 0; v < VERSIONS; v++) {
+                        assertThat(data(instance, daily(v)).path(0).path("total_requests").asLong())
+                            .as("version %d from %s", v, instance.name).isEqualTo(produced.get(version(v)).get());
+                    }
+                }
+            });
+    }
+
+    private static void produce(final int count) {
+        final Instant now = Instant.now();
+        for (int i = 0; i < count; i++) {
+            final int v = i % VERSIONS;
+            final RequestOutcome outcome = RequestOutcome.newBuilder()
+                .setRequestId("req-" + UUID.randomUUID()).setEventTime(now)
+                .setCategory("LLM").setName("Cluster").setVersion("v" + v).setModelName("m")
+                .setSelectionReason(SelectionReason.WEIGHT).setStatus(OutcomeStatus.SUCCESS).setHttpStatus(200)
+                .setLatencyMs(10 + i % 90).setStreamed(false).setAttempt(1).setRouterInstance("it")
+                .build();
+            producer.send(new ProducerRecord<>(Topics.REQUEST_OUTCOMES, version(v), outcome));
+            produced.computeIfAbsent(version(v), key -> new AtomicLong()).incrementAndGet();
+            if (i % 100 == 99) {
+                producer.flush(); // a steady stream rather than one burst, so the kill lands mid-stream
+            }
+        }
+        producer.flush();
+    }
+
+    private static long total() {
+        return produced.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    private static String version(final int v) {
+        return "LLM/Cluster/v" + v;
+    }
+
+    private static String daily(final int v) {
+        return "/api/stats/providers/LLM/Cluster/versions/v" + v + "/daily";
+    }
+
+    private static JsonNode data(final Instance instance, final String path) throws Exception {
+        final HttpResponse<String> response = get(instance, path, ADMIN);
+        assertThat(response.statusCode()).as("%s %s: %s", instance.name, path, response.body()).isEqualTo(200);
+        return JSON.readTree(response.body()).path("data");
+    }
+
+    private static HttpResponse<String> get(final Instance instance, final String path, final String token)
+        throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(instance.base() + path))
+            .timeout(Duration.ofSeconds(10)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
