@@ -61,9 +61,16 @@ class DailyStatsController {
         if (ChronoUnit.DAYS.between(first, last) >= MAX_DAYS) {
             throw new BadQueryException("a query covers at most " + MAX_DAYS + " days");
         }
-        return fromOwner(key, request, () -> answer(key, first.toString(), last.toString(),
-            reader.days(key, first, last).stream()
-                .map(day -> json(Map.of("date", day.date().toString()), day.stats())).toList()));
+        return fromOwner(key, request, () -> {
+            final Map<String, Object> answer = answer(key, first.toString(), last.toString(),
+                reader.days(key, first, last).stream()
+                    .map(day -> json(Map.of("date", day.date().toString()), day.stats())).toList());
+            // Outcomes that came after their day closed: not in that day's totals, and counted here instead.
+            final Map<String, Long> late = new LinkedHashMap<>();
+            reader.lateOutcomes(key, first, last).forEach((day, count) -> late.put(day.toString(), count));
+            answer.put("late_outcomes", late);
+            return answer;
+        });
     }
 
     /** Per-minute totals, for canary analysis and charts; by default the last hour. */

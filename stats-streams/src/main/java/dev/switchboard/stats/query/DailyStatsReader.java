@@ -3,17 +3,21 @@ package dev.switchboard.stats.query;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
+import dev.switchboard.stats.daily.LateOutcomes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -60,10 +64,32 @@ public final class DailyStatsReader {
         return sum;
     }
 
+    /** Outcomes of the days from {@code from} to {@code to} that came after their day closed, by day. */
+    public Map<LocalDate, Long> lateOutcomes(final VersionKey version, final LocalDate from, final LocalDate to) {
+        final LateOutcomes late;
+        try {
+            late = store(DailyStatsTopology.LATE_STORE, QueryableStoreTypes.<String, LateOutcomes>keyValueStore())
+                .get(version.toString());
+        } catch (InvalidStateStoreException e) {
+            throw new StoreNotReadyException(DailyStatsTopology.LATE_STORE, e);
+        }
+        final Map<LocalDate, Long> inRange = new TreeMap<>();
+        if (late != null) {
+            late.byDay().forEach((day, count) -> {
+                if (!day.isBefore(from) && !day.isAfter(to)) {
+                    inRange.put(day, count);
+                }
+            });
+        }
+        return inRange;
+    }
+
     private List<Window> windows(final String storeName, final VersionKey version, final Instant from,
                                  final Instant to) {
         final List<Window> windows = new ArrayList<>();
-        try (WindowStoreIterator<DailyStats> found = store(storeName).fetch(version.toString(), from, to)) {
+        final ReadOnlyWindowStore<String, DailyStats> store =
+            store(storeName, QueryableStoreTypes.<String, DailyStats>windowStore());
+        try (WindowStoreIterator<DailyStats> found = store.fetch(version.toString(), from, to)) {
             while (found.hasNext()) {
                 final KeyValue<Long, DailyStats> window = found.next();
                 windows.add(new Window(Instant.ofEpochMilli(window.key), window.value));
@@ -74,13 +100,13 @@ public final class DailyStatsReader {
         return windows;
     }
 
-    private ReadOnlyWindowStore<String, DailyStats> store(final String name) {
+    private <T> T store(final String name, final QueryableStoreType<T> type) {
         final KafkaStreams running = streams.get();
         if (running == null) {
             throw new StoreNotReadyException(name, null);
         }
         try {
-            return running.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.windowStore()));
+            return running.store(StoreQueryParameters.fromNameAndType(name, type));
         } catch (InvalidStateStoreException e) {
             throw new StoreNotReadyException(name, e);
         }

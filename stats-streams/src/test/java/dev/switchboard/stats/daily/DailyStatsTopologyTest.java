@@ -11,6 +11,7 @@ import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
@@ -143,6 +145,19 @@ class DailyStatsTopologyTest {
         assertThat(added.latencyQuantileMs(0.5)).isEqualTo(day.latencyQuantileMs(0.5));
         assertThat(added.byHttpStatus()).isEqualTo(day.byHttpStatus());
         assertThat(added.lastUsedAt()).isEqualTo(day.lastUsedAt());
+    }
+
+    @Test
+    void countsOutcomesThatComeAfterTheirDayClosedAsLateInsteadOfDroppingThemUnseen() {
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), DAY_ONE);
+        // Day one (2026-11-21) closes at midnight plus the 6 h grace; this outcome moves stream time past that.
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), Instant.parse("2026-11-22T06:00:00Z"));
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), DAY_ONE.minusSeconds(60)); // too late
+        pipe(outcome("v1", OutcomeStatus.SUCCESS, 100, 1, 1, false), DAY_TWO); // day two is open: counted
+
+        assertThat(days(V1)).extracting(day -> day.value.total()).containsExactly(1L, 2L);
+        final KeyValueStore<String, LateOutcomes> late = driver.getKeyValueStore(DailyStatsTopology.LATE_STORE);
+        assertThat(late.get(V1).byDay()).containsExactly(entry(LocalDate.parse("2026-11-21"), 1L));
     }
 
     @Test
