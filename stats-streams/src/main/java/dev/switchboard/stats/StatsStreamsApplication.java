@@ -1,5 +1,8 @@
 package dev.switchboard.stats;
 
+import dev.switchboard.stats.replay.ReplayCommand;
+import java.io.IOException;
+import java.util.Arrays;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -17,7 +20,11 @@ public class StatsStreamsApplication {
             .properties("spring.config.name=" + CONFIG_NAME);
     }
 
-    public static void main(final String[] args) {
+    /** Runs the service; {@code replay ...} instead recomputes stats from the outcome topic (see ReplayCommand). */
+    public static void main(final String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("replay")) {
+            System.exit(ReplayCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         builder().run(args);
     }
 }

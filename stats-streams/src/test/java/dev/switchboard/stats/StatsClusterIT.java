@@ -9,6 +9,8 @@ import dev.switchboard.events.SelectionReason;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.stats.replay.Replay;
+import dev.switchboard.stats.replay.ReplayCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +32,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,6 +177,27 @@ class StatsClusterIT {
 
         awaitExactTotals();
         log.info("After the kill and restart, both instances answer every version's exact total: {}", produced);
+    }
+
+    @Test
+    @Order(3)
+    void aReplayOfTheDayEqualsWhatTheLiveStoresAnswer() throws Exception {
+        final Instant today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
+        final Replay.Report report;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            report = Replay.run(consumer, new Replay.Selection.OfProvider("LLM/Cluster"), today,
+                today.plus(Duration.ofDays(1)));
+        }
+        final JsonNode replayed = JSON.readTree(JSON.writeValueAsString(ReplayCommand.toJson(report)));
+
+        assertThat(replayed.path("records_read").asLong()).isEqualTo(total());
+        assertThat(replayed.path("groups").propertyNames()).hasSize(VERSIONS);
+        for (int v = 0; v < VERSIONS; v++) {
+            assertThat(replayed.path("groups").path(version(v)).path("data"))
+                .as("replayed day of version %d against the live answer", v).isEqualTo(data(a, daily(v)));
+        }
     }
 
     private static void awaitExactTotals() {

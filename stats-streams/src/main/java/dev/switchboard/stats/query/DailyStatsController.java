@@ -64,7 +64,7 @@ class DailyStatsController {
         return fromOwner(key, request, () -> {
             final Map<String, Object> answer = answer(key, first.toString(), last.toString(),
                 reader.days(key, first, last).stream()
-                    .map(day -> json(Map.of("date", day.date().toString()), day.stats())).toList());
+                    .map(day -> StatsJson.of(Map.of("date", day.date().toString()), day.stats())).toList());
             // Outcomes that came after their day closed: not in that day's totals, and counted here instead.
             final Map<String, Long> late = new LinkedHashMap<>();
             reader.lateOutcomes(key, first, last).forEach((day, count) -> late.put(day.toString(), count));
@@ -91,7 +91,7 @@ class DailyStatsController {
         }
         return fromOwner(key, request, () -> answer(key, first.toString(), last.toString(),
             reader.minutes(key, first, last).stream()
-                .map(minute -> json(Map.of("minute", minute.start().toString()), minute.stats())).toList()));
+                .map(minute -> StatsJson.of(Map.of("minute", minute.start().toString()), minute.stats())).toList()));
     }
 
     /** The 24 hours up to now, added up from the minutes: what the health API shows as the last day's traffic. */
@@ -108,7 +108,7 @@ class DailyStatsController {
         rolling.put("total_requests_24h", sum.total());
         rolling.put("success_rate_24h", sum.total() == 0 ? null
             : Math.round(1000.0 * sum.successes() / sum.total()) / 10.0);
-        return answer(key, now.minus(DailyStatsReader.ROLLING).toString(), now.toString(), json(rolling, sum));
+        return answer(key, now.minus(DailyStatsReader.ROLLING).toString(), now.toString(), StatsJson.of(rolling, sum));
     }
 
     /**
@@ -143,35 +143,6 @@ class DailyStatsController {
         } catch (IllegalArgumentException e) {
             throw new BadQueryException(e.getMessage());
         }
-    }
-
-    /** @param first the fields that say which window this is, put first */
-    private static Map<String, Object> json(final Map<String, Object> first, final DailyStats s) {
-        final Map<String, Object> body = new LinkedHashMap<>(first);
-        body.put("total_requests", s.total());
-        body.put("success_requests", s.successes());
-        body.put("failed_requests", s.failures());
-        body.put("failures_by_kind", Map.of("client_error", s.clientErrors(), "upstream_error", s.upstreamErrors(),
-            "timeout", s.timeouts(), "cancelled", s.cancelled()));
-        body.put("prompt_tokens", s.promptTokens());
-        body.put("completion_tokens", s.completionTokens());
-        body.put("total_tokens", s.totalTokens());
-        body.put("avg_response_time", round(s.averageLatencyMs()));
-        body.put("p50_response_time", round(s.latencyQuantileMs(0.50)));
-        body.put("p95_response_time", round(s.latencyQuantileMs(0.95)));
-        body.put("p99_response_time", round(s.latencyQuantileMs(0.99)));
-        body.put("max_response_time", s.maxLatencyMs());
-        body.put("streamed_requests", s.streamed());
-        body.put("p50_time_to_first_token", round(s.timeToFirstTokenQuantileMs(0.50)));
-        body.put("p95_time_to_first_token", round(s.timeToFirstTokenQuantileMs(0.95)));
-        body.put("p99_time_to_first_token", round(s.timeToFirstTokenQuantileMs(0.99)));
-        body.put("retries", s.retries());
-        body.put("failovers", s.failovers());
-        final Map<String, Long> byStatus = new LinkedHashMap<>();
-        s.byHttpStatus().forEach((status, count) -> byStatus.put(Integer.toString(status), count));
-        body.put("requests_by_http_status", byStatus);
-        body.put("last_used_at", s.total() == 0 ? null : s.lastUsedAt().toString());
-        return body;
     }
 
     private static LocalDate date(final String parameter, final String value, final LocalDate fallback) {
@@ -217,11 +188,5 @@ class DailyStatsController {
         BadQueryException(final String message) {
             super(message);
         }
-    }
-
-
-    /** Milliseconds to two decimals: the percentiles are within 1% anyway. */
-    private static double round(final double milliseconds) {
-        return Math.round(milliseconds * 100) / 100.0;
     }
 }

@@ -1,0 +1,121 @@
+package dev.switchboard.stats.replay;
+
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.stats.daily.DailyStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Re-reads the outcomes of a time range from {@code switchboard.request-outcomes} and recomputes the stats of one
+ * provider (per version) or one experiment (per arm), per UTC day, with the same fold as the live stores. The range
+ * is of record timestamps, found with {@code offsetsForTimes}, from {@code from} included to {@code to} excluded; a
+ * range of whole UTC days answers what the live daily stats answer for those days, plus the day's
+ * {@code late_outcomes} (the live store could no longer count those; a replay can).
+ */
+public final class Replay {
+
+    /** What to recompute: the outcomes of a provider ({@code category/name}) or of an experiment. */
+    public sealed interface Selection {
+        record OfProvider(String provider) implements Selection {
+        }
+
+        record OfExperiment(String experiment) implements Selection {
+        }
+    }
+
+    /** The recomputed stats: per group (a version, or an experiment's arm), per UTC day. */
+    public record Report(Selection selection, Instant from, Instant to, long recordsRead, long undecodable,
+                         Map<String, Map<LocalDate, DailyStats>> groups) {
+    }
+
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private Replay() {
+    }
+
+    public static Report run(final Consumer<String, byte[]> consumer, final Selection selection, final Instant from,
+                             final Instant to) {
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("'from' (" + from + ") must be before 'to' (" + to + ")");
+        }
+        final List<TopicPartition> partitions = consumer.partitionsFor(Topics.REQUEST_OUTCOMES).stream()
+            .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        consumer.assign(partitions);
+        final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+        final Map<TopicPartition, Long> starts = new HashMap<>();
+        final Map<TopicPartition, Long> query = new HashMap<>();
+        partitions.forEach(p -> query.put(p, from.toEpochMilli()));
+        consumer.offsetsForTimes(query).forEach((partition, found) ->
+            starts.put(partition, found == null ? ends.get(partition) : found.offset()));
+        starts.forEach(consumer::seek);
+
+        final Deserializer<RequestOutcome> outcomes = EventSerdes.requestOutcome().deserializer();
+        final Map<String, Map<LocalDate, DailyStats>> groups = new TreeMap<>();
+        final Map<TopicPartition, Boolean> done = new HashMap<>();
+        partitions.forEach(p -> done.put(p, starts.get(p) >= ends.get(p)));
+        long read = 0;
+        long undecodable = 0;
+        while (done.containsValue(false)) {
+            for (final ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                if (record.offset() >= ends.get(partition) - 1) {
+                    done.put(partition, true);
+                }
+                if (record.offset() >= ends.get(partition) || record.timestamp() >= to.toEpochMilli()) {
+                    done.put(partition, true); // past the range, or written after the replay began
+                    continue;
+                }
+                read++;
+                final RequestOutcome outcome;
+                try {
+                    outcome = record.value() == null ? null : outcomes.deserialize(record.topic(), record.value());
+                } catch (RuntimeException e) {
+                    undecodable++; // as the live app sends it to the dead-letter topic and goes on
+                    continue;
+                }
+                group(outcome, record.key(), selection).ifPresent(group -> groups
+                    .computeIfAbsent(group, g -> new TreeMap<>())
+                    .computeIfAbsent(dayOf(record.timestamp()), d -> DailyStats.empty())
+                    .add(outcome));
+            }
+            for (final TopicPartition partition : partitions) {
+                if (!done.get(partition) && consumer.position(partition) >= ends.get(partition)) {
+                    done.put(partition, true);
+                }
+            }
+        }
+        return new Report(selection, from, to, read, undecodable, groups);
+    }
+
+    /** The group an outcome counts in, if it is selected; shadow calls are not served traffic, as live. */
+    private static Optional<String> group(final RequestOutcome outcome, final String key, final Selection selection) {
+        if (outcome == null || outcome.getShadow() || key == null) {
+            return Optional.empty();
+        }
+        return switch (selection) {
+            case Selection.OfProvider provider ->
+                (outcome.getCategory() + "/" + outcome.getName()).equals(provider.provider())
+                    ? Optional.of(key) : Optional.empty();
+            case Selection.OfExperiment experiment ->
+                experiment.experiment().equals(outcome.getExperiment())
+                    ? Optional.of(outcome.getArm() == null ? "(no arm)" : outcome.getArm()) : Optional.empty();
+        };
+    }
+
+    private static LocalDate dayOf(final long timestamp) {
+        return Instant.ofEpochMilli(timestamp).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+}
