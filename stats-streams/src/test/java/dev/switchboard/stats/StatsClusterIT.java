@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +34,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -197,6 +200,36 @@ class StatsClusterIT {
         for (int v = 0; v < VERSIONS; v++) {
             assertThat(replayed.path("groups").path(version(v)).path("data"))
                 .as("replayed day of version %d against the live answer", v).isEqualTo(data(a, daily(v)));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aPoisonRecordLandsInTheDeadLetterTopicWithItsReasonAndCountingGoesOn() throws Exception {
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                brokers), new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.REQUEST_OUTCOMES, version(0), "not an outcome".getBytes())).get();
+        }
+        produce(120);
+
+        awaitExactTotals();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ConsumerConfig.GROUP_ID_CONFIG, "it-dlq",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.DEAD_LETTERS));
+            final List<ConsumerRecord<String, byte[]>> letters = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(letters::add);
+                return !letters.isEmpty();
+            });
+            final ConsumerRecord<String, byte[]> letter = letters.get(0);
+            assertThat(new String(letter.value())).isEqualTo("not an outcome");
+            assertThat(new String(letter.headers().lastHeader("__streams.errors.topic").value()))
+                .isEqualTo(Topics.REQUEST_OUTCOMES);
+            assertThat(new String(letter.headers().lastHeader("__streams.errors.message").value())).isNotBlank();
+            log.info("Dead letter for a poison outcome, with reason: {}",
+                new String(letter.headers().lastHeader("__streams.errors.exception").value()));
         }
     }
 
