@@ -4,6 +4,7 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -31,13 +32,14 @@ public final class LatencyDistribution {
 
     /** @throws IllegalArgumentException when the bytes are not an encoded distribution */
     public static LatencyDistribution fromBytes(final byte[] bytes) {
-        final LatencyDistribution distribution = empty();
         try {
-            distribution.sketch.decodeAndMergeWith(ByteArrayInput.wrap(bytes));
+            // Decoded straight into a store of the right kind: merging into an empty sketch would grow its range
+            // bucket by bucket, which cost more than the rest of the fold.
+            return new LatencyDistribution(DDSketch.decode(ByteArrayInput.wrap(bytes),
+                () -> new CollapsingLowestDenseStore(MAX_BUCKETS)));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not an encoded latency distribution: " + e.getMessage(), e);
         }
-        return distribution;
     }
 
     public void add(final long latencyMs) {
