@@ -109,7 +109,7 @@ final class BufferedUpstream implements AutoCloseable {
                                          final Target target, final Consumer<HttpHeaders> headers, final byte[] body,
                                          final Duration wait) {
         return Mono.create(sink -> {
-            final Call call = new Call(loop, pool(loop, transport, target.origin()), target, headers, body);
+            final Call call = new Call(loop, target, headers, body);
             call.result.addListener(done -> {
                 if (done.isSuccess()) {
                     sink.success(call.result.getNow());
@@ -118,10 +118,12 @@ final class BufferedUpstream implements AutoCloseable {
                 }
             });
             sink.onCancel(call::abandon);
+            // The pool is looked up on the loop: each loop's map of pools is only ever touched by that loop.
+            final Runnable start = () -> call.start(pool(loop, transport, target.origin()), wait);
             if (loop.inEventLoop()) {
-                call.start(wait);
+                start.run();
             } else {
-                loop.execute(() -> call.start(wait));
+                loop.execute(start);
             }
         });
     }
@@ -163,7 +165,8 @@ final class BufferedUpstream implements AutoCloseable {
     /** One buffered call: acquire a connection, write the request, take the answer, give the connection back. */
     private static final class Call {
         final EventLoop loop;
-        final ChannelPool pool;
+        /** Set when the call starts, on the loop. */
+        ChannelPool pool;
         final Target target;
         final Consumer<HttpHeaders> headers;
         final byte[] body;
@@ -172,17 +175,16 @@ final class BufferedUpstream implements AutoCloseable {
         Channel channel;
         boolean resent;
 
-        Call(final EventLoop loop, final ChannelPool pool, final Target target, final Consumer<HttpHeaders> headers,
-             final byte[] body) {
+        Call(final EventLoop loop, final Target target, final Consumer<HttpHeaders> headers, final byte[] body) {
             this.loop = loop;
-            this.pool = pool;
             this.target = target;
             this.headers = headers;
             this.body = body;
             this.result = loop.newPromise();
         }
 
-        void start(final Duration wait) {
+        void start(final ChannelPool onThisLoop, final Duration wait) {
+            pool = onThisLoop;
             timer = loop.schedule(this::timedOut, Math.max(1, wait.toNanos()), TimeUnit.NANOSECONDS);
             acquire();
         }
