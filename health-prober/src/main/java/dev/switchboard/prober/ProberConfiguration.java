@@ -12,19 +12,16 @@ import dev.switchboard.prober.kafka.HealthCheckConfigStore;
 import dev.switchboard.prober.kafka.HealthEventPublisher;
 import dev.switchboard.prober.kafka.ProbeAssignments;
 import dev.switchboard.prober.kafka.PublishedHealth;
-import dev.switchboard.prober.probe.ProbeTarget;
 import dev.switchboard.prober.probe.Prober;
 import dev.switchboard.prober.schedule.ProbeScheduler;
 import dev.switchboard.prober.stats.StatsClient;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.schemas.VersionKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,15 +56,27 @@ class ProberConfiguration {
         return Clock.systemUTC();
     }
 
+    @Bean
+    ProbeTargets probeTargets(final ProberProperties prober) {
+        final SecretSealer sealer = SecretSealer.fromConfig(prober.secretsKey(), prober.adminToken());
+        return new ProbeTargets((key, sealed) -> {
+            try {
+                return Optional.of(sealer.open(sealed, key + "#api_key"));
+            } catch (IllegalArgumentException e) {
+                log.warn("The api_key of {} cannot be opened ({}); probing without it", key, e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
     @Bean(destroyMethod = "close")
-    CompactedTopicView<ProviderVersion> providerConfigView(final KafkaProperties kafka,
-                                                           final ProberProperties prober) {
+    CompactedTopicView<ProviderVersion> providerConfigView(final KafkaProperties kafka, final ProberProperties prober,
+                                                           final ProbeTargets probeTargets) {
         final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
             prober.instanceId() + "-config");
         return new CompactedTopicView<>(Topics.PROVIDER_CONFIG,
             () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.providerVersion()),
-            (key, version) -> log.info("Version {} {}", key, version == null ? "deleted: no longer probed"
-                : "configured at " + version.getUrl())).start();
+            probeTargets).start();
     }
 
     @Bean(destroyMethod = "close")
@@ -149,23 +158,13 @@ class ProberConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ProbeScheduler probeScheduler(final CompactedTopicView<ProviderVersion> providerConfigView,
+    ProbeScheduler probeScheduler(final ProbeTargets probeTargets,
                                   final BoundedEventPublisher<HealthEvent> healthPublisher,
                                   final PublishedHealth publishedHealth, final ProbeAssignments assignments,
                                   final HealthCheckConfigStore healthCheckConfig, final StatsClient stats,
                                   final ProberProperties prober, final Clock clock, final KafkaProperties kafka) {
-        final SecretSealer sealer = SecretSealer.fromConfig(prober.secretsKey(), prober.adminToken());
-        final BiFunction<VersionKey, String, Optional<String>> openApiKey = (key, sealed) -> {
-            try {
-                return Optional.of(sealer.open(sealed, key + "#api_key"));
-            } catch (IllegalArgumentException e) {
-                log.warn("The api_key of {} cannot be opened ({}); probing without it", key, e.getMessage());
-                return Optional.empty();
-            }
-        };
         final HealthEventPublisher events = new HealthEventPublisher(healthPublisher, prober.instanceId());
-        final ProbeScheduler scheduler = new ProbeScheduler(new ProbeScheduler.Edges(
-            () -> providerConfigView.snapshot().values().stream().map(v -> ProbeTarget.of(v, openApiKey)).toList(),
+        final ProbeScheduler scheduler = new ProbeScheduler(new ProbeScheduler.Edges(probeTargets::all,
             assignments::owns, publishedHealth::state, healthCheckConfig::policy,
             key -> stats.recent(key).map(StatsClient.Recent::live), events::publish),
             new Prober(prober.probeTimeout()), clock);
