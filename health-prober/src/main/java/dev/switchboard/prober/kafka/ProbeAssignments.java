@@ -4,6 +4,7 @@ import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.VersionKey;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -131,7 +132,7 @@ public final class ProbeAssignments implements AutoCloseable {
         }
 
         private void release(final Collection<TopicPartition> released) {
-            final Set<Integer> gone = ConcurrentHashMap.newKeySet();
+            final Set<Integer> gone = new HashSet<>();
             released.forEach(p -> gone.add(p.partition()));
             partitions.removeAll(gone);
             owned.values().removeIf(gone::contains);

@@ -1,7 +1,6 @@
 package dev.switchboard.prober.web;
 
 import dev.switchboard.prober.health.HealthCheckPolicy;
-import dev.switchboard.prober.health.LiveTraffic;
 import dev.switchboard.prober.health.VersionHealth;
 import dev.switchboard.prober.kafka.HealthCheckConfigStore;
 import dev.switchboard.prober.stats.StatsClient;
@@ -78,9 +77,5 @@ final class HealthViews {
         final long unitSeconds = unit.toSeconds();
         return seconds % unitSeconds == 0 ? (Number) (seconds / unitSeconds)
             : (Number) (Math.round(1000.0 * seconds / unitSeconds) / 1000.0);
-    }
-
-    static Optional<LiveTraffic> live(final Optional<StatsClient.Recent> recent) {
-        return recent.map(StatsClient.Recent::live);
     }
 }

@@ -71,9 +71,6 @@ public final class Replay {
         while (done.containsValue(false)) {
             for (final ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
                 final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() >= ends.get(partition) - 1) {
-                    done.put(partition, true);
-                }
                 if (record.offset() >= ends.get(partition) || record.timestamp() >= to.toEpochMilli()) {
                     done.put(partition, true); // past the range, or written after the replay began
                     continue;
