@@ -3,6 +3,7 @@ package dev.switchboard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.common.testing.FreePorts;
 import dev.switchboard.prober.HealthProberApplication;
 import dev.switchboard.routing.RoutingServiceApplication;
 import dev.switchboard.routing.health.HealthBoard;
@@ -69,7 +70,7 @@ class SwitchboardEndToEndIT {
         v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, FAST);
         final Path stateDir = Files.createTempDirectory("switchboard-stats-e2e");
         statsArgs = new String[] {
-            "--server.port=" + freePort(), // kept across its restart, so the prober's stats-url stays right
+            "--server.port=" + FreePorts.any(), // kept across its restart, so the prober's stats-url stays right
             "--spring.kafka.bootstrap-servers=" + brokers,
             "--spring.kafka.streams.application-id=e2e-stats-" + UUID.randomUUID(),
             "--spring.kafka.streams.state-dir=" + stateDir,
@@ -213,11 +214,6 @@ class SwitchboardEndToEndIT {
             .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static void sendChats(final int count, final boolean stream) throws Exception {
         for (int i = 0; i < count; i++) {

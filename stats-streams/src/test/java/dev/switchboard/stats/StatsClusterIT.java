@@ -3,6 +3,7 @@ package dev.switchboard.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.common.testing.FreePorts;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
@@ -12,7 +13,6 @@ import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.replay.Replay;
 import dev.switchboard.stats.replay.ReplayCommand;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,7 +85,7 @@ class StatsClusterIT {
 
         Instance(final String name) throws IOException {
             this.name = name;
-            this.port = freePort();
+            this.port = FreePorts.any();
             this.stateDir = Files.createTempDirectory("stats-" + name);
             this.log = Files.createTempFile("stats-" + name, ".log");
         }
@@ -292,9 +292,4 @@ class StatsClusterIT {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

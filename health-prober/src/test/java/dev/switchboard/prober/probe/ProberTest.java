@@ -2,10 +2,10 @@ package dev.switchboard.prober.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.common.testing.FreePorts;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -48,10 +48,7 @@ class ProberTest {
 
     @Test
     void reportsAVersionNobodyAnswersForAsUnhealthyWithoutAStatus() throws Exception {
-        final int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
+        final int closedPort = FreePorts.any();
         final ProbeTarget nowhere = new ProbeTarget(new VersionKey("LLM", "X", "v9"), "openai",
             URI.create("http://127.0.0.1:" + closedPort), "m", true, Optional.empty());
 
