@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.schemas.EventSerdes;
-import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
@@ -20,8 +20,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -65,9 +63,7 @@ class HealthProberIT {
     @BeforeAll
     static void start() throws Exception {
         brokers = System.getProperty("spring.embedded.kafka.brokers");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            admin.createTopics(Topics.singleBroker().stream().map(TopicSpec::toNewTopic).toList()).all().get();
-        }
+        TestTopics.createAll(brokers);
         v1 = SimulatedProvider.start("v1", "127.0.0.1", 0, Knobs.defaults());
         v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, Knobs.defaults());
         configure(V1, v1);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.schemas.TopicSpec;
+import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
@@ -26,8 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -71,9 +69,7 @@ class ControlPlaneIT {
     @BeforeAll
     static void start() throws Exception {
         brokers = System.getProperty("spring.embedded.kafka.brokers");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            admin.createTopics(Topics.singleBroker().stream().map(TopicSpec::toNewTopic).toList()).all().get();
-        }
+        TestTopics.createAll(brokers);
         v1 = SimulatedProvider.start("v1", "127.0.0.1", 0, FAST);
         v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, FAST);
         backup = SimulatedProvider.start("backup", "127.0.0.1", 0, FAST);

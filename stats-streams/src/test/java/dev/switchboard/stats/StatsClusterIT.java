@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.testing.FreePorts;
+import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.schemas.EventSerdes;
-import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.replay.Replay;
 import dev.switchboard.stats.replay.ReplayCommand;
@@ -31,8 +31,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -121,9 +119,7 @@ class StatsClusterIT {
     static void start() throws Exception {
         brokers = System.getProperty("spring.embedded.kafka.brokers");
         applicationId = "stats-cluster-it-" + UUID.randomUUID();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            admin.createTopics(Topics.singleBroker().stream().map(TopicSpec::toNewTopic).toList()).all().get();
-        }
+        TestTopics.createAll(brokers);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
             ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
             new StringSerializer(), EventSerdes.requestOutcome().serializer());
