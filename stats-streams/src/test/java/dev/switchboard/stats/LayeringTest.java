@@ -16,11 +16,13 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule statisticsKnowNoFrameworks = noClasses()
-        .that().haveSimpleName("DailyStats")
+        .that().haveSimpleName("DailyStats").or().haveSimpleName("LateOutcomes")
+        .or().haveSimpleName("ShadowPairStats").or().haveSimpleName("ShadowDayStats")
+        .or().resideInAnyPackage("..stats.sketch..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..");
 
     @ArchTest
     static final ArchRule topologiesKnowNoSpring = noClasses()
-        .that().resideInAnyPackage("..stats.daily..")
+        .that().resideInAnyPackage("..stats.daily..", "..stats.shadow..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
 }

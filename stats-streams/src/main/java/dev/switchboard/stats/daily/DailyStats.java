@@ -2,6 +2,7 @@ package dev.switchboard.stats.daily;
 
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.stats.sketch.Distribution;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -32,8 +33,8 @@ public final class DailyStats {
     private long failovers;
     private Instant lastUsedAt;
     private final Map<Integer, Long> byHttpStatus;
-    private final LatencyDistribution latency;
-    private final LatencyDistribution timeToFirstToken;
+    private final Distribution latency;
+    private final Distribution timeToFirstToken;
 
     /** The counts of a period, as stored. */
     record Counts(long total, long successes, long clientErrors, long upstreamErrors, long timeouts, long cancelled,
@@ -41,8 +42,8 @@ public final class DailyStats {
                   long retries, long failovers, Instant lastUsedAt) {
     }
 
-    DailyStats(final Counts counts, final Map<Integer, Long> byHttpStatus, final LatencyDistribution latency,
-               final LatencyDistribution timeToFirstToken) {
+    DailyStats(final Counts counts, final Map<Integer, Long> byHttpStatus, final Distribution latency,
+               final Distribution timeToFirstToken) {
         this.total = counts.total();
         this.successes = counts.successes();
         this.clientErrors = counts.clientErrors();
@@ -64,7 +65,7 @@ public final class DailyStats {
 
     public static DailyStats empty() {
         return new DailyStats(new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Instant.EPOCH), Map.of(),
-            LatencyDistribution.empty(), LatencyDistribution.empty());
+            Distribution.empty(), Distribution.empty());
     }
 
     /** Folds one attempt's outcome in; returns this. */
@@ -86,7 +87,7 @@ public final class DailyStats {
         if (outcome.getStreamed()) {
             streamed++;
             if (outcome.getTimeToFirstTokenMs() != null) {
-                timeToFirstToken.add(outcome.getTimeToFirstTokenMs());
+                timeToFirstToken.add(Math.max(0, outcome.getTimeToFirstTokenMs()));
             }
         }
         if (outcome.getAttempt() > 1) {
@@ -214,11 +215,11 @@ public final class DailyStats {
         return timeToFirstToken.quantile(quantile);
     }
 
-    LatencyDistribution latency() {
+    Distribution latency() {
         return latency;
     }
 
-    LatencyDistribution timeToFirstToken() {
+    Distribution timeToFirstToken() {
         return timeToFirstToken;
     }
 

@@ -2,8 +2,8 @@ package dev.switchboard.stats.daily;
 
 import dev.switchboard.schemas.AvroEventSerde;
 import dev.switchboard.schemas.ReleasedSchemas;
+import dev.switchboard.stats.sketch.Distribution;
 import dev.switchboard.stats.store.VersionDayStats;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -43,8 +43,8 @@ final class DailyStatsSerde {
             .setLatencySumMs(c.latencySumMs()).setLastUsedAt(c.lastUsedAt()).setMaxLatencyMs(c.maxLatencyMs())
             .setStreamed(c.streamed()).setRetries(c.retries()).setFailovers(c.failovers())
             .setByHttpStatus(byStatus)
-            .setLatencyDistribution(ByteBuffer.wrap(stats.latency().toBytes()))
-            .setTimeToFirstTokenDistribution(ByteBuffer.wrap(stats.timeToFirstToken().toBytes()))
+            .setLatencyDistribution(stats.latency().toBuffer())
+            .setTimeToFirstTokenDistribution(stats.timeToFirstToken().toBuffer())
             .build();
     }
 
@@ -54,17 +54,7 @@ final class DailyStatsSerde {
         return new DailyStats(new DailyStats.Counts(r.getTotal(), r.getSuccesses(), r.getClientErrors(),
             r.getUpstreamErrors(), r.getTimeouts(), r.getCancelled(), r.getPromptTokens(), r.getCompletionTokens(),
             r.getLatencySumMs(), r.getMaxLatencyMs(), r.getStreamed(), r.getRetries(), r.getFailovers(),
-            r.getLastUsedAt()), byStatus, distribution(r.getLatencyDistribution()),
-            distribution(r.getTimeToFirstTokenDistribution()));
-    }
-
-    /** A stored distribution; empty for a record written before distributions were kept. */
-    private static LatencyDistribution distribution(final ByteBuffer stored) {
-        if (stored == null) {
-            return LatencyDistribution.empty();
-        }
-        final byte[] bytes = new byte[stored.remaining()];
-        stored.duplicate().get(bytes);
-        return LatencyDistribution.fromBytes(bytes);
+            r.getLastUsedAt()), byStatus, Distribution.fromBuffer(r.getLatencyDistribution()),
+            Distribution.fromBuffer(r.getTimeToFirstTokenDistribution()));
     }
 }

@@ -2,22 +2,23 @@ package dev.switchboard.stats.kafka;
 
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.StatsProperties;
-import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.query.DailyStatsReader;
 import dev.switchboard.stats.query.KeyOwners;
 import dev.switchboard.stats.query.RemoteStats;
+import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +47,14 @@ class StatsStreamsConfiguration {
     }
 
     @Bean
-    KTable<Windowed<String>, DailyStats> dailyStats(final StreamsBuilder builder, final StatsProperties stats) {
+    KStream<String, RequestOutcome> servedOutcomes(final StreamsBuilder builder, final StatsProperties stats) {
         return DailyStatsTopology.build(builder,
             new DailyStatsTopology.Windows(stats.grace(), stats.retention(), stats.minuteRetention()));
+    }
+
+    @Bean
+    KStream<String, ShadowComparison> shadowComparisons(final StreamsBuilder builder, final StatsProperties stats) {
+        return ShadowStatsTopology.build(builder, stats.grace(), stats.retention());
     }
 
     @Bean

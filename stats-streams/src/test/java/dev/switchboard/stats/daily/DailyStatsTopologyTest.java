@@ -25,7 +25,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -193,7 +193,9 @@ class DailyStatsTopologyTest {
     }
 
     private List<KeyValue<Long, DailyStats>> windows(final String storeName, final String version) {
-        final WindowStore<String, DailyStats> store = driver.getWindowStore(storeName);
+        @SuppressWarnings("unchecked")
+        final ReadOnlyWindowStore<String, DailyStats> store =
+            (ReadOnlyWindowStore<String, DailyStats>) driver.getAllStateStores().get(storeName);
         final List<KeyValue<Long, DailyStats>> days = new ArrayList<>();
         try (WindowStoreIterator<DailyStats> it = store.fetch(version, Instant.EPOCH, DAY_TWO.plusSeconds(86_400))) {
             it.forEachRemaining(days::add);
