@@ -8,6 +8,7 @@ import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.replay.Replay;
@@ -63,6 +64,7 @@ class StatsClusterIT {
     private static final Logger log = LoggerFactory.getLogger(StatsClusterIT.class);
     private static final String ADMIN = "cluster-it-admin";
     private static final int VERSIONS = 12;
+    private static final String PROVIDER = "/api/stats/providers/LLM/Cluster/daily";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient http = HttpClient.newHttpClient();
 
@@ -164,11 +166,69 @@ class StatsClusterIT {
 
     @Test
     @Order(2)
+    void eitherInstanceAnswersAProvidersVersionsSideBySideWithTheirTotals() throws Exception {
+        awaitExactTotals();
+
+        final JsonNode fromA = body(a, PROVIDER);
+        final JsonNode fromB = body(b, PROVIDER);
+        assertThat(fromA.path("versions")).isEqualTo(fromB.path("versions"));
+        assertThat(fromA.path("totals")).isEqualTo(fromB.path("totals"));
+        assertThat(fromA.path("versions")).hasSize(VERSIONS);
+        assertThat(fromA.path("totals").path("total").path("total_requests").asLong()).isEqualTo(total());
+        assertThat(fromA.path("answered_by").valueStream().map(JsonNode::asString))
+            .as("both instances gave their share").hasSize(2);
+        final JsonNode everything = body(b, "/api/stats/totals/daily");
+        assertThat(everything.path("providers").valueStream()
+            .filter(provider -> provider.path("name").asString().equals("Cluster"))
+            .map(provider -> provider.path("total_requests").asLong()))
+            .containsExactly(total());
+    }
+
+    @Test
+    @Order(3)
+    void eitherInstanceAnswersForAShadowPair() throws Exception {
+        final int comparisons = 150;
+        try (KafkaProducer<String, ShadowComparison> shadows = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers), new StringSerializer(),
+                EventSerdes.shadowComparison().serializer())) {
+            for (int i = 0; i < comparisons; i++) {
+                shadows.send(new ProducerRecord<>(Topics.SHADOW_COMPARISONS, version(0), ShadowComparison.newBuilder()
+                    .setRequestId("req-" + i).setEventTime(Instant.now()).setCategory("LLM").setName("Cluster")
+                    .setBaselineVersion("v0").setCandidateVersion("v1")
+                    .setBaselineStatus(OutcomeStatus.SUCCESS)
+                    .setCandidateStatus(i % 10 == 0 ? OutcomeStatus.UPSTREAM_ERROR : OutcomeStatus.SUCCESS)
+                    .setBaselineLatencyMs(100).setCandidateLatencyMs(100 + i % 50).setSimilarity(0.8)
+                    .setRouterInstance("it").build()));
+            }
+        }
+        final String pair = "/api/stats/shadow/LLM/Cluster/v0/candidates/v1/daily";
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            .untilAsserted(() -> {
+                for (final Instance instance : List.of(a, b)) {
+                    final JsonNode total = body(instance, pair).path("total").path(0);
+                    assertThat(total.path("comparisons").asLong()).isEqualTo(comparisons);
+                    assertThat(total.path("candidate_error_rate").asDouble()).isEqualTo(0.1);
+                    assertThat(total.path("similarity").path("histogram").path("0.8").asLong())
+                        .isEqualTo(comparisons);
+                }
+            });
+        assertThat(body(a, pair).path("data")).isEqualTo(body(b, pair).path("data"));
+    }
+
+    @Test
+    @Order(4)
     void aKillDashNineMidStreamAndARestartLeaveEveryCountExact() throws Exception {
         final Thread load = Thread.ofVirtual().start(() -> produce(3_000));
         await().atMost(Duration.ofSeconds(30)).until(() -> total() >= 1_200 + 600);
         b.killHard();
         log.info("Killed instance b (-9) with {} of 4,200 outcomes produced", total());
+        // Until the group notices b is gone, its partitions have no one to answer for them: a says so rather
+        // than answer a provider total with those partitions missing.
+        final HttpResponse<String> meanwhile = get(a, PROVIDER, ADMIN);
+        assertThat(meanwhile.statusCode()).as(meanwhile.body()).isEqualTo(503);
+        assertThat(meanwhile.headers().firstValue("Retry-After")).isPresent();
+        assertThat(JSON.readTree(meanwhile.body()).path("retryable").asBoolean()).isTrue();
         load.join();
         b.start();
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
@@ -179,7 +239,7 @@ class StatsClusterIT {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void aReplayOfTheDayEqualsWhatTheLiveStoresAnswer() throws Exception {
         final Instant today = LocalDate.now(ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant();
         final Replay.Report report;
@@ -200,7 +260,7 @@ class StatsClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void aPoisonRecordLandsInTheDeadLetterTopicWithItsReasonAndCountingGoesOn() throws Exception {
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 brokers), new StringSerializer(), new ByteArraySerializer())) {
@@ -273,9 +333,13 @@ class StatsClusterIT {
     }
 
     private static JsonNode data(final Instance instance, final String path) throws Exception {
+        return body(instance, path).path("data");
+    }
+
+    private static JsonNode body(final Instance instance, final String path) throws Exception {
         final HttpResponse<String> response = get(instance, path, ADMIN);
         assertThat(response.statusCode()).as("%s %s: %s", instance.name, path, response.body()).isEqualTo(200);
-        return JSON.readTree(response.body()).path("data");
+        return JSON.readTree(response.body());
     }
 
     private static HttpResponse<String> get(final Instance instance, final String path, final String token)

@@ -15,12 +15,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * Stores {@link DailyStats} as Avro single-object records, so the changelog evolves like the events: every
  * released version of {@code VersionDayStats} stays readable, and the fields a version lacks read as empty.
  */
-final class DailyStatsSerde {
+public final class DailyStatsSerde {
 
     private DailyStatsSerde() {
     }
 
-    static Serde<DailyStats> create() {
+    public static Serde<DailyStats> create() {
         final AvroEventSerde<VersionDayStats> avro = AvroEventSerde.forRecord(VersionDayStats.class,
             VersionDayStats.getClassSchema(), ReleasedSchemas.of(VersionDayStats.class.getSimpleName()));
         final Serializer<DailyStats> serializer = (topic, stats) -> stats == null ? null

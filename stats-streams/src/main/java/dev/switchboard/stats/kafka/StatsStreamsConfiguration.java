@@ -8,8 +8,9 @@ import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.StatsProperties;
 import dev.switchboard.stats.daily.DailyStatsTopology;
-import dev.switchboard.stats.query.DailyStatsReader;
+import dev.switchboard.stats.query.ClusterShares;
 import dev.switchboard.stats.query.KeyOwners;
+import dev.switchboard.stats.query.LocalStores;
 import dev.switchboard.stats.query.RemoteStats;
 import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import java.time.Clock;
@@ -32,6 +33,7 @@ import org.springframework.kafka.config.KafkaStreamsConfiguration;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.core.KafkaAdmin;
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds the topology on Spring's {@link StreamsBuilder}, exposes its stores to the REST layer and its state to Actuator. */
 @Configuration(proxyBeanMethods = false)
@@ -74,8 +76,8 @@ class StatsStreamsConfiguration {
     }
 
     @Bean
-    DailyStatsReader dailyStatsReader(final StreamsBuilderFactoryBean streams) {
-        return new DailyStatsReader(streams::getKafkaStreams);
+    LocalStores localStores(final StreamsBuilderFactoryBean streams) {
+        return new LocalStores(streams::getKafkaStreams);
     }
 
     /** This instance as the others reach it: its {@code application.server}, which Kafka Streams shares. */
@@ -97,6 +99,12 @@ class StatsStreamsConfiguration {
     @Bean
     KeyOwners keyOwners(final StreamsBuilderFactoryBean streams, final HostInfo advertisedHost) {
         return new KeyOwners(streams::getKafkaStreams, advertisedHost);
+    }
+
+    @Bean
+    ClusterShares clusterShares(final StreamsBuilderFactoryBean streams, final LocalStores stores,
+                                final HostInfo advertisedHost, final JsonMapper json) {
+        return new ClusterShares(streams::getKafkaStreams, stores, advertisedHost, json, Duration.ofSeconds(5));
     }
 
     @Bean

@@ -10,9 +10,10 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Which stats-streams instance holds a version's stores: Kafka Streams' own metadata, fed by every instance's
- * {@code application.server}. The daily and minute stores of a version are in one task (both are fed by the same
- * outcome partition), so one lookup answers for both.
+ * Which stats-streams instance holds a key of a store: Kafka Streams' own metadata, fed by every instance's
+ * {@code application.server}. The daily, minute and late stores of a version are in one task (all are fed by the
+ * same outcome partition), so one lookup answers for all three; the shadow stores are fed by another topic, so
+ * they are looked up by their own name.
  */
 public final class KeyOwners {
 
@@ -40,14 +41,18 @@ public final class KeyOwners {
 
     /** @throws StoreNotReadyException while no instance is known to hold the version (starting, rebalancing) */
     public Owner of(final VersionKey version) {
+        return of(DailyStatsTopology.DAILY_STORE, version.toString());
+    }
+
+    /** @throws StoreNotReadyException while no instance is known to hold the key (starting, rebalancing) */
+    public Owner of(final String store, final String key) {
         final KafkaStreams running = streams.get();
         if (running == null) {
-            throw new StoreNotReadyException(DailyStatsTopology.DAILY_STORE, null);
+            throw new StoreNotReadyException(store, null);
         }
-        final KeyQueryMetadata metadata = running.queryMetadataForKey(DailyStatsTopology.DAILY_STORE,
-            version.toString(), Serdes.String().serializer());
+        final KeyQueryMetadata metadata = running.queryMetadataForKey(store, key, Serdes.String().serializer());
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
-            throw new StoreNotReadyException(DailyStatsTopology.DAILY_STORE, null);
+            throw new StoreNotReadyException(store, null);
         }
         return Optional.of(metadata.activeHost()).filter(host -> !host.equals(self))
             .<Owner>map(Owner.There::new).orElse(HERE);

@@ -1,0 +1,185 @@
+package dev.switchboard.stats.query;
+
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.VersionKey;
+import dev.switchboard.stats.daily.DailyStats;
+import dev.switchboard.stats.daily.DailyStatsSerde;
+import dev.switchboard.stats.daily.DailyStatsTopology;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The daily totals of many versions at once (a provider's, or every provider's), gathered from every stats-streams
+ * instance: each answers for the outcome partitions it holds, and the answer counts only when every partition was
+ * answered for exactly once. While a rebalance or a restore is going on, that fails and the caller gets a
+ * retryable 503, never a total with a partition missing or counted twice.
+ */
+public final class ClusterShares {
+
+    static final String SHARE_PATH = "/api/stats/internal/daily-share";
+
+    /** One instance's part of the answer, as it travels between instances. */
+    public record Share(String instance, List<Integer> partitions, List<SharedWindow> windows) {
+    }
+
+    /** One version's day: the stats in their store encoding (base64), which carries its schema version. */
+    public record SharedWindow(String version, String start, String stats) {
+    }
+
+    private final Supplier<KafkaStreams> streams;
+    private final LocalStores stores;
+    private final HostInfo self;
+    private final JsonMapper json;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final Serde<DailyStats> serde = DailyStatsSerde.create();
+
+    public ClusterShares(final Supplier<KafkaStreams> streams, final LocalStores stores, final HostInfo self,
+                         final JsonMapper json, final Duration timeout) {
+        this.streams = streams;
+        this.stores = stores;
+        this.self = self;
+        this.json = json;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /**
+     * This instance's part: the days of the versions in the outcome partitions its active tasks hold.
+     *
+     * @throws StoreNotReadyException unless this instance is running, before and after the read, with the same tasks
+     */
+    public Share local(final Optional<String> provider, final QueryParameters.Days days) {
+        final Set<Integer> before = runningPartitions();
+        final List<SharedWindow> windows = new ArrayList<>();
+        for (final LocalStores.VersionWindow found : stores.allDays(provider, days.first(), days.last())) {
+            windows.add(new SharedWindow(found.version().toString(), found.window().start().toString(),
+                Base64.getEncoder().encodeToString(serde.serializer().serialize(null, found.window().stats()))));
+        }
+        if (!before.equals(runningPartitions())) {
+            throw new StoreNotReadyException(DailyStatsTopology.DAILY_STORE + " (its partitions moved meanwhile)",
+                null);
+        }
+        return new Share(self.host() + ":" + self.port(), List.copyOf(new TreeSet<>(before)), windows);
+    }
+
+    /** Every instance's part, checked to cover each outcome partition once. */
+    public Gathered gather(final Optional<String> provider, final QueryParameters.Days days,
+                           final Optional<String> authorization) {
+        final KafkaStreams running = running();
+        final Set<Integer> expected = new HashSet<>();
+        final List<CompletableFuture<Share>> asked = new ArrayList<>();
+        for (final StreamsMetadata instance : running.streamsMetadataForStore(DailyStatsTopology.DAILY_STORE)) {
+            expected.addAll(outcomePartitions(instance.topicPartitions()));
+            asked.add(instance.hostInfo().equals(self) ? CompletableFuture.completedFuture(local(provider, days))
+                : ask(instance.hostInfo(), provider, days, authorization));
+        }
+        final List<VersionWindowStats> windows = new ArrayList<>();
+        final Set<Integer> answered = new HashSet<>();
+        final List<String> instances = new ArrayList<>();
+        for (final CompletableFuture<Share> future : asked) {
+            final Share share = join(future);
+            instances.add(share.instance());
+            for (final Integer partition : share.partitions()) {
+                if (!answered.add(partition)) {
+                    throw notReady("partition " + partition + " was answered for twice (it is moving)");
+                }
+            }
+            share.windows().forEach(window -> windows.add(new VersionWindowStats(VersionKey.parse(window.version()),
+                Instant.parse(window.start()), serde.deserializer().deserialize(null,
+                    Base64.getDecoder().decode(window.stats())))));
+        }
+        if (expected.isEmpty() || !answered.equals(expected)) {
+            throw notReady("partitions " + expected + " are held, " + answered + " answered for");
+        }
+        return new Gathered(windows, instances);
+    }
+
+    /** The days of many versions, and which instances gave them. */
+    public record Gathered(List<VersionWindowStats> windows, List<String> instances) {
+    }
+
+    /** One version's totals of the day that starts at {@code start}. */
+    public record VersionWindowStats(VersionKey version, Instant start, DailyStats stats) {
+    }
+
+    private CompletableFuture<Share> ask(final HostInfo owner, final Optional<String> provider,
+                                         final QueryParameters.Days days, final Optional<String> authorization) {
+        final String query = "from=" + days.first() + "&to=" + days.last()
+            + provider.map(p -> "&provider=" + URLEncoder.encode(p, StandardCharsets.UTF_8)).orElse("");
+        final HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://" + owner.host() + ":" + owner.port() + SHARE_PATH + "?" + query))
+            .timeout(timeout).GET()
+            .header(RemoteStats.FORWARDED_HEADER, self.host() + ":" + self.port());
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(answer -> {
+            if (answer.statusCode() != 200) {
+                throw notReady(owner + " answered HTTP " + answer.statusCode());
+            }
+            return json.readValue(answer.body(), Share.class);
+        });
+    }
+
+    private static Share join(final CompletableFuture<Share> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StoreNotReadyException notReady) {
+                throw notReady;
+            }
+            final Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new StoreNotReadyException(DailyStatsTopology.DAILY_STORE + " of another instance (it did not "
+                + "answer: " + cause.getClass().getSimpleName() + ")", cause instanceof IOException ? cause : e);
+        }
+    }
+
+    private Set<Integer> runningPartitions() {
+        final Set<Integer> partitions = new HashSet<>();
+        running().metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+            .forEach(task -> partitions.addAll(outcomePartitions(task.topicPartitions()))));
+        return partitions;
+    }
+
+    private KafkaStreams running() {
+        final KafkaStreams running = streams.get();
+        if (running == null || running.state() != KafkaStreams.State.RUNNING) {
+            throw notReady("this instance is " + (running == null ? "starting" : running.state()));
+        }
+        return running;
+    }
+
+    private static Set<Integer> outcomePartitions(final Collection<TopicPartition> partitions) {
+        final Set<Integer> outcomes = new HashSet<>();
+        partitions.stream().filter(p -> p.topic().equals(Topics.REQUEST_OUTCOMES))
+            .forEach(p -> outcomes.add(p.partition()));
+        return outcomes;
+    }
+
+    private static StoreNotReadyException notReady(final String why) {
+        return new StoreNotReadyException(DailyStatsTopology.DAILY_STORE + " (" + why + ")", null);
+    }
+}

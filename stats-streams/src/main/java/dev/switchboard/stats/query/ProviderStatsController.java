@@ -1,0 +1,124 @@
+package dev.switchboard.stats.query;
+
+import dev.switchboard.schemas.VersionKey;
+import dev.switchboard.stats.daily.DailyStats;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Daily stats of many versions side by side: a provider's versions with the provider's totals, and the totals of
+ * every provider. The versions are spread over the instances by partition, so every instance is asked for its
+ * share ({@link ClusterShares}); the totals add the versions' distributions up, so their percentiles are those of
+ * all the traffic, not an average of percentiles.
+ */
+@RestController
+class ProviderStatsController {
+
+    private final ClusterShares shares;
+    private final Clock clock;
+
+    ProviderStatsController(final ClusterShares shares, final Clock clock) {
+        this.shares = shares;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/stats/providers/{category}/{name}/daily")
+    Map<String, Object> provider(@PathVariable final String category, @PathVariable final String name,
+                                 @RequestParam(required = false) final String from,
+                                 @RequestParam(required = false) final String to,
+                                 final HttpServletRequest request) {
+        final String provider = QueryParameters.provider(category, name);
+        final QueryParameters.Days days = QueryParameters.days(from, to, clock);
+        final ClusterShares.Gathered gathered = shares.gather(Optional.of(provider), days, authorization(request));
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("category", category);
+        body.put("name", name);
+        body.put("from", days.first().toString());
+        body.put("to", days.last().toString());
+        body.put("versions", grouped(gathered.windows(), VersionKey::version).entrySet().stream()
+            .map(version -> withTotal(Map.of("version", version.getKey()), version.getValue())).toList());
+        body.put("totals", withTotal(Map.of(), gathered.windows()));
+        body.put("answered_by", gathered.instances());
+        return body;
+    }
+
+    @GetMapping("/api/stats/totals/daily")
+    Map<String, Object> totals(@RequestParam(required = false) final String from,
+                               @RequestParam(required = false) final String to, final HttpServletRequest request) {
+        final QueryParameters.Days days = QueryParameters.days(from, to, clock);
+        final ClusterShares.Gathered gathered = shares.gather(Optional.empty(), days, authorization(request));
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", days.first().toString());
+        body.put("to", days.last().toString());
+        body.put("providers", grouped(gathered.windows(), VersionKey::provider).entrySet().stream()
+            .map(provider -> {
+                final VersionKey any = provider.getValue().get(0).version();
+                return StatsJson.of(Map.of("category", any.category(), "name", any.name()),
+                    sum(provider.getValue()));
+            }).toList());
+        body.putAll(withTotal(Map.of(), gathered.windows()));
+        body.put("answered_by", gathered.instances());
+        return body;
+    }
+
+    /** This instance's share of a many-version query; {@link ClusterShares} asks every instance for it. */
+    @GetMapping(ClusterShares.SHARE_PATH)
+    ClusterShares.Share share(@RequestParam(required = false) final String from,
+                              @RequestParam(required = false) final String to,
+                              @RequestParam(required = false) final String provider) {
+        final Optional<String> checked = Optional.ofNullable(provider).map(p -> {
+            final String[] parts = p.split("/", -1);
+            if (parts.length != 2) {
+                throw new BadQueryException("'provider' has the form {category}/{name}, got '" + p + "'");
+            }
+            return QueryParameters.provider(parts[0], parts[1]);
+        });
+        return shares.local(checked, QueryParameters.days(from, to, clock));
+    }
+
+    /** Per-day totals of the windows, oldest first, and their sum over the range. */
+    private static Map<String, Object> withTotal(final Map<String, Object> first,
+                                                 final List<ClusterShares.VersionWindowStats> windows) {
+        final Map<Instant, List<ClusterShares.VersionWindowStats>> byDay = new TreeMap<>();
+        windows.forEach(window -> byDay.computeIfAbsent(window.start(), day -> new ArrayList<>()).add(window));
+        final Map<String, Object> body = new LinkedHashMap<>(first);
+        body.put("data", byDay.entrySet().stream()
+            .map(day -> StatsJson.of(Map.of("date", day.getKey().atZone(ZoneOffset.UTC).toLocalDate().toString()),
+                sum(day.getValue())))
+            .toList());
+        body.put("total", StatsJson.of(Map.of(), sum(windows)));
+        return body;
+    }
+
+    private static Map<String, List<ClusterShares.VersionWindowStats>> grouped(
+        final List<ClusterShares.VersionWindowStats> windows, final Function<VersionKey, String> by) {
+        final Map<String, List<ClusterShares.VersionWindowStats>> groups = new TreeMap<>();
+        windows.forEach(window -> groups.computeIfAbsent(by.apply(window.version()), key -> new ArrayList<>())
+            .add(window));
+        return groups;
+    }
+
+    private static DailyStats sum(final List<ClusterShares.VersionWindowStats> windows) {
+        final DailyStats sum = DailyStats.empty();
+        windows.forEach(window -> sum.addAll(window.stats()));
+        return sum;
+    }
+
+    private static Optional<String> authorization(final HttpServletRequest request) {
+        return Optional.ofNullable(request.getHeader(HttpHeaders.AUTHORIZATION));
+    }
+}

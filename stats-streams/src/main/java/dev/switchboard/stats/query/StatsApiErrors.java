@@ -1,0 +1,27 @@
+package dev.switchboard.stats.query;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** The stats API's errors: a 400 for a query to correct, a retryable 503 while the stores cannot answer. */
+@RestControllerAdvice(basePackageClasses = StatsApiErrors.class)
+class StatsApiErrors {
+
+    @ExceptionHandler(BadQueryException.class)
+    ProblemDetail badQuery(final BadQueryException e) {
+        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
+        problem.setTitle("Bad query");
+        return problem;
+    }
+
+    @ExceptionHandler(StoreNotReadyException.class)
+    ResponseEntity<ProblemDetail> notReady(final StoreNotReadyException e) {
+        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setTitle("Stats not ready");
+        problem.setProperty("retryable", true);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(problem);
+    }
+}
