@@ -4,6 +4,7 @@
 #   outcome to queryable under load                p99 <= 1 s
 # Loads N synthetic outcomes into a KRaft broker running in its own process, then runs both apps from the start
 # of the topic, one after the other, in one JVM. Usage: bench/stats/run.sh [outcomes (default 2000000)]
+# BENCH_JVM_OPTS adds options to the benchmark JVM (a JFR recording, say).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -32,7 +33,7 @@ until grep -q "Kafka is ready" "$work/broker.out" 2>/dev/null; do sleep 1; kill 
 
 (cd "$root" && mvn -B -ntp -q -pl stats-streams dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
 echo "Loading $count outcomes, then the minimal app, the full topology and the latency run (a few minutes)..."
-"$JAVA_HOME/bin/java" -Xmx1g -Dlogback.configurationFile="$here/logback.xml" \
+"$JAVA_HOME/bin/java" -Xmx1g ${BENCH_JVM_OPTS:-} -Dlogback.configurationFile="$here/logback.xml" \
   -cp "$root/stats-streams/target/classes:$(cat "$work/cp.txt")" "$here/StatsBench.java" \
   "127.0.0.1:$kafka" "$count" "$work/state" | tee "$report"
 echo "Report: $report"

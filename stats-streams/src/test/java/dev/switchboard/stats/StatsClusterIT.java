@@ -287,6 +287,17 @@ class StatsClusterIT {
             log.info("Dead letter for a poison outcome, with reason: {}",
                 new String(letter.headers().lastHeader("__streams.errors.exception").value()));
         }
+        // Counted where operators look: Kafka Streams' dropped-records metric, through /actuator/prometheus.
+        // Micrometer binds the metrics of tasks created after start-up on its next refresh, within a minute.
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+            .until(() -> droppedRecords(a) + droppedRecords(b) >= 1);
+    }
+
+    private static double droppedRecords(final Instance instance) throws Exception {
+        return get(instance, "/actuator/prometheus", null).body().lines()
+            .filter(line -> line.startsWith("kafka_stream_task_dropped_records_total{"))
+            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
     }
 
     private static void awaitExactTotals() {

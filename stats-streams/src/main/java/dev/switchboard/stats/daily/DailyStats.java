@@ -1,6 +1,5 @@
 package dev.switchboard.stats.daily;
 
-import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.stats.sketch.Distribution;
 import java.time.Instant;
@@ -69,36 +68,36 @@ public final class DailyStats {
     }
 
     /** Folds one attempt's outcome in; returns this. */
-    public DailyStats add(final RequestOutcome outcome) {
+    public DailyStats add(final OutcomeFacts outcome) {
         total++;
-        switch (outcome.getStatus()) {
+        switch (outcome.status()) {
             case SUCCESS -> successes++;
             case CLIENT_ERROR -> clientErrors++;
             case TIMEOUT -> timeouts++;
             case CANCELLED -> cancelled++;
             case UPSTREAM_ERROR, UNKNOWN -> upstreamErrors++; // an unknown status is a failure of the version
         }
-        promptTokens += orZero(outcome.getPromptTokens());
-        completionTokens += orZero(outcome.getCompletionTokens());
-        final long latencyMs = Math.max(0, outcome.getLatencyMs());
+        promptTokens += orZero(outcome.promptTokens());
+        completionTokens += orZero(outcome.completionTokens());
+        final long latencyMs = Math.max(0, outcome.latencyMs());
         latencySumMs += latencyMs;
         maxLatencyMs = Math.max(maxLatencyMs, latencyMs);
         latency.add(latencyMs);
-        if (outcome.getStreamed()) {
+        if (outcome.streamed()) {
             streamed++;
-            if (outcome.getTimeToFirstTokenMs() != null) {
-                timeToFirstToken.add(Math.max(0, outcome.getTimeToFirstTokenMs()));
+            if (outcome.timeToFirstTokenMs() != null) {
+                timeToFirstToken.add(Math.max(0, outcome.timeToFirstTokenMs()));
             }
         }
-        if (outcome.getAttempt() > 1) {
+        if (outcome.attempt() > 1) {
             retries++;
         }
-        if (outcome.getSelectionReason() == SelectionReason.FAILOVER) {
+        if (outcome.selectionReason() == SelectionReason.FAILOVER) {
             failovers++;
         }
-        byHttpStatus.merge(outcome.getHttpStatus(), 1L, Long::sum);
-        if (outcome.getEventTime().isAfter(lastUsedAt)) {
-            lastUsedAt = outcome.getEventTime();
+        byHttpStatus.merge(outcome.httpStatus(), 1L, Long::sum);
+        if (outcome.eventTime().isAfter(lastUsedAt)) {
+            lastUsedAt = outcome.eventTime();
         }
         return this;
     }

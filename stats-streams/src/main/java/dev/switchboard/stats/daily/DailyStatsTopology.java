@@ -1,9 +1,8 @@
 package dev.switchboard.stats.daily;
 
-import dev.switchboard.events.RequestOutcome;
-import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -37,12 +36,12 @@ public final class DailyStatsTopology {
     }
 
     /** @return the served outcomes, which both folds and the late counter read */
-    public static KStream<String, RequestOutcome> build(final StreamsBuilder builder, final Windows windows) {
-        final var outcomes = EventSerdes.requestOutcome();
-        final KStream<String, RequestOutcome> served =
+    public static KStream<String, OutcomeFacts> build(final StreamsBuilder builder, final Windows windows) {
+        final Serde<OutcomeFacts> outcomes = OutcomeFactsDeserializer.serde();
+        final KStream<String, OutcomeFacts> served =
             builder.stream(Topics.REQUEST_OUTCOMES, Consumed.with(Serdes.String(), outcomes))
-                .filter((version, outcome) -> version != null && outcome != null && !outcome.getShadow());
-        LateCounting.count(served, outcomes, windows.grace(), LATE_STORE, RequestOutcome::getEventTime);
+                .filter((version, outcome) -> version != null && outcome != null && !outcome.shadow());
+        LateCounting.count(served, outcomes, windows.grace(), LATE_STORE, OutcomeFacts::eventTime);
         builder.addStateStore(FoldingWindowStore.builder(MINUTE_STORE, windows.minuteRetention(), MINUTE));
         builder.addStateStore(FoldingWindowStore.builder(DAILY_STORE, windows.dailyRetention(), DAY));
         served.process(() -> new Fold(windows.grace()), MINUTE_STORE, DAILY_STORE);
@@ -53,7 +52,7 @@ public final class DailyStatsTopology {
      * Folds each outcome into its minute and its UTC day. An outcome too late for a window (its end plus the grace
      * is behind this task's stream time) leaves that window alone, as a DSL windowed aggregation drops it.
      */
-    private static final class Fold implements Processor<String, RequestOutcome, Void, Void> {
+    private static final class Fold implements Processor<String, OutcomeFacts, Void, Void> {
         private final Duration grace;
         private FoldingWindowStore minutes;
         private FoldingWindowStore days;
@@ -71,13 +70,13 @@ public final class DailyStatsTopology {
         }
 
         @Override
-        public void process(final Record<String, RequestOutcome> record) {
+        public void process(final Record<String, OutcomeFacts> record) {
             foldInto(minutes, MINUTE, record);
             foldInto(days, DAY, record);
         }
 
         private void foldInto(final FoldingWindowStore store, final Duration size,
-                              final Record<String, RequestOutcome> record) {
+                              final Record<String, OutcomeFacts> record) {
             final long timestamp = record.timestamp();
             if (!LateOutcomes.isTooLate(timestamp, context.currentStreamTimeMs(), size, grace)) {
                 store.fold(record.key(), Math.floorDiv(timestamp, size.toMillis()) * size.toMillis(), timestamp,

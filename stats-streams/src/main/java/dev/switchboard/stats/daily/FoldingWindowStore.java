@@ -1,9 +1,9 @@
 package dev.switchboard.stats.daily;
 
-import dev.switchboard.events.RequestOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -54,7 +54,7 @@ public final class FoldingWindowStore
     CachedStateStore<String, DailyStats> {
 
     /** Windows kept as objects at most; beyond it, the least recently folded one is written through and let go. */
-    static final int MAX_CACHED_WINDOWS = 20_000;
+    static final int MAX_CACHED_WINDOWS = 10_000;
 
     private record WindowKey(String key, long windowStart) {
     }
@@ -97,7 +97,7 @@ public final class FoldingWindowStore
      * else empty totals. Runs on the stream thread only.
      */
     public void fold(final String key, final long windowStart, final long timestamp,
-                     final RequestOutcome outcome) {
+                     final OutcomeFacts outcome) {
         final WindowKey window = new WindowKey(key, windowStart);
         Folded entry = cache.get(window);
         if (entry == null) {
@@ -118,9 +118,22 @@ public final class FoldingWindowStore
         }
     }
 
+    /**
+     * Writes the windows folded into since the last commit through, and lets go of the ones that were not: a
+     * window out of use (yesterday, the minute before last) costs one decode if it is folded into again, while
+     * keeping every window of the retention period as objects would cost far more memory.
+     */
     @Override
     public void flushCache() {
-        cache.forEach(this::writeThrough);
+        final Iterator<Map.Entry<WindowKey, Folded>> windows = cache.entrySet().iterator();
+        while (windows.hasNext()) {
+            final Map.Entry<WindowKey, Folded> window = windows.next();
+            if (window.getValue().dirty) {
+                writeThrough(window.getKey(), window.getValue());
+            } else {
+                windows.remove();
+            }
+        }
     }
 
     @Override

@@ -2,12 +2,12 @@ package dev.switchboard.stats.kafka;
 
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
-import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.StatsProperties;
 import dev.switchboard.stats.daily.DailyStatsTopology;
+import dev.switchboard.stats.daily.OutcomeFacts;
 import dev.switchboard.stats.query.ClusterShares;
 import dev.switchboard.stats.query.KeyOwners;
 import dev.switchboard.stats.query.LocalStores;
@@ -49,7 +49,7 @@ class StatsStreamsConfiguration {
     }
 
     @Bean
-    KStream<String, RequestOutcome> servedOutcomes(final StreamsBuilder builder, final StatsProperties stats) {
+    KStream<String, OutcomeFacts> servedOutcomes(final StreamsBuilder builder, final StatsProperties stats) {
         return DailyStatsTopology.build(builder,
             new DailyStatsTopology.Windows(stats.grace(), stats.retention(), stats.minuteRetention()));
     }

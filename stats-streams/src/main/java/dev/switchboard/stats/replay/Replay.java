@@ -1,9 +1,9 @@
 package dev.switchboard.stats.replay;
 
-import dev.switchboard.events.RequestOutcome;
-import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.daily.DailyStats;
+import dev.switchboard.stats.daily.OutcomeFacts;
+import dev.switchboard.stats.daily.OutcomeFactsDeserializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -62,7 +62,7 @@ public final class Replay {
             starts.put(partition, found == null ? ends.get(partition) : found.offset()));
         starts.forEach(consumer::seek);
 
-        final Deserializer<RequestOutcome> outcomes = EventSerdes.requestOutcome().deserializer();
+        final Deserializer<OutcomeFacts> outcomes = new OutcomeFactsDeserializer();
         final Map<String, Map<LocalDate, DailyStats>> groups = new TreeMap<>();
         final Map<TopicPartition, Boolean> done = new HashMap<>();
         partitions.forEach(p -> done.put(p, starts.get(p) >= ends.get(p)));
@@ -76,7 +76,7 @@ public final class Replay {
                     continue;
                 }
                 read++;
-                final RequestOutcome outcome;
+                final OutcomeFacts outcome;
                 try {
                     outcome = record.value() == null ? null : outcomes.deserialize(record.topic(), record.value());
                 } catch (RuntimeException e) {
@@ -97,18 +97,20 @@ public final class Replay {
         return new Report(selection, from, to, read, undecodable, groups);
     }
 
-    /** The group an outcome counts in, if it is selected; shadow calls are not served traffic, as live. */
-    private static Optional<String> group(final RequestOutcome outcome, final String key, final Selection selection) {
-        if (outcome == null || outcome.getShadow() || key == null) {
+    /**
+     * The group an outcome counts in, if it is selected; shadow calls are not served traffic, and the version is
+     * the record's key, as live.
+     */
+    private static Optional<String> group(final OutcomeFacts outcome, final String key, final Selection selection) {
+        if (outcome == null || outcome.shadow() || key == null) {
             return Optional.empty();
         }
         return switch (selection) {
             case Selection.OfProvider provider ->
-                (outcome.getCategory() + "/" + outcome.getName()).equals(provider.provider())
-                    ? Optional.of(key) : Optional.empty();
+                key.startsWith(provider.provider() + "/") ? Optional.of(key) : Optional.empty();
             case Selection.OfExperiment experiment ->
-                experiment.experiment().equals(outcome.getExperiment())
-                    ? Optional.of(outcome.getArm() == null ? "(no arm)" : outcome.getArm()) : Optional.empty();
+                experiment.experiment().equals(outcome.experiment())
+                    ? Optional.of(outcome.arm() == null ? "(no arm)" : outcome.arm()) : Optional.empty();
         };
     }
 

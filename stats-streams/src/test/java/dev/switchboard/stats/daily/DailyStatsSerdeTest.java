@@ -25,7 +25,8 @@ class DailyStatsSerdeTest {
     void readsBackEverythingItWrote() {
         final DailyStats stats = DailyStats.empty();
         for (int i = 1; i <= 100; i++) {
-            stats.add(DailyStatsTopologyTest.outcome("v1", OutcomeStatus.SUCCESS, i * 10L, 1, 2, false));
+            stats.add(OutcomeFacts.of(
+                DailyStatsTopologyTest.outcome("v1", OutcomeStatus.SUCCESS, i * 10L, 1, 2, false)));
         }
 
         final DailyStats read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", stats));

@@ -1,0 +1,24 @@
+package dev.switchboard.stats.daily;
+
+import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.SelectionReason;
+import java.time.Instant;
+
+/**
+ * What the stats read of a {@code RequestOutcome}: its figures, without the identifiers (request id, router,
+ * model name...) that no total needs. The live topology decodes only these fields ({@link OutcomeFactsDeserializer});
+ * decoding whole outcomes took a third of its time.
+ */
+public record OutcomeFacts(Instant eventTime, OutcomeStatus status, int httpStatus, long latencyMs,
+                           Long timeToFirstTokenMs, Integer promptTokens, Integer completionTokens, boolean streamed,
+                           int attempt, SelectionReason selectionReason, boolean shadow, String experiment,
+                           String arm) {
+
+    public static OutcomeFacts of(final RequestOutcome outcome) {
+        return new OutcomeFacts(outcome.getEventTime(), outcome.getStatus(), outcome.getHttpStatus(),
+            outcome.getLatencyMs(), outcome.getTimeToFirstTokenMs(), outcome.getPromptTokens(),
+            outcome.getCompletionTokens(), outcome.getStreamed(), outcome.getAttempt(), outcome.getSelectionReason(),
+            outcome.getShadow(), outcome.getExperiment(), outcome.getArm());
+    }
+}
