@@ -67,8 +67,10 @@ class ProviderStatsController {
         body.put("providers", grouped(gathered.windows(), VersionKey::provider).entrySet().stream()
             .map(provider -> {
                 final VersionKey any = provider.getValue().get(0).version();
-                return StatsJson.of(Map.of("category", any.category(), "name", any.name()),
-                    sum(provider.getValue()));
+                final Map<String, Object> first = new LinkedHashMap<>();
+                first.put("category", any.category());
+                first.put("name", any.name());
+                return StatsJson.of(first, sum(provider.getValue()));
             }).toList());
         body.putAll(withTotal(Map.of(), gathered.windows()));
         body.put("answered_by", gathered.instances());
