@@ -4,10 +4,15 @@ import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.DDSketches;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
+import com.datadoghq.sketch.ddsketch.store.Bin;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * A distribution of values (latencies in milliseconds, latency differences, similarity scores), as a DDSketch: any
@@ -64,6 +69,37 @@ public final class Distribution {
 
     public void addAll(final Distribution other) {
         sketch.mergeWith(other.sketch);
+    }
+
+    /** Receives buckets: a representative value (within the relative accuracy of every value in it) and a count. */
+    @FunctionalInterface
+    public interface BucketConsumer {
+        void accept(double value, double count);
+    }
+
+    /** Hands over the buckets in ascending order of value, zeros included; for rank tests on whole populations. */
+    public void forEachBucket(final BucketConsumer consumer) {
+        final IndexMapping mapping = sketch.getIndexMapping();
+        double binned = 0;
+        // A negative value's bucket is indexed by its magnitude: the largest index is the smallest value.
+        final Iterator<Bin> negatives = sketch.getNegativeValueStore().getDescendingIterator();
+        while (negatives.hasNext()) {
+            final Bin bin = negatives.next();
+            consumer.accept(-mapping.value(bin.getIndex()), bin.getCount());
+            binned += bin.getCount();
+        }
+        final List<Bin> positives = new ArrayList<>();
+        sketch.getPositiveValueStore().getAscendingIterator().forEachRemaining(positives::add);
+        for (final Bin bin : positives) {
+            binned += bin.getCount();
+        }
+        final double zeros = sketch.getCount() - binned;
+        if (zeros > 0) {
+            consumer.accept(0, zeros);
+        }
+        for (final Bin bin : positives) {
+            consumer.accept(mapping.value(bin.getIndex()), bin.getCount());
+        }
     }
 
     public long count() {

@@ -1,0 +1,11 @@
+package dev.switchboard.stats.experiment;
+
+import dev.switchboard.stats.sketch.Distribution;
+
+/**
+ * What an experiment's arm gathered: its outcomes, those that succeeded, and the moments of latency, tokens and
+ * client-reported scores, with the whole latency distribution for rank tests.
+ */
+public record ArmData(String arm, long samples, long successes, Moments latency, Distribution latencies,
+                      Moments tokens, Moments scores) {
+}
