@@ -2,6 +2,7 @@ package dev.switchboard.schemas;
 
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.HealthCheckConfig;
+import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
@@ -18,6 +19,10 @@ public final class EventSerdes {
 
     public static AvroEventSerde<RequestOutcome> requestOutcome() {
         return of(RequestOutcome.class, RequestOutcome.getClassSchema());
+    }
+
+    public static AvroEventSerde<Experiment> experiment() {
+        return of(Experiment.class, Experiment.getClassSchema());
     }
 
     public static AvroEventSerde<HealthEvent> healthEvent() {

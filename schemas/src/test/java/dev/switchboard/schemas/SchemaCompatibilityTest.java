@@ -3,6 +3,7 @@ package dev.switchboard.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
@@ -28,7 +29,7 @@ class SchemaCompatibilityTest {
     static Stream<Schema> currentSchemas() {
         return Stream.of(RequestOutcome.getClassSchema(), HealthEvent.getClassSchema(),
             ShadowComparison.getClassSchema(), ProviderVersion.getClassSchema(), ProviderSettings.getClassSchema(),
-            ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema());
+            ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema());
     }
 
     @ParameterizedTest

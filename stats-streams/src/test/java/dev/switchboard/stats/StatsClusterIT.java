@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.testing.FreePorts;
 import dev.switchboard.common.testing.TestTopics;
+import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentArm;
+import dev.switchboard.events.ExperimentMetric;
+import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
@@ -291,6 +295,58 @@ class StatsClusterIT {
         // Micrometer binds the metrics of tasks created after start-up on its next refresh, within a minute.
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
             .until(() -> droppedRecords(a) + droppedRecords(b) >= 1);
+    }
+
+    @Test
+    @Order(7)
+    void eitherInstanceAnswersAnExperimentsResultsFromItsArmsOnTheRealBroker() throws Exception {
+        final Instant now = Instant.now();
+        try (KafkaProducer<String, Experiment> definitions = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers), new StringSerializer(),
+                EventSerdes.experiment().serializer())) {
+            definitions.send(new ProducerRecord<>(Topics.EXPERIMENTS, "cluster-ab", Experiment.newBuilder()
+                .setName("cluster-ab").setCategory("LLM").setProvider("Cluster")
+                .setArms(List.of(new ExperimentArm("model_a", "v0", 0.5), new ExperimentArm("model_b", "v1", 0.5)))
+                .setSuccessMetric(ExperimentMetric.SUCCESS_RATE).setMinimumSample(100L).setDurationDays(7)
+                .setStatus(ExperimentStatus.RUNNING).setSalt("it").setCreatedBy("it")
+                .setCreatedAt(now).setUpdatedAt(now).setStartedAt(now).build())).get();
+        }
+        final int perArm = 600;
+        for (int i = 0; i < perArm; i++) {
+            sendArmOutcome(0, "model_a", i % 10 != 0, now);  // 10% errors
+            sendArmOutcome(1, "model_b", i % 4 != 0, now);   // 25% errors
+        }
+        producer.flush();
+        final String results = "/api/experiments/cluster-ab/results";
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            .untilAsserted(() -> {
+                for (final Instance instance : List.of(a, b)) {
+                    final JsonNode answer = body(instance, results);
+                    assertThat(answer.path("arms").path(0).path("samples").asLong()).isEqualTo(perArm);
+                    assertThat(answer.path("arms").path(1).path("samples").asLong()).isEqualTo(perArm);
+                }
+            });
+        final JsonNode fromA = body(a, results);
+        assertThat(fromA.path("arms")).isEqualTo(body(b, results).path("arms"));
+        assertThat(fromA.path("verdict").asString()).isEqualTo("candidate_worse");
+        assertThat(fromA.path("is_significant").asBoolean()).isTrue();
+        assertThat(fromA.path("sample_ratio").path("mismatch").asBoolean()).isFalse();
+        assertThat(fromA.path("comparisons").path(0).path("test").asString()).isEqualTo("two_proportion_z");
+        assertThat(get(a, "/api/experiments/nobody/results", ADMIN).statusCode()).isEqualTo(404);
+        log.info("Experiment results from the real pipeline: {}", fromA.path("comparisons").path(0));
+    }
+
+    private static void sendArmOutcome(final int version, final String arm, final boolean success,
+                                       final Instant at) {
+        producer.send(new ProducerRecord<>(Topics.REQUEST_OUTCOMES, version(version), RequestOutcome.newBuilder()
+            .setRequestId("req-" + UUID.randomUUID()).setEventTime(at)
+            .setCategory("LLM").setName("Cluster").setVersion("v" + version).setModelName("m")
+            .setSelectionReason(SelectionReason.EXPERIMENT).setExperiment("cluster-ab").setArm(arm)
+            .setStatus(success ? OutcomeStatus.SUCCESS : OutcomeStatus.UPSTREAM_ERROR)
+            .setHttpStatus(success ? 200 : 503).setLatencyMs(100).setStreamed(false).setAttempt(1)
+            .setRouterInstance("it").build()));
+        produced.computeIfAbsent(version(version), key -> new AtomicLong()).incrementAndGet();
     }
 
     private static double droppedRecords(final Instance instance) throws Exception {

@@ -8,6 +8,8 @@ import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.StatsProperties;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.daily.OutcomeFacts;
+import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.stats.experiment.stream.ExperimentTopology;
 import dev.switchboard.stats.query.ClusterShares;
 import dev.switchboard.stats.query.KeyOwners;
 import dev.switchboard.stats.query.LocalStores;
@@ -20,6 +22,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,13 @@ class StatsStreamsConfiguration {
     KStream<String, OutcomeFacts> servedOutcomes(final StreamsBuilder builder, final StatsProperties stats) {
         return DailyStatsTopology.build(builder,
             new DailyStatsTopology.Windows(stats.grace(), stats.retention(), stats.minuteRetention()));
+    }
+
+    @Bean
+    KTable<Windowed<String>, ExperimentDay> experimentDays(final StreamsBuilder builder,
+                                                           final KStream<String, OutcomeFacts> servedOutcomes,
+                                                           final StatsProperties stats) {
+        return ExperimentTopology.build(builder, servedOutcomes, stats.grace(), stats.retention());
     }
 
     @Bean

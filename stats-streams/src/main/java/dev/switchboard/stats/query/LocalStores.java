@@ -1,9 +1,12 @@
 package dev.switchboard.stats.query;
 
+import dev.switchboard.events.Experiment;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.daily.LateOutcomes;
+import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.stats.experiment.stream.ExperimentTopology;
 import dev.switchboard.stats.shadow.ShadowDayStats;
 import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import java.time.Duration;
@@ -29,7 +32,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Reads this instance's stores (its active tasks only, never a standby's possibly stale copy): a version's totals
- * per UTC day, per minute and over the last 24 hours, a baseline's shadow comparisons, and the late counters.
+ * per UTC day, per minute and over the last 24 hours, a baseline's shadow comparisons, the late counters, and
+ * experiments' arms and definitions.
  * Every read fails with a {@link StoreNotReadyException} rather than answer from a store being restored or moved.
  */
 public final class LocalStores {
@@ -90,6 +94,22 @@ public final class LocalStores {
     /** Shadow comparisons against {@code baseline} that came after their day closed, by day. */
     public Map<LocalDate, Long> lateComparisons(final VersionKey baseline, final LocalDate from, final LocalDate to) {
         return late(ShadowStatsTopology.LATE_STORE, baseline, from, to);
+    }
+
+    /** The days of an experiment, each with all its arms, oldest first. */
+    public List<Window<ExperimentDay>> experimentDays(final String experiment, final LocalDate from,
+                                                      final LocalDate to) {
+        return windows(ExperimentTopology.ARMS_STORE, experiment, startOf(from), startOf(to));
+    }
+
+    /** An experiment's definition; every instance holds all of them (a global store). */
+    public Optional<Experiment> experiment(final String name) {
+        try {
+            return Optional.ofNullable(store(ExperimentTopology.DEFINITIONS_STORE,
+                QueryableStoreTypes.<String, Experiment>keyValueStore()).get(name));
+        } catch (InvalidStateStoreException e) {
+            throw new StoreNotReadyException(ExperimentTopology.DEFINITIONS_STORE, e);
+        }
     }
 
     /**

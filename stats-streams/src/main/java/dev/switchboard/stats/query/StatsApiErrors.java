@@ -6,7 +6,10 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-/** The stats API's errors: a 400 for a query to correct, a retryable 503 while the stores cannot answer. */
+/**
+ * The stats API's errors: a 400 for a query to correct, a 404 for an experiment nobody defined, a retryable 503
+ * while the stores cannot answer.
+ */
 @RestControllerAdvice(basePackageClasses = StatsApiErrors.class)
 class StatsApiErrors {
 
@@ -14,6 +17,13 @@ class StatsApiErrors {
     ProblemDetail badQuery(final BadQueryException e) {
         final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
         problem.setTitle("Bad query");
+        return problem;
+    }
+
+    @ExceptionHandler(UnknownExperimentException.class)
+    ProblemDetail unknownExperiment(final UnknownExperimentException e) {
+        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Unknown experiment");
         return problem;
     }
 

@@ -1,0 +1,69 @@
+package dev.switchboard.stats.query;
+
+import dev.switchboard.events.Experiment;
+import dev.switchboard.stats.experiment.ExperimentAnalysis;
+import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.stats.experiment.ExperimentDesign;
+import dev.switchboard.stats.experiment.stream.ExperimentDesigns;
+import dev.switchboard.stats.experiment.stream.ExperimentTopology;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Seed 002's {@code GET /api/experiments/{name}/results}: each arm's estimates, each candidate against the
+ * control, the sample-ratio check and the verdict, from the experiment's first day to today. Asked of the
+ * instance that holds the experiment, like a version's stats.
+ */
+@RestController
+class ExperimentResultsController {
+
+    private final LocalStores stores;
+    private final KeyedAnswers answers;
+    private final Clock clock;
+
+    ExperimentResultsController(final LocalStores stores, final KeyedAnswers answers, final Clock clock) {
+        this.stores = stores;
+        this.answers = answers;
+        this.clock = clock;
+    }
+
+    @GetMapping("/api/experiments/{name}/results")
+    ResponseEntity<?> results(@PathVariable final String name, final HttpServletRequest request) {
+        final Experiment experiment = stores.experiment(name)
+            .orElseThrow(() -> new UnknownExperimentException(name));
+        final ExperimentDesign design;
+        try {
+            design = ExperimentDesigns.of(experiment);
+        } catch (IllegalArgumentException e) {
+            throw new BadQueryException(e.getMessage());
+        }
+        final LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        final Instant began = experiment.getStartedAt() == null ? experiment.getCreatedAt()
+            : experiment.getStartedAt();
+        final LocalDate first = latest(began.atZone(ZoneOffset.UTC).toLocalDate(),
+            today.minusDays(QueryParameters.MAX_DAYS - 1));
+        return answers.fromOwner(ExperimentTopology.ARMS_STORE, name, request, () -> {
+            final List<LocalStores.Window<ExperimentDay>> days = stores.experimentDays(name, first, today);
+            final ExperimentDay total = ExperimentDay.empty();
+            days.forEach(day -> total.addAll(day.stats()));
+            final Map<String, Object> body = ExperimentResultsJson.of(experiment, ExperimentAnalysis.analyze(design,
+                design.split().keySet().stream().map(arm -> total.arm(arm).toArmData(arm)).toList()), days);
+            body.put("from", first.toString());
+            body.put("to", today.toString());
+            return body;
+        });
+    }
+
+    private static LocalDate latest(final LocalDate a, final LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

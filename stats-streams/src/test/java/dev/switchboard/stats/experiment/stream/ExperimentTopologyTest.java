@@ -1,0 +1,137 @@
+package dev.switchboard.stats.experiment.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentArm;
+import dev.switchboard.events.ExperimentMetric;
+import dev.switchboard.events.ExperimentStatus;
+import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.SelectionReason;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.stats.daily.DailyStatsTopology;
+import dev.switchboard.stats.experiment.ArmTotals;
+import dev.switchboard.stats.experiment.ExperimentAnalysis;
+import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.stats.experiment.ExperimentResult;
+import dev.switchboard.stats.experiment.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ExperimentTopologyTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T09:00:00Z");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, RequestOutcome> outcomes;
+
+    @BeforeEach
+    void start() {
+        final StreamsBuilder builder = new StreamsBuilder();
+        ExperimentTopology.build(builder, DailyStatsTopology.build(builder,
+                new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3))),
+            Duration.ofHours(6), Duration.ofDays(30));
+        final Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "experiment-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(builder.build(), config);
+        outcomes = driver.createInputTopic(Topics.REQUEST_OUTCOMES, new StringSerializer(),
+            EventSerdes.requestOutcome().serializer());
+        driver.createInputTopic(Topics.EXPERIMENTS, new StringSerializer(), EventSerdes.experiment().serializer())
+            .pipeInput("tone", experiment());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void foldsTheOutcomesOfEachArmAcrossVersionsIntoTheExperimentsDay() {
+        for (int i = 0; i < 100; i++) {
+            outcomes.pipeInput("LLM/OllamaLLM/v1", outcome("v1", "model_a", i % 10 != 0, 100 + i), NOW);
+            outcomes.pipeInput("LLM/OllamaLLM/v2", outcome("v2", "model_b", i % 5 != 0, 200 + i), NOW);
+        }
+        outcomes.pipeInput("LLM/OllamaLLM/v1", outcome("v1", null, true, 1), NOW); // not in the experiment
+
+        final ExperimentDay day = days("tone").get(0).value;
+
+        final ArmTotals a = day.byArm().get("model_a");
+        assertThat(a.samples()).isEqualTo(100);
+        assertThat(a.successes()).isEqualTo(90);
+        assertThat(a.latency().mean()).isEqualTo(149.5);
+        assertThat(day.byArm().get("model_b").successes()).isEqualTo(80);
+    }
+
+    @Test
+    void keepsEveryExperimentDefinitionAtHand() {
+        final KeyValueStore<String, Experiment> definitions =
+            driver.getKeyValueStore(ExperimentTopology.DEFINITIONS_STORE);
+
+        assertThat(definitions.get("tone").getArms()).extracting(ExperimentArm::getVersion).containsExactly("v1", "v2");
+    }
+
+    @Test
+    void theStoredDaysAreJudgedByTheExperimentsDesign() {
+        for (int i = 0; i < 1_000; i++) {
+            outcomes.pipeInput("LLM/OllamaLLM/v1", outcome("v1", "model_a", i % 10 != 0, 100), NOW);
+            outcomes.pipeInput("LLM/OllamaLLM/v2", outcome("v2", "model_b", i % 5 != 0, 100), NOW);
+        }
+        final ExperimentDay day = days("tone").get(0).value;
+
+        final ExperimentResult result = ExperimentAnalysis.analyze(ExperimentDesigns.of(experiment()),
+            List.of(day.arm("model_a").toArmData("model_a"), day.arm("model_b").toArmData("model_b")));
+
+        assertThat(result.comparisons().get(0).verdict()).as("20% errors against 10%")
+            .isEqualTo(Verdict.CANDIDATE_WORSE);
+        assertThat(result.sampleRatio().mismatch()).as("500 : 500 is what a 50/50 split asks for").isFalse();
+    }
+
+    private List<KeyValue<Long, ExperimentDay>> days(final String experiment) {
+        final WindowStore<String, ExperimentDay> store = driver.getWindowStore(ExperimentTopology.ARMS_STORE);
+        final List<KeyValue<Long, ExperimentDay>> days = new ArrayList<>();
+        try (WindowStoreIterator<ExperimentDay> it = store.fetch(experiment, Instant.EPOCH, NOW)) {
+            it.forEachRemaining(days::add);
+        }
+        return days;
+    }
+
+    static Experiment experiment() {
+        return Experiment.newBuilder()
+            .setName("tone").setCategory("LLM").setProvider("OllamaLLM")
+            .setArms(List.of(new ExperimentArm("model_a", "v1", 0.5), new ExperimentArm("model_b", "v2", 0.5)))
+            .setSuccessMetric(ExperimentMetric.SUCCESS_RATE).setMinimumSample(100L).setDurationDays(7)
+            .setStatus(ExperimentStatus.RUNNING).setSalt("s").setCreatedBy("test")
+            .setCreatedAt(NOW).setUpdatedAt(NOW).setStartedAt(NOW)
+            .build();
+    }
+
+    private static RequestOutcome outcome(final String version, final String arm, final boolean success,
+                                          final long latencyMs) {
+        return RequestOutcome.newBuilder()
+            .setRequestId("r").setEventTime(NOW).setCategory("LLM").setName("OllamaLLM").setVersion(version)
+            .setModelName("m").setSelectionReason(arm == null ? SelectionReason.WEIGHT : SelectionReason.EXPERIMENT)
+            .setExperiment(arm == null ? null : "tone").setArm(arm)
+            .setStatus(success ? OutcomeStatus.SUCCESS : OutcomeStatus.UPSTREAM_ERROR)
+            .setHttpStatus(success ? 200 : 503).setLatencyMs(latencyMs).setCompletionTokens(10)
+            .setStreamed(false).setAttempt(1).setRouterInstance("test")
+            .build();
+    }
+}
