@@ -91,6 +91,7 @@ class SwitchboardEndToEndIT {
             "--switchboard.security.client-keys=" + CLIENT,
             "--switchboard.security.admin-token=" + ADMIN,
             "--switchboard.routing.prober-url=" + base(prober),
+            "--switchboard.routing.stats-url=" + base(stats),
             "--switchboard.routing.providers[0].category=LLM",
             "--switchboard.routing.providers[0].name=OllamaLLM",
             "--switchboard.routing.providers[0].versions[0].version=v1",
@@ -204,6 +205,70 @@ class SwitchboardEndToEndIT {
         assertThat(send("PUT", base(router) + "/api/health-check/config", "{\"max_error_count\": 0}", ADMIN)
             .statusCode()).isEqualTo(400);
         assertThat(send("GET", base(router) + "/api/providers/health", null, "wrong").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(5)
+    void runsSeed002sExperimentThroughTheRouterAndStatsStreams() throws Exception {
+        final String experiment = "{\"experiment_name\": \"e2e-tone\", \"provider\": \"LLM/OllamaLLM\", "
+            + "\"model_a\": \"v1\", \"model_b\": \"v2\", \"traffic_split\": {\"model_a\": 0.7, \"model_b\": 0.3}, "
+            + "\"success_metric\": \"success_rate\", \"duration_days\": 7, \"minimum_sample\": 20}";
+        final HttpResponse<String> created = send("POST", base(router) + "/api/experiments", experiment, ADMIN);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(JSON.readTree(created.body()).path("data").path("status").asString()).isEqualTo("running");
+        assertThat(send("POST", base(router) + "/api/experiments", experiment, ADMIN).statusCode())
+            .as("the name is taken").isEqualTo(409);
+        final HttpResponse<String> makespan = send("POST", base(router) + "/api/experiments",
+            experiment.replace("e2e-tone", "other").replace("success_rate", "makespan"), ADMIN);
+        assertThat(makespan.statusCode()).isEqualTo(400);
+        assertThat(makespan.body()).contains("success_metric");
+
+        final Map<String, Long> arms = new ConcurrentHashMap<>();
+        for (int user = 0; user < 200; user++) {
+            final HttpResponse<String> answer = chat("{\"model\":\"OllamaLLM\",\"user\":\"user-" + user
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            assertThat(answer.headers().firstValue("X-Switchboard-Experiment")).contains("e2e-tone");
+            final String arm = answer.headers().firstValue("X-Switchboard-Arm").orElseThrow();
+            assertThat(answer.headers().firstValue("X-Switchboard-Version"))
+                .contains(arm.equals("model_a") ? "v1" : "v2");
+            arms.merge(arm, 1L, Long::sum);
+        }
+        final HttpResponse<String> again = chat("{\"model\":\"OllamaLLM\",\"user\":\"user-7\",\"messages\":"
+            + "[{\"role\":\"user\",\"content\":\"hi again\"}]}");
+        arms.merge(again.headers().firstValue("X-Switchboard-Arm").orElseThrow(), 1L, Long::sum);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+            .untilAsserted(() -> {
+                final JsonNode results = JSON.readTree(send("GET", base(router)
+                    + "/api/experiments/e2e-tone/results", null, ADMIN).body());
+                assertThat(results.path("arms").path(0).path("samples").asLong()).isEqualTo(arms.get("model_a"));
+                assertThat(results.path("arms").path(1).path("samples").asLong()).isEqualTo(arms.get("model_b"));
+            });
+        final JsonNode results = JSON.readTree(send("GET", base(router) + "/api/experiments/e2e-tone/results", null,
+            ADMIN).body());
+        log.info("Experiment e2e-tone: arms {}, SRM p {}, verdict {}", arms,
+            results.path("sample_ratio").path("p_value"), results.path("verdict"));
+        assertThat(results.path("sample_ratio").path("mismatch").asBoolean()).isFalse();
+        assertThat(results.path("verdict").asString()).isEqualTo("no_detectable_difference");
+
+        final HttpResponse<String> stopped = send("POST", base(router) + "/api/experiments/e2e-tone/stop", null,
+            ADMIN);
+        assertThat(JSON.readTree(stopped.body()).path("data").path("status").asString()).isEqualTo("stopped");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(chat("{\"model\":\"OllamaLLM\","
+            + "\"user\":\"user-1\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").headers()
+            .firstValue("X-Switchboard-Experiment")).isEmpty());
+        assertThat(send("POST", base(router) + "/api/experiments/e2e-tone/start", null, ADMIN).statusCode())
+            .as("a stopped experiment stays stopped").isEqualTo(409);
+    }
+
+    private static HttpResponse<String> chat(final String body) throws Exception {
+        final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create(base(router) + "/v1/chat/completions"))
+            .header("Authorization", "Bearer " + CLIENT).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("answer %s", response.body()).isEqualTo(200);
+        served.merge(response.headers().firstValue("X-Switchboard-Version").orElseThrow(), 1L, Long::sum);
+        return response;
     }
 
     private static HttpResponse<String> send(final String method, final String url, final String body,

@@ -86,7 +86,8 @@ public final class LocalSwitchboard {
         final Path providers = writeProviders();
         final ChildProcess router = track(service("routing-service", settings.routerPort(), env,
             "--spring.config.additional-location=file:" + providers,
-            "--switchboard.routing.prober-url=http://localhost:" + settings.proberPort()));
+            "--switchboard.routing.prober-url=http://localhost:" + settings.proberPort(),
+            "--switchboard.routing.stats-url=http://localhost:" + settings.statsPort()));
         awaitUp(stats, settings.statsPort());
         awaitUp(prober, settings.proberPort());
         awaitUp(router, settings.routerPort());

@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.common.security.SecretSealer;
 import dev.switchboard.routing.controlplane.ConfigEvents;
 import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.experiment.ExperimentBoard;
 import dev.switchboard.routing.failover.RetryBudget;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
@@ -83,11 +84,17 @@ class RoutingConfiguration {
     }
 
     @Bean
+    ExperimentBoard experimentBoard(final Clock clock) {
+        return new ExperimentBoard(clock);
+    }
+
+    @Bean
     VersionSelector versionSelector(final List<SelectionStrategy> strategies, final HealthBoard health,
                                     final OutlierDetector outliers, final TrafficCounters counters,
-                                    final SubjectHasher hasher, final RoutingProperties properties) {
+                                    final SubjectHasher hasher, final RoutingProperties properties,
+                                    final ExperimentBoard experiments) {
         return new VersionSelector(strategies, health, outliers, counters, hasher, new SplittableRandom(),
-            properties.whenAllUnhealthy());
+            properties.whenAllUnhealthy(), experiments);
     }
 
     /** The start-up providers, checked: a YAML naming an unknown strategy stops the router at once. */

@@ -31,6 +31,8 @@ import org.springframework.util.unit.DataSize;
  * @param outliers        passive health: ejection of versions that keep failing live requests
  * @param proberUrl       the health prober, whose health API ({@code /api/providers/health},
  *                        {@code /api/health-check/...}) the router serves at its own port too
+ * @param statsUrl        stats-streams, whose experiment results ({@code /api/experiments/{name}/results}) the
+ *                        router serves at its own port too
  * @param whenAllUnhealthy what a provider whose every active version is unhealthy gets: {@code default-version}
  *                        (its default version is tried anyway: a prober that is wrong cannot black out a
  *                        provider) or {@code reject} (a 503 at once, or its fallback provider)
@@ -50,6 +52,7 @@ public record RoutingProperties(
     @DefaultValue("10000") int outcomeBuffer,
     @DefaultValue OutlierSettings outliers,
     @DefaultValue("http://localhost:8082") URI proberUrl,
+    @DefaultValue("http://localhost:8081") URI statsUrl,
     @DefaultValue("default-version") AllUnhealthy whenAllUnhealthy,
     @DefaultValue List<ProviderSettings> providers) {
 

@@ -1,5 +1,7 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.Experiment;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
@@ -22,5 +24,12 @@ class AdminConfiguration {
     ProviderAdmin providerAdmin(final ConfigStore store, final ConfigWriter writer, final VersionSelector selector,
                                 final ObjectMapper json, final Clock clock, final RoutingProperties routing) {
         return new ProviderAdmin(store, writer, selector.strategyNames(), json, clock, routing.instanceId());
+    }
+
+    @Bean
+    ExperimentAdmin experimentAdmin(final ConfigStore store, final ConfigWriter writer,
+                                    final CompactedTopicView<Experiment> experimentView, final Clock clock,
+                                    final RoutingProperties routing) {
+        return new ExperimentAdmin(writer, store, experimentView, clock, routing.instanceId());
     }
 }

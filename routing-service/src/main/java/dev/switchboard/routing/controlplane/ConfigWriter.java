@@ -1,6 +1,7 @@
 package dev.switchboard.routing.controlplane;
 
 import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.Experiment;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.EventSerdes;
@@ -62,6 +63,12 @@ public final class ConfigWriter implements AutoCloseable {
             return this;
         }
 
+        public ChangeSet putExperiment(final Experiment experiment) {
+            records.add(new ProducerRecord<>(Topics.EXPERIMENTS, experiment.getName(),
+                EventSerdes.experiment().serialize(Topics.EXPERIMENTS, experiment)));
+            return this;
+        }
+
         public ChangeSet audit(final ConfigChange change, final String provider) {
             records.add(new ProducerRecord<>(Topics.CONFIG_AUDIT, provider,
                 EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT, change)));
@@ -92,9 +99,15 @@ public final class ConfigWriter implements AutoCloseable {
     }
 
 
-    /** @throws ConfigUnavailableException when Kafka did not take the change */
-    public synchronized void commit(final ChangeSet changes) {
+    /**
+     * @return the end offsets written, per partition, for a caller that waits for a view of its own to see them
+     * @throws ConfigUnavailableException when Kafka did not take the change
+     */
+    public synchronized Map<TopicPartition, Long> commit(final ChangeSet changes) {
         final List<RecordMetadata> written = transact(changes);
+        final Map<TopicPartition, Long> ends = new HashMap<>();
+        written.forEach(metadata -> ends.merge(new TopicPartition(metadata.topic(), metadata.partition()),
+            metadata.offset() + 1, Math::max));
         final Map<TopicPartition, Long> versions = new HashMap<>();
         final Map<TopicPartition, Long> settings = new HashMap<>();
         for (final RecordMetadata metadata : written) {
@@ -114,6 +127,7 @@ public final class ConfigWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return ends;
     }
 
     private List<RecordMetadata> transact(final ChangeSet changes) {

@@ -2,6 +2,7 @@ package dev.switchboard.routing.kafka;
 
 import dev.switchboard.common.kafka.BoundedEventPublisher;
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.routing.RoutingProperties;
@@ -10,9 +11,11 @@ import dev.switchboard.routing.controlplane.ConfigEvents;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.controlplane.StartupSeeder;
-import dev.switchboard.routing.strategy.VersionSelector;
+import dev.switchboard.routing.experiment.ExperimentBoard;
+import dev.switchboard.routing.experiment.ExperimentEvents;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
+import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.VersionKey;
@@ -112,6 +115,16 @@ class RoutingKafkaConfiguration {
         return new CompactedTopicView<>(Topics.PROVIDER_HEALTH,
             () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.healthEvent()),
             (key, event) -> applyHealth(board, key, event)).start();
+    }
+
+    /** Running experiments assign subjects; any other state (created, paused, stopped, deleted) assigns nobody. */
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<Experiment> experimentView(final KafkaProperties kafka, final RoutingProperties routing,
+                                                  final ExperimentBoard board) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-experiments");
+        return new CompactedTopicView<>(Topics.EXPERIMENTS,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.experiment()),
+            (name, experiment) -> ExperimentEvents.apply(board, name, experiment)).start();
     }
 
     static Map<String, Object> viewConsumerConfig(final KafkaProperties kafka, final String clientId) {

@@ -3,6 +3,7 @@ package dev.switchboard.routing.outcome;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.strategy.Selection;
 import dev.switchboard.routing.table.VersionConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,6 +21,8 @@ public final class Attempt {
     private final boolean streamed;
     private final String routerInstance;
     private final String subjectHash;
+    private final String experiment;
+    private final String arm;
     private final Instant startedAt;
     private final long startNanos;
     private OutcomeStatus status = OutcomeStatus.UNKNOWN;
@@ -29,16 +32,17 @@ public final class Attempt {
     private Integer promptTokens;
     private Integer completionTokens;
 
-    public Attempt(final Clock clock, final String requestId, final VersionConfig version,
-                   final SelectionReason reason, final int number, final boolean streamed,
-                   final String routerInstance, final String subjectHash) {
+    public Attempt(final Clock clock, final String requestId, final Selection.Chosen chosen, final int number,
+                   final boolean streamed, final String routerInstance) {
         this.requestId = requestId;
-        this.version = version;
-        this.reason = reason;
+        this.version = chosen.version();
+        this.reason = chosen.reason();
         this.number = number;
         this.streamed = streamed;
         this.routerInstance = routerInstance;
-        this.subjectHash = subjectHash;
+        this.subjectHash = chosen.subjectHash();
+        this.experiment = chosen.experiment();
+        this.arm = chosen.arm();
         this.startedAt = clock.instant();
         this.startNanos = System.nanoTime();
     }
@@ -106,6 +110,8 @@ public final class Attempt {
             .setModelName(version.modelName())
             .setSelectionReason(reason)
             .setSubjectHash(subjectHash)
+            .setExperiment(experiment)
+            .setArm(arm)
             .setStatus(status)
             .setHttpStatus(httpStatus)
             .setErrorType(errorType)

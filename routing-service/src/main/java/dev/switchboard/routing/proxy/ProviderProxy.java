@@ -56,6 +56,8 @@ public final class ProviderProxy implements AutoCloseable {
 
     public static final String VERSION_HEADER = "X-Switchboard-Version";
     public static final String ATTEMPTS_HEADER = "X-Switchboard-Attempts";
+    public static final String EXPERIMENT_HEADER = "X-Switchboard-Experiment";
+    public static final String ARM_HEADER = "X-Switchboard-Arm";
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     private static final Logger log = LoggerFactory.getLogger(ProviderProxy.class);
@@ -227,8 +229,12 @@ public final class ProviderProxy implements AutoCloseable {
         final VersionConfig version = chosen.version();
         response.header(VERSION_HEADER, version.version());
         response.header(ATTEMPTS_HEADER, Integer.toString(exchange.attempts));
-        final Attempt attempt = new Attempt(parts.clock(), exchange.requestId, version, chosen.reason(),
-            exchange.attempts, exchange.request.stream(), settings.instanceId(), chosen.subjectHash());
+        if (chosen.experiment() != null) {
+            response.header(EXPERIMENT_HEADER, chosen.experiment());
+            response.header(ARM_HEADER, chosen.arm());
+        }
+        final Attempt attempt = new Attempt(parts.clock(), exchange.requestId, chosen, exchange.attempts,
+            exchange.request.stream(), settings.instanceId());
         parts.counters().started(version.key());
         return forward(exchange, attempt, response)
             .doOnNext(result -> judge(attempt))

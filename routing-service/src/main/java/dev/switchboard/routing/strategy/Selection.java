@@ -7,18 +7,25 @@ import dev.switchboard.routing.table.VersionConfig;
 public sealed interface Selection {
 
     /**
-     * Send the attempt to {@code version}; {@code reason} and {@code subjectHash} go into the outcome event.
+     * Send the attempt to {@code version}; the rest goes into the outcome event.
      *
      * @param subjectHash a keyed hash of the sticky subject, or null; never the subject itself
+     * @param experiment  the experiment the subject was assigned in, or null
+     * @param arm         the subject's arm of that experiment, or null
      */
-    record Chosen(VersionConfig version, SelectionReason reason, String subjectHash) implements Selection {
+    record Chosen(VersionConfig version, SelectionReason reason, String subjectHash, String experiment, String arm)
+        implements Selection {
 
         public Chosen(final VersionConfig version, final SelectionReason reason) {
             this(version, reason, null);
         }
 
+        public Chosen(final VersionConfig version, final SelectionReason reason, final String subjectHash) {
+            this(version, reason, subjectHash, null, null);
+        }
+
         Chosen because(final SelectionReason next) {
-            return new Chosen(version, next, subjectHash);
+            return new Chosen(version, next, subjectHash, experiment, arm);
         }
     }
 

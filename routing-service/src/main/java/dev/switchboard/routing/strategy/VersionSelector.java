@@ -34,11 +34,12 @@ public final class VersionSelector {
     private final SubjectHasher hasher;
     private final RandomGenerator random;
     private final AllUnhealthy whenAllUnhealthy;
+    private final ExperimentAssignments experiments;
 
     public VersionSelector(final Collection<SelectionStrategy> strategies, final HealthBoard health,
                            final OutlierDetector outliers, final TrafficCounters counters,
                            final SubjectHasher hasher, final RandomGenerator random,
-                           final AllUnhealthy whenAllUnhealthy) {
+                           final AllUnhealthy whenAllUnhealthy, final ExperimentAssignments experiments) {
         this.strategies = strategies.stream().collect(Collectors.toUnmodifiableMap(SelectionStrategy::name,
             Function.identity()));
         this.health = Objects.requireNonNull(health, "health");
@@ -47,6 +48,7 @@ public final class VersionSelector {
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.random = Objects.requireNonNull(random, "random");
         this.whenAllUnhealthy = Objects.requireNonNull(whenAllUnhealthy, "whenAllUnhealthy");
+        this.experiments = Objects.requireNonNull(experiments, "experiments");
     }
 
     public boolean knows(final String strategy) {
@@ -87,6 +89,12 @@ public final class VersionSelector {
             return new Selection.NoneRoutable("No active, healthy version of " + provider.id()
                 + (tried.isEmpty() ? "" : " that was not already tried") + " can take requests");
         }
+        if (tried.isEmpty() && subject.isPresent()) {
+            final Optional<Selection.Chosen> inExperiment = inExperiment(provider, subject.get(), routable);
+            if (inExperiment.isPresent()) {
+                return inExperiment.get();
+            }
+        }
         final boolean panic = !anyNotEjected;
         final List<Candidate> candidates = new ArrayList<>(routable.size());
         for (final VersionConfig version : routable) {
@@ -103,6 +111,21 @@ public final class VersionSelector {
             .<Selection>map(c -> tried.isEmpty() ? c : c.because(SelectionReason.FAILOVER))
             .orElseGet(() -> new Selection.NoneRoutable("Every routable version of " + provider.id()
                 + " is disabled (weight 0) and the default version cannot take requests"));
+    }
+
+    /**
+     * The first attempt of a subject in a running experiment goes to its arm's version, whatever the weights say,
+     * when that version may take it (active, healthy, not ejected). When it may not, the subject is routed as
+     * anyone else and left out of the experiment's outcomes, rather than counted in an arm it was not served by.
+     */
+    private Optional<Selection.Chosen> inExperiment(final Provider provider, final String subject,
+                                                    final List<VersionConfig> routable) {
+        return experiments.assign(provider.id(), subject).flatMap(assignment -> routable.stream()
+            .filter(version -> version.version().equals(assignment.version()))
+            .filter(version -> !outliers.isEjected(version.key()))
+            .findFirst()
+            .map(version -> new Selection.Chosen(version, SelectionReason.EXPERIMENT, hasher.hash(subject),
+                assignment.experiment(), assignment.arm())));
     }
 
     /**

@@ -143,7 +143,8 @@ class StrategiesTest {
         return new VersionSelector(List.of(new WeightedStrategy(), new RoundRobinStrategy(), new LeastUsedStrategy(),
             new HealthStrategy(), new StickyRolloutStrategy()), health,
             new OutlierDetector(OutlierDetector.Settings.defaults(), new MutableClock()), counters,
-            new SubjectHasher(new byte[32]), new SplittableRandom(seed), AllUnhealthy.REJECT);
+            new SubjectHasher(new byte[32]), new SplittableRandom(seed), AllUnhealthy.REJECT,
+            ExperimentAssignments.NONE);
     }
 
     private static Optional<StickyRollout> rollout(final double percentage) {

@@ -156,6 +156,6 @@ class VersionSelectorTest {
 
     private VersionSelector selector(final AllUnhealthy whenAllUnhealthy) {
         return new VersionSelector(List.of(new WeightedStrategy()), health, outliers, new TrafficCounters(),
-            new SubjectHasher(new byte[32]), new SplittableRandom(42), whenAllUnhealthy);
+            new SubjectHasher(new byte[32]), new SplittableRandom(42), whenAllUnhealthy, ExperimentAssignments.NONE);
     }
 }

@@ -13,6 +13,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -21,38 +22,51 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Seed 001's health API at the router's port, as the seeds show it on one host: each call is relayed as it came
- * (method, path, query, body, the caller's own bearer token) to the health prober, which does the work, and its
- * answer is relayed back. The admin token is checked here too, before anything is relayed.
+ * The APIs other services serve, at the router's port too, as the seeds show them on one host: seed 001's health
+ * API (the health prober does the work) and experiment results (stats-streams). Each call is relayed as it came
+ * (method, path, query, body, the caller's own bearer token), and the answer is relayed back. The admin token is
+ * checked here too, before anything is relayed.
  */
 @RestController
-class HealthApiRelay {
+class ApiRelay {
 
-    private static final Logger log = LoggerFactory.getLogger(HealthApiRelay.class);
+    private static final Logger log = LoggerFactory.getLogger(ApiRelay.class);
 
     /** A forced check waits for its probe, which may take the prober's whole probe timeout. */
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final WebClient prober;
+    private final WebClient client;
     private final URI proberUrl;
+    private final URI statsUrl;
     private final ObjectMapper json;
 
     /** @param resources the router's own event loops: the relay runs on them, like everything else here */
-    HealthApiRelay(final ReactorResourceFactory resources, final RoutingProperties routing, final ObjectMapper json) {
-        this.prober = WebClient.builder()
+    ApiRelay(final ReactorResourceFactory resources, final RoutingProperties routing, final ObjectMapper json) {
+        this.client = WebClient.builder()
             .clientConnector(new ReactorClientHttpConnector(resources, client -> client.compress(false)))
             .build();
         this.proberUrl = routing.proberUrl();
+        this.statsUrl = routing.statsUrl();
         this.json = json;
     }
 
     @RequestMapping({"/api/providers/health", "/api/providers/health/**", "/api/health-check/**"})
-    Mono<ResponseEntity<byte[]>> relay(final ServerHttpRequest request,
-                                       @RequestBody(required = false) final Mono<byte[]> body) {
+    Mono<ResponseEntity<byte[]>> health(final ServerHttpRequest request,
+                                        @RequestBody(required = false) final Mono<byte[]> body) {
+        return relay(request, body, proberUrl, "The health prober", "health checking goes on without this answer");
+    }
+
+    @GetMapping("/api/experiments/{name}/results")
+    Mono<ResponseEntity<byte[]>> experimentResults(final ServerHttpRequest request) {
+        return relay(request, Mono.empty(), statsUrl, "stats-streams", "the experiment goes on; ask again shortly");
+    }
+
+    private Mono<ResponseEntity<byte[]>> relay(final ServerHttpRequest request, final Mono<byte[]> body,
+                                               final URI service, final String who, final String meanwhile) {
         final String query = request.getURI().getRawQuery();
-        final URI target = proberUrl.resolve(request.getURI().getRawPath() + (query == null ? "" : "?" + query));
+        final URI target = service.resolve(request.getURI().getRawPath() + (query == null ? "" : "?" + query));
         return body.defaultIfEmpty(new byte[0])
-            .flatMap(bytes -> prober.method(request.getMethod()).uri(target)
+            .flatMap(bytes -> client.method(request.getMethod()).uri(target)
                 .headers(headers -> copy(request.getHeaders(), headers))
                 .bodyValue(bytes)
                 .exchangeToMono(answer -> answer.bodyToMono(byte[].class).defaultIfEmpty(new byte[0])
@@ -64,7 +78,7 @@ class HealthApiRelay {
                         return relayed.body(content);
                     })))
             .timeout(TIMEOUT)
-            .onErrorResume(e -> Mono.just(unavailable(e)));
+            .onErrorResume(e -> Mono.just(unavailable(service, who, meanwhile, e)));
     }
 
     private static void copy(final HttpHeaders from, final HttpHeaders to) {
@@ -76,11 +90,11 @@ class HealthApiRelay {
         }
     }
 
-    private ResponseEntity<byte[]> unavailable(final Throwable error) {
-        log.warn("The health prober at {} did not answer: {}", proberUrl, error.toString());
+    private ResponseEntity<byte[]> unavailable(final URI service, final String who, final String meanwhile,
+                                               final Throwable error) {
+        log.warn("{} at {} did not answer: {}", who, service, error.toString());
         final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-            "The health prober at " + proberUrl + " did not answer (" + error.getClass().getSimpleName()
-                + "); health checking goes on without this answer");
+            who + " at " + service + " did not answer (" + error.getClass().getSimpleName() + "); " + meanwhile);
         problem.setTitle(HttpStatus.SERVICE_UNAVAILABLE.getReasonPhrase());
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
             .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(json.writeValueAsBytes(problem));

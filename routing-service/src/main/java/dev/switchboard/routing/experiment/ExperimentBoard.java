@@ -1,0 +1,86 @@
+package dev.switchboard.routing.experiment;
+
+import dev.switchboard.routing.strategy.ExperimentAssignments;
+import dev.switchboard.routing.strategy.SubjectHasher;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The experiments routers assign subjects in: the running ones, by provider, as the experiments topic says. A
+ * subject's arm is a stable hash of the experiment's salt and the subject (the same bucket on every router), so a
+ * user stays in one arm for the whole experiment. An experiment past its duration assigns nobody.
+ */
+public final class ExperimentBoard implements ExperimentAssignments {
+
+    /** An arm and the provider version that serves it. */
+    public record Arm(String name, String version, double share) {
+    }
+
+    /** A running experiment, as routers need it. */
+    public record Running(String name, String provider, List<Arm> arms, String salt, Instant endsAt) {
+
+        public Running {
+            Objects.requireNonNull(name, "name");
+            arms = List.copyOf(arms);
+            if (arms.size() < 2) {
+                throw new IllegalArgumentException("an experiment has at least two arms");
+            }
+        }
+
+        /**
+         * The arm of {@code subject}: its bucket (0-9999) falls in the arm's slice of the buckets, the slices laid
+         * out in arm order by share.
+         */
+        public Arm armOf(final String subject) {
+            final int bucket = SubjectHasher.bucket(salt, subject);
+            double upTo = 0;
+            for (final Arm arm : arms) {
+                upTo += arm.share() * SubjectHasher.BUCKETS;
+                if (bucket < Math.round(upTo)) {
+                    return arm;
+                }
+            }
+            return arms.get(arms.size() - 1); // shares that add up to a hair under 1
+        }
+    }
+
+    private final Map<String, Running> byName = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public ExperimentBoard(final Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Starts assigning subjects in {@code experiment}. */
+    public void run(final Running experiment) {
+        byName.put(experiment.name(), experiment);
+    }
+
+    /** Stops assigning subjects in the experiment (paused, stopped, deleted). */
+    public void pause(final String name) {
+        byName.remove(name);
+    }
+
+    @Override
+    public Optional<Assignment> assign(final String provider, final String subject) {
+        return of(provider).map(experiment -> {
+            final Arm arm = experiment.armOf(subject);
+            return new Assignment(experiment.name(), arm.name(), arm.version());
+        });
+    }
+
+    /** The provider's running experiment, if any; by name when (against the admin API's checks) there are two. */
+    public Optional<Running> of(final String provider) {
+        final Instant now = clock.instant();
+        return byName.values().stream()
+            .filter(experiment -> experiment.provider().equals(provider))
+            .filter(experiment -> experiment.endsAt() == null || now.isBefore(experiment.endsAt()))
+            .min(Comparator.comparing(Running::name));
+    }
+}

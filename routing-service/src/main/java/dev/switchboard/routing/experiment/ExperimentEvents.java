@@ -1,0 +1,47 @@
+package dev.switchboard.routing.experiment;
+
+import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Applies the experiments topic to the board: a running experiment assigns subjects, anything else stops it. */
+public final class ExperimentEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(ExperimentEvents.class);
+
+    private ExperimentEvents() {
+    }
+
+    /** @param experiment the latest definition, or null when it was deleted */
+    public static void apply(final ExperimentBoard board, final String name, final Experiment experiment) {
+        if (experiment == null || experiment.getStatus() != ExperimentStatus.RUNNING) {
+            board.pause(name);
+            log.info("Experiment {} assigns nobody ({})", name,
+                experiment == null ? "deleted" : experiment.getStatus().name().toLowerCase(Locale.ROOT));
+            return;
+        }
+        try {
+            board.run(running(experiment));
+            log.info("Experiment {} assigns subjects of {}/{} to {}", name, experiment.getCategory(),
+                experiment.getProvider(), experiment.getArms());
+        } catch (IllegalArgumentException e) {
+            board.pause(name);
+            log.warn("Experiment {} cannot run and assigns nobody: {}", name, e.getMessage());
+        }
+    }
+
+    /** The definition as routers use it; it ends its duration after it started. */
+    public static ExperimentBoard.Running running(final Experiment experiment) {
+        final Instant started = experiment.getStartedAt() == null ? experiment.getCreatedAt()
+            : experiment.getStartedAt();
+        return new ExperimentBoard.Running(experiment.getName(),
+            experiment.getCategory() + "/" + experiment.getProvider(),
+            experiment.getArms().stream()
+                .map(arm -> new ExperimentBoard.Arm(arm.getName(), arm.getVersion(), arm.getShare())).toList(),
+            experiment.getSalt(), started.plus(Duration.ofDays(experiment.getDurationDays())));
+    }
+}

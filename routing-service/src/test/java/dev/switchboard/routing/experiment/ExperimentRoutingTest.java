@@ -1,0 +1,111 @@
+package dev.switchboard.routing.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import dev.switchboard.common.testing.MutableClock;
+import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.health.AllUnhealthy;
+import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.health.OutlierDetector;
+import dev.switchboard.routing.strategy.Selection;
+import dev.switchboard.routing.strategy.SubjectHasher;
+import dev.switchboard.routing.strategy.TrafficCounters;
+import dev.switchboard.routing.strategy.VersionSelector;
+import dev.switchboard.routing.strategy.WeightedStrategy;
+import dev.switchboard.routing.table.Provider;
+import dev.switchboard.routing.table.VersionConfig;
+import dev.switchboard.schemas.VersionKey;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ExperimentRoutingTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final HealthBoard health = new HealthBoard();
+    private final ExperimentBoard board = new ExperimentBoard(clock);
+    private final VersionSelector selector = new VersionSelector(List.of(new WeightedStrategy()), health,
+        new OutlierDetector(OutlierDetector.Settings.defaults(), clock), new TrafficCounters(),
+        new SubjectHasher(new byte[32]), new SplittableRandom(1), AllUnhealthy.REJECT, board);
+    // v2 takes no ordinary traffic (weight 0): only the experiment sends subjects to it.
+    private final Provider provider = new Provider("LLM", "OllamaLLM", WeightedStrategy.NAME,
+        List.of(version("v1", 100, true), version("v2", 0, false)));
+
+    @Test
+    void shouldSplitSubjectsSeventyThirtyAndKeepEachInItsArm() {
+        board.run(experiment(clock.instant().plus(Duration.ofDays(7))));
+        final Map<String, Integer> arms = new HashMap<>();
+
+        for (int user = 0; user < 10_000; user++) {
+            final Selection.Chosen first = choose("user-" + user);
+            final Selection.Chosen again = choose("user-" + user);
+            assertThat(again.arm()).as("a subject stays in its arm").isEqualTo(first.arm());
+            assertThat(first.reason()).isEqualTo(SelectionReason.EXPERIMENT);
+            assertThat(first.experiment()).isEqualTo("tone");
+            assertThat(first.version().version()).isEqualTo(first.arm().equals("model_a") ? "v1" : "v2");
+            arms.merge(first.arm(), 1, Integer::sum);
+        }
+
+        assertThat(arms.get("model_a") / 10_000.0).isCloseTo(0.7, offset(0.02));
+    }
+
+    @Test
+    void shouldRouteASubjectAsAnyoneElseWhenItsArmsVersionCannotTakeTheRequest() {
+        board.run(experiment(clock.instant().plus(Duration.ofDays(7))));
+        health.report(new VersionKey("LLM", "OllamaLLM", "v2"), new HealthBoard.Report(false, "HTTP 503",
+            Instant.EPOCH));
+
+        for (int user = 0; user < 1_000; user++) {
+            final Selection.Chosen chosen = choose("user-" + user);
+            assertThat(chosen.version().version()).isEqualTo("v1");
+            if (chosen.experiment() == null) {
+                assertThat(chosen.reason()).as("left out of the experiment").isEqualTo(SelectionReason.WEIGHT);
+            }
+        }
+    }
+
+    @Test
+    void shouldAssignNobodyWithoutASubjectAfterTheExperimentEndsOrOnARetry() {
+        board.run(experiment(clock.instant().plus(Duration.ofDays(7))));
+        assertThat(((Selection.Chosen) selector.select(provider, Optional.empty())).experiment()).isNull();
+        final VersionKey v2 = new VersionKey("LLM", "OllamaLLM", "v2");
+        final Selection.Chosen retry = (Selection.Chosen) selector.select(provider, Set.of(v2), Optional.of("user-1"));
+        assertThat(retry.experiment()).as("a failover goes wherever it can").isNull();
+        assertThat(retry.reason()).isEqualTo(SelectionReason.FAILOVER);
+
+        clock.advance(Duration.ofDays(8));
+
+        assertThat(choose("user-1").experiment()).isNull();
+    }
+
+    @Test
+    void shouldAssignNobodyOnceTheExperimentIsPaused() {
+        board.run(experiment(clock.instant().plus(Duration.ofDays(7))));
+        board.pause("tone");
+
+        assertThat(choose("user-1").reason()).isEqualTo(SelectionReason.WEIGHT);
+    }
+
+    private Selection.Chosen choose(final String subject) {
+        return (Selection.Chosen) selector.select(provider, Optional.of(subject));
+    }
+
+    private static ExperimentBoard.Running experiment(final Instant endsAt) {
+        return new ExperimentBoard.Running("tone", "LLM/OllamaLLM",
+            List.of(new ExperimentBoard.Arm("model_a", "v1", 0.7), new ExperimentBoard.Arm("model_b", "v2", 0.3)),
+            "salt-1", endsAt);
+    }
+
+    private static VersionConfig version(final String version, final int weight, final boolean isDefault) {
+        return VersionConfig.of(new VersionKey("LLM", "OllamaLLM", version), "openai", "llama2",
+            URI.create("http://127.0.0.1:9101"), weight, true, isDefault, Map.of());
+    }
+}
