@@ -209,9 +209,16 @@ class SwitchboardEndToEndIT {
 
     @Test
     @Order(5)
-    void runsSeed002sExperimentThroughTheRouterAndStatsStreams() throws Exception {
+    void runsSeed002sFlowRegisterExperimentResultsPromote() throws Exception {
+        final String modelA = register("v1", "{\"episodes\": 1000}", 42.5);
+        final String modelB = register("v2", "{\"episodes\": 2000}", 40.1);
+        final JsonNode listed = JSON.readTree(send("GET", base(router) + "/api/models?algorithm=llama", null, ADMIN)
+            .body()).path("data");
+        assertThat(listed.findValuesAsString("model_id")).containsExactly(modelA, modelB);
+        assertThat(listed.get(1).path("tags").toString()).contains("latest");
         final String experiment = "{\"experiment_name\": \"e2e-tone\", \"provider\": \"LLM/OllamaLLM\", "
-            + "\"model_a\": \"v1\", \"model_b\": \"v2\", \"traffic_split\": {\"model_a\": 0.7, \"model_b\": 0.3}, "
+            + "\"model_a\": \"" + modelA + "\", \"model_b\": \"" + modelB + "\", "
+            + "\"traffic_split\": {\"model_a\": 0.7, \"model_b\": 0.3}, "
             + "\"success_metric\": \"success_rate\", \"duration_days\": 7, \"minimum_sample\": 20}";
         final HttpResponse<String> created = send("POST", base(router) + "/api/experiments", experiment, ADMIN);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -259,6 +266,34 @@ class SwitchboardEndToEndIT {
             .firstValue("X-Switchboard-Experiment")).isEmpty());
         assertThat(send("POST", base(router) + "/api/experiments/e2e-tone/start", null, ADMIN).statusCode())
             .as("a stopped experiment stays stopped").isEqualTo(409);
+
+        // Promote the winner (no worse, and cheaper in this story): validated, then deployed, which makes its
+        // version the provider's default.
+        assertThat(promote(modelB, "deployed").statusCode()).as("registered cannot jump to deployed").isEqualTo(409);
+        assertThat(promote(modelB, "validated").statusCode()).isEqualTo(200);
+        final HttpResponse<String> deployed = promote(modelB, "deployed");
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(200);
+        assertThat(JSON.readTree(deployed.body()).path("data").path("tags").toString()).contains("stable");
+        final JsonNode versions = JSON.readTree(send("GET", base(router)
+            + "/api/system-configs/provider/LLM/OllamaLLM/versions", null, ADMIN).body());
+        assertThat(versions.toString()).as("v2 is the default now").containsPattern(
+            "\"version\":\"v2\"[^}]*\"is_default\":true");
+    }
+
+    private static String register(final String version, final String params, final double makespan)
+        throws Exception {
+        final HttpResponse<String> registered = send("POST", base(router) + "/api/models/register",
+            "{\"model_path\": \"./llama_" + version + ".gguf\", \"algorithm_name\": \"llama\", "
+                + "\"training_params\": " + params + ", \"performance_metrics\": {\"makespan\": " + makespan + "}, "
+                + "\"description\": \"llama on " + version + "\", \"created_by\": \"e2e\", "
+                + "\"provider\": \"LLM/OllamaLLM\", \"version\": \"" + version + "\"}", ADMIN);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        return JSON.readTree(registered.body()).path("data").path("model_id").asString();
+    }
+
+    private static HttpResponse<String> promote(final String model, final String stage) throws Exception {
+        return send("POST", base(router) + "/api/models/" + model + "/promote", "{\"stage\": \"" + stage + "\"}",
+            ADMIN);
     }
 
     private static HttpResponse<String> chat(final String body) throws Exception {

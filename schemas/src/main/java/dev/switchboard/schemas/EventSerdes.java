@@ -6,6 +6,7 @@ import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
+import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.ShadowComparison;
 import org.apache.avro.Schema;
@@ -27,6 +28,10 @@ public final class EventSerdes {
 
     public static AvroEventSerde<HealthEvent> healthEvent() {
         return of(HealthEvent.class, HealthEvent.getClassSchema());
+    }
+
+    public static AvroEventSerde<RegisteredModel> registeredModel() {
+        return of(RegisteredModel.class, RegisteredModel.getClassSchema());
     }
 
     public static AvroEventSerde<ShadowComparison> shadowComparison() {

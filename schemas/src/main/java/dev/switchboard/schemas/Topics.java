@@ -16,6 +16,7 @@ public final class Topics {
     public static final String HEALTH_CHECK_CONFIG = "switchboard.health-check-config";
     public static final String CONFIG_AUDIT = "switchboard.config-audit";
     public static final String EXPERIMENTS = "switchboard.experiments";
+    public static final String MODEL_REGISTRY = "switchboard.model-registry";
     public static final String ROLLOUT_DECISIONS = "switchboard.rollout-decisions";
     public static final String DEAD_LETTERS = "switchboard.dead-letters";
 
@@ -40,6 +41,7 @@ public final class Topics {
             TopicSpec.compacted(HEALTH_CHECK_CONFIG, 1, replicationFactor),
             TopicSpec.retained(CONFIG_AUDIT, 1, replicationFactor, Duration.ofDays(365)),
             TopicSpec.compacted(EXPERIMENTS, 1, replicationFactor),
+            TopicSpec.compacted(MODEL_REGISTRY, 1, replicationFactor),
             TopicSpec.retained(ROLLOUT_DECISIONS, 1, replicationFactor, Duration.ofDays(365)),
             TopicSpec.retained(DEAD_LETTERS, 1, replicationFactor, Duration.ofDays(30)));
     }

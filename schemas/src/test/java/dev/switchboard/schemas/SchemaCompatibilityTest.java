@@ -8,6 +8,7 @@ import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
+import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.ShadowComparison;
 import java.util.List;
@@ -29,7 +30,8 @@ class SchemaCompatibilityTest {
     static Stream<Schema> currentSchemas() {
         return Stream.of(RequestOutcome.getClassSchema(), HealthEvent.getClassSchema(),
             ShadowComparison.getClassSchema(), ProviderVersion.getClassSchema(), ProviderSettings.getClassSchema(),
-            ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema());
+            ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema(),
+            RegisteredModel.getClassSchema());
     }
 
     @ParameterizedTest

@@ -2,6 +2,7 @@ package dev.switchboard.routing.admin;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
@@ -27,9 +28,16 @@ class AdminConfiguration {
     }
 
     @Bean
+    ModelRegistry modelRegistry(final ConfigStore store, final ConfigWriter writer,
+                                final CompactedTopicView<RegisteredModel> modelRegistryView,
+                                final ProviderAdmin providerAdmin, final Clock clock, final RoutingProperties routing) {
+        return new ModelRegistry(writer, store, modelRegistryView, providerAdmin, clock, routing.instanceId());
+    }
+
+    @Bean
     ExperimentAdmin experimentAdmin(final ConfigStore store, final ConfigWriter writer,
-                                    final CompactedTopicView<Experiment> experimentView, final Clock clock,
-                                    final RoutingProperties routing) {
-        return new ExperimentAdmin(writer, store, experimentView, clock, routing.instanceId());
+                                    final CompactedTopicView<Experiment> experimentView, final ModelRegistry models,
+                                    final Clock clock, final RoutingProperties routing) {
+        return new ExperimentAdmin(writer, store, experimentView, models, clock, routing.instanceId());
     }
 }

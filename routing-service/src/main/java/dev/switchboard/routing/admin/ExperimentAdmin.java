@@ -1,5 +1,8 @@
 package dev.switchboard.routing.admin;
 
+import static dev.switchboard.routing.admin.AdminBodies.number;
+import static dev.switchboard.routing.admin.AdminBodies.text;
+
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
@@ -9,15 +12,13 @@ import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.table.Provider;
-import dev.switchboard.routing.table.RoutingTable;
 import dev.switchboard.schemas.Topics;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +26,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.apache.kafka.common.TopicPartition;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,19 +39,20 @@ final class ExperimentAdmin {
     private static final Set<String> FIELDS = Set.of("experiment_name", "provider", "model_a", "model_b", "arms",
         "traffic_split", "success_metric", "duration_days", "minimum_sample", "minimum_detectable_effect", "alpha",
         "power");
-    private static final Duration SEEN_TIMEOUT = Duration.ofSeconds(5);
 
     private final ConfigWriter writer;
     private final ConfigStore store;
     private final CompactedTopicView<Experiment> view;
+    private final ModelRegistry models;
     private final Clock clock;
     private final String instanceId;
 
     ExperimentAdmin(final ConfigWriter writer, final ConfigStore store, final CompactedTopicView<Experiment> view,
-                    final Clock clock, final String instanceId) {
+                    final ModelRegistry models, final Clock clock, final String instanceId) {
         this.writer = writer;
         this.store = store;
         this.view = view;
+        this.models = models;
         this.clock = clock;
         this.instanceId = instanceId;
     }
@@ -68,16 +69,8 @@ final class ExperimentAdmin {
     }
 
     Experiment create(final String actor, final JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw AdminException.badRequest("The body must be a JSON object with experiment_name, provider, model_a, "
-                + "model_b, traffic_split, success_metric and duration_days");
-        }
-        for (final Iterator<String> names = body.propertyNames().iterator(); names.hasNext(); ) {
-            final String field = names.next();
-            if (!FIELDS.contains(field)) {
-                throw AdminException.badRequest("Unknown field '" + field + "'; an experiment has " + FIELDS);
-            }
-        }
+        AdminBodies.object(body, FIELDS, "experiment_name, provider, model_a, model_b, traffic_split, "
+            + "success_metric and duration_days");
         final String name = text(body, "experiment_name");
         if (!NAME.matcher(name).matches()) {
             throw AdminException.badRequest("'experiment_name' must be 1-100 letters, digits, '.', '_' or '-'");
@@ -85,8 +78,8 @@ final class ExperimentAdmin {
         if (view.get(name).isPresent()) {
             throw AdminException.conflict("An experiment named '" + name + "' exists already");
         }
-        final Provider provider = provider(text(body, "provider"));
-        final Map<String, String> arms = arms(body, provider);
+        final Provider provider = AdminBodies.provider(store, text(body, "provider"));
+        final Map<String, String> arms = versionsOf(arms(body), provider);
         final List<ExperimentArm> split = split(body, arms);
         final Instant now = clock.instant();
         final Experiment experiment = Experiment.newBuilder()
@@ -145,19 +138,8 @@ final class ExperimentAdmin {
             .setAction(action).setSubject(after.getName())
             .setBefore(before == null ? null : before.toString()).setAfter(after.toString())
             .setRouterInstance(instanceId).build();
-        final Map<TopicPartition, Long> written = writer.commit(writer.changes().putExperiment(after)
-            .audit(audit, provider));
-        final Map<TopicPartition, Long> experiments = new LinkedHashMap<>();
-        written.forEach((partition, end) -> {
-            if (partition.topic().equals(Topics.EXPERIMENTS)) {
-                experiments.put(partition, end);
-            }
-        });
-        try {
-            view.awaitPositions(experiments, SEEN_TIMEOUT); // read your writes: the answer and a GET agree
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        AdminBodies.commitAndAwait(writer, writer.changes().putExperiment(after).audit(audit, provider), view,
+            Topics.EXPERIMENTS);
         return after;
     }
 
@@ -174,16 +156,8 @@ final class ExperimentAdmin {
             });
     }
 
-    private Provider provider(final String id) {
-        if (store.table().find(id) instanceof RoutingTable.Lookup.Found found && id.contains("/")) {
-            return found.provider();
-        }
-        throw AdminException.badRequest("'provider' must name a configured provider as {category}/{name}, got '"
-            + id + "'");
-    }
-
-    /** Arm name to version: model_a and model_b, and any further arms given under "arms". */
-    private static Map<String, String> arms(final JsonNode body, final Provider provider) {
+    /** Arm name to what serves it: model_a and model_b, and any further arms given under "arms". */
+    private static Map<String, String> arms(final JsonNode body) {
         final Map<String, String> arms = new LinkedHashMap<>();
         arms.put("model_a", text(body, "model_a"));
         arms.put("model_b", text(body, "model_b"));
@@ -200,16 +174,33 @@ final class ExperimentAdmin {
                 arms.put(arm.getKey(), arm.getValue().asString());
             }
         }
-        arms.forEach((arm, version) -> {
-            if (provider.version(version).isEmpty()) {
-                throw AdminException.badRequest("'" + arm + "' names version '" + version + "', which "
-                    + provider.id() + " does not have");
-            }
-        });
-        if (Set.copyOf(arms.values()).size() != arms.size()) {
-            throw AdminException.badRequest("Each arm needs a version of its own, got " + arms);
-        }
         return arms;
+    }
+
+    /**
+     * Each arm's provider version: an arm names a registered model (seed 002's model ids) of the provider, or one
+     * of its versions directly.
+     */
+    private Map<String, String> versionsOf(final Map<String, String> arms, final Provider provider) {
+        final Map<String, String> versions = new LinkedHashMap<>();
+        arms.forEach((arm, named) -> {
+            final String version = models.find(named).map(model -> {
+                if (!(model.getCategory() + "/" + model.getProvider()).equals(provider.id())) {
+                    throw AdminException.badRequest("'" + arm + "' names model " + named + ", which runs on "
+                        + model.getCategory() + "/" + model.getProvider() + ", not " + provider.id());
+                }
+                return model.getVersion();
+            }).orElse(named);
+            if (provider.version(version).isEmpty()) {
+                throw AdminException.badRequest("'" + arm + "' names '" + named + "', neither a registered model nor "
+                    + "a version of " + provider.id());
+            }
+            versions.put(arm, version);
+        });
+        if (Set.copyOf(versions.values()).size() != versions.size()) {
+            throw AdminException.badRequest("Each arm needs a version of its own, got " + versions);
+        }
+        return versions;
     }
 
     private static List<ExperimentArm> split(final JsonNode body, final Map<String, String> arms) {
@@ -242,25 +233,5 @@ final class ExperimentAdmin {
             default -> throw AdminException.badRequest("'success_metric' must be one of success_rate, latency, "
                 + "tokens, score; got '" + name + "'");
         };
-    }
-
-    private static String text(final JsonNode body, final String field) {
-        final JsonNode value = body.path(field);
-        if (!value.isString() || value.asString().isBlank()) {
-            throw AdminException.badRequest("'" + field + "' is required, as a string");
-        }
-        return value.asString();
-    }
-
-    private static double number(final JsonNode body, final String field, final double fallback, final double min,
-                                 final double max) {
-        final JsonNode value = body.path(field);
-        if (value.isMissingNode() && !Double.isNaN(fallback)) {
-            return fallback;
-        }
-        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
-            throw AdminException.badRequest("'" + field + "' must be a number from " + min + " to " + max);
-        }
-        return value.asDouble();
     }
 }

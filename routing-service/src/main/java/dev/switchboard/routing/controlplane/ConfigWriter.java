@@ -2,6 +2,7 @@ package dev.switchboard.routing.controlplane;
 
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.EventSerdes;
@@ -66,6 +67,12 @@ public final class ConfigWriter implements AutoCloseable {
         public ChangeSet putExperiment(final Experiment experiment) {
             records.add(new ProducerRecord<>(Topics.EXPERIMENTS, experiment.getName(),
                 EventSerdes.experiment().serialize(Topics.EXPERIMENTS, experiment)));
+            return this;
+        }
+
+        public ChangeSet putModel(final RegisteredModel model) {
+            records.add(new ProducerRecord<>(Topics.MODEL_REGISTRY, model.getModelId(),
+                EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, model)));
             return this;
         }
 

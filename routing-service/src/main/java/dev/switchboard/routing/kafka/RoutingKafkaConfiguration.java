@@ -4,6 +4,7 @@ import dev.switchboard.common.kafka.BoundedEventPublisher;
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthEvent;
+import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.StartupProviders;
@@ -125,6 +126,16 @@ class RoutingKafkaConfiguration {
         return new CompactedTopicView<>(Topics.EXPERIMENTS,
             () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.experiment()),
             (name, experiment) -> ExperimentEvents.apply(board, name, experiment)).start();
+    }
+
+    /** The model registry, read by the admin API only; routing goes by provider versions. */
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<RegisteredModel> modelRegistryView(final KafkaProperties kafka,
+                                                          final RoutingProperties routing) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-models");
+        return new CompactedTopicView<>(Topics.MODEL_REGISTRY,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.registeredModel()),
+            (id, model) -> { }).start();
     }
 
     static Map<String, Object> viewConsumerConfig(final KafkaProperties kafka, final String clientId) {

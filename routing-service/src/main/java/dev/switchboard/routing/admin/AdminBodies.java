@@ -1,0 +1,90 @@
+package dev.switchboard.routing.admin;
+
+import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.controlplane.ConfigWriter;
+import dev.switchboard.routing.table.Provider;
+import dev.switchboard.routing.table.RoutingTable;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the admin APIs built on events share: reading a JSON body field by field with errors that name the field,
+ * and writing a change so that the writer's own view has it before the answer goes out (read your writes).
+ */
+final class AdminBodies {
+
+    private static final Duration SEEN_TIMEOUT = Duration.ofSeconds(5);
+
+    private AdminBodies() {
+    }
+
+    /** @throws AdminException (400) unless the body is an object with only {@code allowed} fields */
+    static JsonNode object(final JsonNode body, final Set<String> allowed, final String expected) {
+        if (body == null || !body.isObject()) {
+            throw AdminException.badRequest("The body must be a JSON object with " + expected);
+        }
+        for (final Iterator<String> names = body.propertyNames().iterator(); names.hasNext(); ) {
+            final String field = names.next();
+            if (!allowed.contains(field)) {
+                throw AdminException.badRequest("Unknown field '" + field + "'; the fields are " + allowed);
+            }
+        }
+        return body;
+    }
+
+    static String text(final JsonNode body, final String field) {
+        final JsonNode value = body.path(field);
+        if (!value.isString() || value.asString().isBlank()) {
+            throw AdminException.badRequest("'" + field + "' is required, as a string");
+        }
+        return value.asString();
+    }
+
+    static String optionalText(final JsonNode body, final String field) {
+        return body.path(field).isMissingNode() || body.path(field).isNull() ? null : text(body, field);
+    }
+
+    /** @param fallback the value when the field is absent; NaN when it is required */
+    static double number(final JsonNode body, final String field, final double fallback, final double min,
+                         final double max) {
+        final JsonNode value = body.path(field);
+        if (value.isMissingNode() && !Double.isNaN(fallback)) {
+            return fallback;
+        }
+        if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+            throw AdminException.badRequest("'" + field + "' must be a number from " + min + " to " + max);
+        }
+        return value.asDouble();
+    }
+
+    /** @throws AdminException (400) unless {@code id} names a configured provider as {@code category/name} */
+    static Provider provider(final ConfigStore store, final String id) {
+        if (id.contains("/") && store.table().find(id) instanceof RoutingTable.Lookup.Found found) {
+            return found.provider();
+        }
+        throw AdminException.badRequest("'provider' must name a configured provider as {category}/{name}, got '"
+            + id + "'");
+    }
+
+    /** Commits the change, then waits (a few seconds at most) until {@code view} has read what was written to it. */
+    static void commitAndAwait(final ConfigWriter writer, final ConfigWriter.ChangeSet changes,
+                               final CompactedTopicView<?> view, final String topic) {
+        final Map<TopicPartition, Long> seen = new LinkedHashMap<>();
+        writer.commit(changes).forEach((partition, end) -> {
+            if (partition.topic().equals(topic)) {
+                seen.put(partition, end);
+            }
+        });
+        try {
+            view.awaitPositions(seen, SEEN_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

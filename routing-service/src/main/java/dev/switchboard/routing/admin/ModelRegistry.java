@@ -1,0 +1,213 @@
+package dev.switchboard.routing.admin;
+
+import static dev.switchboard.routing.admin.AdminBodies.optionalText;
+import static dev.switchboard.routing.admin.AdminBodies.text;
+
+import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.ModelStage;
+import dev.switchboard.events.RegisteredModel;
+import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.controlplane.ConfigWriter;
+import dev.switchboard.routing.table.Provider;
+import dev.switchboard.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * Seed 002's model registry, as events on {@code switchboard.model-registry}: a model version is registered with its
+ * algorithm, training parameters, offline metrics, description and author, and the provider version that serves
+ * it; it moves through the stages registered, validated, canary, deployed and retired. Tags follow from the stages
+ * per algorithm: {@code latest} (the newest not retired), {@code canary}, {@code stable} (the deployed one).
+ * Deploying a model makes its version the provider's default and retires the model deployed before it.
+ */
+final class ModelRegistry {
+
+    private static final Pattern ALGORITHM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Set<String> FIELDS = Set.of("model_path", "algorithm_name", "training_params",
+        "performance_metrics", "description", "created_by", "provider", "version");
+    /** Where each stage may go next; retiring is always allowed, and nothing comes back from retired. */
+    private static final Map<ModelStage, Set<ModelStage>> NEXT = Map.of(
+        ModelStage.REGISTERED, Set.of(ModelStage.VALIDATED, ModelStage.RETIRED),
+        ModelStage.VALIDATED, Set.of(ModelStage.CANARY, ModelStage.DEPLOYED, ModelStage.RETIRED),
+        ModelStage.CANARY, Set.of(ModelStage.DEPLOYED, ModelStage.VALIDATED, ModelStage.RETIRED),
+        ModelStage.DEPLOYED, Set.of(ModelStage.RETIRED));
+
+    private final ConfigWriter writer;
+    private final ConfigStore store;
+    private final CompactedTopicView<RegisteredModel> view;
+    private final ProviderAdmin providers;
+    private final Clock clock;
+    private final String instanceId;
+
+    ModelRegistry(final ConfigWriter writer, final ConfigStore store, final CompactedTopicView<RegisteredModel> view,
+                  final ProviderAdmin providers, final Clock clock, final String instanceId) {
+        this.writer = writer;
+        this.store = store;
+        this.view = view;
+        this.providers = providers;
+        this.clock = clock;
+        this.instanceId = instanceId;
+    }
+
+    synchronized RegisteredModel register(final String actor, final JsonNode body) {
+        AdminBodies.object(body, FIELDS, "algorithm_name, provider, version, and optionally model_path, "
+            + "training_params, performance_metrics, description, created_by");
+        final String algorithm = text(body, "algorithm_name");
+        if (!ALGORITHM.matcher(algorithm).matches()) {
+            throw AdminException.badRequest("'algorithm_name' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        final Provider provider = AdminBodies.provider(store, text(body, "provider"));
+        final String version = text(body, "version");
+        if (provider.version(version).isEmpty()) {
+            throw AdminException.badRequest("'version' names '" + version + "', which " + provider.id()
+                + " does not have");
+        }
+        final JsonNode params = body.path("training_params");
+        if (!params.isMissingNode() && !params.isObject()) {
+            throw AdminException.badRequest("'training_params' must be an object");
+        }
+        final Instant now = clock.instant();
+        final int number = (int) view.snapshot().values().stream()
+            .filter(model -> model.getAlgorithmName().equals(algorithm)).count() + 1;
+        final RegisteredModel model = RegisteredModel.newBuilder()
+            .setModelId(algorithm + "_" + shortHash(algorithm + "/" + provider.id() + "/" + version + "/" + now)
+                + "_v" + number + ".0")
+            .setAlgorithmName(algorithm).setCategory(provider.category()).setProvider(provider.name())
+            .setVersion(version).setModelPath(optionalText(body, "model_path"))
+            .setTrainingParams(params.isMissingNode() ? "{}" : params.toString())
+            .setPerformanceMetrics(metrics(body.path("performance_metrics")))
+            .setDescription(optionalText(body, "description"))
+            .setCreatedBy(Optional.ofNullable(optionalText(body, "created_by")).orElse(actor))
+            .setCreatedAt(now).setStage(ModelStage.REGISTERED).setStageChangedAt(now).setStageChangedBy(actor)
+            .build();
+        write(actor, "register_model", null, model);
+        return model;
+    }
+
+    List<RegisteredModel> list(final Optional<String> algorithm, final Optional<String> stage,
+                               final Optional<String> tag) {
+        return view.snapshot().values().stream()
+            .filter(model -> algorithm.map(model.getAlgorithmName()::equals).orElse(true))
+            .filter(model -> stage.map(s -> s.equalsIgnoreCase(model.getStage().name())).orElse(true))
+            .filter(model -> tag.map(t -> tags(model).contains(t)).orElse(true))
+            .sorted(Comparator.comparing(RegisteredModel::getCreatedAt).thenComparing(RegisteredModel::getModelId))
+            .toList();
+    }
+
+    RegisteredModel get(final String id) {
+        return view.get(id).orElseThrow(() -> AdminException.notFound("No model '" + id + "' in the registry"));
+    }
+
+    /** Moves a model to {@code stage}; deploying it also makes its version the provider's default. */
+    synchronized RegisteredModel promote(final String actor, final String id, final JsonNode body) {
+        final RegisteredModel model = get(id);
+        final String wanted = text(AdminBodies.object(body, Set.of("stage"), "stage"), "stage");
+        final ModelStage to;
+        try {
+            to = ModelStage.valueOf(wanted.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest("'stage' must be registered, validated, canary, deployed or retired, "
+                + "got '" + wanted + "'");
+        }
+        if (!NEXT.getOrDefault(model.getStage(), Set.of()).contains(to) || to == ModelStage.UNKNOWN) {
+            throw AdminException.conflict("Model " + id + " is " + stage(model.getStage()) + "; it cannot become "
+                + stage(to) + " (allowed: " + NEXT.getOrDefault(model.getStage(), Set.of()).stream()
+                .map(ModelRegistry::stage).sorted().toList() + ")");
+        }
+        final Instant now = clock.instant();
+        final RegisteredModel moved = RegisteredModel.newBuilder(model).setStage(to).setStageChangedAt(now)
+            .setStageChangedBy(actor).build();
+        if (to == ModelStage.DEPLOYED) {
+            providers.setDefault(actor, model.getCategory(), model.getProvider(),
+                JsonNodeFactory.instance.objectNode().put("version", model.getVersion()));
+            view.snapshot().values().stream()
+                .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))
+                .filter(other -> other.getStage() == ModelStage.DEPLOYED && !other.getModelId().equals(id))
+                .forEach(other -> write(actor, "retire_model", other, RegisteredModel.newBuilder(other)
+                    .setStage(ModelStage.RETIRED).setStageChangedAt(now).setStageChangedBy(actor).build()));
+        }
+        write(actor, "promote_model", model, moved);
+        return moved;
+    }
+
+    /** The tags of a model among the others of its algorithm. */
+    Set<String> tags(final RegisteredModel model) {
+        final Set<String> tags = new TreeSet<>();
+        if (model.getStage() == ModelStage.CANARY) {
+            tags.add("canary");
+        }
+        if (model.getStage() == ModelStage.DEPLOYED) {
+            tags.add("stable");
+        }
+        view.snapshot().values().stream()
+            .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))
+            .filter(other -> other.getStage() != ModelStage.RETIRED)
+            .max(Comparator.comparing(RegisteredModel::getCreatedAt).thenComparing(RegisteredModel::getModelId))
+            .filter(newest -> newest.getModelId().equals(model.getModelId()))
+            .ifPresent(newest -> tags.add("latest"));
+        return tags;
+    }
+
+    /** The provider version a registered model runs on, for experiments naming models. */
+    Optional<RegisteredModel> find(final String id) {
+        return view.get(id);
+    }
+
+    static String stage(final ModelStage stage) {
+        return stage.name().toLowerCase(Locale.ROOT);
+    }
+
+    private void write(final String actor, final String action, final RegisteredModel before,
+                       final RegisteredModel after) {
+        final ConfigChange audit = ConfigChange.newBuilder().setActor(actor).setAt(after.getStageChangedAt())
+            .setAction(action).setSubject(after.getModelId())
+            .setBefore(before == null ? null : before.toString()).setAfter(after.toString())
+            .setRouterInstance(instanceId).build();
+        AdminBodies.commitAndAwait(writer, writer.changes().putModel(after)
+            .audit(audit, after.getCategory() + "/" + after.getProvider()), view, Topics.MODEL_REGISTRY);
+    }
+
+    private static Map<String, Double> metrics(final JsonNode metrics) {
+        final Map<String, Double> values = new HashMap<>();
+        if (metrics.isMissingNode()) {
+            return values;
+        }
+        if (!metrics.isObject()) {
+            throw AdminException.badRequest("'performance_metrics' must be an object of metric name to number");
+        }
+        for (final Iterator<Map.Entry<String, JsonNode>> it = metrics.properties().iterator(); it.hasNext(); ) {
+            final Map.Entry<String, JsonNode> metric = it.next();
+            if (!metric.getValue().isNumber()) {
+                throw AdminException.badRequest("'performance_metrics." + metric.getKey() + "' must be a number");
+            }
+            values.put(metric.getKey(), metric.getValue().asDouble());
+        }
+        return values;
+    }
+
+    private static String shortHash(final String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}
