@@ -280,6 +280,37 @@ class SwitchboardEndToEndIT {
             "\"version\":\"v2\"[^}]*\"is_default\":true");
     }
 
+    @Test
+    @Order(6)
+    void mirrorsEveryRequestToAShadowCandidateInOutageWithoutAClientError() throws Exception {
+        final String provider = base(router) + "/api/system-configs/provider/LLM/OllamaLLM";
+        assertThat(send("PUT", provider + "/weight", "{\"version\": \"v1\", \"weight\": 100}", ADMIN).statusCode())
+            .isEqualTo(200);
+        assertThat(send("PUT", provider + "/weight", "{\"version\": \"v2\", \"weight\": 0}", ADMIN).statusCode())
+            .isEqualTo(200);
+        final HttpResponse<String> shadow = send("PUT", provider + "/shadow",
+            "{\"candidate\": \"v2\", \"percentage\": 100}", ADMIN);
+        assertThat(shadow.statusCode()).as(shadow.body()).isEqualTo(200);
+        assertThat(send("PUT", provider + "/shadow", "{\"candidate\": \"v9\", \"percentage\": 100}", ADMIN)
+            .statusCode()).isEqualTo(404);
+        v2.setKnobs(new Knobs(2, 0.2, 0, 500, true, 6, 1)); // the candidate is down
+        final Map<String, Long> before = Map.copyOf(served);
+
+        sendChats(30, false); // each asserts a 200
+
+        assertThat(served.get("v1") - before.getOrDefault("v1", 0L)).isEqualTo(30);
+        final String pair = base(stats) + "/api/stats/shadow/LLM/OllamaLLM/v1/candidates/v2/daily";
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            final JsonNode total = JSON.readTree(get(pair, ADMIN).body()).path("total").path(0);
+            assertThat(total.path("comparisons").asLong()).isEqualTo(30);
+            assertThat(total.path("candidate_error_rate").asDouble()).isEqualTo(1.0);
+            assertThat(total.path("baseline_error_rate").asDouble()).isEqualTo(0.0);
+        });
+        awaitStatsMatchServed(); // shadow calls are not served traffic: v2's totals did not move
+        v2.setKnobs(FAST);
+        assertThat(send("PUT", provider + "/shadow", "{\"enabled\": false}", ADMIN).statusCode()).isEqualTo(200);
+    }
+
     private static String register(final String version, final String params, final double makespan)
         throws Exception {
         final HttpResponse<String> registered = send("POST", base(router) + "/api/models/register",

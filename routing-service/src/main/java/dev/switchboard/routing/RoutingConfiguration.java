@@ -119,7 +119,8 @@ class RoutingConfiguration {
                 ProviderProxy.hotPathJson(), clock),
             new ProviderProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
                 properties.requestDeadline(), properties.maxConnectionsPerUpstream(),
-                Math.toIntExact(properties.maxAnswerSize().toBytes()), properties.instanceId()),
+                Math.toIntExact(properties.maxAnswerSize().toBytes()), properties.instanceId(),
+                properties.shadowMaxInFlight()),
             properties.ioThreads());
     }
 

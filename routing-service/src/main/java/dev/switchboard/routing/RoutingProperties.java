@@ -28,6 +28,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxAnswerSize   the largest plain (not streamed) answer taken from an upstream; a larger one fails the
  *                        attempt rather than the router's memory
  * @param outcomeBuffer   outcome events held in memory while Kafka is slow or down; beyond it they are dropped
+ * @param shadowMaxInFlight shadow calls (seed 003's shadow mode) in flight at most, apart from the clients' own;
+ *                        beyond it requests are not mirrored (and counted)
  * @param outliers        passive health: ejection of versions that keep failing live requests
  * @param proberUrl       the health prober, whose health API ({@code /api/providers/health},
  *                        {@code /api/health-check/...}) the router serves at its own port too
@@ -50,6 +52,7 @@ public record RoutingProperties(
     @DefaultValue("16MB") DataSize maxRequestSize,
     @DefaultValue("64MB") DataSize maxAnswerSize,
     @DefaultValue("10000") int outcomeBuffer,
+    @DefaultValue("64") int shadowMaxInFlight,
     @DefaultValue OutlierSettings outliers,
     @DefaultValue("http://localhost:8082") URI proberUrl,
     @DefaultValue("http://localhost:8081") URI statsUrl,

@@ -38,6 +38,8 @@ final class AdminViews {
         provider.policy().rollout().ifPresent(r -> state.put("rollout", Map.of("baseline", r.baseline(),
             "candidate", r.candidate(), "percentage", r.percentage())));
         provider.policy().fallbackProvider().ifPresent(f -> state.put("fallback_provider", f));
+        provider.policy().shadow().ifPresent(m -> state.put("shadow", Map.of("candidate", m.candidate(),
+            "percentage", m.percentage())));
         state.put("max_attempts", provider.policy().maxAttempts());
         state.put("versions", provider.versions().stream().map(v -> {
             final Map<String, Object> version = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.RoutingTable;
 import dev.switchboard.routing.table.Secrets;
+import dev.switchboard.routing.table.ShadowMirror;
 import dev.switchboard.routing.table.StickyRollout;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
@@ -202,10 +203,39 @@ final class ProviderAdmin {
             : provider.policy().fallbackProvider();
         final int maxAttempts = request.has("max_attempts")
             ? wholeNumber(request, "max_attempts", 1, 10) : provider.policy().maxAttempts();
-        final ProviderPolicy policy = new ProviderPolicy(strategy, rollout, fallback, maxAttempts);
+        final ProviderPolicy policy = new ProviderPolicy(strategy, rollout, fallback, maxAttempts,
+            provider.policy().shadow());
         final Instant now = clock.instant();
         writer.commit(writer.changes().putPolicy(category, name, policy, now)
             .audit(change(actor, "set_strategy", provider.id(), json.writeValueAsString(policyView(provider.policy())),
+                json.writeValueAsString(policyView(policy))), provider.id()));
+        return provider(category, name);
+    }
+
+    /**
+     * Seed 003's shadow mode: {@code {"candidate": "v2", "percentage": 100}} mirrors that share of the requests
+     * other versions answered to the candidate; {@code {"percentage": 0}} or {@code {"enabled": false}} ends it.
+     */
+    synchronized Provider setShadow(final String actor, final String category, final String name,
+                                    final JsonNode body) {
+        final JsonNode request = object(body);
+        final Provider provider = provider(category, name);
+        final boolean off = request.path("enabled").isBoolean() && !request.path("enabled").asBoolean()
+            || request.path("percentage").isNumber() && request.path("percentage").asDouble() == 0;
+        Optional<ShadowMirror> mirror = Optional.empty();
+        if (!off) {
+            final String candidate = text(request, "candidate", true);
+            version(provider, candidate);
+            final JsonNode percentage = request.get("percentage");
+            if (percentage == null || !percentage.isNumber() || percentage.asDouble() < 0
+                || percentage.asDouble() > 100) {
+                throw AdminException.badRequest("'percentage' must be a number 0-100");
+            }
+            mirror = Optional.of(new ShadowMirror(candidate, percentage.asDouble()));
+        }
+        final ProviderPolicy policy = provider.policy().withShadow(mirror);
+        writer.commit(writer.changes().putPolicy(category, name, policy, clock.instant())
+            .audit(change(actor, "set_shadow", provider.id(), json.writeValueAsString(policyView(provider.policy())),
                 json.writeValueAsString(policyView(policy))), provider.id()));
         return provider(category, name);
     }
@@ -255,6 +285,8 @@ final class ProviderAdmin {
             "candidate", r.candidate(), "percentage", r.percentage())));
         policy.fallbackProvider().ifPresent(f -> view.put("fallback_provider", f));
         view.put("max_attempts", policy.maxAttempts());
+        policy.shadow().ifPresent(m -> view.put("shadow", Map.of("candidate", m.candidate(),
+            "percentage", m.percentage())));
         return view;
     }
 

@@ -61,6 +61,13 @@ class ProviderAdminController {
         return views.grayscale(admin.setStrategy(actor, category, name, body));
     }
 
+    @PutMapping("/{category}/{name}/shadow")
+    Map<String, Object> shadow(@PathVariable final String category, @PathVariable final String name,
+                               @RequestBody(required = false) final JsonNode body,
+                               @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return views.grayscale(admin.setShadow(actor, category, name, body));
+    }
+
     @PostMapping("/{category}/{name}/refresh")
     Map<String, Object> refresh(@PathVariable final String category, @PathVariable final String name)
         throws InterruptedException {

@@ -6,6 +6,7 @@ import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.StickyRollout;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.Secrets;
+import dev.switchboard.routing.table.ShadowMirror;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
@@ -78,7 +79,8 @@ public final class ConfigEvents {
             .map(r -> new dev.switchboard.routing.table.StickyRollout(r.getBaseline(), r.getCandidate(),
                 r.getPercentage(), r.getSalt()));
         return new ProviderPolicy(settings.getStrategy(), rollout, Optional.ofNullable(settings.getFallbackProvider()),
-            settings.getMaxAttempts());
+            settings.getMaxAttempts(), Optional.ofNullable(settings.getShadow())
+                .map(mirror -> new ShadowMirror(mirror.getCandidate(), mirror.getPercentage())));
     }
 
     public static ProviderSettings toEvent(final String category, final String name, final ProviderPolicy policy,
@@ -91,6 +93,8 @@ public final class ConfigEvents {
                 r.salt())).orElse(null))
             .setFallbackProvider(policy.fallbackProvider().orElse(null))
             .setMaxAttempts(policy.maxAttempts())
+            .setShadow(policy.shadow().map(mirror -> new dev.switchboard.events.ShadowMirror(mirror.candidate(),
+                mirror.percentage())).orElse(null))
             .setUpdatedAt(now)
             .build();
     }

@@ -6,6 +6,7 @@ import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.StartupProviders;
 import dev.switchboard.routing.controlplane.ConfigEvents;
@@ -67,9 +68,26 @@ class RoutingKafkaConfiguration {
         return publisher;
     }
 
+    @Bean(destroyMethod = "close")
+    BoundedEventPublisher<ShadowComparison> comparisonPublisher(final KafkaProperties kafka,
+                                                               final RoutingProperties routing,
+                                                               final MeterRegistry registry) {
+        final Map<String, Object> config = kafka.buildProducerProperties();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, routing.instanceId() + "-shadow-comparisons");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
+        final var producer = new KafkaProducer<>(config, new StringSerializer(), EventSerdes.shadowComparison());
+        final var publisher = new BoundedEventPublisher<>(Topics.SHADOW_COMPARISONS, producer,
+            routing.outcomeBuffer());
+        publisher.bindTo(registry);
+        return publisher;
+    }
+
     @Bean
-    OutcomeRecorder outcomeRecorder(final BoundedEventPublisher<RequestOutcome> outcomePublisher) {
-        return new KafkaOutcomeRecorder(outcomePublisher);
+    OutcomeRecorder outcomeRecorder(final BoundedEventPublisher<RequestOutcome> outcomePublisher,
+                                    final BoundedEventPublisher<ShadowComparison> comparisonPublisher) {
+        return new KafkaOutcomeRecorder(outcomePublisher, comparisonPublisher);
     }
 
     @Bean(destroyMethod = "close")

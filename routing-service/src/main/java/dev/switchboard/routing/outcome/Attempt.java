@@ -24,6 +24,7 @@ public final class Attempt {
     private final String experiment;
     private final String arm;
     private final Instant startedAt;
+    private boolean shadow;
     private final long startNanos;
     private OutcomeStatus status = OutcomeStatus.UNKNOWN;
     private int httpStatus;
@@ -45,6 +46,12 @@ public final class Attempt {
         this.arm = chosen.arm();
         this.startedAt = clock.instant();
         this.startNanos = System.nanoTime();
+    }
+
+    /** Marks a shadow call (seed 003): an answer no client got, left out of the served traffic's stats. */
+    public Attempt shadow() {
+        shadow = true;
+        return this;
     }
 
     public VersionConfig version() {
@@ -121,7 +128,7 @@ public final class Attempt {
             .setCompletionTokens(completionTokens)
             .setStreamed(streamed)
             .setAttempt(number)
-            .setShadow(false)
+            .setShadow(shadow)
             .setRouterInstance(routerInstance)
             .build();
     }

@@ -1,6 +1,8 @@
 package dev.switchboard.routing.proxy;
 
 import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.routing.failover.RetryBudget;
 import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.outcome.Attempt;
@@ -9,7 +11,9 @@ import dev.switchboard.routing.strategy.Selection;
 import dev.switchboard.routing.strategy.TrafficCounters;
 import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.routing.table.Provider;
+import dev.switchboard.routing.shadow.AnswerSimilarity;
 import dev.switchboard.routing.table.RoutingTable;
+import dev.switchboard.routing.table.ShadowMirror;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import io.netty.buffer.ByteBuf;
@@ -22,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,8 +77,10 @@ public final class ProviderProxy implements AutoCloseable {
      * @param requestDeadline the longest a client request may take across all its attempts
      * @param maxAnswerBytes  the largest plain (not streamed) answer taken from an upstream
      */
+    /** @param shadowMaxInFlight shadow calls (seed 003) in flight at most; beyond it requests are not mirrored */
     public record Settings(Duration connectTimeout, Duration responseTimeout, Duration requestDeadline,
-                           int maxConnectionsPerUpstream, int maxAnswerBytes, String instanceId) {
+                           int maxConnectionsPerUpstream, int maxAnswerBytes, String instanceId,
+                           int shadowMaxInFlight) {
     }
 
     private sealed interface Result {
@@ -100,6 +107,8 @@ public final class ProviderProxy implements AutoCloseable {
         Provider current;
         FrontDoorException lastFailure;
         int attempts;
+        /** The plain answer the client got, kept only when the provider mirrors to a shadow candidate. */
+        byte[] answer;
 
         Exchange(final ApiRequest request, final Provider provider, final Optional<String> subject,
                  final String requestId, final Instant deadline, final Channel client) {
@@ -135,6 +144,7 @@ public final class ProviderProxy implements AutoCloseable {
     private final Parts parts;
     private final Settings settings;
     private final UpstreamClient upstream;
+    private final ShadowCalls shadows;
 
     /**
      * The JSON mapper of the request path: plain defaults, with buffers recycled per thread rather than through a
@@ -151,6 +161,7 @@ public final class ProviderProxy implements AutoCloseable {
         this.settings = settings;
         this.upstream = new UpstreamClient(eventLoops, settings.connectTimeout(), settings.responseTimeout(),
             settings.maxConnectionsPerUpstream(), settings.maxAnswerBytes());
+        this.shadows = new ShadowCalls(settings.shadowMaxInFlight());
     }
 
     /**
@@ -243,8 +254,70 @@ public final class ProviderProxy implements AutoCloseable {
                     attempt.failed(OutcomeStatus.CANCELLED, "client_disconnected");
                 }
                 parts.counters().finished(version.key());
-                parts.recorder().record(attempt.finish());
+                final RequestOutcome outcome = attempt.finish();
+                parts.recorder().record(outcome);
+                if (signal == SignalType.ON_COMPLETE) {
+                    maybeMirror(exchange, outcome);
+                }
             });
+    }
+
+    /**
+     * Seed 003's shadow mode: after the client got a successful answer, the provider's shadow candidate gets the
+     * same request (a share of them), under its own limit of calls in flight. Its outcome is flagged shadow, and a
+     * comparison of the two answers (status, latency, tokens, similarity of the texts) is recorded. Nothing of it
+     * reaches the client, which has its answer already.
+     */
+    private void maybeMirror(final Exchange exchange, final RequestOutcome baseline) {
+        final Optional<ShadowMirror> mirror = exchange.current.policy().shadow();
+        if (baseline.getStatus() != OutcomeStatus.SUCCESS || mirror.isEmpty()
+            || mirror.get().candidate().equals(baseline.getVersion())
+            || ThreadLocalRandom.current().nextDouble(100) >= mirror.get().percentage()) {
+            return;
+        }
+        final Optional<VersionConfig> candidate = exchange.current.version(mirror.get().candidate());
+        if (candidate.isEmpty() || !shadows.tryStart()) {
+            return;
+        }
+        final Attempt attempt = new Attempt(parts.clock(), exchange.requestId,
+            new Selection.Chosen(candidate.get(), baseline.getSelectionReason()), 1, exchange.request.stream(),
+            settings.instanceId()).shadow();
+        final byte[] baselineAnswer = exchange.answer;
+        final AtomicReference<byte[]> candidateAnswer = new AtomicReference<>();
+        upstream.exchange(exchange.client, candidate.get(), exchange.request.operation(),
+                exchange.request.forVersion(candidate.get(), parts.json()), settings.responseTimeout())
+            .doOnNext(answer -> {
+                attempt.answered(answer.status());
+                candidateAnswer.set(answer.body());
+                if (answer.contentType().map(t -> t.contains("json")).orElse(false)) {
+                    final UsageScanner usage = new UsageScanner(parts.json());
+                    usage.acceptBody(answer.body());
+                    attempt.usage(usage.promptTokens(), usage.completionTokens());
+                }
+            })
+            .doFinally(signal -> {
+                shadows.finished();
+                final RequestOutcome outcome = attempt.finish();
+                parts.recorder().record(outcome);
+                parts.recorder().recordComparison(comparison(baseline, outcome, AnswerSimilarity.of(
+                    AnswerText.of(baselineAnswer, parts.json()), AnswerText.of(candidateAnswer.get(), parts.json()))));
+            })
+            .subscribe(answer -> { }, error -> unreachable(error, attempt));
+    }
+
+    private static ShadowComparison comparison(final RequestOutcome baseline, final RequestOutcome candidate,
+                                               final OptionalDouble similarity) {
+        return ShadowComparison.newBuilder()
+            .setRequestId(baseline.getRequestId()).setEventTime(baseline.getEventTime())
+            .setCategory(baseline.getCategory()).setName(baseline.getName())
+            .setBaselineVersion(baseline.getVersion()).setCandidateVersion(candidate.getVersion())
+            .setBaselineStatus(baseline.getStatus()).setCandidateStatus(candidate.getStatus())
+            .setBaselineLatencyMs(baseline.getLatencyMs()).setCandidateLatencyMs(candidate.getLatencyMs())
+            .setBaselineCompletionTokens(baseline.getCompletionTokens())
+            .setCandidateCompletionTokens(candidate.getCompletionTokens())
+            .setSimilarity(similarity.isPresent() ? similarity.getAsDouble() : null)
+            .setRouterInstance(baseline.getRouterInstance())
+            .build();
     }
 
     /** Passive health: the outlier detector hears of every attempt the version is to blame for, and every success. */
@@ -268,6 +341,11 @@ public final class ProviderProxy implements AutoCloseable {
             ? upstream.open(exchange.client.eventLoop(), version, exchange.request.operation(), body, timeLeft,
                 (answer, content) -> relayStreamOrBody(answer, content, attempt, response))
             : upstream.exchange(exchange.client, version, exchange.request.operation(), body, timeLeft)
+                .doOnNext(answer -> {
+                    if (exchange.current.policy().shadow().isPresent()) {
+                        exchange.answer = answer.body();
+                    }
+                })
                 .flatMap(answer -> relayAnswer(answer, attempt, response));
         return sent.onErrorResume(e -> Mono.just(unreachable(e, attempt)));
     }

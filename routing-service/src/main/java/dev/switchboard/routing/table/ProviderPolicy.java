@@ -10,9 +10,10 @@ import java.util.Optional;
  * @param rollout          the sticky rollout, required by {@code sticky_rollout}
  * @param fallbackProvider {@code category/name} tried when every version of this provider failed
  * @param maxAttempts      attempts per client request across versions and the fallback, the first included
+ * @param shadow           the candidate mirrored in shadow mode, if any
  */
 public record ProviderPolicy(String strategy, Optional<StickyRollout> rollout, Optional<String> fallbackProvider,
-                             int maxAttempts) {
+                             int maxAttempts, Optional<ShadowMirror> shadow) {
 
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
 
@@ -20,12 +21,23 @@ public record ProviderPolicy(String strategy, Optional<StickyRollout> rollout, O
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(rollout, "rollout");
         Objects.requireNonNull(fallbackProvider, "fallbackProvider");
+        Objects.requireNonNull(shadow, "shadow");
         if (maxAttempts < 1 || maxAttempts > 10) {
             throw new IllegalArgumentException("max_attempts must be 1-10, got " + maxAttempts);
         }
     }
 
+    /** Without shadow mode. */
+    public ProviderPolicy(final String strategy, final Optional<StickyRollout> rollout,
+                          final Optional<String> fallbackProvider, final int maxAttempts) {
+        this(strategy, rollout, fallbackProvider, maxAttempts, Optional.empty());
+    }
+
     public static ProviderPolicy of(final String strategy) {
         return new ProviderPolicy(strategy, Optional.empty(), Optional.empty(), DEFAULT_MAX_ATTEMPTS);
+    }
+
+    public ProviderPolicy withShadow(final Optional<ShadowMirror> mirror) {
+        return new ProviderPolicy(strategy, rollout, fallbackProvider, maxAttempts, mirror);
     }
 }
