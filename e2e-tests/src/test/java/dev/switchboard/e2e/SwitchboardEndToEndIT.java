@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -231,6 +232,7 @@ class SwitchboardEndToEndIT {
         assertThat(makespan.body()).contains("success_metric");
 
         final Map<String, Long> arms = new ConcurrentHashMap<>();
+        final Map<String, String> requestArms = new LinkedHashMap<>();
         for (int user = 0; user < 200; user++) {
             final HttpResponse<String> answer = chat("{\"model\":\"OllamaLLM\",\"user\":\"user-" + user
                 + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
@@ -239,7 +241,22 @@ class SwitchboardEndToEndIT {
             assertThat(answer.headers().firstValue("X-Switchboard-Version"))
                 .contains(arm.equals("model_a") ? "v1" : "v2");
             arms.merge(arm, 1L, Long::sum);
+            requestArms.put(answer.headers().firstValue("X-Request-Id").orElseThrow(), arm);
         }
+        // Clients score some answers (with their own key), by the request id each answer gave: 0.9 for model_a's
+        // first 10 answers, 0.6 for model_b's.
+        final Map<String, Long> scored = new ConcurrentHashMap<>();
+        for (final Map.Entry<String, String> request : requestArms.entrySet()) {
+            if (scored.getOrDefault(request.getValue(), 0L) < 10) {
+                final HttpResponse<String> feedback = sendAs(CLIENT, "POST",
+                    base(router) + "/api/experiments/e2e-tone/feedback", "{\"request_id\": \"" + request.getKey()
+                        + "\", \"score\": " + (request.getValue().equals("model_a") ? 0.9 : 0.6) + "}");
+                assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(202);
+                scored.merge(request.getValue(), 1L, Long::sum);
+            }
+        }
+        assertThat(sendAs(CLIENT, "POST", base(router) + "/api/experiments", experiment).statusCode())
+            .as("a client key opens only the feedback").isEqualTo(401);
         final HttpResponse<String> again = chat("{\"model\":\"OllamaLLM\",\"user\":\"user-7\",\"messages\":"
             + "[{\"role\":\"user\",\"content\":\"hi again\"}]}");
         arms.merge(again.headers().firstValue("X-Switchboard-Arm").orElseThrow(), 1L, Long::sum);
@@ -250,6 +267,9 @@ class SwitchboardEndToEndIT {
                     + "/api/experiments/e2e-tone/results", null, ADMIN).body());
                 assertThat(results.path("arms").path(0).path("samples").asLong()).isEqualTo(arms.get("model_a"));
                 assertThat(results.path("arms").path(1).path("samples").asLong()).isEqualTo(arms.get("model_b"));
+                assertThat(results.path("arms").path(0).path("scored").asLong()).isEqualTo(10);
+                assertThat(results.path("arms").path(1).path("scored").asLong()).isEqualTo(10);
+                assertThat(results.path("arms").path(0).path("mean_score").path("value").asDouble()).isEqualTo(0.9);
             });
         final JsonNode results = JSON.readTree(send("GET", base(router) + "/api/experiments/e2e-tone/results", null,
             ADMIN).body());
@@ -335,6 +355,11 @@ class SwitchboardEndToEndIT {
         assertThat(response.statusCode()).as("answer %s", response.body()).isEqualTo(200);
         served.merge(response.headers().firstValue("X-Switchboard-Version").orElseThrow(), 1L, Long::sum);
         return response;
+    }
+
+    private static HttpResponse<String> sendAs(final String token, final String method, final String url,
+                                               final String body) throws Exception {
+        return send(method, url, body, token);
     }
 
     private static HttpResponse<String> send(final String method, final String url, final String body,

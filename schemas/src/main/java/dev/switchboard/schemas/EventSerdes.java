@@ -3,6 +3,7 @@ package dev.switchboard.schemas;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
@@ -24,6 +25,10 @@ public final class EventSerdes {
 
     public static AvroEventSerde<Experiment> experiment() {
         return of(Experiment.class, Experiment.getClassSchema());
+    }
+
+    public static AvroEventSerde<ExperimentFeedback> experimentFeedback() {
+        return of(ExperimentFeedback.class, ExperimentFeedback.getClassSchema());
     }
 
     public static AvroEventSerde<HealthEvent> healthEvent() {

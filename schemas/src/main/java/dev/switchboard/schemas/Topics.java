@@ -17,6 +17,7 @@ public final class Topics {
     public static final String CONFIG_AUDIT = "switchboard.config-audit";
     public static final String EXPERIMENTS = "switchboard.experiments";
     public static final String MODEL_REGISTRY = "switchboard.model-registry";
+    public static final String EXPERIMENT_FEEDBACK = "switchboard.experiment-feedback";
     public static final String ROLLOUT_DECISIONS = "switchboard.rollout-decisions";
     public static final String DEAD_LETTERS = "switchboard.dead-letters";
 
@@ -42,6 +43,8 @@ public final class Topics {
             TopicSpec.retained(CONFIG_AUDIT, 1, replicationFactor, Duration.ofDays(365)),
             TopicSpec.compacted(EXPERIMENTS, 1, replicationFactor),
             TopicSpec.compacted(MODEL_REGISTRY, 1, replicationFactor),
+            // Joined to outcomes by request id: as many partitions as the outcomes' repartition by request id.
+            TopicSpec.retained(EXPERIMENT_FEEDBACK, outcomePartitions, replicationFactor, retention),
             TopicSpec.retained(ROLLOUT_DECISIONS, 1, replicationFactor, Duration.ofDays(365)),
             TopicSpec.retained(DEAD_LETTERS, 1, replicationFactor, Duration.ofDays(30)));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
@@ -31,7 +32,7 @@ class SchemaCompatibilityTest {
         return Stream.of(RequestOutcome.getClassSchema(), HealthEvent.getClassSchema(),
             ShadowComparison.getClassSchema(), ProviderVersion.getClassSchema(), ProviderSettings.getClassSchema(),
             ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema(),
-            RegisteredModel.getClassSchema());
+            RegisteredModel.getClassSchema(), ExperimentFeedback.getClassSchema());
     }
 
     @ParameterizedTest

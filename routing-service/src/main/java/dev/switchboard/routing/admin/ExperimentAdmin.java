@@ -7,6 +7,7 @@ import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentArm;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentMetric;
 import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.routing.controlplane.ConfigStore;
@@ -125,6 +126,22 @@ final class ExperimentAdmin {
             refuseASecondRunningExperiment(changed);
         }
         return write(actor, action + "_experiment", current, changed);
+    }
+
+    /**
+     * A client's quality score for one of its requests in the experiment; stats-streams joins it to the request's
+     * outcome (within a day), so it counts in the arm that served it.
+     */
+    ExperimentFeedback feedback(final String name, final JsonNode body) {
+        final Experiment experiment = get(name);
+        if (experiment.getStatus() == ExperimentStatus.CREATED) {
+            throw AdminException.conflict("Experiment '" + name + "' has not started");
+        }
+        AdminBodies.object(body, Set.of("request_id", "score"), "request_id (the X-Request-Id answered) and score");
+        final ExperimentFeedback feedback = new ExperimentFeedback(text(body, "request_id"), name,
+            number(body, "score", Double.NaN, -1e9, 1e9), clock.instant(), instanceId);
+        writer.commit(writer.changes().putFeedback(feedback));
+        return feedback;
     }
 
     static String status(final ExperimentStatus status) {

@@ -2,6 +2,7 @@ package dev.switchboard.routing.admin;
 
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentArm;
+import dev.switchboard.events.ExperimentFeedback;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -58,6 +59,15 @@ class ExperimentAdminController {
                                @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin")
                                final String actor) {
         return Map.of("data", view(admin.change(actor, name, action)));
+    }
+
+    /** Seed 002's client feedback: a quality score for one request, by the {@code X-Request-Id} it was answered. */
+    @PostMapping("/{name}/feedback")
+    ResponseEntity<Map<String, Object>> feedback(@PathVariable final String name,
+                                                 @RequestBody(required = false) final JsonNode body) {
+        final ExperimentFeedback feedback = admin.feedback(name, body);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("data", Map.of("experiment_name", name,
+            "request_id", feedback.getRequestId(), "score", feedback.getScore())));
     }
 
     /** Seed 002's field names; the salt stays inside (it would let anyone compute who is in which arm). */

@@ -2,6 +2,7 @@ package dev.switchboard.routing.controlplane;
 
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.VersionConfig;
@@ -73,6 +74,13 @@ public final class ConfigWriter implements AutoCloseable {
         public ChangeSet putModel(final RegisteredModel model) {
             records.add(new ProducerRecord<>(Topics.MODEL_REGISTRY, model.getModelId(),
                 EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, model)));
+            return this;
+        }
+
+        /** A client's score: not configuration, but written as surely (acknowledged, or an error). */
+        public ChangeSet putFeedback(final ExperimentFeedback feedback) {
+            records.add(new ProducerRecord<>(Topics.EXPERIMENT_FEEDBACK, feedback.getRequestId(),
+                EventSerdes.experimentFeedback().serialize(Topics.EXPERIMENT_FEEDBACK, feedback)));
             return this;
         }
 

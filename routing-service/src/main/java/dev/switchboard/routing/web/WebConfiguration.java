@@ -37,9 +37,12 @@ class WebConfiguration {
     @Bean
     OpenAiFrontDoor openAiFrontDoor(final ProviderProxy proxy, final SecurityProperties security,
                                     final RoutingProperties properties) {
-        final BearerTokens keys = BearerTokens.ofCommaSeparated(security.clientKeys(),
+        return new OpenAiFrontDoor(proxy, clientKeys(security), Math.toIntExact(properties.maxRequestSize().toBytes()));
+    }
+
+    private static BearerTokens clientKeys(final SecurityProperties security) {
+        return BearerTokens.ofCommaSeparated(security.clientKeys(),
             "switchboard.security.client-keys (SWITCHBOARD_CLIENT_KEYS)");
-        return new OpenAiFrontDoor(proxy, keys, Math.toIntExact(properties.maxRequestSize().toBytes()));
     }
 
     @Bean
@@ -50,6 +53,6 @@ class WebConfiguration {
     @Bean
     AdminTokenFilter adminTokenFilter(final SecurityProperties security, final ObjectMapper json) {
         return new AdminTokenFilter(BearerTokens.ofCommaSeparated(security.adminToken(),
-            "switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN)"), json);
+            "switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN)"), clientKeys(security), json);
     }
 }

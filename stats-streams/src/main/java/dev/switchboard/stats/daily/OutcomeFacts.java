@@ -6,17 +6,17 @@ import dev.switchboard.events.SelectionReason;
 import java.time.Instant;
 
 /**
- * What the stats read of a {@code RequestOutcome}: its figures, without the identifiers (request id, router,
- * model name...) that no total needs. The live topology decodes only these fields ({@link OutcomeFactsDeserializer});
+ * What the stats read of a {@code RequestOutcome}: its figures and request id (which joins client feedback),
+ * without the identifiers (router, model name, names...) that no total needs. The live topology decodes only these fields ({@link OutcomeFactsDeserializer});
  * decoding whole outcomes took a third of its time.
  */
-public record OutcomeFacts(Instant eventTime, OutcomeStatus status, int httpStatus, long latencyMs,
+public record OutcomeFacts(String requestId, Instant eventTime, OutcomeStatus status, int httpStatus, long latencyMs,
                            Long timeToFirstTokenMs, Integer promptTokens, Integer completionTokens, boolean streamed,
                            int attempt, SelectionReason selectionReason, boolean shadow, String experiment,
                            String arm) {
 
     public static OutcomeFacts of(final RequestOutcome outcome) {
-        return new OutcomeFacts(outcome.getEventTime(), outcome.getStatus(), outcome.getHttpStatus(),
+        return new OutcomeFacts(outcome.getRequestId(), outcome.getEventTime(), outcome.getStatus(), outcome.getHttpStatus(),
             outcome.getLatencyMs(), outcome.getTimeToFirstTokenMs(), outcome.getPromptTokens(),
             outcome.getCompletionTokens(), outcome.getStreamed(), outcome.getAttempt(), outcome.getSelectionReason(),
             outcome.getShadow(), outcome.getExperiment(), outcome.getArm());

@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts> {
 
     /** The fields read, by their Avro names; the order is that of the reader schema. */
-    private static final List<String> FIELDS = List.of("event_time", "status", "http_status", "latency_ms",
+    private static final List<String> FIELDS = List.of("request_id", "event_time", "status", "http_status", "latency_ms",
         "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "streamed", "attempt", "selection_reason",
         "shadow", "experiment", "arm");
 
@@ -57,10 +57,11 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
                 + bytes.length + " bytes): " + e.getMessage(), e);
         }
         // Positions follow FIELDS.
-        return new OutcomeFacts(Instant.ofEpochMilli((Long) r.get(0)), OutcomeStatus.valueOf(r.get(1).toString()),
-            (Integer) r.get(2), (Long) r.get(3), (Long) r.get(4), (Integer) r.get(5), (Integer) r.get(6),
-            (Boolean) r.get(7), (Integer) r.get(8), SelectionReason.valueOf(r.get(9).toString()), (Boolean) r.get(10),
-            string(r.get(11)), string(r.get(12)));
+        return new OutcomeFacts(string(r.get(0)), Instant.ofEpochMilli((Long) r.get(1)),
+            OutcomeStatus.valueOf(r.get(2).toString()), (Integer) r.get(3), (Long) r.get(4), (Long) r.get(5),
+            (Integer) r.get(6), (Integer) r.get(7), (Boolean) r.get(8), (Integer) r.get(9),
+            SelectionReason.valueOf(r.get(10).toString()), (Boolean) r.get(11), string(r.get(12)),
+            string(r.get(13)));
     }
 
     /** Outcomes as the topology reads them: facts are never written, so the serde has no serializer to use. */

@@ -1,6 +1,7 @@
 package dev.switchboard.stats.experiment.stream;
 
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
@@ -14,9 +15,12 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -33,24 +37,37 @@ public final class ExperimentTopology {
     public static final String ARMS_STORE = "experiment-arms-daily";
     public static final String DEFINITIONS_STORE = "experiment-definitions";
     static final String REPARTITION = "experiment-arms";
+    static final String BY_REQUEST = "experiment-outcomes-by-request";
+    static final String SCORES_JOIN = "experiment-scores";
 
     private ExperimentTopology() {
     }
 
     /**
      * @param served the served (not shadow) outcomes, keyed by version
+     * @param grace  how long a day stays open for late events, and how long after its request a client's score is
+     *               still joined to it (a day plus this)
      * @return the experiments' days
      */
-    public static KTable<Windowed<String>, ExperimentDay> build(final StreamsBuilder builder, final KStream<String, OutcomeFacts> served,
-                             final Duration grace, final Duration retention) {
+    public static KTable<Windowed<String>, ExperimentDay> build(final StreamsBuilder builder,
+                                                                final KStream<String, OutcomeFacts> served,
+                                                                final Duration grace, final Duration retention) {
         builder.globalTable(Topics.EXPERIMENTS, Consumed.with(Serdes.String(), EventSerdes.experiment()),
             Materialized.<String, Experiment, KeyValueStore<Bytes, byte[]>>as(DEFINITIONS_STORE));
-        return served.filter((version, outcome) -> outcome.experiment() != null && outcome.arm() != null)
-            .map((version, outcome) -> KeyValue.pair(outcome.experiment(), observation(outcome)))
+        final KStream<String, OutcomeFacts> inExperiments =
+            served.filter((version, outcome) -> outcome.experiment() != null && outcome.arm() != null);
+        final KStream<String, ExperimentObservation> outcomes = inExperiments
+            .map((version, outcome) -> KeyValue.pair(outcome.experiment(), observation(outcome)));
+        return outcomes.merge(scores(builder, inExperiments, grace))
             .groupByKey(Grouped.with(REPARTITION, Serdes.String(), ExperimentStoreSerdes.observation()))
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace))
             .aggregate(ExperimentDay::empty, (experiment, seen, day) -> {
-                day.arm(seen.getArm()).addOutcome(seen.getSuccess(), seen.getLatencyMs(), seen.getCompletionTokens());
+                if (seen.getScore() != null) {
+                    day.arm(seen.getArm()).addScore(seen.getScore());
+                } else {
+                    day.arm(seen.getArm()).addOutcome(seen.getSuccess(), seen.getLatencyMs(),
+                        seen.getCompletionTokens());
+                }
                 return day;
             }, Materialized.<String, ExperimentDay, WindowStore<Bytes, byte[]>>as(ARMS_STORE)
                 .withKeySerde(Serdes.String())
@@ -58,8 +75,32 @@ public final class ExperimentTopology {
                 .withRetention(retention));
     }
 
+    /**
+     * Clients' scores joined to the outcomes of their requests by request id (both sides repartitioned by it):
+     * the score counts in the arm that served the request, and only for the experiment it names. A score for a
+     * request nobody saw within a day (and the grace) of it joins nothing.
+     */
+    private static KStream<String, ExperimentObservation> scores(final StreamsBuilder builder,
+                                                                 final KStream<String, OutcomeFacts> inExperiments,
+                                                                 final Duration grace) {
+        final KStream<String, ExperimentFeedback> feedback = builder.stream(Topics.EXPERIMENT_FEEDBACK,
+                Consumed.with(Serdes.String(), EventSerdes.experimentFeedback()))
+            .filter((request, score) -> request != null && score != null && Double.isFinite(score.getScore()));
+        return inExperiments
+            .map((version, outcome) -> KeyValue.pair(outcome.requestId(), observation(outcome)))
+            .repartition(Repartitioned.with(Serdes.String(), ExperimentStoreSerdes.observation())
+                .withName(BY_REQUEST))
+            .join(feedback, (seen, score) -> seen.getExperiment().equals(score.getExperiment())
+                    ? ExperimentObservation.newBuilder(seen).setScore(score.getScore()).build() : null,
+                JoinWindows.ofTimeDifferenceAndGrace(Duration.ofDays(1), grace),
+                StreamJoined.with(Serdes.String(), ExperimentStoreSerdes.observation(),
+                    EventSerdes.experimentFeedback()).withName(SCORES_JOIN).withStoreName(SCORES_JOIN))
+            .filter((request, scored) -> scored != null)
+            .selectKey((request, scored) -> scored.getExperiment());
+    }
+
     private static ExperimentObservation observation(final OutcomeFacts outcome) {
         return new ExperimentObservation(outcome.arm(), outcome.status() == OutcomeStatus.SUCCESS,
-            outcome.latencyMs(), outcome.completionTokens(), outcome.eventTime());
+            outcome.latencyMs(), outcome.completionTokens(), outcome.eventTime(), outcome.experiment(), null);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentArm;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentMetric;
 import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.events.OutcomeStatus;
@@ -81,6 +82,26 @@ class ExperimentTopologyTest {
     }
 
     @Test
+    void joinsClientScoresToTheArmThatServedTheRequest() {
+        outcomes.pipeInput("LLM/OllamaLLM/v1", outcome("r-a", "v1", "model_a", true, 100), NOW);
+        outcomes.pipeInput("LLM/OllamaLLM/v2", outcome("r-b", "v2", "model_b", true, 100), NOW);
+        final TestInputTopic<String, ExperimentFeedback> feedback = driver.createInputTopic(
+            Topics.EXPERIMENT_FEEDBACK, new StringSerializer(), EventSerdes.experimentFeedback().serializer());
+        feedback.pipeInput("r-a", score("r-a", "tone", 0.9), NOW.plusSeconds(5));
+        feedback.pipeInput("r-a", score("r-a", "tone", 0.7), NOW.plusSeconds(6));
+        feedback.pipeInput("r-b", score("r-b", "tone", 0.2), NOW.plusSeconds(7));
+        feedback.pipeInput("r-b", score("r-b", "another", 1.0), NOW.plusSeconds(8)); // not this experiment's
+        feedback.pipeInput("r-x", score("r-x", "tone", 1.0), NOW.plusSeconds(9)); // no such request
+
+        final ExperimentDay day = days("tone").get(0).value;
+
+        assertThat(day.arm("model_a").scores().count()).isEqualTo(2);
+        assertThat(day.arm("model_a").scores().mean()).isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(day.arm("model_b").scores().count()).isEqualTo(1);
+        assertThat(day.arm("model_a").samples()).as("a score is not another outcome").isEqualTo(1);
+    }
+
+    @Test
     void keepsEveryExperimentDefinitionAtHand() {
         final KeyValueStore<String, Experiment> definitions =
             driver.getKeyValueStore(ExperimentTopology.DEFINITIONS_STORE);
@@ -123,10 +144,19 @@ class ExperimentTopologyTest {
             .build();
     }
 
+    private static ExperimentFeedback score(final String request, final String experiment, final double score) {
+        return new ExperimentFeedback(request, experiment, score, NOW, "test");
+    }
+
     private static RequestOutcome outcome(final String version, final String arm, final boolean success,
                                           final long latencyMs) {
+        return outcome("r", version, arm, success, latencyMs);
+    }
+
+    private static RequestOutcome outcome(final String request, final String version, final String arm,
+                                          final boolean success, final long latencyMs) {
         return RequestOutcome.newBuilder()
-            .setRequestId("r").setEventTime(NOW).setCategory("LLM").setName("OllamaLLM").setVersion(version)
+            .setRequestId(request).setEventTime(NOW).setCategory("LLM").setName("OllamaLLM").setVersion(version)
             .setModelName("m").setSelectionReason(arm == null ? SelectionReason.WEIGHT : SelectionReason.EXPERIMENT)
             .setExperiment(arm == null ? null : "tone").setArm(arm)
             .setStatus(success ? OutcomeStatus.SUCCESS : OutcomeStatus.UPSTREAM_ERROR)
