@@ -39,6 +39,7 @@ public final class ExperimentTopology {
     static final String REPARTITION = "experiment-arms";
     static final String BY_REQUEST = "experiment-outcomes-by-request";
     static final String SCORES_JOIN = "experiment-scores";
+    static final String SCORES_BY_EXPERIMENT = "experiment-scores-by-experiment";
 
     private ExperimentTopology() {
     }
@@ -56,10 +57,18 @@ public final class ExperimentTopology {
             Materialized.<String, Experiment, KeyValueStore<Bytes, byte[]>>as(DEFINITIONS_STORE));
         final KStream<String, OutcomeFacts> inExperiments =
             served.filter((version, outcome) -> outcome.experiment() != null && outcome.arm() != null);
+        // Each side is repartitioned by experiment on its own before they merge: merging first would put the
+        // feedback's sources in the outcomes' sub-topology, and every outcome task would wait on (and check) the
+        // empty feedback partitions; that cost a third of the whole topology's time.
         final KStream<String, ExperimentObservation> outcomes = inExperiments
-            .map((version, outcome) -> KeyValue.pair(outcome.experiment(), observation(outcome)));
-        return outcomes.merge(scores(builder, inExperiments, grace))
-            .groupByKey(Grouped.with(REPARTITION, Serdes.String(), ExperimentStoreSerdes.observation()))
+            .map((version, outcome) -> KeyValue.pair(outcome.experiment(), observation(outcome)))
+            .repartition(Repartitioned.with(Serdes.String(), ExperimentStoreSerdes.observation())
+                .withName(REPARTITION));
+        final KStream<String, ExperimentObservation> scores = scores(builder, inExperiments, grace)
+            .repartition(Repartitioned.with(Serdes.String(), ExperimentStoreSerdes.observation())
+                .withName(SCORES_BY_EXPERIMENT));
+        return outcomes.merge(scores)
+            .groupByKey(Grouped.with(Serdes.String(), ExperimentStoreSerdes.observation()))
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace))
             .aggregate(ExperimentDay::empty, (experiment, seen, day) -> {
                 if (seen.getScore() != null) {
