@@ -66,12 +66,16 @@ public final class StatsBench {
         final List<Double> ratios = new ArrayList<>();
         final List<String> rows = new ArrayList<>();
         Run full = null;
-        for (int round = 1; round <= rounds; round++) {
+        // Round 0 warms the JIT up for both apps and is not counted: whichever app ran first would otherwise run
+        // on colder code than the other.
+        for (int round = 0; round <= rounds; round++) {
             final Run minimal = measure(brokers, count, stateDir, "minimal-" + round, StatsBench::minimalCount);
             full = measure(brokers, count, stateDir, "full-" + round, StatsBench::fullTopology);
-            ratios.add(full.rate() / minimal.rate());
-            rows.add(String.format("| %d | %,.0f | %,.0f | %.2f |", round, minimal.rate(), full.rate(),
-                full.rate() / minimal.rate()));
+            rows.add(String.format("| %s | %,.0f | %,.0f | %.2f |", round == 0 ? "0 (warm-up, not counted)"
+                : Integer.toString(round), minimal.rate(), full.rate(), full.rate() / minimal.rate()));
+            if (round > 0) {
+                ratios.add(full.rate() / minimal.rate());
+            }
         }
         final List<Long> latencies = queryableLatency(brokers, stateDir, full.rate() / 4);
 
@@ -80,8 +84,8 @@ public final class StatsBench {
         final long p99 = percentile(latencies, 0.99);
         System.out.printf("%n# Stats benchmark, %s%n%n", start);
         System.out.printf("%,d synthetic outcomes over %d versions, 6 partitions, loaded at %,.0f/s; both apps "
-            + "exactly_once_v2, commit.interval.ms 100, one stream thread, broker in its own process; %d rounds, "
-            + "each the minimal app then the full topology (the stats-streams app's: daily, minutes, late, "
+            + "exactly_once_v2, commit.interval.ms 100, one stream thread, broker in its own process; a warm-up "
+            + "round and %d rounds, each the minimal app then the full topology (the stats-streams app's: daily, minutes, late, "
             + "experiments, shadow) from the topic's start.%n%n", count, VERSIONS, loadRate, rounds);
         System.out.println("| round | minimal keyed count (outcomes/s) | full topology (outcomes/s) | ratio |");
         System.out.println("| --- | --- | --- | --- |");

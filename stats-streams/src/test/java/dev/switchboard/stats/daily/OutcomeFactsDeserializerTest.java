@@ -9,6 +9,8 @@ import dev.switchboard.events.SelectionReason;
 import dev.switchboard.schemas.EventSerdes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,48 @@ class OutcomeFactsDeserializerTest {
         assertThat(read).isEqualTo(OutcomeFacts.of(outcome));
         assertThat(read.timeToFirstTokenMs()).isEqualTo(321L);
         assertThat(read.arm()).isEqualTo("b");
+    }
+
+    @Test
+    void theFastPathReadsWhatAvrosResolutionReads() {
+        final SplittableRandom random = new SplittableRandom(17);
+        for (int i = 0; i < 2_000; i++) {
+            final RequestOutcome outcome = DailyStatsTopologyTest.outcome("v" + random.nextInt(5),
+                OutcomeStatus.values()[random.nextInt(OutcomeStatus.values().length)], random.nextInt(60_000),
+                random.nextBoolean() ? null : random.nextInt(5_000), random.nextBoolean() ? null : random.nextInt(900),
+                random.nextInt(10) == 0);
+            outcome.setRequestId("req-" + i);
+            outcome.setSelectionReason(SelectionReason.values()[random.nextInt(SelectionReason.values().length)]);
+            outcome.setStreamed(random.nextBoolean());
+            outcome.setTimeToFirstTokenMs(random.nextBoolean() ? null : (long) random.nextInt(2_000));
+            outcome.setExperiment(random.nextBoolean() ? null : "exp-" + random.nextInt(3));
+            outcome.setArm(outcome.getExperiment() == null ? null : "model_" + random.nextInt(2));
+            outcome.setSubjectHash(random.nextBoolean() ? null : "h" + i);
+            outcome.setErrorType(random.nextBoolean() ? null : "http_" + random.nextInt(600));
+            outcome.setAttempt(1 + random.nextInt(3));
+            final byte[] bytes = EventSerdes.requestOutcome().serialize("t", outcome);
+
+            assertThat(facts.deserialize("t", bytes)).isEqualTo(facts.readResolved("t", bytes))
+                .isEqualTo(OutcomeFacts.of(outcome));
+        }
+    }
+
+    @Test
+    void theFastPathSchemaHasTheFieldsItReadsInTheOrderItReadsThem() {
+        assertThat(OutcomeFactsDeserializer.FAST_PATH_SCHEMA.getFields()).extracting(Schema.Field::name)
+            .containsExactly("request_id", "event_time", "category", "name", "version", "model_name",
+                "selection_reason", "experiment", "arm", "subject_hash", "status", "http_status", "error_type",
+                "latency_ms", "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "streamed", "attempt",
+                "shadow", "router_instance");
+    }
+
+    @Test
+    void refusesATruncatedOutcome() {
+        final byte[] bytes = EventSerdes.requestOutcome().serialize("t",
+            DailyStatsTopologyTest.outcome("v1", OutcomeStatus.SUCCESS, 10, 1, 1, false));
+
+        assertThatThrownBy(() -> facts.deserialize("t", Arrays.copyOf(bytes, bytes.length - 3)))
+            .isInstanceOf(SerializationException.class);
     }
 
     @Test
