@@ -6,8 +6,8 @@ import dev.switchboard.events.SelectionReason;
 import java.time.Instant;
 
 /**
- * What the stats read of a {@code RequestOutcome}: its figures and request id (which joins client feedback),
- * without the identifiers (router, model name, names...) that no total needs. The live topology decodes only these fields ({@link OutcomeFactsDeserializer});
+ * What the stats read of a {@code RequestOutcome}: its figures, and for an experiment's outcome its request id
+ * (which joins client feedback), without the identifiers (router, model name, names...) that no total needs. The live topology decodes only these fields ({@link OutcomeFactsDeserializer});
  * decoding whole outcomes took a third of its time.
  */
 public record OutcomeFacts(String requestId, Instant eventTime, OutcomeStatus status, int httpStatus, long latencyMs,
@@ -16,7 +16,8 @@ public record OutcomeFacts(String requestId, Instant eventTime, OutcomeStatus st
                            String arm) {
 
     public static OutcomeFacts of(final RequestOutcome outcome) {
-        return new OutcomeFacts(outcome.getRequestId(), outcome.getEventTime(), outcome.getStatus(), outcome.getHttpStatus(),
+        return new OutcomeFacts(outcome.getExperiment() == null ? null : outcome.getRequestId(),
+            outcome.getEventTime(), outcome.getStatus(), outcome.getHttpStatus(),
             outcome.getLatencyMs(), outcome.getTimeToFirstTokenMs(), outcome.getPromptTokens(),
             outcome.getCompletionTokens(), outcome.getStreamed(), outcome.getAttempt(), outcome.getSelectionReason(),
             outcome.getShadow(), outcome.getExperiment(), outcome.getArm());

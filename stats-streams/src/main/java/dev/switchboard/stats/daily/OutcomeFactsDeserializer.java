@@ -7,6 +7,7 @@ import dev.switchboard.schemas.ReleasedSchemas;
 import java.io.IOException;
 import java.time.Instant;
 import java.lang.reflect.Array;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.AvroRuntimeException;
@@ -89,11 +90,11 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
                 + bytes.length + " bytes): " + e.getMessage(), e);
         }
         // Positions follow FIELDS.
-        return new OutcomeFacts(string(r.get(0)), Instant.ofEpochMilli((Long) r.get(1)),
+        final String experiment = string(r.get(12));
+        return new OutcomeFacts(experiment == null ? null : string(r.get(0)), Instant.ofEpochMilli((Long) r.get(1)),
             OutcomeStatus.valueOf(r.get(2).toString()), (Integer) r.get(3), (Long) r.get(4), (Long) r.get(5),
             (Integer) r.get(6), (Integer) r.get(7), (Boolean) r.get(8), (Integer) r.get(9),
-            SelectionReason.valueOf(r.get(10).toString()), (Boolean) r.get(11), string(r.get(12)),
-            string(r.get(13)));
+            SelectionReason.valueOf(r.get(10).toString()), (Boolean) r.get(11), experiment, string(r.get(13)));
     }
 
     /** Outcomes as the topology reads them: facts are never written, so the serde has no serializer to use. */
@@ -117,8 +118,24 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
 
     /** The fields of {@link #FAST_PATH_SCHEMA} in order; {@code OutcomeFactsDeserializerTest} checks the order. */
     private static OutcomeFacts readFastPath(final byte[] bytes) throws IOException {
-        final BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, null);
-        final String requestId = in.readString();
+        // request_id comes first: its bytes are located, and made a string only for an experiment's outcome (the
+        // one place it is used, to join client scores), not for every outcome.
+        int at = HEADER;
+        long zigzag = 0;
+        for (int shift = 0; ; shift += 7) {
+            final int b = bytes[at++] & 0xFF;
+            zigzag |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                break;
+            }
+        }
+        final int idLength = Math.toIntExact(zigzag >>> 1 ^ -(zigzag & 1));
+        final int idStart = at;
+        if (idLength < 0 || idStart + idLength > bytes.length) {
+            throw new IOException("request_id runs past the record");
+        }
+        final BinaryDecoder in = DecoderFactory.get().binaryDecoder(bytes, idStart + idLength,
+            bytes.length - idStart - idLength, null);
         final long eventTime = in.readLong();
         for (int i = 0; i < 4; i++) {
             in.skipString(); // category, name, version, model_name: the key says which version
@@ -142,6 +159,8 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         final int attempt = in.readInt();
         final boolean shadow = in.readBoolean();
         in.skipString(); // router_instance: read to the end, so a truncated record fails here
+        final String requestId = experiment == null ? null
+            : new String(bytes, idStart, idLength, StandardCharsets.UTF_8);
         return new OutcomeFacts(requestId, Instant.ofEpochMilli(eventTime), status, httpStatus, latencyMs,
             firstToken, promptTokens, completionTokens, streamed, attempt, reason, shadow, experiment, arm);
     }

@@ -56,8 +56,9 @@ class OutcomeFactsDeserializerTest {
             outcome.setAttempt(1 + random.nextInt(3));
             final byte[] bytes = EventSerdes.requestOutcome().serialize("t", outcome);
 
+            final OutcomeFacts expected = OutcomeFacts.of(outcome);
             assertThat(facts.deserialize("t", bytes)).isEqualTo(facts.readResolved("t", bytes))
-                .isEqualTo(OutcomeFacts.of(outcome));
+                .isEqualTo(expected);
         }
     }
 
