@@ -5,7 +5,6 @@ import dev.switchboard.stats.sketch.Distribution;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The running totals of one provider version over one period (a UTC day, a minute): seed 004's
@@ -31,7 +30,7 @@ public final class DailyStats {
     private long retries;
     private long failovers;
     private Instant lastUsedAt;
-    private final Map<Integer, Long> byHttpStatus;
+    private final StatusCounts byHttpStatus = new StatusCounts();
     private final Distribution latency;
     private final Distribution timeToFirstToken;
 
@@ -57,7 +56,7 @@ public final class DailyStats {
         this.retries = counts.retries();
         this.failovers = counts.failovers();
         this.lastUsedAt = counts.lastUsedAt();
-        this.byHttpStatus = new TreeMap<>(byHttpStatus);
+        byHttpStatus.forEach((status, count) -> this.byHttpStatus.add(status, count));
         this.latency = latency;
         this.timeToFirstToken = timeToFirstToken;
     }
@@ -95,7 +94,7 @@ public final class DailyStats {
         if (outcome.selectionReason() == SelectionReason.FAILOVER) {
             failovers++;
         }
-        byHttpStatus.merge(outcome.httpStatus(), 1L, Long::sum);
+        byHttpStatus.add(outcome.httpStatus(), 1);
         if (outcome.eventTime().isAfter(lastUsedAt)) {
             lastUsedAt = outcome.eventTime();
         }
@@ -120,7 +119,7 @@ public final class DailyStats {
         if (other.lastUsedAt.isAfter(lastUsedAt)) {
             lastUsedAt = other.lastUsedAt;
         }
-        other.byHttpStatus.forEach((status, count) -> byHttpStatus.merge(status, count, Long::sum));
+        byHttpStatus.addAll(other.byHttpStatus);
         latency.addAll(other.latency);
         timeToFirstToken.addAll(other.timeToFirstToken);
         return this;
@@ -192,7 +191,7 @@ public final class DailyStats {
 
     /** Attempts by the HTTP status they got (0: no answer), in status order. */
     public Map<Integer, Long> byHttpStatus() {
-        return Collections.unmodifiableMap(byHttpStatus);
+        return Collections.unmodifiableMap(byHttpStatus.asMap());
     }
 
     /** Mean latency of every attempt, in milliseconds; 0 for a period without traffic. */

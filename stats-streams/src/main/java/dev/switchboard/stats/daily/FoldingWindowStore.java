@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.config.TopicConfig;
@@ -53,7 +52,7 @@ public final class FoldingWindowStore
     implements StateStore, ReadOnlyWindowStore<String, DailyStats>, TimestampedBytesStore,
     CachedStateStore<String, DailyStats> {
 
-    /** Windows kept as objects at most; beyond it, the least recently folded one is written through and let go. */
+    /** Windows kept as objects at most; past it, they are all written through and let go. */
     static final int MAX_CACHED_WINDOWS = 10_000;
 
     private record WindowKey(String key, long windowStart) {
@@ -71,16 +70,7 @@ public final class FoldingWindowStore
     }
 
     private final TimestampedWindowStore<String, DailyStats> inner;
-    private final Map<WindowKey, Folded> cache = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(final Map.Entry<WindowKey, Folded> eldest) {
-            if (size() <= MAX_CACHED_WINDOWS) {
-                return false;
-            }
-            writeThrough(eldest.getKey(), eldest.getValue());
-            return true;
-        }
-    };
+    private final Map<WindowKey, Folded> cache = new HashMap<>(1024);
 
     private FoldingWindowStore(final TimestampedWindowStore<String, DailyStats> inner) {
         this.inner = inner;
@@ -104,6 +94,10 @@ public final class FoldingWindowStore
             final ValueAndTimestamp<DailyStats> stored = inner.fetch(key, windowStart);
             entry = stored == null ? new Folded(DailyStats.empty(), timestamp)
                 : new Folded(stored.value(), stored.timestamp());
+            if (cache.size() >= MAX_CACHED_WINDOWS) {
+                flushCache();
+                cache.clear(); // written through: the store underneath has them until the commit
+            }
             cache.put(window, entry);
         }
         entry.stats.add(outcome);
