@@ -327,6 +327,9 @@ class SwitchboardEndToEndIT {
             assertThat(total.path("baseline_error_rate").asDouble()).isEqualTo(0.0);
         });
         awaitStatsMatchServed(); // shadow calls are not served traffic: v2's totals did not move
+        assertThat(get(base(router) + "/actuator/prometheus", null).body())
+            .contains("switchboard_shadow_calls_total{result=\"started\"} 30.0")
+            .contains("switchboard_shadow_calls_total{result=\"skipped\"} 0.0");
         v2.setKnobs(FAST);
         assertThat(send("PUT", provider + "/shadow", "{\"enabled\": false}", ADMIN).statusCode()).isEqualTo(200);
     }

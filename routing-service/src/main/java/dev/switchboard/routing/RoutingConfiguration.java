@@ -19,6 +19,8 @@ import dev.switchboard.routing.strategy.TrafficCounters;
 import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.routing.strategy.WeightedStrategy;
 import dev.switchboard.routing.table.Provider;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -124,4 +126,15 @@ class RoutingConfiguration {
             properties.ioThreads());
     }
 
+    /** Seed 003's shadow calls, for dashboards: how many were made, and how many the limit turned away. */
+    @Bean
+    MeterBinder shadowCallMetrics(final ProviderProxy proxy) {
+        return registry -> {
+            FunctionCounter.builder("switchboard.shadow.calls", proxy, ProviderProxy::shadowCallsStarted)
+                .description("Requests mirrored to a shadow candidate").tag("result", "started").register(registry);
+            FunctionCounter.builder("switchboard.shadow.calls", proxy, ProviderProxy::shadowCallsSkipped)
+                .description("Requests not mirrored: the shadow calls in flight were at their limit")
+                .tag("result", "skipped").register(registry);
+        };
+    }
 }

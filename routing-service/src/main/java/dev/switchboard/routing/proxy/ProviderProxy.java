@@ -454,6 +454,15 @@ public final class ProviderProxy implements AutoCloseable {
         return "req-" + new UUID(high, low);
     }
 
+    /** Shadow calls started, and requests not mirrored because the shadow limit was reached, since start. */
+    public long shadowCallsStarted() {
+        return shadows.started();
+    }
+
+    public long shadowCallsSkipped() {
+        return shadows.skipped();
+    }
+
     /** The JSON mapper of the request path, for the front door to parse requests and write errors with. */
     ObjectMapper json() {
         return parts.json();
