@@ -68,50 +68,59 @@ public final class ClusterShares {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
+    /** One instance's part, as read or decoded: the partitions it answered for, and their versions' days. */
+    private record Part(String instance, List<Integer> partitions, List<LocalStores.VersionWindow> windows) {
+    }
+
     /**
-     * This instance's part: the days of the versions in the outcome partitions its active tasks hold.
+     * This instance's part as it travels: the days of the versions in the outcome partitions its active tasks hold.
      *
      * @throws StoreNotReadyException unless this instance is running, before and after the read, with the same tasks
      */
     public Share local(final Optional<String> provider, final QueryParameters.Days days) {
+        final Part part = localPart(provider, days);
+        return new Share(part.instance(), part.partitions(), part.windows().stream()
+            .map(found -> new SharedWindow(found.version().toString(), found.window().start().toString(),
+                Base64.getEncoder().encodeToString(serde.serializer().serialize(null, found.window().stats()))))
+            .toList());
+    }
+
+    private Part localPart(final Optional<String> provider, final QueryParameters.Days days) {
         final Set<Integer> before = runningPartitions();
-        final List<SharedWindow> windows = new ArrayList<>();
-        for (final LocalStores.VersionWindow found : stores.allDays(provider, days.first(), days.last())) {
-            windows.add(new SharedWindow(found.version().toString(), found.window().start().toString(),
-                Base64.getEncoder().encodeToString(serde.serializer().serialize(null, found.window().stats()))));
-        }
+        final List<LocalStores.VersionWindow> windows = stores.allDays(provider, days.first(), days.last());
         if (!before.equals(runningPartitions())) {
             throw new StoreNotReadyException(DailyStatsTopology.DAILY_STORE + " (its partitions moved meanwhile)",
                 null);
         }
-        return new Share(self.host() + ":" + self.port(), List.copyOf(new TreeSet<>(before)), windows);
+        return new Part(self.host() + ":" + self.port(), List.copyOf(new TreeSet<>(before)), windows);
     }
 
-    /** Every instance's part, checked to cover each outcome partition once. */
+    /**
+     * Every instance's part, checked to cover each outcome partition once. This instance's own part is read
+     * straight from its stores; the others' come over HTTP in their store encoding.
+     */
     public Gathered gather(final Optional<String> provider, final QueryParameters.Days days,
                            final Optional<String> authorization) {
         final KafkaStreams running = running();
         final Set<Integer> expected = new HashSet<>();
-        final List<CompletableFuture<Share>> asked = new ArrayList<>();
+        final List<CompletableFuture<Part>> asked = new ArrayList<>();
         for (final StreamsMetadata instance : running.streamsMetadataForStore(DailyStatsTopology.DAILY_STORE)) {
             expected.addAll(outcomePartitions(instance.topicPartitions()));
-            asked.add(instance.hostInfo().equals(self) ? CompletableFuture.completedFuture(local(provider, days))
-                : ask(instance.hostInfo(), provider, days, authorization));
+            asked.add(instance.hostInfo().equals(self) ? CompletableFuture.completedFuture(localPart(provider, days))
+                : ask(instance.hostInfo(), provider, days, authorization).thenApply(this::decode));
         }
-        final List<VersionWindowStats> windows = new ArrayList<>();
+        final List<LocalStores.VersionWindow> windows = new ArrayList<>();
         final Set<Integer> answered = new HashSet<>();
         final List<String> instances = new ArrayList<>();
-        for (final CompletableFuture<Share> future : asked) {
-            final Share share = join(future);
-            instances.add(share.instance());
-            for (final Integer partition : share.partitions()) {
+        for (final CompletableFuture<Part> future : asked) {
+            final Part part = join(future);
+            instances.add(part.instance());
+            for (final Integer partition : part.partitions()) {
                 if (!answered.add(partition)) {
                     throw notReady("partition " + partition + " was answered for twice (it is moving)");
                 }
             }
-            share.windows().forEach(window -> windows.add(new VersionWindowStats(VersionKey.parse(window.version()),
-                Instant.parse(window.start()), serde.deserializer().deserialize(null,
-                    Base64.getDecoder().decode(window.stats())))));
+            windows.addAll(part.windows());
         }
         if (expected.isEmpty() || !answered.equals(expected)) {
             throw notReady("partitions " + expected + " are held, " + answered + " answered for");
@@ -120,11 +129,15 @@ public final class ClusterShares {
     }
 
     /** The days of many versions, and which instances gave them. */
-    public record Gathered(List<VersionWindowStats> windows, List<String> instances) {
+    public record Gathered(List<LocalStores.VersionWindow> windows, List<String> instances) {
     }
 
-    /** One version's totals of the day that starts at {@code start}. */
-    public record VersionWindowStats(VersionKey version, Instant start, DailyStats stats) {
+    private Part decode(final Share share) {
+        return new Part(share.instance(), share.partitions(), share.windows().stream()
+            .map(window -> new LocalStores.VersionWindow(VersionKey.parse(window.version()), new LocalStores.Window<>(
+                Instant.parse(window.start()),
+                serde.deserializer().deserialize(null, Base64.getDecoder().decode(window.stats())))))
+            .toList());
     }
 
     private CompletableFuture<Share> ask(final HostInfo owner, final Optional<String> provider,
@@ -144,7 +157,7 @@ public final class ClusterShares {
         });
     }
 
-    private static Share join(final CompletableFuture<Share> future) {
+    private static Part join(final CompletableFuture<Part> future) {
         try {
             return future.join();
         } catch (CompletionException e) {

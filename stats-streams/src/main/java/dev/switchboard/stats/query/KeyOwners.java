@@ -1,7 +1,5 @@
 package dev.switchboard.stats.query;
 
-import dev.switchboard.schemas.VersionKey;
-import dev.switchboard.stats.daily.DailyStatsTopology;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -37,11 +35,6 @@ public final class KeyOwners {
     public KeyOwners(final Supplier<KafkaStreams> streams, final HostInfo self) {
         this.streams = streams;
         this.self = self;
-    }
-
-    /** @throws StoreNotReadyException while no instance is known to hold the version (starting, rebalancing) */
-    public Owner of(final VersionKey version) {
-        return of(DailyStatsTopology.DAILY_STORE, version.toString());
     }
 
     /** @throws StoreNotReadyException while no instance is known to hold the key (starting, rebalancing) */

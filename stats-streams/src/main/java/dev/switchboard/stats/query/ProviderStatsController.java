@@ -94,9 +94,10 @@ class ProviderStatsController {
 
     /** Per-day totals of the windows, oldest first, and their sum over the range. */
     private static Map<String, Object> withTotal(final Map<String, Object> first,
-                                                 final List<ClusterShares.VersionWindowStats> windows) {
-        final Map<Instant, List<ClusterShares.VersionWindowStats>> byDay = new TreeMap<>();
-        windows.forEach(window -> byDay.computeIfAbsent(window.start(), day -> new ArrayList<>()).add(window));
+                                                 final List<LocalStores.VersionWindow> windows) {
+        final Map<Instant, List<LocalStores.VersionWindow>> byDay = new TreeMap<>();
+        windows.forEach(window -> byDay.computeIfAbsent(window.window().start(), day -> new ArrayList<>())
+            .add(window));
         final Map<String, Object> body = new LinkedHashMap<>(first);
         body.put("data", byDay.entrySet().stream()
             .map(day -> StatsJson.of(Map.of("date", day.getKey().atZone(ZoneOffset.UTC).toLocalDate().toString()),
@@ -106,17 +107,17 @@ class ProviderStatsController {
         return body;
     }
 
-    private static Map<String, List<ClusterShares.VersionWindowStats>> grouped(
-        final List<ClusterShares.VersionWindowStats> windows, final Function<VersionKey, String> by) {
-        final Map<String, List<ClusterShares.VersionWindowStats>> groups = new TreeMap<>();
+    private static Map<String, List<LocalStores.VersionWindow>> grouped(
+        final List<LocalStores.VersionWindow> windows, final Function<VersionKey, String> by) {
+        final Map<String, List<LocalStores.VersionWindow>> groups = new TreeMap<>();
         windows.forEach(window -> groups.computeIfAbsent(by.apply(window.version()), key -> new ArrayList<>())
             .add(window));
         return groups;
     }
 
-    private static DailyStats sum(final List<ClusterShares.VersionWindowStats> windows) {
+    private static DailyStats sum(final List<LocalStores.VersionWindow> windows) {
         final DailyStats sum = DailyStats.empty();
-        windows.forEach(window -> sum.addAll(window.stats()));
+        windows.forEach(window -> sum.addAll(window.window().stats()));
         return sum;
     }
 
