@@ -289,11 +289,7 @@ public final class ProviderProxy implements AutoCloseable {
             .doOnNext(answer -> {
                 attempt.answered(answer.status());
                 candidateAnswer.set(answer.body());
-                if (answer.contentType().map(t -> t.contains("json")).orElse(false)) {
-                    final UsageScanner usage = new UsageScanner(parts.json());
-                    usage.acceptBody(answer.body());
-                    attempt.usage(usage.promptTokens(), usage.completionTokens());
-                }
+                recordUsage(answer, attempt);
             })
             .doFinally(signal -> {
                 shadows.finished();
@@ -377,11 +373,7 @@ public final class ProviderProxy implements AutoCloseable {
             return Mono.just(new Result.Failed(FrontDoorException.upstreamFailed("Version " + version.version()
                 + " of " + version.key().provider() + " answered HTTP " + answer.status())));
         }
-        if (answer.contentType().map(t -> t.contains("json")).orElse(false)) {
-            final UsageScanner usage = new UsageScanner(parts.json());
-            usage.acceptBody(answer.body());
-            attempt.usage(usage.promptTokens(), usage.completionTokens());
-        }
+        recordUsage(answer, attempt);
         response.status(answer.status())
             .header(HttpHeaderNames.CONTENT_TYPE, answer.contentType().orElse("application/json"))
             .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(answer.body().length));
@@ -391,6 +383,15 @@ public final class ProviderProxy implements AutoCloseable {
                 return Mono.empty();
             })
             .thenReturn(SERVED);
+    }
+
+    /** The token counts of a plain JSON answer, into its attempt's outcome. */
+    private void recordUsage(final UpstreamClient.Answer answer, final Attempt attempt) {
+        if (answer.contentType().map(t -> t.contains("json")).orElse(false)) {
+            final UsageScanner usage = new UsageScanner(parts.json());
+            usage.acceptBody(answer.body());
+            attempt.usage(usage.promptTokens(), usage.completionTokens());
+        }
     }
 
     /** The answer to a streaming request: relayed chunk by chunk when it is an event stream, else as a plain answer. */
