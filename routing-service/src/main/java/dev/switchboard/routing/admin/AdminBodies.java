@@ -1,11 +1,13 @@
 package dev.switchboard.routing.admin;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.ConfigChange;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.RoutingTable;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -70,6 +72,14 @@ final class AdminBodies {
         }
         throw AdminException.badRequest("'provider' must name a configured provider as {category}/{name}, got '"
             + id + "'");
+    }
+
+    /** The audit record of a change to an event-kept definition, with its state before (null when new) and after. */
+    static ConfigChange audit(final String actor, final Instant at, final String action, final String subject,
+                              final Object before, final Object after, final String instanceId) {
+        return ConfigChange.newBuilder().setActor(actor).setAt(at).setAction(action).setSubject(subject)
+            .setBefore(before == null ? null : before.toString()).setAfter(after.toString())
+            .setRouterInstance(instanceId).build();
     }
 
     /** Commits the change, then waits (a few seconds at most) until {@code view} has read what was written to it. */

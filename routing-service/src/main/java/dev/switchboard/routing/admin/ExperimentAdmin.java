@@ -151,10 +151,8 @@ final class ExperimentAdmin {
     private Experiment write(final String actor, final String action, final Experiment before,
                              final Experiment after) {
         final String provider = after.getCategory() + "/" + after.getProvider();
-        final ConfigChange audit = ConfigChange.newBuilder().setActor(actor).setAt(after.getUpdatedAt())
-            .setAction(action).setSubject(after.getName())
-            .setBefore(before == null ? null : before.toString()).setAfter(after.toString())
-            .setRouterInstance(instanceId).build();
+        final ConfigChange audit = AdminBodies.audit(actor, after.getUpdatedAt(), action, after.getName(), before,
+            after, instanceId);
         AdminBodies.commitAndAwait(writer, writer.changes().putExperiment(after).audit(audit, provider), view,
             Topics.EXPERIMENTS);
         return after;

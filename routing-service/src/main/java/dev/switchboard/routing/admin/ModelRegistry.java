@@ -176,10 +176,8 @@ final class ModelRegistry {
 
     private void write(final String actor, final String action, final RegisteredModel before,
                        final RegisteredModel after) {
-        final ConfigChange audit = ConfigChange.newBuilder().setActor(actor).setAt(after.getStageChangedAt())
-            .setAction(action).setSubject(after.getModelId())
-            .setBefore(before == null ? null : before.toString()).setAfter(after.toString())
-            .setRouterInstance(instanceId).build();
+        final ConfigChange audit = AdminBodies.audit(actor, after.getStageChangedAt(), action, after.getModelId(),
+            before, after, instanceId);
         AdminBodies.commitAndAwait(writer, writer.changes().putModel(after)
             .audit(audit, after.getCategory() + "/" + after.getProvider()), view, Topics.MODEL_REGISTRY);
     }

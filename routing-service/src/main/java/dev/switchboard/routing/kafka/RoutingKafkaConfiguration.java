@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -54,32 +55,33 @@ class RoutingKafkaConfiguration {
     BoundedEventPublisher<RequestOutcome> outcomePublisher(final KafkaProperties kafka,
                                                           final RoutingProperties routing,
                                                           final MeterRegistry registry) {
-        final Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, routing.instanceId() + "-outcomes");
         // Outcomes are not waited for: larger, later batches cost the router less CPU per event.
-        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
-        config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // Only the publisher's own thread ever waits on the producer, and never long.
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
-        final var producer = new KafkaProducer<>(config, new StringSerializer(), EventSerdes.requestOutcome());
-        final var publisher = new BoundedEventPublisher<>(Topics.REQUEST_OUTCOMES, producer, routing.outcomeBuffer());
-        publisher.bindTo(registry);
-        return publisher;
+        return publisher(kafka, routing, registry, Topics.REQUEST_OUTCOMES, "-outcomes", EventSerdes.requestOutcome(),
+            Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024));
     }
 
     @Bean(destroyMethod = "close")
     BoundedEventPublisher<ShadowComparison> comparisonPublisher(final KafkaProperties kafka,
                                                                final RoutingProperties routing,
                                                                final MeterRegistry registry) {
+        return publisher(kafka, routing, registry, Topics.SHADOW_COMPARISONS, "-shadow-comparisons",
+            EventSerdes.shadowComparison(), Map.of());
+    }
+
+    /** Events off the request path: a bounded buffer in front of a producer that never waits long. */
+    private static <V> BoundedEventPublisher<V> publisher(final KafkaProperties kafka, final RoutingProperties routing,
+                                                          final MeterRegistry registry, final String topic,
+                                                          final String clientSuffix, final Serializer<V> values,
+                                                          final Map<String, Object> defaults) {
         final Map<String, Object> config = kafka.buildProducerProperties();
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, routing.instanceId() + "-shadow-comparisons");
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, routing.instanceId() + clientSuffix);
         config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
+        defaults.forEach(config::putIfAbsent);
         config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // Only the publisher's own thread ever waits on the producer, and never long.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
-        final var producer = new KafkaProducer<>(config, new StringSerializer(), EventSerdes.shadowComparison());
-        final var publisher = new BoundedEventPublisher<>(Topics.SHADOW_COMPARISONS, producer,
-            routing.outcomeBuffer());
+        final var publisher = new BoundedEventPublisher<>(topic, new KafkaProducer<>(config, new StringSerializer(),
+            values), routing.outcomeBuffer());
         publisher.bindTo(registry);
         return publisher;
     }
