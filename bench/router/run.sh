@@ -17,30 +17,15 @@ duration="${1:-20}"
 rounds="${2:-3}"
 parts=" ${BENCH_PARTS:-throughput latency slow} "
 wants() { [[ "$parts" == *" $1 "* ]]; }
-. "$root/bin/find-jdk.sh"
-switchboard_find_jdk
-for tool in nginx wrk; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y nginx libnginx-mod-http-echo wrk" >&2; exit 2; }
-done
-echo_module=/usr/lib/nginx/modules/ngx_http_echo_module.so
-[ -f "$echo_module" ] || { echo "nginx echo module missing: apt-get install -y libnginx-mod-http-echo" >&2; exit 2; }
+. "$here/../lib.sh"
+bench_require_http_tools
 if ! ls "$root"/routing-service/target/routing-service-*-exec.jar "$root"/launcher/target/lib >/dev/null 2>&1; then
   (cd "$root" && mvn -B -ntp -q -DskipTests install)
 fi
 ulimit -n 65536 || true
 
-work="$(mktemp -d /tmp/switchboard-bench.XXXXXX)"
-results="$root/bench/results"; mkdir -p "$results"
-report="$results/router-$(date -u +%Y%m%dT%H%M%SZ).md"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+bench_work router
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 v1=$(free_port); v2=$(free_port); slow=$(free_port); proxy=$(free_port); slow_proxy=$(free_port)
 router=$(free_port); kafka=$(free_port); ctl=$(free_port)
 answer='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
@@ -69,12 +54,7 @@ http {
 NGINX
 nginx -c "$work/nginx.conf"
 
-SWITCHBOARD_DATA_DIR="$work/data" KAFKA_PORT=$kafka KAFKA_CONTROLLER_PORT=$ctl \
-  "$JAVA_HOME/bin/java" -Dswitchboard.home="$root" \
-  -cp "$root/launcher/target/lib/*:$(ls "$root"/launcher/target/launcher-*.jar | head -n 1)" \
-  dev.switchboard.launcher.LocalBroker > "$work/broker.out" 2>&1 &
-pids+=($!)
-until grep -q "Kafka is ready" "$work/broker.out"; do sleep 1; kill -0 "${pids[0]}" || { cat "$work/broker.out"; exit 1; }; done
+start_broker "$kafka" "$ctl"
 
 cat > "$work/providers.yml" <<YAML
 switchboard:
@@ -90,22 +70,12 @@ switchboard:
         versions:
           - {version: v1, type: openai, model_name: slow, url: "http://127.0.0.1:$slow", weight: 100, is_default: true}
 YAML
-KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$kafka SWITCHBOARD_ADMIN_TOKEN=bench-admin SWITCHBOARD_CLIENT_KEYS=bench-key \
-  "$JAVA_HOME/bin/java" -Xms1g -Xmx1g ${ROUTER_JVM_OPTS:-} -jar "$(ls "$root"/routing-service/target/routing-service-*-exec.jar | head -n 1)" \
-  --server.port=$router --spring.config.additional-location="file:$work/providers.yml" \
-  --switchboard.routing.outcome-buffer=100000 > "$work/router.log" 2>&1 &
-pids+=($!)
-until curl -sf "http://127.0.0.1:$router/actuator/health" >/dev/null; do sleep 1; kill -0 "${pids[1]}" || { tail -50 "$work/router.log"; exit 1; }; done
+start_router "$router" "$kafka" "$work/providers.yml"
 
 wrk_run() { # name url script connections seconds extra...
   local name=$1 url=$2 script=$3 conns=$4 secs=$5; shift 5
   wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$here/$script" "$@" "$url" > "$work/$name.txt" 2>&1
 }
-rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }
-pct_of() { # file percentile -> milliseconds
-  awk -v p="$2" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' "$work/$1.txt"
-}
-errors() { awk '/Socket errors/ {gsub(/,/,""); s=$4+$6+$8+$10} /Non-2xx/ {n=$5} END {print s+n+0}' "$work/$1.txt"; }
 
 echo "Warming up (JIT, connection pools): 120s on the router, which needs that long on 2 cores..."
 wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 120
@@ -123,7 +93,6 @@ for round in $(seq 1 "$rounds"); do
   wrk_run "tput-router-$round" "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
   echo "  round $round: nginx $(rps "tput-nginx-$round") req/s, router $(rps "tput-router-$round") req/s"
 done
-median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 for round in $(seq 1 "$rounds"); do awk -v r="$(rps "tput-router-$round")" -v n="$(rps "tput-nginx-$round")" 'BEGIN {printf "%.3f\n", r/n}'; done > "$work/ratios.txt"
 tput_ratio=$(median < "$work/ratios.txt" | xargs printf "%.2f")
 nginx_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-nginx-$round"; done | median)

@@ -10,29 +10,14 @@ root="$(cd "$here/../.." && pwd)"
 duration="${1:-15}"
 rounds="${2:-3}"
 conns="${SHADOW_BENCH_CONNECTIONS:-4}"
-. "$root/bin/find-jdk.sh"
-switchboard_find_jdk
-for tool in nginx wrk; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y nginx libnginx-mod-http-echo wrk" >&2; exit 2; }
-done
-echo_module=/usr/lib/nginx/modules/ngx_http_echo_module.so
-[ -f "$echo_module" ] || { echo "nginx echo module missing: apt-get install -y libnginx-mod-http-echo" >&2; exit 2; }
+. "$here/../lib.sh"
+bench_require_http_tools
 if ! ls "$root"/routing-service/target/routing-service-*-exec.jar "$root"/launcher/target/lib >/dev/null 2>&1; then
   (cd "$root" && mvn -B -ntp -q -DskipTests install)
 fi
 
-work="$(mktemp -d /tmp/switchboard-shadow-bench.XXXXXX)"
-results="$root/bench/results"; mkdir -p "$results"
-report="$results/shadow-$(date -u +%Y%m%dT%H%M%SZ).md"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
+bench_work shadow
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 baseline=$(free_port); candidate=$(free_port); router=$(free_port); kafka=$(free_port); ctl=$(free_port)
 answer='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
 cat > "$work/nginx.conf" <<NGINX
@@ -50,12 +35,7 @@ http {
 NGINX
 nginx -c "$work/nginx.conf"
 
-SWITCHBOARD_DATA_DIR="$work/data" KAFKA_PORT=$kafka KAFKA_CONTROLLER_PORT=$ctl \
-  "$JAVA_HOME/bin/java" -Dswitchboard.home="$root" \
-  -cp "$root/launcher/target/lib/*:$(ls "$root"/launcher/target/launcher-*.jar | head -n 1)" \
-  dev.switchboard.launcher.LocalBroker > "$work/broker.out" 2>&1 &
-pids+=($!)
-until grep -q "Kafka is ready" "$work/broker.out"; do sleep 1; kill -0 "${pids[0]}" || { cat "$work/broker.out"; exit 1; }; done
+start_broker "$kafka" "$ctl"
 
 cat > "$work/providers.yml" <<YAML
 switchboard:
@@ -67,12 +47,7 @@ switchboard:
           - {version: v1, type: openai, model_name: baseline, url: "http://127.0.0.1:$baseline", weight: 100, is_default: true}
           - {version: v2, type: openai, model_name: candidate, url: "http://127.0.0.1:$candidate", weight: 0}
 YAML
-KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$kafka SWITCHBOARD_ADMIN_TOKEN=bench-admin SWITCHBOARD_CLIENT_KEYS=bench-key \
-  "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -jar "$(ls "$root"/routing-service/target/routing-service-*-exec.jar | head -n 1)" \
-  --server.port=$router --spring.config.additional-location="file:$work/providers.yml" \
-  --switchboard.routing.outcome-buffer=100000 > "$work/router.log" 2>&1 &
-pids+=($!)
-until curl -sf "http://127.0.0.1:$router/actuator/health" >/dev/null; do sleep 1; kill -0 "${pids[1]}" || { tail -50 "$work/router.log"; exit 1; }; done
+start_router "$router" "$kafka" "$work/providers.yml"
 
 shadow() { # on|off
   local body='{"enabled": false}'
@@ -81,12 +56,6 @@ shadow() { # on|off
     "http://127.0.0.1:$router/api/system-configs/provider/LLM/Shadow/shadow" > /dev/null
 }
 wrk_run() { wrk -t2 -c"$conns" -d"$2s" --latency -s "$here/post.lua" "http://127.0.0.1:$router/v1/chat/completions" > "$work/$1.txt" 2>&1; }
-pct_of() { # file percentile -> milliseconds
-  awk -v p="$2" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us$/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v=v*1000}; print v}' "$work/$1.txt"
-}
-rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }
-errors() { awk '/Socket errors/ {gsub(/,/,""); s=$4+$6+$8+$10} /Non-2xx/ {n=$5} END {print s+n+0}' "$work/$1.txt"; }
-median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 metric() { curl -s "http://127.0.0.1:$router/actuator/prometheus" | awk -v m="$1" 'index($0, m) == 1 {s+=$NF} END {printf "%d", s}'; }
 
 echo "Warming up 60s (shadow on, then off)..."

@@ -10,27 +10,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 count="${1:-1000000}"
 rounds="${2:-3}"
-. "$root/bin/find-jdk.sh"
-switchboard_find_jdk
+. "$here/../lib.sh"
 if ! ls "$root"/stats-streams/target/classes/dev/switchboard/stats/daily/DailyStatsTopology.class "$root"/launcher/target/lib >/dev/null 2>&1; then
   (cd "$root" && mvn -B -ntp -q -DskipTests install)
 fi
 
-work="$(mktemp -d /tmp/switchboard-stats-bench.XXXXXX)"
-results="$root/bench/results"; mkdir -p "$results"
-report="$results/stats-$(date -u +%Y%m%dT%H%M%SZ).md"
-broker_pid=""
-cleanup() { [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
-trap cleanup EXIT
+bench_work stats
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 kafka=$(free_port); ctl=$(free_port)
-SWITCHBOARD_DATA_DIR="$work/data" KAFKA_PORT=$kafka KAFKA_CONTROLLER_PORT=$ctl \
-  "$JAVA_HOME/bin/java" -Dswitchboard.home="$root" \
-  -cp "$root/launcher/target/lib/*:$(ls "$root"/launcher/target/launcher-*.jar | head -n 1)" \
-  dev.switchboard.launcher.LocalBroker > "$work/broker.out" 2>&1 &
-broker_pid=$!
-until grep -q "Kafka is ready" "$work/broker.out" 2>/dev/null; do sleep 1; kill -0 "$broker_pid" || { cat "$work/broker.out"; exit 1; }; done
+start_broker "$kafka" "$ctl"
 
 (cd "$root" && mvn -B -ntp -q -pl stats-streams dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
 echo "Loading $count outcomes, then the minimal app, the full topology and the latency run (a few minutes)..."
