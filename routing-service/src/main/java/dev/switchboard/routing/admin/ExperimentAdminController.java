@@ -3,7 +3,7 @@ package dev.switchboard.routing.admin;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentArm;
 import dev.switchboard.events.ExperimentFeedback;
-import java.time.Duration;
+import dev.switchboard.schemas.ExperimentSchedule;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -95,8 +95,7 @@ class ExperimentAdminController {
         json.put("created_by", e.getCreatedBy());
         json.put("created_at", e.getCreatedAt().toString());
         json.put("started_at", e.getStartedAt() == null ? null : e.getStartedAt().toString());
-        json.put("ends_at", e.getStartedAt() == null ? null
-            : e.getStartedAt().plus(Duration.ofDays(e.getDurationDays())).toString());
+        json.put("ends_at", e.getStartedAt() == null ? null : ExperimentSchedule.endsAt(e).toString());
         return json;
     }
 }

@@ -2,8 +2,7 @@ package dev.switchboard.routing.experiment;
 
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentStatus;
-import java.time.Duration;
-import java.time.Instant;
+import dev.switchboard.schemas.ExperimentSchedule;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +35,10 @@ public final class ExperimentEvents {
 
     /** The definition as routers use it; it ends its duration after it started. */
     public static ExperimentBoard.Running running(final Experiment experiment) {
-        final Instant started = experiment.getStartedAt() == null ? experiment.getCreatedAt()
-            : experiment.getStartedAt();
         return new ExperimentBoard.Running(experiment.getName(),
             experiment.getCategory() + "/" + experiment.getProvider(),
             experiment.getArms().stream()
                 .map(arm -> new ExperimentBoard.Arm(arm.getName(), arm.getVersion(), arm.getShare())).toList(),
-            experiment.getSalt(), started.plus(Duration.ofDays(experiment.getDurationDays())));
+            experiment.getSalt(), ExperimentSchedule.endsAt(experiment));
     }
 }

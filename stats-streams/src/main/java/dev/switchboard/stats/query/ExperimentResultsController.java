@@ -1,6 +1,7 @@
 package dev.switchboard.stats.query;
 
 import dev.switchboard.events.Experiment;
+import dev.switchboard.schemas.ExperimentSchedule;
 import dev.switchboard.stats.experiment.ExperimentAnalysis;
 import dev.switchboard.stats.experiment.ExperimentDay;
 import dev.switchboard.stats.experiment.ExperimentDesign;
@@ -8,7 +9,6 @@ import dev.switchboard.stats.experiment.stream.ExperimentDesigns;
 import dev.switchboard.stats.experiment.stream.ExperimentTopology;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -47,9 +47,7 @@ class ExperimentResultsController {
             throw new BadQueryException(e.getMessage());
         }
         final LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        final Instant began = experiment.getStartedAt() == null ? experiment.getCreatedAt()
-            : experiment.getStartedAt();
-        final LocalDate first = latest(began.atZone(ZoneOffset.UTC).toLocalDate(),
+        final LocalDate first = latest(ExperimentSchedule.began(experiment).atZone(ZoneOffset.UTC).toLocalDate(),
             today.minusDays(QueryParameters.MAX_DAYS - 1));
         return answers.fromOwner(ExperimentTopology.ARMS_STORE, name, request, () -> {
             final List<LocalStores.Window<ExperimentDay>> days = stores.experimentDays(name, first, today);
