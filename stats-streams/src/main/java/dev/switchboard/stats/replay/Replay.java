@@ -4,18 +4,15 @@ import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.OutcomeFacts;
 import dev.switchboard.stats.daily.OutcomeFactsDeserializer;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -41,8 +38,6 @@ public final class Replay {
                          Map<String, Map<LocalDate, DailyStats>> groups) {
     }
 
-    private static final Duration POLL = Duration.ofMillis(500);
-
     private Replay() {
     }
 
@@ -51,50 +46,40 @@ public final class Replay {
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("'from' (" + from + ") must be before 'to' (" + to + ")");
         }
-        final List<TopicPartition> partitions = consumer.partitionsFor(Topics.REQUEST_OUTCOMES).stream()
-            .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-        consumer.assign(partitions);
-        final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-        final Map<TopicPartition, Long> starts = new HashMap<>();
-        final Map<TopicPartition, Long> query = new HashMap<>();
-        partitions.forEach(p -> query.put(p, from.toEpochMilli()));
-        consumer.offsetsForTimes(query).forEach((partition, found) ->
-            starts.put(partition, found == null ? ends.get(partition) : found.offset()));
-        starts.forEach(consumer::seek);
-
-        final Deserializer<OutcomeFacts> outcomes = new OutcomeFactsDeserializer();
         final Map<String, Map<LocalDate, DailyStats>> groups = new TreeMap<>();
-        final Map<TopicPartition, Boolean> done = new HashMap<>();
-        partitions.forEach(p -> done.put(p, starts.get(p) >= ends.get(p)));
-        long read = 0;
-        long undecodable = 0;
-        while (done.containsValue(false)) {
-            for (final ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                final TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() >= ends.get(partition) || record.timestamp() >= to.toEpochMilli()) {
-                    done.put(partition, true); // past the range, or written after the replay began
-                    continue;
-                }
-                read++;
-                final OutcomeFacts outcome;
-                try {
-                    outcome = record.value() == null ? null : outcomes.deserialize(record.topic(), record.value());
-                } catch (RuntimeException e) {
-                    undecodable++; // as the live app sends it to the dead-letter topic and goes on
-                    continue;
-                }
-                group(outcome, record.key(), selection).ifPresent(group -> groups
-                    .computeIfAbsent(group, g -> new TreeMap<>())
-                    .computeIfAbsent(dayOf(record.timestamp()), d -> DailyStats.empty())
-                    .add(outcome));
+        final Count count = readOutcomes(consumer, from, to, (record, outcome) ->
+            group(outcome, record.key(), selection).ifPresent(group -> groups
+                .computeIfAbsent(group, g -> new TreeMap<>())
+                .computeIfAbsent(dayOf(record.timestamp()), d -> DailyStats.empty())
+                .add(outcome)));
+        return new Report(selection, from, to, count.read(), count.undecodable(), groups);
+    }
+
+    /** Outcomes read, and those among them that did not decode. */
+    record Count(long read, long undecodable) {
+    }
+
+    /**
+     * Hands over each outcome of the range that decodes, with its record; one that does not is counted and passed
+     * over, as the live app sends it to the dead-letter topic and goes on.
+     */
+    static Count readOutcomes(final Consumer<String, byte[]> consumer, final Instant from, final Instant to,
+                              final BiConsumer<ConsumerRecord<String, byte[]>, OutcomeFacts> each) {
+        final Deserializer<OutcomeFacts> outcomes = new OutcomeFactsDeserializer();
+        final long[] undecodable = {0};
+        final long read = TopicRange.read(consumer, Topics.REQUEST_OUTCOMES, from, to, record -> {
+            final OutcomeFacts outcome;
+            try {
+                outcome = record.value() == null ? null : outcomes.deserialize(record.topic(), record.value());
+            } catch (RuntimeException e) {
+                undecodable[0]++;
+                return;
             }
-            for (final TopicPartition partition : partitions) {
-                if (!done.get(partition) && consumer.position(partition) >= ends.get(partition)) {
-                    done.put(partition, true);
-                }
+            if (outcome != null) {
+                each.accept(record, outcome);
             }
-        }
-        return new Report(selection, from, to, read, undecodable, groups);
+        });
+        return new Count(read, undecodable[0]);
     }
 
     /**
@@ -102,7 +87,7 @@ public final class Replay {
      * the record's key, as live.
      */
     private static Optional<String> group(final OutcomeFacts outcome, final String key, final Selection selection) {
-        if (outcome == null || outcome.shadow() || key == null) {
+        if (outcome.shadow() || key == null) {
             return Optional.empty();
         }
         return switch (selection) {

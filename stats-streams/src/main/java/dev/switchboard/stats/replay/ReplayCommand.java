@@ -1,5 +1,7 @@
 package dev.switchboard.stats.replay;
 
+import dev.switchboard.schemas.ExperimentSchedule;
+import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.query.StatsJson;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -21,31 +24,41 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code replay --provider LLM/OllamaLLM|--experiment NAME --from T --to T [--out report.json]
- * [--bootstrap-servers HOST:PORT]}: recomputes stats from the outcome topic and writes a JSON report whose days
- * have the fields of the live daily answer. {@code T} is an instant ({@code 2026-11-22T10:00:00Z}) or a UTC day
- * ({@code 2026-11-22}: its midnight).
+ * {@code replay --provider CATEGORY/NAME | --experiment NAME [--from T] [--to T] [--out report.json]
+ * [--report DIR] [--bootstrap-servers HOST:PORT]}: recomputes stats from the outcome topic and writes a JSON report
+ * whose days have the fields of the live daily answer; for an experiment, {@code --report} also writes a Markdown
+ * report with PNG charts into {@code DIR}. {@code T} is an instant ({@code 2026-11-22T10:00:00Z}) or a UTC day
+ * ({@code 2026-11-22}: its midnight); a provider needs both, an experiment's range defaults to when it began, to now.
  */
 public final class ReplayCommand {
+
+    private static final String USAGE = "usage: replay --provider CATEGORY/NAME --from T --to T | --experiment NAME"
+        + " [--from T] [--to T] [--report DIR]   [--out FILE] [--bootstrap-servers HOST:PORT]"
+        + "   (T: 2026-11-22 or 2026-11-22T10:00:00Z)";
 
     private ReplayCommand() {
     }
 
-    /** @return the process exit code: 0 done, 2 bad arguments */
+    /** @return the process exit code: 0 done, 2 bad arguments or nothing to replay */
     public static int run(final String[] args) throws IOException {
         final Map<String, String> options;
         final Replay.Selection selection;
-        final Instant from;
-        final Instant to;
+        final Optional<Instant> from;
+        final Optional<Instant> to;
         try {
             options = options(args);
             selection = selection(options);
             from = time("--from", options.get("--from"));
             to = time("--to", options.get("--to"));
+            if (selection instanceof Replay.Selection.OfProvider && (from.isEmpty() || to.isEmpty())) {
+                throw new IllegalArgumentException("a provider's replay needs --from and --to");
+            }
+            if (options.containsKey("--report") && !(selection instanceof Replay.Selection.OfExperiment)) {
+                throw new IllegalArgumentException("--report is for an experiment: give --experiment NAME");
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("replay: " + e.getMessage());
-            System.err.println("usage: replay --provider CATEGORY/NAME | --experiment NAME --from T --to T"
-                + " [--out FILE] [--bootstrap-servers HOST:PORT]   (T: 2026-11-22 or 2026-11-22T10:00:00Z)");
+            System.err.println(USAGE);
             return 2;
         }
         final Map<String, Object> config = Map.of(
@@ -54,21 +67,51 @@ public final class ReplayCommand {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
             ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-replay");
-        final Replay.Report report;
+        final Instant now = Instant.now();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            report = Replay.run(consumer, selection, from, to);
+            if (options.containsKey("--report")) {
+                report(consumer, ((Replay.Selection.OfExperiment) selection).experiment(), from, to, now,
+                    Path.of(options.get("--report")));
+                if (!options.containsKey("--out")) {
+                    return 0;
+                }
+            }
+            final Instant start = from.isPresent() ? from.get() : began(consumer, selection);
+            final Replay.Report report = Replay.run(consumer, selection, start, to.orElse(now));
+            final String json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
+                .writeValueAsString(toJson(report));
+            if (options.containsKey("--out")) {
+                Files.writeString(Path.of(options.get("--out")), json);
+                System.out.println("replay: " + report.recordsRead() + " outcomes read, " + report.undecodable()
+                    + " undecodable; report written to " + options.get("--out"));
+            } else {
+                System.out.println(json);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("replay: " + e.getMessage());
+            return 2;
         }
-        final String json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
-            .writeValueAsString(toJson(report));
-        if (options.containsKey("--out")) {
-            Files.writeString(Path.of(options.get("--out")), json);
-            System.out.println("replay: " + report.recordsRead() + " outcomes read, " + report.undecodable()
-                + " undecodable; report written to " + options.get("--out"));
-        } else {
-            System.out.println(json);
-        }
-        return 0;
+    }
+
+    private static void report(final KafkaConsumer<String, byte[]> consumer, final String experiment,
+                               final Optional<Instant> from, final Optional<Instant> to, final Instant now,
+                               final Path directory) throws IOException {
+        System.setProperty("java.awt.headless", "true"); // charts are drawn off screen, with or without a display
+        final ExperimentReplay.Result replay = ExperimentReplay.run(consumer, experiment, from, to, now);
+        final ExperimentReport.Written written = ExperimentReport.write(replay, directory, now);
+        System.out.println("replay: " + replay.outcomes() + " outcomes and " + replay.scores() + " scores of "
+            + experiment + " from " + replay.from() + " to " + replay.to() + "; verdict "
+            + written.result().comparisons().stream().map(c -> c.candidate() + " " + c.verdict().jsonName()).toList()
+            + "; report written to " + written.markdown());
+    }
+
+    private static Instant began(final KafkaConsumer<String, byte[]> consumer, final Replay.Selection selection) {
+        final String experiment = ((Replay.Selection.OfExperiment) selection).experiment();
+        return ExperimentReplay.definition(consumer, experiment).map(ExperimentSchedule::began)
+            .orElseThrow(() -> new IllegalArgumentException("there is no experiment '" + experiment + "' on "
+                + Topics.EXPERIMENTS + "; give --from to replay its outcomes anyway"));
     }
 
     /** The report as JSON: each group's days in the live daily answer's shape. */
@@ -116,13 +159,13 @@ public final class ReplayCommand {
             : new Replay.Selection.OfExperiment(experiment);
     }
 
-    private static Instant time(final String option, final String value) {
+    private static Optional<Instant> time(final String option, final String value) {
         if (value == null) {
-            throw new IllegalArgumentException(option + " is required");
+            return Optional.empty();
         }
         try {
-            return value.contains("T") ? Instant.parse(value)
-                : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return Optional.of(value.contains("T") ? Instant.parse(value)
+                : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(option + " must be 2026-11-22 or 2026-11-22T10:00:00Z, got '" + value
                 + "'");

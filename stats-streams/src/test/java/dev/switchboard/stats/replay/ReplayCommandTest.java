@@ -46,4 +46,17 @@ class ReplayCommandTest {
             "2026-11-22"})).isEqualTo(2);
         assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--from must be 2026-11-22");
     }
+
+    @Test
+    void shouldRefuseAProvidersReplayWithoutItsRange() throws Exception {
+        assertThat(ReplayCommand.run(new String[] {"--provider", "LLM/A", "--from", "2026-11-21"})).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("needs --from and --to");
+    }
+
+    @Test
+    void shouldRefuseAReportOfAProvider() throws Exception {
+        assertThat(ReplayCommand.run(new String[] {"--provider", "LLM/A", "--from", "2026-11-21", "--to", "2026-11-22",
+            "--report", "reports"})).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--report is for an experiment");
+    }
 }
