@@ -11,6 +11,7 @@ import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
 import dev.switchboard.stats.StatsStreamsApplication;
+import dev.switchboard.stats.replay.ReplayCommand;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +23,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The whole pipeline on one real KRaft broker: client -> router -> simulated provider, outcome -> Kafka ->
  * stats-streams (exactly-once, RocksDB) -> REST; simulator outage -> prober -> health event -> router.
  */
+@Order(1)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchboardEndToEndIT {
 
@@ -286,6 +290,18 @@ class SwitchboardEndToEndIT {
             .firstValue("X-Switchboard-Experiment")).isEmpty());
         assertThat(send("POST", base(router) + "/api/experiments/e2e-tone/start", null, ADMIN).statusCode())
             .as("a stopped experiment stays stopped").isEqualTo(409);
+
+        // The stopped experiment, analysed again from Kafka by the replay command: the same arms, and its report.
+        final Path reports = Files.createTempDirectory("switchboard-e2e-reports");
+        assertThat(ReplayCommand.run(new String[] {"--experiment", "e2e-tone", "--report", reports.toString(),
+            "--bootstrap-servers", System.getProperty("spring.embedded.kafka.brokers")})).isEqualTo(0);
+        final String report = Files.readString(reports.resolve("e2e-tone.md"));
+        assertThat(report).contains("| model_a (control) | v1 | " + arms.get("model_a") + " |",
+            "| model_b | v2 | " + arms.get("model_b") + " |", "20 client scores joined", "No mismatch",
+            "**no_detectable_difference**", "status stopped");
+        for (final String chart : List.of("metric", "split", "srm")) {
+            assertThat(ImageIO.read(reports.resolve("e2e-tone-" + chart + ".png").toFile())).as(chart).isNotNull();
+        }
 
         // Promote the winner (no worse, and cheaper in this story): validated, then deployed, which makes its
         // version the provider's default.
