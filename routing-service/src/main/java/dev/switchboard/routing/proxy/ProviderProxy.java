@@ -21,6 +21,7 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,7 +108,7 @@ public final class ProviderProxy implements AutoCloseable {
         Provider current;
         FrontDoorException lastFailure;
         int attempts;
-        /** The plain answer the client got, kept only when the provider mirrors to a shadow candidate. */
+        /** The answer the client got (a stream's events as sent), kept only when the provider mirrors to a shadow. */
         byte[] answer;
 
         Exchange(final ApiRequest request, final Provider provider, final Optional<String> subject,
@@ -335,15 +336,18 @@ public final class ProviderProxy implements AutoCloseable {
         final Duration timeLeft = Duration.between(parts.clock().instant(), exchange.deadline);
         final Mono<Result> sent = exchange.request.stream()
             ? upstream.open(exchange.client.eventLoop(), version, exchange.request.operation(), body, timeLeft,
-                (answer, content) -> relayStreamOrBody(answer, content, attempt, response))
+                (answer, content) -> relayStreamOrBody(answer, content, attempt, response, exchange))
             : upstream.exchange(exchange.client, version, exchange.request.operation(), body, timeLeft)
-                .doOnNext(answer -> {
-                    if (exchange.current.policy().shadow().isPresent()) {
-                        exchange.answer = answer.body();
-                    }
-                })
+                .doOnNext(answer -> keepForShadow(exchange, answer.body()))
                 .flatMap(answer -> relayAnswer(answer, attempt, response));
         return sent.onErrorResume(e -> Mono.just(unreachable(e, attempt)));
+    }
+
+    /** The answer the client gets, kept for the comparison when the provider mirrors to a shadow candidate. */
+    private static void keepForShadow(final Exchange exchange, final byte[] answer) {
+        if (exchange.current.policy().shadow().isPresent()) {
+            exchange.answer = answer;
+        }
     }
 
     /** A failure before anything reached the client: the attempt may be retried elsewhere. */
@@ -396,28 +400,34 @@ public final class ProviderProxy implements AutoCloseable {
 
     /** The answer to a streaming request: relayed chunk by chunk when it is an event stream, else as a plain answer. */
     private Mono<Result> relayStreamOrBody(final HttpClientResponse answer, final ByteBufFlux content,
-                                           final Attempt attempt, final HttpServerResponse response) {
+                                           final Attempt attempt, final HttpServerResponse response,
+                                           final Exchange exchange) {
         final int status = answer.status().code();
         final Optional<String> contentType = UpstreamClient.contentType(answer);
         if (status >= 200 && status < 300 && contentType.map(t -> t.startsWith("text/event-stream")).orElse(false)) {
             attempt.answered(status);
-            return relayStream(content, contentType.get(), attempt, response);
+            return relayStream(content, contentType.get(), attempt, response, exchange);
         }
         return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
+            .doOnNext(bytes -> keepForShadow(exchange, bytes))
             .flatMap(bytes -> relayAnswer(new UpstreamClient.Answer(status, contentType, bytes), attempt, response));
     }
 
     private Mono<Result> relayStream(final ByteBufFlux content, final String contentType, final Attempt attempt,
-                                     final HttpServerResponse response) {
+                                     final HttpServerResponse response, final Exchange exchange) {
         response.status(200)
             .header(HttpHeaderNames.CONTENT_TYPE, contentType)
             .header(HttpHeaderNames.CACHE_CONTROL, "no-cache")
             .header("X-Accel-Buffering", "no");
         final UsageScanner usage = new UsageScanner(parts.json());
+        final StreamCopy copy = exchange.current.policy().shadow().isPresent() ? new StreamCopy() : null;
         final Flux<ByteBuf> chunks = content.retain()
             .doOnNext(chunk -> {
                 attempt.firstToken();
                 usage.acceptStream(chunk);
+                if (copy != null) {
+                    copy.accept(chunk);
+                }
             })
             .onErrorResume(e -> {
                 // The client already has part of the stream: too late to fail over; end it where it broke.
@@ -433,8 +443,36 @@ public final class ProviderProxy implements AutoCloseable {
             })
             .then(Mono.fromSupplier(() -> {
                 attempt.usage(usage.promptTokens(), usage.completionTokens());
+                if (copy != null) {
+                    keepForShadow(exchange, copy.bytes());
+                }
                 return SERVED;
             }));
+    }
+
+    /**
+     * A copy of a streamed answer, for the shadow comparison's similarity (the client has the stream itself), up to
+     * {@link #MAX_BYTES}: a longer answer is not compared rather than held whole in memory.
+     */
+    private static final class StreamCopy {
+
+        static final int MAX_BYTES = 1 << 20;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private boolean tooLong;
+
+        void accept(final ByteBuf chunk) {
+            if (tooLong || bytes.size() + chunk.readableBytes() > MAX_BYTES) {
+                tooLong = true;
+                return;
+            }
+            final byte[] copy = new byte[chunk.readableBytes()];
+            chunk.getBytes(chunk.readerIndex(), copy);
+            bytes.writeBytes(copy);
+        }
+
+        byte[] bytes() {
+            return tooLong ? null : bytes.toByteArray();
+        }
     }
 
     /** The client's connection: the upstream call runs on its event loop too. */
