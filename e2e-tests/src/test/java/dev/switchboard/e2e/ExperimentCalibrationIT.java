@@ -11,18 +11,22 @@ import dev.switchboard.stats.StatsStreamsApplication;
 import dev.switchboard.stats.experiment.ExperimentDesign;
 import dev.switchboard.stats.experiment.SampleSize;
 import dev.switchboard.stats.experiment.Significance;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -154,10 +158,15 @@ class ExperimentCalibrationIT {
             .count();
         final long mismatches = aaJudged.stream().filter(Judged::sampleRatioMismatch).count();
         final long detected = powerJudged.stream().filter(j -> j.verdict().equals("candidate_worse")).count();
+        final double dispersion = dispersion(aa);
         log.info("End-to-end calibration: A/A {} runs at {} per arm: {} falsely significant ({}%), {} flagged by the "
-                + "sample-ratio check; 10% vs 15% errors, {} runs at {} per arm: {} detected as worse ({}%)",
-            AA_RUNS, AA_SAMPLE, falseAlarms, percent(falseAlarms, AA_RUNS), mismatches, POWER_RUNS, DOCUMENTED,
-            detected, percent(detected, POWER_RUNS));
+                + "sample-ratio check, error counts' dispersion against binomial p = {}; 10% vs 15% errors, {} runs "
+                + "at {} per arm: {} detected as worse ({}%); every run in {}",
+            AA_RUNS, AA_SAMPLE, falseAlarms, percent(falseAlarms, AA_RUNS), mismatches, dispersion, POWER_RUNS,
+            DOCUMENTED, detected, percent(detected, POWER_RUNS), write(aaJudged, powerJudged));
+
+        assertThat(dispersion).as("A/A arms' error counts vary as independent identical calls would")
+            .isGreaterThan(MISS);
 
         assertThat(falseAlarms).as("false alarms of %d A/A runs", AA_RUNS)
             .isLessThanOrEqualTo(upperBound(AA_RUNS, ExperimentDesign.DEFAULT_ALPHA));
@@ -225,6 +234,48 @@ class ExperimentCalibrationIT {
         assertThat(results[0].path("minimum_sample_reached").asBoolean()).isTrue();
         return new Judged(run, comparison.path("p_value").asDouble(), comparison.path("verdict").asString(),
             results[0].path("sample_ratio").path("mismatch").asBoolean());
+    }
+
+    /**
+     * Whether the A/A arms' error counts vary as much as independent calls with one error rate would, and no more:
+     * the chi-square of each arm's count against the pooled rate (a clumping simulator or a pipeline that loses or
+     * repeats outcomes shows as over-dispersion, and would inflate false alarms whatever the test).
+     */
+    private static double dispersion(final List<Run> runs) {
+        long samples = 0;
+        long successes = 0;
+        for (final Run run : runs) {
+            samples += run.controlSamples() + run.candidateSamples();
+            successes += run.controlSuccesses() + run.candidateSuccesses();
+        }
+        final double rate = (double) successes / samples;
+        double chiSquare = 0;
+        for (final Run run : runs) {
+            chiSquare += squaredDeviation(run.controlSuccesses(), run.controlSamples(), rate)
+                + squaredDeviation(run.candidateSuccesses(), run.candidateSamples(), rate);
+        }
+        return 1 - new ChiSquaredDistribution(2.0 * runs.size() - 1).cumulativeProbability(chiSquare);
+    }
+
+    private static double squaredDeviation(final long successes, final long samples, final double rate) {
+        final double expected = samples * rate;
+        return (successes - expected) * (successes - expected) / (expected * (1 - rate));
+    }
+
+    /** Every run as judged, for a second look: {@code target/calibration-runs.csv}. */
+    private static Path write(final List<Judged> aa, final List<Judged> power) throws IOException {
+        final List<String> lines = new ArrayList<>();
+        lines.add("run,control_samples,control_successes,candidate_samples,candidate_successes,p_value,verdict,srm");
+        for (final Judged judged : Stream.concat(aa.stream(), power.stream()).toList()) {
+            final Run run = judged.run();
+            lines.add(String.join(",", run.name(), Long.toString(run.controlSamples()),
+                Long.toString(run.controlSuccesses()), Long.toString(run.candidateSamples()),
+                Long.toString(run.candidateSuccesses()), Double.toString(judged.pValue()), judged.verdict(),
+                Boolean.toString(judged.sampleRatioMismatch())));
+        }
+        final Path file = Path.of("target", "calibration-runs.csv");
+        Files.createDirectories(file.getParent());
+        return Files.write(file, lines);
     }
 
     private static int upperBound(final int runs, final double rate) {

@@ -346,7 +346,16 @@ class SwitchboardEndToEndIT {
         assertThat(get(base(router) + "/actuator/prometheus", null).body())
             .contains("switchboard_shadow_calls_total{result=\"started\"} 30.0")
             .contains("switchboard_shadow_calls_total{result=\"skipped\"} 0.0");
+        // Healed, the candidate's answers are compared with the baseline's, streamed or not.
         v2.setKnobs(FAST);
+        sendChats(10, false);
+        sendChats(10, true);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
+            final JsonNode total = JSON.readTree(get(pair, ADMIN).body()).path("total").path(0);
+            assertThat(total.path("comparisons").asLong()).isEqualTo(50);
+            assertThat(total.path("similarity").path("scored").asLong()).as("plain and streamed answers compared")
+                .isEqualTo(20);
+        });
         assertThat(send("PUT", provider + "/shadow", "{\"enabled\": false}", ADMIN).statusCode()).isEqualTo(200);
     }
 
