@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class ExperimentTimelineTest {
 
     private static final Instant START = Instant.parse("2026-11-22T10:00:00Z");
-    private static final ExperimentDesign DESIGN = new ExperimentDesign("e", Map.of("a", 0.5, "b", 0.5),
+    private static final ExperimentDesign DESIGN = new ExperimentDesign("e", split(),
         Metric.SUCCESS_RATE, 0.05, 0.05, 0.8, OptionalLong.of(10));
 
     @Test
@@ -76,6 +77,14 @@ class ExperimentTimelineTest {
         assertThat(last.arms().get(0).samples()).isEqualTo(100);
         assertThat(last.arms().get(1).successRate().value()).isEqualTo(0.9);
         assertThat(last.minimumSampleReached()).isTrue();
+    }
+
+    /** In arm order: the first arm is the control. */
+    private static Map<String, Double> split() {
+        final Map<String, Double> split = new LinkedHashMap<>();
+        split.put("a", 0.5);
+        split.put("b", 0.5);
+        return split;
     }
 
     @Test
