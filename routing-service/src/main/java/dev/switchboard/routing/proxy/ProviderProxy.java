@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,10 +77,10 @@ public final class ProviderProxy implements AutoCloseable {
     }
 
     /**
-     * @param requestDeadline the longest a client request may take across all its attempts
-     * @param maxAnswerBytes  the largest plain (not streamed) answer taken from an upstream
+     * @param requestDeadline   the longest a client request may take across all its attempts
+     * @param maxAnswerBytes    the largest plain (not streamed) answer taken from an upstream
+     * @param shadowMaxInFlight shadow calls (seed 003) in flight at most; beyond it requests are not mirrored
      */
-    /** @param shadowMaxInFlight shadow calls (seed 003) in flight at most; beyond it requests are not mirrored */
     public record Settings(Duration connectTimeout, Duration responseTimeout, Duration requestDeadline,
                            int maxConnectionsPerUpstream, int maxAnswerBytes, String instanceId,
                            int shadowMaxInFlight) {
@@ -143,6 +145,7 @@ public final class ProviderProxy implements AutoCloseable {
     }
 
     private final Parts parts;
+    private final Executor scoring;
     private final Settings settings;
     private final UpstreamClient upstream;
     private final ShadowCalls shadows;
@@ -163,6 +166,7 @@ public final class ProviderProxy implements AutoCloseable {
         this.upstream = new UpstreamClient(eventLoops, settings.connectTimeout(), settings.responseTimeout(),
             settings.maxConnectionsPerUpstream(), settings.maxAnswerBytes());
         this.shadows = new ShadowCalls(settings.shadowMaxInFlight());
+        this.scoring = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("shadow-scoring-", 0).factory());
     }
 
     /**
@@ -293,11 +297,20 @@ public final class ProviderProxy implements AutoCloseable {
                 recordUsage(answer, attempt);
             })
             .doFinally(signal -> {
-                shadows.finished();
                 final RequestOutcome outcome = attempt.finish();
                 parts.recorder().record(outcome);
-                parts.recorder().recordComparison(comparison(baseline, outcome, AnswerSimilarity.of(
-                    AnswerText.of(baselineAnswer, parts.json()), AnswerText.of(candidateAnswer.get(), parts.json()))));
+                // Reading both answers and scoring them is CPU work the baseline's clients need not queue behind on
+                // the event loop: it runs on a virtual thread of its own, and holds its shadow slot until done, so
+                // the limit bounds the answers kept for scoring too.
+                final byte[] candidateBody = candidateAnswer.get();
+                scoring.execute(() -> {
+                    try {
+                        parts.recorder().recordComparison(comparison(baseline, outcome, AnswerSimilarity.of(
+                            AnswerText.of(baselineAnswer, parts.json()), AnswerText.of(candidateBody, parts.json()))));
+                    } finally {
+                        shadows.finished();
+                    }
+                });
             })
             .subscribe(answer -> { }, error -> unreachable(error, attempt));
     }
