@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -21,6 +23,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class AdminBodies {
 
+    private static final Logger log = LoggerFactory.getLogger(AdminBodies.class);
     private static final Duration SEEN_TIMEOUT = Duration.ofSeconds(5);
 
     private AdminBodies() {
@@ -77,6 +80,7 @@ final class AdminBodies {
     /** The audit record of a change to an event-kept definition, with its state before (null when new) and after. */
     static ConfigChange audit(final String actor, final Instant at, final String action, final String subject,
                               final Object before, final Object after, final String instanceId) {
+        log.info("{} by {}: {}", action, actor, subject); // as provider changes are logged
         return ConfigChange.newBuilder().setActor(actor).setAt(at).setAction(action).setSubject(subject)
             .setBefore(before == null ? null : before.toString()).setAfter(after.toString())
             .setRouterInstance(instanceId).build();
