@@ -18,7 +18,7 @@ class LayeringTest {
     static final ArchRule statisticsKnowNoFrameworks = noClasses()
         .that().haveSimpleName("DailyStats").or().haveSimpleName("LateOutcomes")
         .or().haveSimpleName("ShadowPairStats").or().haveSimpleName("ShadowDayStats")
-        .or().resideInAnyPackage("..stats.sketch..", "..stats.experiment")
+        .or().resideInAnyPackage("..stats.sketch..", "..stats.experiment", "..stats.canary..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..");
 
     @ArchTest
