@@ -1,6 +1,7 @@
 package dev.switchboard.stats.canary;
 
 import dev.switchboard.stats.experiment.Estimate;
+import dev.switchboard.stats.sketch.Distribution;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -17,13 +18,15 @@ import java.util.Optional;
  *                           passed; shared among the gates (Bonferroni)
  * @param tau                the mixture's spread, in error-rate points: the effect the sequences are most sensitive
  *                           to
- * @param minimumToRollBack  candidate samples before any gate may fail
+ * @param minimumToRollBack  candidate observations of a gate's metric (requests; streamed ones for time to first
+ *                           token; scored ones) before that gate may fail
  */
 public record CanaryJudge(double alpha, double tau, long minimumToRollBack) {
 
     public static final double DEFAULT_ALPHA = 0.05;
     public static final double DEFAULT_TAU = 0.02;
     public static final long DEFAULT_MINIMUM_TO_ROLL_BACK = 50;
+    private static final double P95 = 0.95;
 
     public CanaryJudge {
         if (!(alpha > 0 && alpha < 0.5) || !(tau > 0) || minimumToRollBack < 1) {
@@ -49,18 +52,18 @@ public record CanaryJudge(double alpha, double tau, long minimumToRollBack) {
         final double gateAlpha = alpha / gates.size();
         final List<CanaryDecision.GateStatus> statuses = gates.stream()
             .map(gate -> status(gate, evidence, gateAlpha)).toList();
-        if (evidence.candidateSamples() >= minimumToRollBack) {
-            final Optional<CanaryDecision.GateStatus> failing = statuses.stream()
-                .filter(status -> status.state() == CanaryDecision.State.FAILING).findFirst();
-            if (failing.isPresent()) {
-                return new CanaryDecision.RollBack(statuses, failing.get().gate());
-            }
+        final Optional<CanaryDecision.GateStatus> failing = statuses.stream()
+            .filter(status -> status.state() == CanaryDecision.State.FAILING)
+            .filter(status -> observations(status.gate().metric(), evidence.candidate()) >= minimumToRollBack)
+            .findFirst();
+        if (failing.isPresent()) {
+            return new CanaryDecision.RollBack(statuses, failing.get().gate());
         }
         if (evidence.inStep().compareTo(step.minimumDuration()) < 0) {
             return new CanaryDecision.Hold(statuses, "the step's minimum duration has not passed");
         }
-        if (evidence.candidateSamples() < step.minimumSample()) {
-            return new CanaryDecision.Hold(statuses, "the candidate has " + evidence.candidateSamples()
+        if (evidence.candidate().samples() < step.minimumSample()) {
+            return new CanaryDecision.Hold(statuses, "the candidate has " + evidence.candidate().samples()
                 + " of the step's " + step.minimumSample() + " samples");
         }
         if (statuses.stream().allMatch(status -> status.state() == CanaryDecision.State.PASSING)) {
@@ -69,30 +72,62 @@ public record CanaryJudge(double alpha, double tau, long minimumToRollBack) {
         return new CanaryDecision.Hold(statuses, "a gate is not decided yet");
     }
 
-    private CanaryDecision.GateStatus status(final Gate gate, final CanaryEvidence evidence, final double gateAlpha) {
-        return switch (gate) {
-            case Gate.ErrorRateVsBaseline relative -> {
-                final Estimate difference = ConfidenceSequence.difference(evidence.baselineFailures(),
-                    evidence.baselineSamples(), evidence.candidateFailures(), evidence.candidateSamples(), gateAlpha,
-                    tau);
-                yield new CanaryDecision.GateStatus(gate, difference, against(difference, relative.maxWorse()));
-            }
-            case Gate.ErrorRateAtMost absolute -> {
-                final Estimate rate = ConfidenceSequence.rate(evidence.candidateFailures(),
-                    evidence.candidateSamples(), gateAlpha, tau);
-                yield new CanaryDecision.GateStatus(gate, rate, against(rate, absolute.max()));
-            }
+    /** How many of the candidate's requests speak to a metric: streamed ones for time to first token, scored ones. */
+    private static long observations(final Gate.Metric metric, final CanaryEvidence.Side side) {
+        return switch (metric) {
+            case ERROR_RATE, LATENCY_P95 -> side.samples();
+            case TIME_TO_FIRST_TOKEN_P95 -> side.timeToFirstToken().count();
+            case QUALITY_SCORE -> side.scores().count();
         };
     }
 
-    /** Where an interval stands against an upper limit. */
-    private static CanaryDecision.State against(final Estimate interval, final double limit) {
-        if (Double.isNaN(interval.value())) {
+    private CanaryDecision.GateStatus status(final Gate gate, final CanaryEvidence evidence, final double gateAlpha) {
+        final CanaryEvidence.Side baseline = evidence.baseline();
+        final CanaryEvidence.Side candidate = evidence.candidate();
+        final Estimate interval = switch (gate.metric()) {
+            case ERROR_RATE -> gate.kind() == Gate.Kind.ABSOLUTE
+                ? ConfidenceSequence.rate(candidate.failures(), candidate.samples(), gateAlpha, tau)
+                : ConfidenceSequence.difference(baseline.failures(), baseline.samples(), candidate.failures(),
+                    candidate.samples(), gateAlpha, tau);
+            case LATENCY_P95 -> p95(gate, baseline.latency(), candidate.latency(), gateAlpha);
+            case TIME_TO_FIRST_TOKEN_P95 -> p95(gate, baseline.timeToFirstToken(), candidate.timeToFirstToken(),
+                gateAlpha);
+            case QUALITY_SCORE -> gate.kind() == Gate.Kind.ABSOLUTE
+                ? ConfidenceSequence.mean(candidate.scores(), gateAlpha)
+                : ConfidenceSequence.meanDifference(baseline.scores(), candidate.scores(), gateAlpha);
+        };
+        final double limit = gate.kind() == Gate.Kind.ABSOLUTE || gate.metric().higherIsWorse() ? gate.limit()
+            : -gate.limit();
+        return new CanaryDecision.GateStatus(gate, interval, against(interval, limit, gate.metric().higherIsWorse()));
+    }
+
+    /**
+     * The candidate's p95, or its excess over the baseline's: each side's interval at half the gate's alpha, so
+     * the difference's interval (candidate's low minus baseline's high, to candidate's high minus baseline's low)
+     * holds at the gate's.
+     */
+    private Estimate p95(final Gate gate, final Distribution baseline, final Distribution candidate,
+                         final double gateAlpha) {
+        if (gate.kind() == Gate.Kind.ABSOLUTE) {
+            return ConfidenceSequence.quantile(candidate, P95, gateAlpha, tau);
+        }
+        final Estimate mine = ConfidenceSequence.quantile(candidate, P95, gateAlpha / 2, tau);
+        final Estimate theirs = ConfidenceSequence.quantile(baseline, P95, gateAlpha / 2, tau);
+        return new Estimate(mine.value() - theirs.value(), mine.low() - theirs.high(), mine.high() - theirs.low());
+    }
+
+    /** Where an interval stands against a limit: an upper one where higher is worse, else a lower one. */
+    private static CanaryDecision.State against(final Estimate interval, final double limit,
+                                                final boolean higherIsWorse) {
+        if (Double.isNaN(interval.value()) || Double.isNaN(interval.low()) || Double.isNaN(interval.high())) {
             return CanaryDecision.State.UNDECIDED;
         }
-        if (interval.low() > limit) {
+        final double worst = higherIsWorse ? interval.low() : -interval.high();
+        final double best = higherIsWorse ? interval.high() : -interval.low();
+        final double bound = higherIsWorse ? limit : -limit;
+        if (worst > bound) {
             return CanaryDecision.State.FAILING;
         }
-        return interval.high() <= limit ? CanaryDecision.State.PASSING : CanaryDecision.State.UNDECIDED;
+        return best <= bound ? CanaryDecision.State.PASSING : CanaryDecision.State.UNDECIDED;
     }
 }

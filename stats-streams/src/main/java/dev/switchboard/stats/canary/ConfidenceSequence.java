@@ -1,6 +1,8 @@
 package dev.switchboard.stats.canary;
 
 import dev.switchboard.stats.experiment.Estimate;
+import dev.switchboard.stats.experiment.Moments;
+import dev.switchboard.stats.sketch.Distribution;
 
 /**
  * Always-valid confidence intervals for error rates and their difference: the confidence sequences of the mixture
@@ -43,9 +45,56 @@ public final class ConfidenceSequence {
         return new Estimate(difference, Math.max(-1, difference - half), Math.min(1, difference + half));
     }
 
+    /**
+     * A quantile (0.95 for p95) of a distribution with its always-valid interval, distribution-free: the share of
+     * values below the true quantile is a rate, so its sequence's half-width {@code h} at {@code q} bounds the quantile
+     * between the distribution's {@code q - h} and {@code q + h} quantiles (unbounded where those leave 0..1).
+     */
+    public static Estimate quantile(final Distribution values, final double q, final double alpha, final double tau) {
+        final long count = values.count();
+        if (count == 0) {
+            return new Estimate(Double.NaN, Double.NaN, Double.NaN);
+        }
+        final double half = halfWidth(q * (1 - q) / count, alpha, tau);
+        return new Estimate(values.quantile(q),
+            q - half <= 0 ? Double.NEGATIVE_INFINITY : values.quantile(q - half),
+            q + half >= 1 ? Double.POSITIVE_INFINITY : values.quantile(q + half));
+    }
+
+    /**
+     * A mean with its always-valid interval (normal approximation). The mixture's spread is a fifth of the values'
+     * own: the sequence is most sensitive to a small effect (Cohen's d = 0.2), whatever the scale of the values.
+     */
+    public static Estimate mean(final Moments values, final double alpha) {
+        if (values.count() < 2) {
+            return new Estimate(Double.NaN, Double.NaN, Double.NaN);
+        }
+        final double variance = values.variance() / values.count();
+        final double half = halfWidth(variance, alpha, smallEffect(values));
+        return new Estimate(values.mean(), values.mean() - half, values.mean() + half);
+    }
+
+    /** The candidate's mean minus the baseline's, with its always-valid interval (Welch's variance). */
+    public static Estimate meanDifference(final Moments baseline, final Moments candidate, final double alpha) {
+        if (baseline.count() < 2 || candidate.count() < 2) {
+            return new Estimate(Double.NaN, Double.NaN, Double.NaN);
+        }
+        final double difference = candidate.mean() - baseline.mean();
+        final double half = halfWidth(baseline.variance() / baseline.count() + candidate.variance() / candidate.count(),
+            alpha, smallEffect(baseline.plus(candidate)));
+        return new Estimate(difference, difference - half, difference + half);
+    }
+
+    private static double smallEffect(final Moments values) {
+        return Math.max(0.2 * Math.sqrt(values.variance()), 1e-9);
+    }
+
     static double halfWidth(final double variance, final double alpha, final double tau) {
         if (!(alpha > 0 && alpha < 1) || !(tau > 0)) {
             throw new IllegalArgumentException("need 0 < alpha < 1 and tau > 0, got alpha " + alpha + ", tau " + tau);
+        }
+        if (variance == 0) {
+            return 0; // every value the same (a mean of equal scores): nothing left to be unsure of
         }
         final double tau2 = tau * tau;
         return Math.sqrt(2 * variance * (variance + tau2) / tau2

@@ -1,40 +1,61 @@
 package dev.switchboard.stats.canary;
 
+import java.util.Locale;
+import java.util.Objects;
+
 /**
- * A condition a canary must meet to go on (issue 7's gates): relative to the baseline on the same windows, or
- * absolute. The judge holds each to an always-valid interval: a gate passes once the whole interval is within what
- * it allows, fails once the whole interval is beyond it, and is undecided in between.
+ * A condition a canary must meet to go on (issue 7's gates): a metric, held either against the baseline on the same
+ * windows or to an absolute limit. The judge holds each to an always-valid interval: a gate passes once the whole
+ * interval is within what it allows, fails once the whole interval is beyond it, and is undecided in between.
+ *
+ * @param limit for {@link Kind#VS_BASELINE}, how much worse than the baseline is allowed (error-rate points as a
+ *              share, 0.01 for one point; milliseconds of p95; score below the baseline's mean); for
+ *              {@link Kind#ABSOLUTE}, the limit itself (the highest error rate or p95, the lowest mean score)
  */
-public sealed interface Gate {
+public record Gate(Metric metric, Kind kind, double limit) {
 
-    /** How the gate is named in decisions and answers, e.g. {@code error_rate <= baseline + 0.01}. */
-    String describe();
+    /** What a gate watches, and which way is worse. */
+    public enum Metric {
+        ERROR_RATE(true), LATENCY_P95(true), TIME_TO_FIRST_TOKEN_P95(true), QUALITY_SCORE(false);
 
-    /** The candidate's error rate no more than {@code maxWorse} (a share: 0.01 is one point) above the baseline's. */
-    record ErrorRateVsBaseline(double maxWorse) implements Gate {
-        public ErrorRateVsBaseline {
-            if (!(maxWorse >= 0 && maxWorse < 1)) {
-                throw new IllegalArgumentException("an error-rate margin is a share in [0, 1), got " + maxWorse);
-            }
+        private final boolean higherIsWorse;
+
+        Metric(final boolean higherIsWorse) {
+            this.higherIsWorse = higherIsWorse;
         }
 
-        @Override
-        public String describe() {
-            return "error_rate <= baseline + " + maxWorse;
+        public boolean higherIsWorse() {
+            return higherIsWorse;
+        }
+
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    /** The candidate's error rate at most {@code max}, whatever the baseline's. */
-    record ErrorRateAtMost(double max) implements Gate {
-        public ErrorRateAtMost {
-            if (!(max > 0 && max < 1)) {
-                throw new IllegalArgumentException("an error-rate limit is a share in (0, 1), got " + max);
-            }
-        }
+    /** Against the baseline's own value on the same windows, or against a fixed limit. */
+    public enum Kind {
+        VS_BASELINE, ABSOLUTE
+    }
 
-        @Override
-        public String describe() {
-            return "error_rate <= " + max;
+    public Gate {
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(kind, "kind");
+        if (!Double.isFinite(limit) || kind == Kind.VS_BASELINE && limit < 0) {
+            throw new IllegalArgumentException("a gate's limit is a finite number, and a margin over the baseline is "
+                + "not negative; got " + limit);
         }
+        if (metric == Metric.ERROR_RATE && !(limit >= 0 && limit < 1)) {
+            throw new IllegalArgumentException("an error-rate gate's limit is a share in [0, 1), got " + limit);
+        }
+    }
+
+    /** How the gate is named in decisions and answers, e.g. {@code error_rate <= baseline + 0.01}. */
+    public String describe() {
+        final String sign = metric.higherIsWorse() ? " <= " : " >= ";
+        return metric.jsonName() + sign + switch (kind) {
+            case VS_BASELINE -> "baseline " + (metric.higherIsWorse() ? "+ " : "- ") + limit;
+            case ABSOLUTE -> Double.toString(limit);
+        };
     }
 }

@@ -28,8 +28,8 @@ class CanaryJudgeSimulationTest {
     private static final int BASELINE_PER_LOOK = 90;
     private static final int CANDIDATE_PER_LOOK = 10;
     private static final double BASELINE_ERRORS = 0.02;
-    private static final List<Gate> ONE_POINT = List.of(new Gate.ErrorRateVsBaseline(0.01));
-    private static final List<Gate> NO_WORSE = List.of(new Gate.ErrorRateVsBaseline(0));
+    private static final List<Gate> ONE_POINT = List.of(errorRateVsBaseline(0.01));
+    private static final List<Gate> NO_WORSE = List.of(errorRateVsBaseline(0));
     /** Never promote in these runs: the hour is judged whole, as the issue asks. */
     private static final CanaryJudge.Step WHOLE_HOUR = new CanaryJudge.Step(Duration.ofHours(2), Long.MAX_VALUE);
 
@@ -154,8 +154,8 @@ class CanaryJudgeSimulationTest {
         }
 
         CanaryEvidence evidence(final int look) {
-            return new CanaryEvidence(baselineSamples, baselineFailures, candidateSamples, candidateFailures,
-                LOOK.multipliedBy(look));
+            return new CanaryEvidence(CanaryEvidence.Side.ofCounts(baselineSamples, baselineFailures),
+                CanaryEvidence.Side.ofCounts(candidateSamples, candidateFailures), LOOK.multipliedBy(look));
         }
 
         /** The fixed-sample z statistic of "the candidate fails more often", pooled. */
@@ -183,5 +183,13 @@ class CanaryJudgeSimulationTest {
         final long[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
+    }
+
+    private static Gate errorRateVsBaseline(final double maxWorse) {
+        return new Gate(Gate.Metric.ERROR_RATE, Gate.Kind.VS_BASELINE, maxWorse);
+    }
+
+    private static Gate errorRateAtMost(final double max) {
+        return new Gate(Gate.Metric.ERROR_RATE, Gate.Kind.ABSOLUTE, max);
     }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.switchboard.stats.experiment.Estimate;
+import dev.switchboard.stats.experiment.Moments;
 import dev.switchboard.stats.experiment.Significance;
+import dev.switchboard.stats.sketch.Distribution;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,12 +16,12 @@ class CanaryJudgeTest {
 
     private static final CanaryJudge JUDGE = CanaryJudge.defaults();
     private static final CanaryJudge.Step STEP = new CanaryJudge.Step(Duration.ofMinutes(10), 1_000);
-    private static final List<Gate> ONE_POINT = List.of(new Gate.ErrorRateVsBaseline(0.01));
+    private static final List<Gate> ONE_POINT = List.of(errorRateVsBaseline(0.01));
 
     @Test
     void shouldRollBackACandidateWhoseWholeIntervalIsPastTheGateEvenBeforeTheStepsMinimumTime() {
         final CanaryDecision decision = JUDGE.judge(ONE_POINT, STEP,
-            new CanaryEvidence(10_000, 200, 1_000, 150, Duration.ofMinutes(2)));
+            counts(10_000, 200, 1_000, 150, Duration.ofMinutes(2)));
 
         assertThat(decision).isInstanceOf(CanaryDecision.RollBack.class);
         assertThat(((CanaryDecision.RollBack) decision).failed()).isEqualTo(ONE_POINT.get(0));
@@ -30,7 +32,7 @@ class CanaryJudgeTest {
     @Test
     void shouldNotRollBackOnTheFirstFewSamplesWhateverTheyShow() {
         final CanaryDecision decision = JUDGE.judge(ONE_POINT, STEP,
-            new CanaryEvidence(1_000, 20, 20, 20, Duration.ofSeconds(10)));
+            counts(1_000, 20, 20, 20, Duration.ofSeconds(10)));
 
         assertThat(decision).isInstanceOf(CanaryDecision.Hold.class);
         assertThat(decision.gates().get(0).state()).isEqualTo(CanaryDecision.State.FAILING);
@@ -38,9 +40,9 @@ class CanaryJudgeTest {
 
     @Test
     void shouldHoldAPassingCandidateUntilTheStepHasRunItsTimeAndSample() {
-        final CanaryEvidence early = new CanaryEvidence(90_000, 1_800, 10_000, 200, Duration.ofMinutes(5));
-        final CanaryEvidence fewSamples = new CanaryEvidence(90_000, 1_800, 900, 18, Duration.ofMinutes(15));
-        final CanaryEvidence done = new CanaryEvidence(90_000, 1_800, 10_000, 200, Duration.ofMinutes(15));
+        final CanaryEvidence early = counts(90_000, 1_800, 10_000, 200, Duration.ofMinutes(5));
+        final CanaryEvidence fewSamples = counts(90_000, 1_800, 900, 18, Duration.ofMinutes(15));
+        final CanaryEvidence done = counts(90_000, 1_800, 10_000, 200, Duration.ofMinutes(15));
 
         assertThat(JUDGE.judge(ONE_POINT, STEP, early)).isInstanceOf(CanaryDecision.Hold.class);
         assertThat(((CanaryDecision.Hold) JUDGE.judge(ONE_POINT, STEP, fewSamples)).why()).contains("900 of the step's 1000");
@@ -50,7 +52,7 @@ class CanaryJudgeTest {
     @Test
     void shouldHoldWhileAGateIsUndecided() {
         final CanaryDecision decision = JUDGE.judge(ONE_POINT, STEP,
-            new CanaryEvidence(9_000, 180, 1_000, 30, Duration.ofMinutes(15)));
+            counts(9_000, 180, 1_000, 30, Duration.ofMinutes(15)));
 
         assertThat(decision).isInstanceOf(CanaryDecision.Hold.class);
         assertThat(decision.gates().get(0).state()).isEqualTo(CanaryDecision.State.UNDECIDED);
@@ -58,11 +60,11 @@ class CanaryJudgeTest {
 
     @Test
     void shouldHoldAnAbsoluteGateToTheCandidatesOwnRate() {
-        final List<Gate> atMostFivePercent = List.of(new Gate.ErrorRateAtMost(0.05));
+        final List<Gate> atMostFivePercent = List.of(errorRateAtMost(0.05));
 
-        assertThat(JUDGE.judge(atMostFivePercent, STEP, new CanaryEvidence(0, 0, 2_000, 400, Duration.ofMinutes(1))))
+        assertThat(JUDGE.judge(atMostFivePercent, STEP, counts(0, 0, 2_000, 400, Duration.ofMinutes(1))))
             .isInstanceOf(CanaryDecision.RollBack.class);
-        assertThat(JUDGE.judge(atMostFivePercent, STEP, new CanaryEvidence(0, 0, 5_000, 50, Duration.ofMinutes(20))))
+        assertThat(JUDGE.judge(atMostFivePercent, STEP, counts(0, 0, 5_000, 50, Duration.ofMinutes(20))))
             .isInstanceOf(CanaryDecision.Promote.class);
     }
 
@@ -80,8 +82,109 @@ class CanaryJudgeTest {
     }
 
     @Test
+    void shouldRollBackACandidateWhoseP95IsSurelyOverAnAbsoluteLimitAndPromoteOneSurelyUnderIt() {
+        final List<Gate> p95AtMost800 = List.of(new Gate(Gate.Metric.LATENCY_P95, Gate.Kind.ABSOLUTE, 800));
+
+        final CanaryDecision slow = JUDGE.judge(p95AtMost800, STEP, latencies(300, 2_000, 1_000));
+        final CanaryDecision fast = JUDGE.judge(p95AtMost800, STEP, latencies(300, 300, 2_000));
+
+        assertThat(slow).isInstanceOf(CanaryDecision.RollBack.class);
+        assertThat(slow.gates().get(0).estimate().low()).isGreaterThan(800);
+        assertThat(fast).isInstanceOf(CanaryDecision.Promote.class);
+        assertThat(fast.gates().get(0).estimate().value()).isCloseTo(570, offset(10.0));
+    }
+
+    @Test
+    void shouldJudgeAP95AgainstTheBaselinesOnTheSameWindows() {
+        final List<Gate> within100ms = List.of(new Gate(Gate.Metric.LATENCY_P95, Gate.Kind.VS_BASELINE, 100));
+
+        assertThat(JUDGE.judge(within100ms, STEP, latencies(1_000, 1_400, 2_000)))
+            .isInstanceOf(CanaryDecision.RollBack.class);
+        assertThat(JUDGE.judge(within100ms, STEP, latencies(1_000, 1_000, 2_000)))
+            .isInstanceOf(CanaryDecision.Promote.class);
+    }
+
+    @Test
+    void shouldJudgeTimeToFirstTokenOnStreamedRequestsOnly() {
+        final List<Gate> ttft = List.of(new Gate(Gate.Metric.TIME_TO_FIRST_TOKEN_P95, Gate.Kind.ABSOLUTE, 200));
+        final CanaryEvidence.Side candidate = new CanaryEvidence.Side(5_000, 0, uniform(100, 5_000),
+            uniform(900, 20), Moments.EMPTY);
+
+        final CanaryDecision decision = JUDGE.judge(ttft, STEP, new CanaryEvidence(CanaryEvidence.Side.ofCounts(0, 0),
+            candidate, Duration.ofMinutes(20)));
+
+        assertThat(decision.gates().get(0).state()).isEqualTo(CanaryDecision.State.FAILING);
+        assertThat(decision).as("20 streamed requests are too few to roll back on")
+            .isInstanceOf(CanaryDecision.Hold.class);
+    }
+
+    @Test
+    void shouldRollBackOnAQualityScoreSurelyBelowTheBaselinesAndKeepOneThatIsNot() {
+        final List<Gate> score = List.of(new Gate(Gate.Metric.QUALITY_SCORE, Gate.Kind.VS_BASELINE, 0.05));
+
+        final CanaryDecision worse = JUDGE.judge(score, STEP, scores(0.85, 0.7, 2_000));
+        final CanaryDecision same = JUDGE.judge(score, STEP, scores(0.85, 0.85, 2_000));
+
+        assertThat(worse).isInstanceOf(CanaryDecision.RollBack.class);
+        assertThat(worse.gates().get(0).estimate().value()).isCloseTo(-0.15, offset(0.01));
+        assertThat(same).isInstanceOf(CanaryDecision.Promote.class);
+    }
+
+    @Test
     void shouldRefuseAJudgeWithoutGates() {
-        assertThatThrownBy(() -> JUDGE.judge(List.of(), STEP, new CanaryEvidence(1, 0, 1, 0, Duration.ZERO)))
+        assertThatThrownBy(() -> JUDGE.judge(List.of(), STEP, counts(1, 0, 1, 0, Duration.ZERO)))
             .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Latencies spread evenly over [0, 2 x median) on each side: p95 is 1.9 x the median. */
+    private static CanaryEvidence latencies(final double baselineMedian, final double candidateMedian,
+                                            final int samples) {
+        return new CanaryEvidence(
+            new CanaryEvidence.Side(samples * 9L, 0, uniform(2 * baselineMedian, samples * 9), Distribution.empty(),
+                Moments.EMPTY),
+            new CanaryEvidence.Side(samples, 0, uniform(2 * candidateMedian, samples), Distribution.empty(),
+                Moments.EMPTY),
+            Duration.ofMinutes(20));
+    }
+
+    private static Distribution uniform(final double upTo, final int count) {
+        final Distribution values = Distribution.empty();
+        for (int i = 0; i < count; i++) {
+            values.add(upTo * i / count);
+        }
+        return values;
+    }
+
+    /** Scores alternating mean +- 0.1 on each side. */
+    private static CanaryEvidence scores(final double baselineMean, final double candidateMean, final int scored) {
+        return new CanaryEvidence(
+            new CanaryEvidence.Side(scored, 0, Distribution.empty(), Distribution.empty(), alternating(baselineMean,
+                scored * 4)),
+            new CanaryEvidence.Side(scored, 0, Distribution.empty(), Distribution.empty(), alternating(candidateMean,
+                scored)),
+            Duration.ofMinutes(20));
+    }
+
+    private static Moments alternating(final double mean, final int count) {
+        Moments moments = Moments.EMPTY;
+        for (int i = 0; i < count; i++) {
+            moments = moments.plus(mean + (i % 2 == 0 ? 0.1 : -0.1));
+        }
+        return moments;
+    }
+
+    private static CanaryEvidence counts(final long baselineSamples, final long baselineFailures,
+                                         final long candidateSamples, final long candidateFailures,
+                                         final Duration inStep) {
+        return new CanaryEvidence(CanaryEvidence.Side.ofCounts(baselineSamples, baselineFailures),
+            CanaryEvidence.Side.ofCounts(candidateSamples, candidateFailures), inStep);
+    }
+
+    private static Gate errorRateVsBaseline(final double maxWorse) {
+        return new Gate(Gate.Metric.ERROR_RATE, Gate.Kind.VS_BASELINE, maxWorse);
+    }
+
+    private static Gate errorRateAtMost(final double max) {
+        return new Gate(Gate.Metric.ERROR_RATE, Gate.Kind.ABSOLUTE, max);
     }
 }
