@@ -9,6 +9,8 @@ import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.events.ShadowComparison;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,6 +27,14 @@ public final class EventSerdes {
 
     public static AvroEventSerde<Experiment> experiment() {
         return of(Experiment.class, Experiment.getClassSchema());
+    }
+
+    public static AvroEventSerde<Rollout> rollout() {
+        return of(Rollout.class, Rollout.getClassSchema());
+    }
+
+    public static AvroEventSerde<RolloutDecision> rolloutDecision() {
+        return of(RolloutDecision.class, RolloutDecision.getClassSchema());
     }
 
     public static AvroEventSerde<ExperimentFeedback> experimentFeedback() {

@@ -18,6 +18,7 @@ public final class Topics {
     public static final String EXPERIMENTS = "switchboard.experiments";
     public static final String MODEL_REGISTRY = "switchboard.model-registry";
     public static final String EXPERIMENT_FEEDBACK = "switchboard.experiment-feedback";
+    public static final String ROLLOUTS = "switchboard.rollouts";
     public static final String ROLLOUT_DECISIONS = "switchboard.rollout-decisions";
     public static final String DEAD_LETTERS = "switchboard.dead-letters";
 
@@ -45,6 +46,8 @@ public final class Topics {
             TopicSpec.compacted(MODEL_REGISTRY, 1, replicationFactor),
             // Joined to outcomes by request id: as many partitions as the outcomes' repartition by request id.
             TopicSpec.retained(EXPERIMENT_FEEDBACK, outcomePartitions, replicationFactor, retention),
+            TopicSpec.compacted(ROLLOUTS, 1, replicationFactor),
+            // A rollout's state is its plan folded with every decision since: kept as long as the audit.
             TopicSpec.retained(ROLLOUT_DECISIONS, 1, replicationFactor, Duration.ofDays(365)),
             TopicSpec.retained(DEAD_LETTERS, 1, replicationFactor, Duration.ofDays(30)));
     }

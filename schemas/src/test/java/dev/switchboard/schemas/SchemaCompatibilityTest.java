@@ -11,6 +11,8 @@ import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.events.ShadowComparison;
 import java.util.List;
 import java.util.stream.Stream;
@@ -32,7 +34,8 @@ class SchemaCompatibilityTest {
         return Stream.of(RequestOutcome.getClassSchema(), HealthEvent.getClassSchema(),
             ShadowComparison.getClassSchema(), ProviderVersion.getClassSchema(), ProviderSettings.getClassSchema(),
             ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema(),
-            RegisteredModel.getClassSchema(), ExperimentFeedback.getClassSchema());
+            RegisteredModel.getClassSchema(), ExperimentFeedback.getClassSchema(), Rollout.getClassSchema(),
+            RolloutDecision.getClassSchema());
     }
 
     @ParameterizedTest
