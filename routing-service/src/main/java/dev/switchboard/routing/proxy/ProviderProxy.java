@@ -30,8 +30,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -145,10 +146,10 @@ public final class ProviderProxy implements AutoCloseable {
     }
 
     private final Parts parts;
-    private final Executor scoring;
     private final Settings settings;
     private final UpstreamClient upstream;
     private final ShadowCalls shadows;
+    private final ExecutorService scoring;
 
     /**
      * The JSON mapper of the request path: plain defaults, with buffers recycled per thread rather than through a
@@ -303,14 +304,19 @@ public final class ProviderProxy implements AutoCloseable {
                 // the event loop: it runs on a virtual thread of its own, and holds its shadow slot until done, so
                 // the limit bounds the answers kept for scoring too.
                 final byte[] candidateBody = candidateAnswer.get();
-                scoring.execute(() -> {
-                    try {
-                        parts.recorder().recordComparison(comparison(baseline, outcome, AnswerSimilarity.of(
-                            AnswerText.of(baselineAnswer, parts.json()), AnswerText.of(candidateBody, parts.json()))));
-                    } finally {
-                        shadows.finished();
-                    }
-                });
+                try {
+                    scoring.execute(() -> {
+                        try {
+                            parts.recorder().recordComparison(comparison(baseline, outcome, AnswerSimilarity.of(
+                                AnswerText.of(baselineAnswer, parts.json()),
+                                AnswerText.of(candidateBody, parts.json()))));
+                        } finally {
+                            shadows.finished();
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    shadows.finished(); // the router is closing: this comparison is not scored
+                }
             })
             .subscribe(answer -> { }, error -> unreachable(error, attempt));
     }
@@ -523,5 +529,6 @@ public final class ProviderProxy implements AutoCloseable {
     @Override
     public void close() {
         upstream.close();
+        scoring.close(); // lets the comparisons being scored finish and be recorded
     }
 }
