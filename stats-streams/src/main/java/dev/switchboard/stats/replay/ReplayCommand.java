@@ -70,14 +70,16 @@ public final class ReplayCommand {
         final Instant now = Instant.now();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            if (options.containsKey("--report")) {
-                report(consumer, ((Replay.Selection.OfExperiment) selection).experiment(), from, to, now,
-                    Path.of(options.get("--report")));
-                if (!options.containsKey("--out")) {
-                    return 0;
-                }
+            final Optional<ExperimentReplay.Result> reported = options.containsKey("--report")
+                ? Optional.of(report(consumer, ((Replay.Selection.OfExperiment) selection).experiment(), from, to,
+                    now, Path.of(options.get("--report"))))
+                : Optional.empty();
+            if (reported.isPresent() && !options.containsKey("--out")) {
+                return 0;
             }
-            final Instant start = from.isPresent() ? from.get() : began(consumer, selection);
+            // With a report, the JSON covers the range the report did, its definition read once.
+            final Instant start = reported.map(ExperimentReplay.Result::from).or(() -> from)
+                .orElseGet(() -> began(consumer, selection));
             final Replay.Report report = Replay.run(consumer, selection, start, to.orElse(now));
             final String json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
                 .writeValueAsString(toJson(report));
@@ -95,9 +97,10 @@ public final class ReplayCommand {
         }
     }
 
-    private static void report(final KafkaConsumer<String, byte[]> consumer, final String experiment,
-                               final Optional<Instant> from, final Optional<Instant> to, final Instant now,
-                               final Path directory) throws IOException {
+    private static ExperimentReplay.Result report(final KafkaConsumer<String, byte[]> consumer,
+                                                 final String experiment, final Optional<Instant> from,
+                                                 final Optional<Instant> to, final Instant now, final Path directory)
+        throws IOException {
         System.setProperty("java.awt.headless", "true"); // charts are drawn off screen, with or without a display
         final ExperimentReplay.Result replay = ExperimentReplay.run(consumer, experiment, from, to, now);
         final ExperimentReport.Written written = ExperimentReport.write(replay, directory, now);
@@ -105,6 +108,7 @@ public final class ReplayCommand {
             + experiment + " from " + replay.from() + " to " + replay.to() + "; verdict "
             + written.result().comparisons().stream().map(c -> c.candidate() + " " + c.verdict().jsonName()).toList()
             + "; report written to " + written.markdown());
+        return replay;
     }
 
     private static Instant began(final KafkaConsumer<String, byte[]> consumer, final Replay.Selection selection) {
