@@ -2,6 +2,7 @@ package dev.switchboard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static dev.switchboard.e2e.LocalCalls.base;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.routing.RoutingServiceApplication;
@@ -33,7 +34,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -296,17 +296,6 @@ class ExperimentCalibrationIT {
 
     private static HttpResponse<String> send(final String method, final String url, final String body,
                                              final String token) throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String base(final ConfigurableApplicationContext context) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return LocalCalls.send(http, method, url, body, token);
     }
 }

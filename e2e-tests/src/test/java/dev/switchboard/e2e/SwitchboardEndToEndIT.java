@@ -1,6 +1,7 @@
 package dev.switchboard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.switchboard.e2e.LocalCalls.base;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.testing.FreePorts;
@@ -36,7 +37,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -392,12 +392,8 @@ class SwitchboardEndToEndIT {
 
     private static HttpResponse<String> send(final String method, final String url, final String body,
                                              final String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-            .header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        return LocalCalls.send(http, method, url, body, token);
     }
-
 
     private static void sendChats(final int count, final boolean stream) throws Exception {
         for (int i = 0; i < count; i++) {
@@ -434,14 +430,6 @@ class SwitchboardEndToEndIT {
     }
 
     private static HttpResponse<String> get(final String url, final String token) throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String base(final ConfigurableApplicationContext context) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+        return LocalCalls.send(http, "GET", url, null, token);
     }
 }
