@@ -20,6 +20,8 @@ public final class Topics {
     public static final String EXPERIMENT_FEEDBACK = "switchboard.experiment-feedback";
     public static final String ROLLOUTS = "switchboard.rollouts";
     public static final String ROLLOUT_DECISIONS = "switchboard.rollout-decisions";
+    /** Key {@code {category}/{name}}: the plan of the rollout running on that provider; a tombstone when it ends. */
+    public static final String ACTIVE_ROLLOUTS = "switchboard.active-rollouts";
     public static final String DEAD_LETTERS = "switchboard.dead-letters";
 
     /** Outcomes are the source of truth for replay, so they are kept for a week unless configured otherwise. */
@@ -49,6 +51,9 @@ public final class Topics {
             TopicSpec.compacted(ROLLOUTS, 1, replicationFactor),
             // A rollout's state is its plan folded with every decision since: kept as long as the audit.
             TopicSpec.retained(ROLLOUT_DECISIONS, 1, replicationFactor, Duration.ofDays(365)),
+            // Written by stats-streams' rollout processor, read back (by every instance) to pick the outcomes the
+            // canaries need: the running rollouts only, so an ended rollout costs nothing.
+            TopicSpec.compacted(ACTIVE_ROLLOUTS, 1, replicationFactor),
             TopicSpec.retained(DEAD_LETTERS, 1, replicationFactor, Duration.ofDays(30)));
     }
 

@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param outcomePartitions partitions of the outcome topics when this app creates them
  * @param replicationFactor replication of the topics this app creates
  * @param adminToken        bearer token of {@code /api/*}
+ * @param rollouts          the canary judge of progressive rollouts
  */
 @ConfigurationProperties("switchboard.stats")
 public record StatsProperties(
@@ -21,7 +22,18 @@ public record StatsProperties(
     @DefaultValue("3d") Duration minuteRetention,
     @DefaultValue("6") int outcomePartitions,
     @DefaultValue("1") short replicationFactor,
-    String adminToken) {
+    String adminToken,
+    @DefaultValue Rollouts rollouts) {
+
+    /**
+     * @param judgeEvery how often every running rollout is judged (wall-clock); its always-valid intervals make
+     *                   looking often free of extra false alarms
+     * @param holdEvery  how often a rollout that stays at its step gets its evidence written as a HOLD decision
+     * @param alpha      the chance over a whole step of wrongly failing or passing a gate, shared among the gates
+     */
+    public record Rollouts(@DefaultValue("5s") Duration judgeEvery, @DefaultValue("1m") Duration holdEvery,
+                           @DefaultValue("0.05") double alpha) {
+    }
 
     public StatsProperties {
         if (retention.compareTo(Duration.ofDays(1).plus(grace)) < 0) {

@@ -23,6 +23,6 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule topologiesKnowNoSpring = noClasses()
-        .that().resideInAnyPackage("..stats.daily..", "..stats.shadow..", "..stats.experiment..")
+        .that().resideInAnyPackage("..stats.daily..", "..stats.shadow..", "..stats.experiment..", "..stats.rollout..")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
 }

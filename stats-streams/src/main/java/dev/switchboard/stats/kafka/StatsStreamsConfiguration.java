@@ -14,6 +14,9 @@ import dev.switchboard.stats.query.ClusterShares;
 import dev.switchboard.stats.query.KeyOwners;
 import dev.switchboard.stats.query.LocalStores;
 import dev.switchboard.stats.query.RemoteStats;
+import dev.switchboard.stats.rollout.RolloutOutput;
+import dev.switchboard.stats.rollout.RolloutTopology;
+import dev.switchboard.stats.canary.CanaryJudge;
 import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +71,19 @@ class StatsStreamsConfiguration {
     @Bean
     KStream<String, ShadowComparison> shadowComparisons(final StreamsBuilder builder, final StatsProperties stats) {
         return ShadowStatsTopology.build(builder, stats.grace(), stats.retention());
+    }
+
+    @Bean
+    RolloutTopology.Settings rolloutSettings(final StatsProperties stats, final HostInfo advertisedHost) {
+        return new RolloutTopology.Settings(stats.rollouts().judgeEvery(), stats.rollouts().holdEvery(),
+            new CanaryJudge(stats.rollouts().alpha(), CanaryJudge.DEFAULT_TAU, CanaryJudge.DEFAULT_MINIMUM_TO_ROLL_BACK),
+            "canary-judge@" + advertisedHost.host() + ":" + advertisedHost.port());
+    }
+
+    @Bean
+    KStream<String, RolloutOutput> rolloutOutputs(final StreamsBuilder builder, final KStream<String, OutcomeFacts> servedOutcomes,
+                           final RolloutTopology.Settings rolloutSettings, final Clock clock) {
+        return RolloutTopology.build(builder, servedOutcomes, rolloutSettings, clock);
     }
 
     @Bean

@@ -39,7 +39,7 @@ class ExperimentResultsController {
     @GetMapping("/api/experiments/{name}/results")
     ResponseEntity<?> results(@PathVariable final String name, final HttpServletRequest request) {
         final Experiment experiment = stores.experiment(name)
-            .orElseThrow(() -> new UnknownExperimentException(name));
+            .orElseThrow(() -> new UnknownNameException("experiment", name));
         final ExperimentDesign design;
         try {
             design = ExperimentDesigns.of(experiment);

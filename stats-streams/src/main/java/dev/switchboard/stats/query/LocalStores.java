@@ -6,6 +6,9 @@ import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.daily.LateOutcomes;
 import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.rollout.RolloutState;
+import dev.switchboard.stats.rollout.RolloutTopology;
+import dev.switchboard.stats.rollout.StepTotals;
 import dev.switchboard.stats.experiment.stream.ExperimentTopology;
 import dev.switchboard.stats.shadow.ShadowDayStats;
 import dev.switchboard.stats.shadow.ShadowStatsTopology;
@@ -110,6 +113,18 @@ public final class LocalStores {
         } catch (InvalidStateStoreException e) {
             throw new StoreNotReadyException(ExperimentTopology.DEFINITIONS_STORE, e);
         }
+    }
+
+    /** A rollout's state, from this instance's store (ask the owner of the key, {@link KeyOwners}). */
+    public Optional<RolloutState> rollout(final String id) {
+        return Optional.ofNullable(store(RolloutTopology.STATES_STORE,
+            QueryableStoreTypes.<String, RolloutState>keyValueStore()).get(id));
+    }
+
+    /** The totals of a rollout's current step so far, from this instance's store. */
+    public Optional<StepTotals> stepTotals(final String id) {
+        return Optional.ofNullable(store(RolloutTopology.TOTALS_STORE,
+            QueryableStoreTypes.<String, StepTotals>keyValueStore()).get(id));
     }
 
     /**

@@ -20,10 +20,10 @@ class StatsApiErrors {
         return problem;
     }
 
-    @ExceptionHandler(UnknownExperimentException.class)
-    ProblemDetail unknownExperiment(final UnknownExperimentException e) {
+    @ExceptionHandler(UnknownNameException.class)
+    ProblemDetail unknownName(final UnknownNameException e) {
         final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-        problem.setTitle("Unknown experiment");
+        problem.setTitle("Unknown " + e.kind());
         return problem;
     }
 

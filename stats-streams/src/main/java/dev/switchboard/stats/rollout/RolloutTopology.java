@@ -1,0 +1,130 @@
+package dev.switchboard.stats.rollout;
+
+import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.stats.canary.CanaryJudge;
+import dev.switchboard.stats.daily.OutcomeFacts;
+import dev.switchboard.stats.store.RolloutObservation;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Progressive delivery in stats-streams. The served outcomes of the versions in a running rollout (which provider
+ * runs which, from {@code switchboard.active-rollouts}, kept in memory on every instance) are re-keyed by rollout and
+ * repartitioned to the one task that also reads the plans and the decisions: {@link RolloutProcessor} folds them
+ * into each step's totals, judges, and writes decisions, audits and the settled configuration, exactly once.
+ */
+public final class RolloutTopology {
+
+    public static final String STATES_STORE = "rollout-states";
+    public static final String TOTALS_STORE = "rollout-step-totals";
+    static final String VERSIONS_STORE = "rollout-provider-versions";
+    static final String MODELS_STORE = "rollout-registered-models";
+    static final String ACTIVE_STORE = "rollout-active-by-provider";
+    static final String REPARTITION = "rollout-observations";
+
+    /**
+     * @param judgeEvery how often (wall-clock) every running rollout is judged
+     * @param holdEvery  how often a rollout that stays where it is gets a HOLD decision (its evidence) written
+     * @param judge      the canary judge
+     * @param instance   who decides, as decisions and audits name it
+     */
+    public record Settings(Duration judgeEvery, Duration holdEvery, CanaryJudge judge, String instance) {
+        public Settings {
+            Objects.requireNonNull(judge, "judge");
+            Objects.requireNonNull(instance, "instance");
+            if (judgeEvery.isNegative() || judgeEvery.isZero() || holdEvery.isNegative()) {
+                throw new IllegalArgumentException("the judge needs a positive interval and a hold interval >= 0");
+            }
+        }
+    }
+
+    private RolloutTopology() {
+    }
+
+    /** @return what the rollout processor writes (decisions, audits, settled configuration), each to its topic */
+    public static KStream<String, RolloutOutput> build(final StreamsBuilder builder, final KStream<String, OutcomeFacts> served,
+                             final Settings settings, final Clock clock) {
+        final GlobalKTable<String, Rollout> active = builder.globalTable(Topics.ACTIVE_ROLLOUTS,
+            Consumed.with(Serdes.String(), EventSerdes.rollout()),
+            Materialized.<String, Rollout>as(Stores.inMemoryKeyValueStore(ACTIVE_STORE))
+                .withKeySerde(Serdes.String()).withValueSerde(EventSerdes.rollout()));
+        builder.globalTable(Topics.PROVIDER_CONFIG, Consumed.with(Serdes.String(), EventSerdes.providerVersion()),
+            Materialized.<String, dev.switchboard.events.ProviderVersion, KeyValueStore<Bytes, byte[]>>as(
+                VERSIONS_STORE));
+        builder.globalTable(Topics.MODEL_REGISTRY, Consumed.with(Serdes.String(), EventSerdes.registeredModel()),
+            Materialized.<String, dev.switchboard.events.RegisteredModel, KeyValueStore<Bytes, byte[]>>as(
+                MODELS_STORE));
+
+        final KStream<String, RolloutInput> observations = served
+            .filter((version, outcome) -> counts(outcome.status()))
+            .join(active, (version, outcome) -> providerOf(version), RolloutTopology::observation)
+            .filter((version, observation) -> observation != null)
+            .map((version, observation) -> KeyValue.pair(observation.key, observation.value))
+            .repartition(Repartitioned.with(Serdes.String(), RolloutStoreSerdes.observation())
+                .withName(REPARTITION).withNumberOfPartitions(1))
+            .mapValues(RolloutInput.Observation::new);
+        final KStream<String, RolloutInput> plans = builder.stream(Topics.ROLLOUTS,
+                Consumed.with(Serdes.String(), EventSerdes.rollout()))
+            .filter((id, plan) -> id != null && plan != null)
+            .mapValues(RolloutInput.Plan::new);
+        final KStream<String, RolloutInput> decisions = builder.stream(Topics.ROLLOUT_DECISIONS,
+                Consumed.with(Serdes.String(), EventSerdes.rolloutDecision()))
+            .filter((id, decision) -> id != null && decision != null)
+            .mapValues(RolloutInput.Decision::new);
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE),
+            Serdes.String(), RolloutStoreSerdes.state()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE),
+            Serdes.String(), RolloutStoreSerdes.totals()));
+        final KStream<String, RolloutOutput> outputs = plans.merge(decisions).merge(observations)
+            .process(() -> new RolloutProcessor(settings, clock), STATES_STORE, TOTALS_STORE);
+        outputs.to((key, output, context) -> output.topic(),
+                Produced.with(Serdes.String(), Serdes.serdeFrom(outputBytes(), (topic, bytes) -> null)));
+        return outputs;
+    }
+
+    /** Served requests the canary counts: answered or failed by the version; a client's own error or cancel is not. */
+    private static boolean counts(final OutcomeStatus status) {
+        return status == OutcomeStatus.SUCCESS || status == OutcomeStatus.UPSTREAM_ERROR
+            || status == OutcomeStatus.TIMEOUT;
+    }
+
+    /** {@code category/name} of a version key {@code category/name/version}. */
+    private static String providerOf(final String version) {
+        final int last = version == null ? -1 : version.lastIndexOf('/');
+        return last <= 0 ? "" : version.substring(0, last);
+    }
+
+    /** The outcome as its rollout's canary sees it, keyed by rollout; null when it is neither side's. */
+    private static KeyValue<String, RolloutObservation> observation(final String version, final OutcomeFacts outcome,
+                                                                    final Rollout plan) {
+        final String name = version.substring(version.lastIndexOf('/') + 1);
+        final boolean candidate = name.equals(plan.getCandidate());
+        if (!candidate && !name.equals(plan.getBaseline())) {
+            return null;
+        }
+        return KeyValue.pair(plan.getId(), new RolloutObservation(candidate, outcome.status() != OutcomeStatus.SUCCESS,
+            outcome.latencyMs(), outcome.streamed() ? outcome.timeToFirstTokenMs() : null, outcome.eventTime(), null));
+    }
+
+    private static Serializer<RolloutOutput> outputBytes() {
+        return (topic, output) -> output == null ? null : output.value();
+    }
+}

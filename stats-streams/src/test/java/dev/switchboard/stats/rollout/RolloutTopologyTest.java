@@ -1,0 +1,288 @@
+package dev.switchboard.stats.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.ModelStage;
+import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.ProviderVersion;
+import dev.switchboard.events.RegisteredModel;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutAction;
+import dev.switchboard.events.RolloutDecision;
+import dev.switchboard.events.RolloutFailureAction;
+import dev.switchboard.events.RolloutGate;
+import dev.switchboard.events.RolloutGateKind;
+import dev.switchboard.events.RolloutMetric;
+import dev.switchboard.events.RolloutSource;
+import dev.switchboard.events.RolloutStep;
+import dev.switchboard.events.SelectionReason;
+import dev.switchboard.rollout.RolloutState;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.stats.canary.CanaryJudge;
+import dev.switchboard.stats.daily.DailyStatsTopology;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RolloutTopologyTest {
+
+    private static final Instant START = Instant.parse("2026-11-22T09:00:00Z");
+    private static final String PROVIDER = "LLM/OllamaLLM";
+
+    private final MutableClock clock = new MutableClock(START);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, RequestOutcome> outcomes;
+    private TestInputTopic<String, RolloutDecision> decisionsIn;
+    private TestOutputTopic<String, RolloutDecision> decisions;
+    private TestOutputTopic<String, ProviderVersion> versions;
+    private TestOutputTopic<String, RegisteredModel> models;
+    private TestOutputTopic<String, ConfigChange> audits;
+
+    @BeforeEach
+    void start() {
+        final StreamsBuilder builder = new StreamsBuilder();
+        RolloutTopology.build(builder, DailyStatsTopology.build(builder,
+                new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3))),
+            new RolloutTopology.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), CanaryJudge.defaults(),
+                "judge-test"), clock);
+        final Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollout-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(builder.build(), config, START);
+        outcomes = driver.createInputTopic(Topics.REQUEST_OUTCOMES, new StringSerializer(),
+            EventSerdes.requestOutcome().serializer());
+        decisionsIn = driver.createInputTopic(Topics.ROLLOUT_DECISIONS, new StringSerializer(),
+            EventSerdes.rolloutDecision().serializer());
+        decisions = driver.createOutputTopic(Topics.ROLLOUT_DECISIONS, new StringDeserializer(),
+            EventSerdes.rolloutDecision().deserializer());
+        versions = driver.createOutputTopic(Topics.PROVIDER_CONFIG, new StringDeserializer(),
+            EventSerdes.providerVersion().deserializer());
+        models = driver.createOutputTopic(Topics.MODEL_REGISTRY, new StringDeserializer(),
+            EventSerdes.registeredModel().deserializer());
+        audits = driver.createOutputTopic(Topics.CONFIG_AUDIT, new StringDeserializer(),
+            EventSerdes.configChange().deserializer());
+        final TestInputTopic<String, ProviderVersion> config2 = driver.createInputTopic(Topics.PROVIDER_CONFIG,
+            new StringSerializer(), EventSerdes.providerVersion().serializer());
+        config2.pipeInput(PROVIDER + "/v1", version("v1", 100, true), START);
+        config2.pipeInput(PROVIDER + "/v2", version("v2", 10, false), START);
+        final TestInputTopic<String, RegisteredModel> registry = driver.createInputTopic(Topics.MODEL_REGISTRY,
+            new StringSerializer(), EventSerdes.registeredModel().serializer());
+        registry.pipeInput("tone_v1", model("tone_v1", "v1", ModelStage.DEPLOYED), START);
+        registry.pipeInput("tone_v2", model("tone_v2", "v2", ModelStage.VALIDATED), START);
+        versions.readKeyValuesToList(); // what the test wrote itself
+        models.readKeyValuesToList();
+        driver.createInputTopic(Topics.ROLLOUTS, new StringSerializer(), EventSerdes.rollout().serializer())
+            .pipeInput("r1", plan(), START);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void shouldPromoteAGoodCandidateThroughItsStepsAndMakeItTheStableDefault() {
+        serve(300, 0.0, 0.0);
+        judge();
+        final RolloutDecision first = decisions.readValue();
+        assertThat(first.getAction()).isEqualTo(RolloutAction.PROMOTE);
+        assertThat(first.getRevision()).isZero();
+        assertThat(first.getEvidence().getBaselineSamples()).isEqualTo(300);
+        assertThat(first.getEvidence().getCandidateSamples()).isEqualTo(300);
+        assertThat(state().step()).isEqualTo(1);
+        assertThat(totals().step()).isEqualTo(1);
+        assertThat(totals().candidate().samples()).as("a new step starts its windows afresh").isZero();
+
+        serve(300, 0.0, 0.0);
+        judge();
+        final RolloutDecision second = decisions.readValue();
+        assertThat(second.getAction()).isEqualTo(RolloutAction.PROMOTE);
+        assertThat(second.getRevision()).isEqualTo(1);
+        assertThat(state().status()).isEqualTo(RolloutState.Status.FINISHED);
+
+        final Map<String, ProviderVersion> settled = latest(versions.readKeyValuesToList());
+        assertThat(settled.get(PROVIDER + "/v2").getIsDefault()).isTrue();
+        assertThat(settled.get(PROVIDER + "/v2").getWeight()).isEqualTo(100);
+        assertThat(settled.get(PROVIDER + "/v1").getIsDefault()).isFalse();
+        assertThat(settled.get(PROVIDER + "/v1").getWeight()).isZero();
+        assertThat(settled.get(PROVIDER + "/v2").getUpdatedAt()).isAfterOrEqualTo(second.getDecidedAt());
+        final Map<String, RegisteredModel> registry = latest(models.readKeyValuesToList());
+        assertThat(registry.get("tone_v2").getStage()).as("the candidate's model is tagged stable")
+            .isEqualTo(ModelStage.DEPLOYED);
+        assertThat(registry.get("tone_v1").getStage()).isEqualTo(ModelStage.RETIRED);
+        assertThat(audits.readValuesToList()).extracting(ConfigChange::getAction)
+            .contains("promote_rollout", "finish_rollout", "promote_model", "retire_model");
+
+        serve(100, 0.0, 0.0);
+        judge();
+        assertThat(decisions.isEmpty()).as("a finished rollout is judged no more").isTrue();
+        assertThat(totals()).as("nor are its versions' outcomes folded").isNull();
+    }
+
+    @Test
+    void shouldRollBackACandidateThatFailsItsGateAndPutTheBaselineBack() {
+        serve(100, 0.0, 0.0);
+        judge();
+        assertThat(decisions.readValue().getAction()).isEqualTo(RolloutAction.PROMOTE);
+        serve(200, 0.0, 0.5);
+        judge();
+
+        final RolloutDecision rollBack = decisions.readValue();
+        assertThat(rollBack.getAction()).isEqualTo(RolloutAction.ROLL_BACK);
+        assertThat(rollBack.getFailedGate()).isEqualTo("error_rate <= baseline + 0.05");
+        assertThat(rollBack.getEvidence().getCandidateFailures()).isEqualTo(100);
+        assertThat(state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
+        final Map<String, ProviderVersion> settled = latest(versions.readKeyValuesToList());
+        assertThat(settled.get(PROVIDER + "/v2").getWeight()).isZero();
+        assertThat(settled.get(PROVIDER + "/v2").getIsDefault()).isFalse();
+        assertThat(settled).doesNotContainKey(PROVIDER + "/v1"); // the default already, weight unchanged
+        assertThat(latest(models.readKeyValuesToList())).isEmpty();
+    }
+
+    @Test
+    void shouldHoldWhileTheStepIsShortOfItsSampleAndWriteHoldsOnlyNowAndThen() {
+        serve(20, 0.0, 0.0);
+        judge();
+        final RolloutDecision hold = decisions.readValue();
+        assertThat(hold.getAction()).isEqualTo(RolloutAction.HOLD);
+        assertThat(hold.getReason()).isEqualTo("the candidate has 20 of the step's 100 samples");
+        judge();
+        assertThat(decisions.isEmpty()).isTrue();
+        assertThat(state().revision()).as("a hold changes nothing").isZero();
+    }
+
+    @Test
+    void shouldNotJudgeAPausedRolloutAndIgnoreADecisionOnAStaleRevision() {
+        decisionsIn.pipeInput("r1", operator(RolloutAction.PAUSE, 0), clock.instant());
+        decisions.readValuesToList();
+        serve(300, 0.0, 0.0);
+        judge();
+        assertThat(decisions.isEmpty()).as("a paused rollout changes nothing by itself").isTrue();
+
+        decisionsIn.pipeInput("r1", operator(RolloutAction.ABORT, 0), clock.instant()); // stale: revision 1 now
+        assertThat(state().status()).isEqualTo(RolloutState.Status.PAUSED);
+        decisionsIn.pipeInput("r1", operator(RolloutAction.RESUME, 1), clock.instant());
+        decisionsIn.pipeInput("r1", operator(RolloutAction.RESUME, 1), clock.instant()); // written twice
+        decisions.readValuesToList();
+        assertThat(state().revision()).isEqualTo(2);
+        judge();
+        assertThat(decisions.readValue().getAction()).isEqualTo(RolloutAction.PROMOTE);
+        assertThat(audits.readValuesToList()).extracting(ConfigChange::getAction)
+            .containsExactly("pause_rollout", "resume_rollout", "promote_rollout");
+    }
+
+    /** Serves {@code n} requests on each version, failing the given shares. */
+    private void serve(final int n, final double baselineErrors, final double candidateErrors) {
+        clock.advance(Duration.ofMillis(10));
+        for (int i = 0; i < n; i++) {
+            outcomes.pipeInput(PROVIDER + "/v1", outcome("v1", i < n * baselineErrors), clock.instant());
+            outcomes.pipeInput(PROVIDER + "/v2", outcome("v2", i < n * candidateErrors), clock.instant());
+        }
+    }
+
+    private void judge() {
+        clock.advance(Duration.ofSeconds(5));
+        driver.advanceWallClockTime(Duration.ofSeconds(5));
+    }
+
+    private RolloutState state() {
+        final KeyValueStore<String, RolloutState> store = driver.getKeyValueStore(RolloutTopology.STATES_STORE);
+        return store.get("r1");
+    }
+
+    private StepTotals totals() {
+        final KeyValueStore<String, StepTotals> store = driver.getKeyValueStore(RolloutTopology.TOTALS_STORE);
+        return store.get("r1");
+    }
+
+    private static <V> Map<String, V> latest(final List<KeyValue<String, V>> records) {
+        return records.stream().collect(Collectors.toMap(r -> r.key, r -> r.value, (a, b) -> b));
+    }
+
+    private RolloutDecision operator(final RolloutAction action, final long revision) {
+        return RolloutDecision.newBuilder().setDecisionId(action + "-" + revision + "-" + System.nanoTime())
+            .setRolloutId("r1").setRevision(revision).setStep(0).setAction(action).setReason("operator")
+            .setDecidedBy("ops@example.com").setDecidedAt(clock.instant()).setEvidence(null).setFailedGate(null)
+            .build();
+    }
+
+    private static Rollout plan() {
+        return Rollout.newBuilder().setId("r1").setCategory("LLM").setProvider("OllamaLLM").setBaseline("v1")
+            .setCandidate("v2")
+            .setSteps(List.of(new RolloutStep(10.0, 0L, 100L), new RolloutStep(50.0, 0L, 100L)))
+            .setGates(List.of(new RolloutGate(RolloutMetric.ERROR_RATE, RolloutGateKind.VS_BASELINE, 0.05)))
+            .setOnFailure(RolloutFailureAction.ROLL_BACK).setSalt("salt").setDeclaredIn(RolloutSource.API)
+            .setCreatedBy("test").setCreatedAt(START).build();
+    }
+
+    private static ProviderVersion version(final String name, final int weight, final boolean isDefault) {
+        return ProviderVersion.newBuilder().setCategory("LLM").setName("OllamaLLM").setVersion(name)
+            .setType("openai").setModelName("m").setUrl("http://localhost:1").setWeight(weight).setIsActive(true)
+            .setIsDefault(isDefault).setCreatedAt(START).setUpdatedAt(START).build();
+    }
+
+    private static RegisteredModel model(final String id, final String version, final ModelStage stage) {
+        return RegisteredModel.newBuilder().setModelId(id).setAlgorithmName("tone").setCategory("LLM")
+            .setProvider("OllamaLLM").setVersion(version).setModelPath(null).setTrainingParams("{}")
+            .setPerformanceMetrics(Map.of()).setDescription(null).setCreatedBy("test").setCreatedAt(START)
+            .setStage(stage).setStageChangedAt(START).setStageChangedBy("test").build();
+    }
+
+    private RequestOutcome outcome(final String version, final boolean failed) {
+        return RequestOutcome.newBuilder()
+            .setRequestId("r").setEventTime(clock.instant()).setCategory("LLM").setName("OllamaLLM")
+            .setVersion(version).setModelName("m").setSelectionReason(SelectionReason.STICKY_ROLLOUT)
+            .setStatus(failed ? OutcomeStatus.UPSTREAM_ERROR : OutcomeStatus.SUCCESS)
+            .setHttpStatus(failed ? 503 : 200).setLatencyMs(100).setStreamed(false).setAttempt(1)
+            .setRouterInstance("test").build();
+    }
+
+    /** The judge's clock, moved by the test with the driver's wall clock. */
+    private static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(final Instant start) {
+            this.now = start;
+        }
+
+        void advance(final Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(final java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
