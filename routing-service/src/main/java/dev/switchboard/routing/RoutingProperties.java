@@ -40,6 +40,9 @@ import org.springframework.util.unit.DataSize;
  *                        provider) or {@code reject} (a 503 at once, or its fallback provider)
  * @param providers       the providers and versions that seed an empty provider-config topic, and that are routed
  *                        until the topic has been read
+ * @param rollouts        rollouts declared in configuration (seed 003's environment variables, e.g.
+ *                        {@code SWITCHBOARD_ROUTING_ROLLOUTS_0_PROVIDER=LLM/OllamaLLM}, {@code ..._CANDIDATE=v2},
+ *                        {@code ..._PERCENTAGE=10}): each starts once, like one made through the API
  */
 @ConfigurationProperties("switchboard.routing")
 public record RoutingProperties(
@@ -57,7 +60,25 @@ public record RoutingProperties(
     @DefaultValue("http://localhost:8082") URI proberUrl,
     @DefaultValue("http://localhost:8081") URI statsUrl,
     @DefaultValue("default-version") AllUnhealthy whenAllUnhealthy,
-    @DefaultValue List<ProviderSettings> providers) {
+    @DefaultValue List<ProviderSettings> providers,
+    @DefaultValue List<DeclaredRollout> rollouts) {
+
+    /**
+     * A rollout declared in configuration: {@code candidate} of {@code provider} (as {@code category/name}) starts
+     * at {@code percentage} of the subjects against the provider's default version, and goes on through the default
+     * steps above it, judged by the default gates.
+     */
+    public record DeclaredRollout(String provider, String candidate, double percentage) {
+        public DeclaredRollout {
+            if (provider == null || provider.isBlank() || candidate == null || candidate.isBlank()) {
+                throw new IllegalArgumentException("switchboard.routing.rollouts[*] needs a provider and a candidate");
+            }
+            if (!(percentage > 0 && percentage < 100)) {
+                throw new IllegalArgumentException("switchboard.routing.rollouts[*].percentage must be above 0 and "
+                    + "below 100 (the last promote takes the candidate to 100), got " + percentage);
+            }
+        }
+    }
 
     /**
      * @param consecutiveFailures failed attempts in a row that eject a version

@@ -14,11 +14,11 @@ class LayeringTest {
     @ArchTest
     static final ArchRule coreImportsOnlyJavaAndTheEvents = classes()
         .that().resideInAnyPackage("..routing.table..", "..routing.strategy..", "..routing.health..",
-            "..routing.outcome..", "..routing.failover..", "..routing.shadow..")
+            "..routing.outcome..", "..routing.failover..", "..routing.shadow..", "..routing.rollout..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "dev.switchboard.events..",
             "dev.switchboard.schemas", "dev.switchboard.routing.table..", "dev.switchboard.routing.strategy..",
             "dev.switchboard.routing.health..", "dev.switchboard.routing.outcome..", "dev.switchboard.routing.failover..",
             "org.apache.commons.codec.digest..", "dev.switchboard.routing.shadow..",
-            "org.apache.commons.text.similarity..")
+            "org.apache.commons.text.similarity..", "dev.switchboard.rollout..", "dev.switchboard.routing.rollout..")
         .because("the routing core must be testable and reusable without Spring, HTTP or Kafka");
 }

@@ -3,6 +3,9 @@ package dev.switchboard.routing.admin;
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.RegisteredModel;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutDecision;
+import dev.switchboard.routing.rollout.RolloutBoard;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
@@ -39,5 +42,22 @@ class AdminConfiguration {
                                     final CompactedTopicView<Experiment> experimentView, final ModelRegistry models,
                                     final Clock clock, final RoutingProperties routing) {
         return new ExperimentAdmin(writer, store, experimentView, models, clock, routing.instanceId());
+    }
+
+    @Bean
+    RolloutAdmin rolloutAdmin(final ConfigStore store, final ConfigWriter writer,
+                              final CompactedTopicView<Rollout> rolloutView, final RolloutBoard rolloutBoard,
+                              final Clock clock, final RoutingProperties routing) {
+        return new RolloutAdmin(writer, store, rolloutView, rolloutBoard, clock, routing.instanceId());
+    }
+
+    @Bean
+    DeclaredRollouts declaredRollouts(final RoutingProperties routing, final RolloutAdmin rolloutAdmin,
+                                      final ConfigStore store, final CompactedTopicView<Rollout> rolloutView,
+                                      final CompactedTopicView<RolloutDecision> rolloutDecisionView) {
+        final DeclaredRollouts declared = new DeclaredRollouts(routing.rollouts(), rolloutAdmin, store, rolloutView,
+            rolloutDecisionView);
+        declared.start();
+        return declared;
     }
 }

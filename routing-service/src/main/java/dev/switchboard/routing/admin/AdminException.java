@@ -24,6 +24,11 @@ final class AdminException extends RuntimeException {
         return new AdminException(HttpStatus.CONFLICT, message);
     }
 
+    /** Written, but not yet seen through: the caller looks again shortly. */
+    static AdminException unavailable(final String message) {
+        return new AdminException(HttpStatus.SERVICE_UNAVAILABLE, message);
+    }
+
     HttpStatus status() {
         return status;
     }

@@ -3,6 +3,8 @@ package dev.switchboard.routing.controlplane;
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
+import dev.switchboard.routing.rollout.RolloutBoard;
+import dev.switchboard.routing.strategy.StickyRolloutStrategy;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.RoutingTable;
@@ -13,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
@@ -34,14 +37,25 @@ public final class ConfigStore implements AutoCloseable {
     private final CompactedTopicView<ProviderSettings> settings;
     private final ConfigEvents events;
     private final Predicate<String> knownStrategy;
+    private final RolloutBoard rollouts;
     private final AtomicReference<RoutingTable> table;
     private volatile boolean fromTopics;
 
     public ConfigStore(final CompactedTopicView.Factory<ProviderVersion> versions,
                        final CompactedTopicView.Factory<ProviderSettings> settings, final ConfigEvents events,
                        final List<Provider> startup, final Predicate<String> knownStrategy) {
+        this(versions, settings, events, startup, knownStrategy, new RolloutBoard());
+    }
+
+    /** @param rollouts the rollouts, whose running steps override their providers' own split */
+    public ConfigStore(final CompactedTopicView.Factory<ProviderVersion> versions,
+                       final CompactedTopicView.Factory<ProviderSettings> settings, final ConfigEvents events,
+                       final List<Provider> startup, final Predicate<String> knownStrategy,
+                       final RolloutBoard rollouts) {
         this.events = events;
         this.knownStrategy = knownStrategy;
+        this.rollouts = rollouts;
+        rollouts.onChange(this::rebuild);
         this.table = new AtomicReference<>(new RoutingTable(startup));
         this.versions = versions.create((key, value) -> rebuild());
         this.settings = settings.create((key, value) -> rebuild());
@@ -121,7 +135,20 @@ public final class ConfigStore implements AutoCloseable {
             log.warn("Provider {} names unknown strategy '{}'; routing it by weight", id, policy.strategy());
             policy = ProviderPolicy.of("weight");
         }
-        return new Provider(first.key().category(), first.key().name(), policy, oneDefault(list));
+        return new Provider(first.key().category(), first.key().name(), withRollout(id, policy, list),
+            oneDefault(list));
+    }
+
+    /**
+     * A rollout running on the provider routes it by the sticky split of its step, whatever the provider's own
+     * strategy; fallback, attempts and shadow mode stay as configured.
+     */
+    private ProviderPolicy withRollout(final String id, final ProviderPolicy policy, final List<VersionConfig> list) {
+        return rollouts.routing(id, version -> list.stream().filter(v -> v.key().version().equals(version))
+                .map(VersionConfig::updatedAt).findFirst())
+            .map(split -> new ProviderPolicy(StickyRolloutStrategy.NAME, Optional.of(split),
+                policy.fallbackProvider(), policy.maxAttempts(), policy.shadow()))
+            .orElse(policy);
     }
 
     /** A provider has at most one default; should the topic ever hold two, the latest change wins. */

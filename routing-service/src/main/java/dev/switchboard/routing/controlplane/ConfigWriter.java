@@ -4,6 +4,8 @@ import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.RegisteredModel;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.EventSerdes;
@@ -74,6 +76,18 @@ public final class ConfigWriter implements AutoCloseable {
         public ChangeSet putModel(final RegisteredModel model) {
             records.add(new ProducerRecord<>(Topics.MODEL_REGISTRY, model.getModelId(),
                 EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, model)));
+            return this;
+        }
+
+        public ChangeSet putRollout(final Rollout rollout) {
+            records.add(new ProducerRecord<>(Topics.ROLLOUTS, rollout.getId(),
+                EventSerdes.rollout().serialize(Topics.ROLLOUTS, rollout)));
+            return this;
+        }
+
+        public ChangeSet putRolloutDecision(final RolloutDecision decision) {
+            records.add(new ProducerRecord<>(Topics.ROLLOUT_DECISIONS, decision.getRolloutId(),
+                EventSerdes.rolloutDecision().serialize(Topics.ROLLOUT_DECISIONS, decision)));
             return this;
         }
 

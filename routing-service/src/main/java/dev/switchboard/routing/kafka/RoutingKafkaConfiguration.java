@@ -5,6 +5,9 @@ import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.RegisteredModel;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutDecision;
+import dev.switchboard.routing.rollout.RolloutBoard;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.routing.RoutingProperties;
@@ -94,7 +97,8 @@ class RoutingKafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     ConfigStore configStore(final KafkaProperties kafka, final RoutingProperties routing, final ConfigEvents events,
-                            final StartupProviders startup, final VersionSelector selector) {
+                            final StartupProviders startup, final VersionSelector selector,
+                            final RolloutBoard rollouts) {
         final Map<String, Object> versions = viewConsumerConfig(kafka, routing.instanceId() + "-config");
         final Map<String, Object> settings = viewConsumerConfig(kafka, routing.instanceId() + "-settings");
         return new ConfigStore(
@@ -102,7 +106,35 @@ class RoutingKafkaConfiguration {
                 () -> new KafkaConsumer<>(versions, new StringDeserializer(), EventSerdes.providerVersion()), listener),
             listener -> new CompactedTopicView<>(Topics.PROVIDER_SETTINGS,
                 () -> new KafkaConsumer<>(settings, new StringDeserializer(), EventSerdes.providerSettings()), listener),
-            events, startup.providers(), selector::knows).start();
+            events, startup.providers(), selector::knows, rollouts).start();
+    }
+
+    @Bean
+    RolloutBoard rolloutBoard() {
+        return new RolloutBoard();
+    }
+
+    /** Rollout plans, folded with their decisions by the board. */
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<Rollout> rolloutView(final KafkaProperties kafka, final RoutingProperties routing,
+                                            final RolloutBoard board) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-rollouts");
+        return new CompactedTopicView<>(Topics.ROLLOUTS,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.rollout()), board::plan).start();
+    }
+
+    /**
+     * Every rollout decision, in the topic's order (the view's listener sees each record, not only the latest per
+     * key): the board folds them as stats-streams does, and routing follows as soon as one is read.
+     */
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<RolloutDecision> rolloutDecisionView(final KafkaProperties kafka,
+                                                            final RoutingProperties routing,
+                                                            final RolloutBoard board) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-rollout-decisions");
+        return new CompactedTopicView<>(Topics.ROLLOUT_DECISIONS,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.rolloutDecision()),
+            board::decision).start();
     }
 
     @Bean(destroyMethod = "close")

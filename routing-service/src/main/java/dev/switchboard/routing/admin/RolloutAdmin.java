@@ -1,0 +1,307 @@
+package dev.switchboard.routing.admin;
+
+import static dev.switchboard.routing.admin.AdminBodies.optionalText;
+import static dev.switchboard.routing.admin.AdminBodies.text;
+
+import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutAction;
+import dev.switchboard.events.RolloutDecision;
+import dev.switchboard.events.RolloutFailureAction;
+import dev.switchboard.events.RolloutGate;
+import dev.switchboard.events.RolloutGateKind;
+import dev.switchboard.events.RolloutMetric;
+import dev.switchboard.events.RolloutSource;
+import dev.switchboard.events.RolloutStep;
+import dev.switchboard.rollout.RolloutState;
+import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.controlplane.ConfigWriter;
+import dev.switchboard.routing.rollout.RolloutBoard;
+import dev.switchboard.routing.table.Provider;
+import dev.switchboard.routing.table.VersionConfig;
+import dev.switchboard.schemas.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Progressive rollouts: a plan is written to {@code switchboard.rollouts}; every change of its state afterwards, the
+ * canary judge's and an operator's alike, is a decision on {@code switchboard.rollout-decisions} naming the revision it
+ * was taken on. Routers and stats-streams fold the two the same way, so an operator's pause racing the judge's promote
+ * ends with exactly one of them applied, everywhere; this API says which.
+ */
+final class RolloutAdmin {
+
+    /** Seed 000's procedure: a tenth, then half, each watched for five minutes, then everyone. */
+    static final List<RolloutStep> DEFAULT_STEPS = List.of(new RolloutStep(10.0, 300L, 500L),
+        new RolloutStep(50.0, 300L, 1000L));
+    /** No more than a point more errors, and a p95 no more than 250 ms slower, than the baseline. */
+    static final List<RolloutGate> DEFAULT_GATES = List.of(
+        new RolloutGate(RolloutMetric.ERROR_RATE, RolloutGateKind.VS_BASELINE, 0.01),
+        new RolloutGate(RolloutMetric.LATENCY_P95, RolloutGateKind.VS_BASELINE, 250.0));
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Set<String> FIELDS = Set.of("rollout_id", "provider", "baseline", "candidate", "steps",
+        "gates", "on_failure");
+    private static final Duration READ_BACK = Duration.ofSeconds(5);
+
+    private final ConfigWriter writer;
+    private final ConfigStore store;
+    private final CompactedTopicView<Rollout> plans;
+    private final RolloutBoard board;
+    private final Clock clock;
+    private final String instanceId;
+
+    RolloutAdmin(final ConfigWriter writer, final ConfigStore store, final CompactedTopicView<Rollout> plans,
+                 final RolloutBoard board, final Clock clock, final String instanceId) {
+        this.writer = writer;
+        this.store = store;
+        this.plans = plans;
+        this.board = board;
+        this.clock = clock;
+        this.instanceId = instanceId;
+    }
+
+    List<RolloutBoard.Entry> list(final Optional<String> provider, final Optional<String> status) {
+        return board.all().stream()
+            .filter(e -> provider.map(p -> p.equals(providerOf(e.state().plan()))).orElse(true))
+            .filter(e -> status.map(s -> s.equalsIgnoreCase(e.state().status().name())).orElse(true))
+            .toList();
+    }
+
+    RolloutBoard.Entry get(final String id) {
+        return board.get(id).orElseThrow(() -> AdminException.notFound("No rollout '" + id + "'"));
+    }
+
+    /** {@code POST /api/rollouts}: checks every field, refuses a second rollout on the provider, writes the plan. */
+    synchronized RolloutBoard.Entry create(final String actor, final JsonNode body) {
+        AdminBodies.object(body, FIELDS, "provider, candidate, and optionally rollout_id, baseline, steps, gates, "
+            + "on_failure");
+        final Provider provider = AdminBodies.provider(store, text(body, "provider"));
+        final String candidate = text(body, "candidate");
+        final String baseline = Optional.ofNullable(optionalText(body, "baseline"))
+            .orElseGet(() -> provider.versions().stream().filter(VersionConfig::isDefault).findFirst()
+                .map(v -> v.key().version()).orElseThrow(() -> AdminException.badRequest("'baseline' is required: "
+                    + provider.id() + " has no default version")));
+        final String id = Optional.ofNullable(optionalText(body, "rollout_id"))
+            .orElseGet(() -> provider.name() + "-" + candidate + "-" + UUID.randomUUID().toString().substring(0, 8));
+        if (!ID.matcher(id).matches()) {
+            throw AdminException.badRequest("'rollout_id' must be 1-100 letters, digits, '.', '_' or '-'");
+        }
+        final Rollout plan = Rollout.newBuilder()
+            .setId(id).setCategory(provider.category()).setProvider(provider.name())
+            .setBaseline(baseline).setCandidate(candidate)
+            .setSteps(body.has("steps") ? steps(body.path("steps")) : DEFAULT_STEPS)
+            .setGates(body.has("gates") ? gates(body.path("gates")) : DEFAULT_GATES)
+            .setOnFailure(onFailure(Optional.ofNullable(optionalText(body, "on_failure")).orElse("roll_back")))
+            .setSalt(UUID.randomUUID().toString()).setDeclaredIn(RolloutSource.API)
+            .setCreatedBy(actor).setCreatedAt(clock.instant())
+            .build();
+        return start(actor, plan, provider);
+    }
+
+    /**
+     * A rollout declared in configuration (seed 003's environment variables): the candidate starts at
+     * {@code percentage} and goes on through the default steps above it. Its id follows from the provider and the
+     * candidate, so every router (and every restart) declares the same one, and it is written only if no rollout of
+     * that id exists yet.
+     *
+     * @return the rollout, whether written now or found
+     */
+    synchronized RolloutBoard.Entry declare(final String providerId, final String candidate, final double percentage) {
+        final Provider provider = AdminBodies.provider(store, providerId);
+        final String id = "config-" + provider.category() + "-" + provider.name() + "-" + candidate;
+        final Optional<RolloutBoard.Entry> existing = board.get(id);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (!(percentage > 0 && percentage < 100)) {
+            throw AdminException.badRequest("A declared rollout's percentage must be above 0 and below 100, got "
+                + percentage);
+        }
+        final List<RolloutStep> steps = new ArrayList<>();
+        steps.add(new RolloutStep(percentage, DEFAULT_STEPS.get(0).getMinimumDurationSeconds(),
+            DEFAULT_STEPS.get(0).getMinimumSample()));
+        DEFAULT_STEPS.stream().filter(step -> step.getPercentage() > percentage).forEach(steps::add);
+        final String baseline = provider.versions().stream().filter(VersionConfig::isDefault).findFirst()
+            .map(v -> v.key().version()).orElseThrow(() -> AdminException.badRequest(provider.id()
+                + " has no default version to roll out from"));
+        return start("configuration", Rollout.newBuilder()
+            .setId(id).setCategory(provider.category()).setProvider(provider.name())
+            .setBaseline(baseline).setCandidate(candidate).setSteps(steps).setGates(DEFAULT_GATES)
+            .setOnFailure(RolloutFailureAction.ROLL_BACK).setSalt(UUID.randomUUID().toString())
+            .setDeclaredIn(RolloutSource.CONFIGURATION).setCreatedBy("configuration").setCreatedAt(clock.instant())
+            .build(), provider);
+    }
+
+    /**
+     * {@code pause}, {@code resume}, {@code abort} or {@code promote}, as a decision on the rollout's current revision.
+     * Waits until this router has read it back and says whether it applied.
+     */
+    RolloutBoard.Entry act(final String actor, final String id, final String action, final String reason) {
+        final RolloutState state = get(id).state();
+        final RolloutAction decided = switch (action) {
+            case "pause" -> RolloutAction.PAUSE;
+            case "resume" -> RolloutAction.RESUME;
+            case "abort" -> RolloutAction.ABORT;
+            case "promote" -> RolloutAction.PROMOTE;
+            default -> throw AdminException.badRequest("Unknown action '" + action
+                + "': pause, resume, abort or promote");
+        };
+        final boolean legal = !state.status().ended() && switch (decided) {
+            case PAUSE -> state.status() == RolloutState.Status.RUNNING;
+            case RESUME -> state.status() == RolloutState.Status.PAUSED;
+            default -> true;
+        };
+        if (!legal) {
+            throw AdminException.conflict("Rollout '" + id + "' is " + status(state.status()) + "; it cannot " + action);
+        }
+        final RolloutDecision decision = RolloutDecision.newBuilder()
+            .setDecisionId(UUID.randomUUID().toString()).setRolloutId(id).setRevision(state.revision())
+            .setStep(state.step()).setAction(decided)
+            .setReason(reason == null || reason.isBlank() ? action + " by an operator" : reason)
+            .setDecidedBy(actor).setDecidedAt(clock.instant()).setEvidence(null).setFailedGate(null)
+            .build();
+        writer.commit(writer.changes().putRolloutDecision(decision));
+        final Optional<Boolean> applied;
+        try {
+            applied = board.awaitDecision(decision.getDecisionId(), READ_BACK);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw AdminException.unavailable("Interrupted before the decision was read back; see GET /api/rollouts/"
+                + id);
+        }
+        if (applied.isEmpty()) {
+            throw AdminException.unavailable("The decision was written but not read back within " + READ_BACK.toSeconds()
+                + " s; see GET /api/rollouts/" + id + " for whether it applied");
+        }
+        if (!applied.get()) {
+            throw AdminException.conflict("Rollout '" + id + "' changed before this " + action + " was read (now "
+                + status(get(id).state().status()) + " at revision " + get(id).state().revision()
+                + "); nothing was done by it. Look again and decide on the current state");
+        }
+        return get(id);
+    }
+
+    static String status(final RolloutState.Status status) {
+        return status.name().toLowerCase(Locale.ROOT);
+    }
+
+    static String providerOf(final Rollout plan) {
+        return plan.getCategory() + "/" + plan.getProvider();
+    }
+
+    private RolloutBoard.Entry start(final String actor, final Rollout plan, final Provider provider) {
+        if (board.get(plan.getId()).isPresent()) {
+            throw AdminException.conflict("A rollout '" + plan.getId() + "' exists already");
+        }
+        if (plan.getBaseline().equals(plan.getCandidate())) {
+            throw AdminException.badRequest("'baseline' and 'candidate' must be two versions, got "
+                + plan.getCandidate() + " twice");
+        }
+        for (final String version : List.of(plan.getBaseline(), plan.getCandidate())) {
+            final VersionConfig config = provider.version(version).orElseThrow(() -> AdminException.badRequest("'"
+                + version + "' is not a version of " + provider.id()));
+            if (!config.active()) {
+                throw AdminException.badRequest("Version " + version + " of " + provider.id() + " is inactive");
+            }
+        }
+        board.latest(provider.id()).filter(other -> !other.state().status().ended()).ifPresent(other -> {
+            throw AdminException.conflict("Rollout '" + other.state().plan().getId() + "' is "
+                + status(other.state().status()) + " on " + provider.id() + "; finish or abort it first");
+        });
+        AdminBodies.commitAndAwait(writer, writer.changes().putRollout(plan).audit(AdminBodies.audit(actor,
+            plan.getCreatedAt(), "create_rollout", plan.getId(), null, plan, instanceId), provider.id()), plans,
+            Topics.ROLLOUTS);
+        return board.get(plan.getId()).orElseThrow(() -> AdminException.unavailable("The rollout was written but this "
+            + "router has not read it back yet; see GET /api/rollouts/" + plan.getId()));
+    }
+
+    private static List<RolloutStep> steps(final JsonNode steps) {
+        if (!steps.isArray() || steps.isEmpty() || steps.size() > 10) {
+            throw AdminException.badRequest("'steps' must be a list of 1 to 10 steps");
+        }
+        final List<RolloutStep> result = new ArrayList<>();
+        double previous = 0;
+        for (int i = 0; i < steps.size(); i++) {
+            final String at = "steps[" + i + "]";
+            final JsonNode step = nested(steps.get(i), at, Set.of("percentage", "minimum_duration_seconds",
+                "minimum_sample"));
+            final double percentage = number(step, at, "percentage", Double.NaN, 0.01, 99.99);
+            if (percentage <= previous) {
+                throw AdminException.badRequest("'" + at + ".percentage' must be above the step before's ("
+                    + previous + "): a rollout only grows; the last promote takes the candidate to 100");
+            }
+            previous = percentage;
+            result.add(new RolloutStep(percentage,
+                (long) number(step, at, "minimum_duration_seconds", 300, 0, Duration.ofDays(30).toSeconds()),
+                (long) number(step, at, "minimum_sample", 500, 0, 1e9)));
+        }
+        return result;
+    }
+
+    private static List<RolloutGate> gates(final JsonNode gates) {
+        if (!gates.isArray() || gates.isEmpty() || gates.size() > 8) {
+            throw AdminException.badRequest("'gates' must be a list of 1 to 8 gates");
+        }
+        final List<RolloutGate> result = new ArrayList<>();
+        for (int i = 0; i < gates.size(); i++) {
+            final String at = "gates[" + i + "]";
+            final JsonNode gate = nested(gates.get(i), at, Set.of("metric", "kind", "limit"));
+            final RolloutMetric metric = switch (text(gate, "metric")) {
+                case "error_rate" -> RolloutMetric.ERROR_RATE;
+                case "latency_p95" -> RolloutMetric.LATENCY_P95;
+                case "time_to_first_token_p95" -> RolloutMetric.TIME_TO_FIRST_TOKEN_P95;
+                case "quality_score" -> RolloutMetric.QUALITY_SCORE;
+                default -> throw AdminException.badRequest("'" + at + ".metric' must be error_rate, latency_p95, "
+                    + "time_to_first_token_p95 or quality_score");
+            };
+            final RolloutGateKind kind = switch (text(gate, "kind")) {
+                case "vs_baseline" -> RolloutGateKind.VS_BASELINE;
+                case "absolute" -> RolloutGateKind.ABSOLUTE;
+                default -> throw AdminException.badRequest("'" + at + ".kind' must be vs_baseline (a margin over the "
+                    + "baseline) or absolute (a fixed limit)");
+            };
+            final double limit = switch (metric) {
+                case ERROR_RATE -> number(gate, at, "limit", Double.NaN, 0, 0.99);
+                case LATENCY_P95, TIME_TO_FIRST_TOKEN_P95 -> number(gate, at, "limit", Double.NaN,
+                    kind == RolloutGateKind.ABSOLUTE ? 1 : 0, 3_600_000);
+                default -> number(gate, at, "limit", Double.NaN, kind == RolloutGateKind.ABSOLUTE ? -1e9 : 0, 1e9);
+            };
+            result.add(new RolloutGate(metric, kind, limit));
+        }
+        return result;
+    }
+
+    private static RolloutFailureAction onFailure(final String value) {
+        return switch (value) {
+            case "roll_back" -> RolloutFailureAction.ROLL_BACK;
+            case "pause" -> RolloutFailureAction.PAUSE;
+            default -> throw AdminException.badRequest("'on_failure' must be roll_back or pause, got '" + value + "'");
+        };
+    }
+
+    private static JsonNode nested(final JsonNode node, final String at, final Set<String> fields) {
+        try {
+            return AdminBodies.object(node, fields, String.join(", ", fields));
+        } catch (AdminException e) {
+            throw AdminException.badRequest("'" + at + "': " + e.getMessage());
+        }
+    }
+
+    private static double number(final JsonNode node, final String at, final String field, final double fallback,
+                                 final double min, final double max) {
+        try {
+            return AdminBodies.number(node, field, fallback, min, max);
+        } catch (AdminException e) {
+            throw AdminException.badRequest("'" + at + "." + field + "' must be a number from " + min + " to " + max);
+        }
+    }
+}
