@@ -25,24 +25,33 @@ final class DemoTraffic {
     /** Sends {@code count} chat completions, every fifth one streamed; returns what answered them. */
     Map<String, Integer> send(final int count) throws InterruptedException {
         for (int i = 0; i < count; i++) {
-            final boolean stream = sent % 5 == 4;
-            final HttpRequest request = HttpRequest.newBuilder(URI.create(routerUrl + "/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + clientKey)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"OllamaLLM\",\"stream\":" + stream
-                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"demo request " + sent + "\"}]}"))
-                .build();
-            sent++;
-            try {
-                final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                final String version = response.headers().firstValue("X-Switchboard-Version").orElse("none");
-                byVersion.merge(version + (response.statusCode() == 200 ? "" : " (HTTP " + response.statusCode() + ")"),
-                    1, Integer::sum);
-            } catch (java.io.IOException e) {
-                byVersion.merge("failed: " + e.getClass().getSimpleName(), 1, Integer::sum);
-            }
+            sendOne("");
         }
         return Map.copyOf(byVersion);
+    }
+
+    /** One chat completion from a user never seen before: a sticky rollout places each in its step's share. */
+    void sendAsNewUser() throws InterruptedException {
+        sendOne(",\"user\":\"demo-user-" + sent + "-" + System.nanoTime() + "\"");
+    }
+
+    private void sendOne(final String userField) throws InterruptedException {
+        final boolean stream = sent % 5 == 4;
+        final HttpRequest request = HttpRequest.newBuilder(URI.create(routerUrl + "/v1/chat/completions"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + clientKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"OllamaLLM\",\"stream\":" + stream + userField
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"demo request " + sent + "\"}]}"))
+            .build();
+        sent++;
+        try {
+            final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            final String version = response.headers().firstValue("X-Switchboard-Version").orElse("none");
+            byVersion.merge(version + (response.statusCode() == 200 ? "" : " (HTTP " + response.statusCode() + ")"),
+                1, Integer::sum);
+        } catch (java.io.IOException e) {
+            byVersion.merge("failed: " + e.getClass().getSimpleName(), 1, Integer::sum);
+        }
     }
 }

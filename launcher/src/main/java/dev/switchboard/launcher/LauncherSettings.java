@@ -14,7 +14,7 @@ import java.util.Map;
  * a random one is made, kept in the data directory (owner-only) so the next start reuses it, and printed.
  */
 record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPort, int routerPort, int statsPort,
-                        int proberPort, int simulatorV1Port, int simulatorV2Port, String adminToken,
+                        int proberPort, int simulatorV1Port, int simulatorV2Port, int simulatorV3Port, String adminToken,
                         String clientKeys, String secretsKey, boolean generatedSecrets, boolean demoTraffic) {
 
     static LauncherSettings fromEnvironment(final Map<String, String> env, final Path home) throws IOException {
@@ -30,6 +30,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPo
             port(env, "KAFKA_PORT", 9092), port(env, "KAFKA_CONTROLLER_PORT", 9093),
             port(env, "ROUTER_PORT", 8080), port(env, "STATS_PORT", 8081), port(env, "PROBER_PORT", 8082),
             port(env, "SIMULATOR_V1_PORT", 9101), port(env, "SIMULATOR_V2_PORT", 9102),
+            port(env, "SIMULATOR_V3_PORT", 9103),
             admin, keys, secrets, blank(env.get("SWITCHBOARD_ADMIN_TOKEN")) || blank(env.get("SWITCHBOARD_CLIENT_KEYS")),
             !"false".equalsIgnoreCase(env.getOrDefault("SWITCHBOARD_DEMO_TRAFFIC", "true")));
     }

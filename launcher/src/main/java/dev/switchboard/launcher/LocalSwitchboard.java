@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Starts Switchboard on one machine: a KRaft broker, a simulator with two versions of one provider (weights
- * 90/10), stats-streams, the health prober and the router, each a child process with its log under
+ * Starts Switchboard on one machine: a KRaft broker, a simulator with three versions of one provider (weights
+ * 90/10/0; the third is the rollout demo's bad candidate), stats-streams, the health prober and the router, each a child process with its log under
  * {@code switchboard-data/logs}. Prints the URLs and an example request once everything answers, sends a little
  * demo traffic, and stops everything on Ctrl-C.
  */
@@ -69,7 +69,8 @@ public final class LocalSwitchboard {
 
         track(ChildProcess.start("simulator", List.of(java, "-Xmx256m", "-jar",
             settings.jar("provider-simulator").toString(),
-            "--instance", "v1=" + settings.simulatorV1Port(), "--instance", "v2=" + settings.simulatorV2Port()),
+            "--instance", "v1=" + settings.simulatorV1Port(), "--instance", "v2=" + settings.simulatorV2Port(),
+            "--instance", "v3=" + settings.simulatorV3Port()),
             Map.of(), settings.logs().resolve("simulator.log")));
         final Map<String, String> env = Map.of(
             "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrapServers(),
@@ -77,7 +78,9 @@ public final class LocalSwitchboard {
             "SWITCHBOARD_CLIENT_KEYS", settings.clientKeys(),
             "SWITCHBOARD_SECRETS_KEY", settings.secretsKey(),
             "SWITCHBOARD_STATE_DIR", settings.dataDir().resolve("stats-state").toString());
-        final ChildProcess stats = track(service("stats-streams", settings.statsPort(), env));
+        // The demo's rollouts are judged every 2 s (5 s by default), so their decisions come quickly.
+        final ChildProcess stats = track(service("stats-streams", settings.statsPort(), env,
+            "--switchboard.stats.rollouts.judge-every=2s", "--switchboard.stats.rollouts.hold-every=30s"));
         // Demo health checking: an outage shows within 15 s, and a healed version is retried after 30 s.
         final ChildProcess prober = track(service("health-prober", settings.proberPort(), env,
             "--switchboard.prober.interval=5s", "--switchboard.prober.max-error-count=3",
@@ -106,7 +109,7 @@ public final class LocalSwitchboard {
     private Path writeProviders() throws IOException {
         final Path file = settings.dataDir().resolve("routing-providers.yml");
         Files.writeString(file, """
-            # Written by the Switchboard launcher: one provider with two versions on the simulator.
+            # Written by the Switchboard launcher: one provider with three versions on the simulator.
             switchboard:
               routing:
                 providers:
@@ -131,7 +134,13 @@ public final class LocalSwitchboard {
                         parameters:
                           temperature: 0.8
                           max_tokens: 4096
-            """.formatted(settings.simulatorV1Port(), settings.simulatorV2Port()), StandardCharsets.UTF_8);
+                      - version: v3
+                        type: openai
+                        model_name: "llama3"
+                        url: http://127.0.0.1:%d
+                        weight: 0
+            """.formatted(settings.simulatorV1Port(), settings.simulatorV2Port(), settings.simulatorV3Port()),
+            StandardCharsets.UTF_8);
         return file;
     }
 
@@ -203,6 +212,7 @@ public final class LocalSwitchboard {
                 settings.firstClientKey());
             try {
                 say("Demo traffic: sent 40 requests, answered by " + demo.send(40));
+                new RolloutDemo(settings, LocalSwitchboard::say).run();
                 while (true) {
                     Thread.sleep(Duration.ofSeconds(2)); // a trickle, so the demo stays alive
                     demo.send(1);
@@ -215,13 +225,14 @@ public final class LocalSwitchboard {
 
     private void checkPortsFree() {
         for (final int port : List.of(settings.kafkaPort(), settings.controllerPort(), settings.routerPort(),
-                settings.statsPort(), settings.proberPort(), settings.simulatorV1Port(), settings.simulatorV2Port())) {
+                settings.statsPort(), settings.proberPort(), settings.simulatorV1Port(), settings.simulatorV2Port(),
+                settings.simulatorV3Port())) {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress("127.0.0.1", port));
             } catch (IOException e) {
                 throw new IllegalStateException("port " + port + " is in use (another Switchboard?). Stop it, or "
                     + "choose other ports with KAFKA_PORT, KAFKA_CONTROLLER_PORT, ROUTER_PORT, STATS_PORT, PROBER_PORT, "
-                    + "SIMULATOR_V1_PORT, SIMULATOR_V2_PORT");
+                    + "SIMULATOR_V1_PORT, SIMULATOR_V2_PORT, SIMULATOR_V3_PORT");
             }
         }
     }

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * Chooses the version for one attempt. Versions that are inactive, reported unhealthy by the prober, or
  * already tried for this request are out. Versions ejected by live-traffic outlier detection are out too,
  * unless that would leave none (then ejection is ignored rather than failing every request). Versions with
- * weight 0 are disabled. The provider's strategy picks among the rest; when it can pick none the default
+ * weight 0 are disabled, except the two of a sticky rollout, whose own split decides between them. The
+ * provider's strategy picks among the rest; when it can pick none the default
  * version answers if it may.
  */
 public final class VersionSelector {
@@ -98,7 +99,8 @@ public final class VersionSelector {
         final boolean panic = !anyNotEjected;
         final List<Candidate> candidates = new ArrayList<>(routable.size());
         for (final VersionConfig version : routable) {
-            if (version.weight() > 0 && (panic || !outliers.isEjected(version.key()))) {
+            if ((version.weight() > 0 || inRollout(provider, version))
+                && (panic || !outliers.isEjected(version.key()))) {
                 candidates.add(candidate(version, panic));
             }
         }
@@ -140,6 +142,13 @@ public final class VersionSelector {
     }
 
     /** @param panic every routable version is ejected: route by configured weights, as if none were */
+    /** A sticky rollout's own split decides between its two versions, whatever their weights. */
+    private static boolean inRollout(final Provider provider, final VersionConfig version) {
+        return provider.policy().rollout().filter(rollout -> provider.strategy().equals(StickyRolloutStrategy.NAME))
+            .map(rollout -> rollout.baseline().equals(version.version()) || rollout.candidate().equals(version.version()))
+            .orElse(false);
+    }
+
     private Candidate candidate(final VersionConfig version, final boolean panic) {
         return new Candidate(version, version.weight() * (panic ? 1 : outliers.weightFactor(version.key())),
             health.score(version.key()), counters.inFlight(version.key()));

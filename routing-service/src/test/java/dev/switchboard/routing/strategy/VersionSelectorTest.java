@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.switchboard.routing.table.ProviderPolicy;
+import dev.switchboard.routing.table.StickyRollout;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -64,6 +66,25 @@ class VersionSelectorTest {
         final Provider provider = provider(version("v1", 50, true, true), version("v2", 50, false, false));
 
         assertThat(countSelections(provider, 500)).containsOnlyKeys("v1");
+    }
+
+    @Test
+    void letsAStickyRolloutSplitItsTwoVersionsWhateverTheirWeights() {
+        final VersionSelector sticky = new VersionSelector(List.of(new WeightedStrategy(), new StickyRolloutStrategy()),
+            health, outliers, new TrafficCounters(), new SubjectHasher(new byte[32]), new SplittableRandom(42),
+            AllUnhealthy.REJECT, ExperimentAssignments.NONE);
+        final Provider provider = new Provider("LLM", "OllamaLLM", new ProviderPolicy(StickyRolloutStrategy.NAME,
+            Optional.of(new StickyRollout("v1", "v2", 30, "salt")), Optional.empty(), 3),
+            List.of(version("v1", 100, true, true), version("v2", 0, true, false), version("v3", 0, true, false)));
+
+        final Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            final Selection.Chosen chosen = (Selection.Chosen) sticky.select(provider, Optional.of("user-" + i));
+            counts.merge(chosen.version().version(), 1, Integer::sum);
+        }
+
+        assertThat(counts).containsOnlyKeys("v1", "v2");
+        assertThat(counts.get("v2") / 10_000.0).isCloseTo(0.30, org.assertj.core.data.Offset.offset(0.02));
     }
 
     @Test

@@ -1,0 +1,201 @@
+package dev.switchboard.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The launcher's progressive-delivery demo, through the public APIs only: a good candidate is rolled out through
+ * its steps to 100% (and becomes the default), then a bad one, whose simulator starts failing half its calls
+ * mid-rollout, is rolled back by the canary judge. Clients keep calling meanwhile; every decision is printed as the
+ * router applies it. A rollout left running by an earlier start is followed to its end first: it resumes where it
+ * was.
+ */
+final class RolloutDemo {
+
+    private static final String PROVIDER = "LLM/OllamaLLM";
+    private static final String STEPS = "[{\"percentage\": 10, \"minimum_duration_seconds\": 15, \"minimum_sample\": 100},"
+        + " {\"percentage\": 50, \"minimum_duration_seconds\": 15, \"minimum_sample\": 200}]";
+    private static final String GATES = "[{\"metric\": \"error_rate\", \"kind\": \"vs_baseline\", \"limit\": 0.02},"
+        + " {\"metric\": \"latency_p95\", \"kind\": \"vs_baseline\", \"limit\": 250}]";
+    private static final Duration LONGEST = Duration.ofMinutes(10);
+
+    private final JsonMapper json = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final LauncherSettings settings;
+    private final Consumer<String> say;
+    private final String router;
+
+    RolloutDemo(final LauncherSettings settings, final Consumer<String> say) {
+        this.settings = settings;
+        this.say = say;
+        this.router = "http://127.0.0.1:" + settings.routerPort();
+    }
+
+    void run() throws InterruptedException {
+        final AtomicBoolean calling = new AtomicBoolean(true);
+        final Thread clients = Thread.ofVirtual().name("rollout-demo-clients").start(() -> clients(calling));
+        try {
+            for (final JsonNode running : admin("GET", "/api/rollouts?provider=" + PROVIDER + "&status=running", null)
+                .path("data")) {
+                say.accept("Rollout demo: " + id(running) + " was left running; it resumes at step "
+                    + running.path("step").asInt());
+                follow(id(running), null);
+            }
+            final String baseline = defaultVersion();
+            final String good = baseline.equals("v1") ? "v2" : "v1";
+            say.accept("Rollout demo 1/2: rolling out " + good + " (healthy) against " + baseline + ", 10% -> 50% -> "
+                + "100%, gates: error rate no more than 2 points and p95 no more than 250 ms over the baseline's");
+            follow(create(good, baseline), null);
+
+            final String stable = defaultVersion();
+            knobs("{\"error_rate\": 0}");
+            say.accept("Rollout demo 2/2: rolling out v3 against " + stable + "; v3 will start failing half its calls");
+            follow(create("v3", stable), this::breakOnceCalled);
+            knobs("{\"error_rate\": 0}");
+            say.accept("Rollout demo done: the decisions are on switchboard.rollout-decisions, the audit on "
+                + "switchboard.config-audit; GET " + router + "/api/rollouts shows them");
+        } catch (IOException | RuntimeException e) {
+            say.accept("Rollout demo stopped: " + e.getMessage());
+        } finally {
+            calling.set(false);
+            clients.join();
+        }
+    }
+
+    private String create(final String candidate, final String baseline) throws IOException, InterruptedException {
+        final JsonNode created = admin("POST", "/api/rollouts", "{\"rollout_id\": \"demo-" + candidate + "-"
+            + UUID.randomUUID().toString().substring(0, 6) + "\", \"provider\": \"" + PROVIDER + "\", \"candidate\": \""
+            + candidate + "\", \"baseline\": \"" + baseline + "\", \"steps\": " + STEPS + ", \"gates\": " + GATES + "}");
+        if (!created.has("data")) {
+            throw new IllegalStateException("the router refused the rollout: " + created);
+        }
+        say.accept("  " + id(created.path("data")) + " created: " + created.path("data").path("weights"));
+        return id(created.path("data"));
+    }
+
+    /** Prints each decision as the router applies it, and the judge's view every 10 s, until the rollout ends. */
+    private void follow(final String id, final StepHook hook) throws IOException, InterruptedException {
+        final Instant deadline = Instant.now().plus(LONGEST);
+        int printed = 0;
+        Instant lastView = Instant.EPOCH;
+        Instant faultAt = null;
+        while (Instant.now().isBefore(deadline)) {
+            final JsonNode rollout = admin("GET", "/api/rollouts/" + id, null).path("data");
+            final JsonNode decisions = rollout.path("decisions");
+            for (; printed < decisions.size(); printed++) {
+                final JsonNode d = decisions.get(printed);
+                say.accept(String.format(Locale.ROOT, "  %s %s: %s by %s at step %d (%s)%s", d.path("decided_at")
+                        .asString(), id, d.path("action").asString().toUpperCase(Locale.ROOT),
+                    d.path("decided_by").asString(), d.path("step").asInt(), d.path("reason").asString(),
+                    d.has("candidate_samples") ? String.format(Locale.ROOT, "; candidate %d failed of %d, baseline %d"
+                        + " of %d", d.path("candidate_failures").asLong(), d.path("candidate_samples").asLong(),
+                        d.path("baseline_failures").asLong(), d.path("baseline_samples").asLong()) : ""));
+            }
+            final String status = rollout.path("status").asString();
+            if (!status.equals("running") && !status.equals("paused")) {
+                say.accept("  " + id + " " + status.replace('_', ' ') + (faultAt == null ? "" : String.format(
+                    Locale.ROOT, ", %.1f s after the fault began", Duration.between(faultAt, Instant.now())
+                        .toMillis() / 1000.0)) + "; weights now " + rollout.path("weights"));
+                return;
+            }
+            if (Instant.now().isAfter(lastView.plusSeconds(10))) {
+                lastView = Instant.now();
+                say.accept("  " + id + " step " + rollout.path("step").asInt() + " " + rollout.path("weights") + ": "
+                    + judgeView(rollout.path("judge")));
+            }
+            if (hook != null && faultAt == null && hook.afterCandidateSamples(rollout.path("judge"))) {
+                faultAt = Instant.now();
+            }
+            Thread.sleep(Duration.ofMillis(500));
+        }
+        say.accept("  " + id + " did not end within " + LONGEST.toMinutes() + " minutes; it goes on");
+    }
+
+    /** The demo's fault: once the bad candidate has served 60 calls at its first step, it fails half of them. */
+    private boolean breakOnceCalled(final JsonNode judge) throws IOException, InterruptedException {
+        if (judge.path("candidate").path("samples").asLong() < 60) {
+            return false;
+        }
+        knobs("{\"error_rate\": 0.5}");
+        say.accept("  v3's simulator now fails half its calls (PUT :" + settings.simulatorV3Port() + "/sim/knobs)");
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface StepHook {
+        boolean afterCandidateSamples(JsonNode judge) throws IOException, InterruptedException;
+    }
+
+    private static String judgeView(final JsonNode judge) {
+        if (!judge.has("verdict")) {
+            return judge.path("unavailable").asString("the judge has not looked yet");
+        }
+        final StringBuilder view = new StringBuilder(judge.path("verdict").asString()).append(" (")
+            .append(judge.path("reason").asString()).append(")");
+        for (final JsonNode gate : judge.path("gates")) {
+            view.append(String.format(Locale.ROOT, "; %s: %s in [%s, %s] %s", gate.path("gate").asString(),
+                number(gate.path("estimate")), number(gate.path("low")), number(gate.path("high")),
+                gate.path("state").asString()));
+        }
+        return view.toString();
+    }
+
+    private static String number(final JsonNode value) {
+        return value.isNumber() ? String.format(Locale.ROOT, "%.4g", value.asDouble()) : "-";
+    }
+
+    private String defaultVersion() throws IOException, InterruptedException {
+        for (final JsonNode version : admin("GET", "/api/system-configs/provider/" + PROVIDER + "/versions", null)
+            .path("data")) {
+            if (version.path("is_default").asBoolean()) {
+                return version.path("version").asString();
+            }
+        }
+        throw new IllegalStateException(PROVIDER + " has no default version");
+    }
+
+    private void knobs(final String body) throws IOException, InterruptedException {
+        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.simulatorV3Port() + "/sim/knobs"))
+            .PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+            HttpResponse.BodyHandlers.discarding());
+    }
+
+    private JsonNode admin(final String method, final String path, final String body)
+        throws IOException, InterruptedException {
+        final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(router + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .header("Authorization", "Bearer " + settings.adminToken()).header("Content-Type", "application/json")
+            .build(), HttpResponse.BodyHandlers.ofString());
+        return json.readTree(answer.body());
+    }
+
+    /** About 40 calls a second, each from a new user, so the sticky split is the step's share. */
+    private void clients(final AtomicBoolean calling) {
+        final DemoTraffic traffic = new DemoTraffic(router, settings.firstClientKey());
+        while (calling.get()) {
+            try {
+                traffic.sendAsNewUser();
+                Thread.sleep(Duration.ofMillis(25));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static String id(final JsonNode rollout) {
+        return rollout.path("rollout_id").asString();
+    }
+}
