@@ -111,7 +111,7 @@ public final class StatsBench {
         final Duration grace = Duration.ofHours(6);
         final var served = DailyStatsTopology.build(builder,
             new DailyStatsTopology.Windows(grace, Duration.ofDays(400), Duration.ofDays(3)));
-        ExperimentTopology.build(builder, served, grace, Duration.ofDays(400));
+        ExperimentTopology.build(builder, served, ExperimentTopology.clientScores(builder), grace, Duration.ofDays(400));
         ShadowStatsTopology.build(builder, grace, Duration.ofDays(400));
     }
 

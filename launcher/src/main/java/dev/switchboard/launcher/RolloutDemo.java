@@ -7,6 +7,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,8 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class RolloutDemo {
 
     private static final String PROVIDER = "LLM/OllamaLLM";
-    private static final String STEPS = "[{\"percentage\": 10, \"minimum_duration_seconds\": 15, \"minimum_sample\": 100},"
-        + " {\"percentage\": 50, \"minimum_duration_seconds\": 15, \"minimum_sample\": 200}]";
+    /** The p95 gate's distribution-free interval needs a few hundred requests to settle within 5 points of p95. */
+    private static final String STEPS = "[{\"percentage\": 10, \"minimum_duration_seconds\": 15, \"minimum_sample\": 400},"
+        + " {\"percentage\": 50, \"minimum_duration_seconds\": 15, \"minimum_sample\": 400}]";
+    private static final int CLIENTS = 8;
     private static final String GATES = "[{\"metric\": \"error_rate\", \"kind\": \"vs_baseline\", \"limit\": 0.02},"
         + " {\"metric\": \"latency_p95\", \"kind\": \"vs_baseline\", \"limit\": 250}]";
     private static final Duration LONGEST = Duration.ofMinutes(10);
@@ -44,7 +48,10 @@ final class RolloutDemo {
 
     void run() throws InterruptedException {
         final AtomicBoolean calling = new AtomicBoolean(true);
-        final Thread clients = Thread.ofVirtual().name("rollout-demo-clients").start(() -> clients(calling));
+        final List<Thread> clients = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            clients.add(Thread.ofVirtual().name("rollout-demo-client-" + i).start(() -> client(calling)));
+        }
         try {
             for (final JsonNode running : admin("GET", "/api/rollouts?provider=" + PROVIDER + "&status=running", null)
                 .path("data")) {
@@ -69,7 +76,9 @@ final class RolloutDemo {
             say.accept("Rollout demo stopped: " + e.getMessage());
         } finally {
             calling.set(false);
-            clients.join();
+            for (final Thread client : clients) {
+                client.join();
+            }
         }
     }
 
@@ -181,13 +190,12 @@ final class RolloutDemo {
         return json.readTree(answer.body());
     }
 
-    /** About 40 calls a second, each from a new user, so the sticky split is the step's share. */
-    private void clients(final AtomicBoolean calling) {
+    /** One client calling back to back, each call from a new user, so the sticky split is the step's share. */
+    private void client(final AtomicBoolean calling) {
         final DemoTraffic traffic = new DemoTraffic(router, settings.firstClientKey());
         while (calling.get()) {
             try {
                 traffic.sendAsNewUser();
-                Thread.sleep(Duration.ofMillis(25));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -34,7 +34,7 @@ class LocalSwitchboardIT {
         final Path data = Files.createTempDirectory("switchboard-launcher-it");
         final Map<String, String> env = new HashMap<>();
         for (final String port : List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "ROUTER_PORT", "STATS_PORT",
-                "PROBER_PORT", "SIMULATOR_V1_PORT", "SIMULATOR_V2_PORT")) {
+                "PROBER_PORT", "SIMULATOR_V1_PORT", "SIMULATOR_V2_PORT", "SIMULATOR_V3_PORT")) {
             env.put(port, Integer.toString(freePort()));
         }
         env.put("SWITCHBOARD_DATA_DIR", data.toString());
@@ -71,6 +71,16 @@ class LocalSwitchboardIT {
                 .header("Authorization", "Bearer it-admin").build(), HttpResponse.BodyHandlers.ofString()).body())
                 .contains("\"total_requests\""));
             assertThat(data.resolve("kafka/data/meta.properties")).exists();
+
+            // The rollout demo: the good candidate promoted to the end, the bad one rolled back, decisions printed.
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
+                lines(console).stream().anyMatch(l -> l.contains("Rollout demo done") || l.contains("Rollout demo stopped")));
+            final List<String> demo = lines(console);
+            assertThat(demo).as("launcher output").anyMatch(l -> l.contains("Rollout demo done"))
+                .anyMatch(l -> l.matches(".*demo-v[12]-\\w+ finished.*"))
+                .anyMatch(l -> l.matches(".*demo-v3-\\w+ rolled back, .* s after the fault began.*"))
+                .anyMatch(l -> l.contains("PROMOTE by canary-judge@"))
+                .anyMatch(l -> l.contains("ROLL_BACK by canary-judge@"));
         } finally {
             final List<ProcessHandle> children = new ArrayList<>(launcher.descendants().toList());
             launcher.destroy(); // SIGTERM, as Ctrl-C would

@@ -4,6 +4,7 @@ import static dev.switchboard.routing.admin.AdminBodies.optionalText;
 import static dev.switchboard.routing.admin.AdminBodies.text;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutAction;
 import dev.switchboard.events.RolloutDecision;
@@ -13,6 +14,7 @@ import dev.switchboard.events.RolloutGateKind;
 import dev.switchboard.events.RolloutMetric;
 import dev.switchboard.events.RolloutSource;
 import dev.switchboard.events.RolloutStep;
+import dev.switchboard.rollout.RolloutScores;
 import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
@@ -188,6 +190,20 @@ final class RolloutAdmin {
                 + "); nothing was done by it. Look again and decide on the current state");
         }
         return get(id);
+    }
+
+    /**
+     * A client's quality score for one of its requests served during the rollout (by either version), for the
+     * quality-score gates: stats-streams joins it to the request's outcome (within a day) and counts it for the version
+     * that served it. It travels with the experiments' scores, naming the rollout as {@code rollout:{id}}.
+     */
+    ExperimentFeedback feedback(final String id, final JsonNode body) {
+        get(id);
+        AdminBodies.object(body, Set.of("request_id", "score"), "request_id (the X-Request-Id answered) and score");
+        final ExperimentFeedback feedback = new ExperimentFeedback(text(body, "request_id"), RolloutScores.scoreOf(id),
+            AdminBodies.number(body, "score", Double.NaN, -1e9, 1e9), clock.instant(), instanceId);
+        writer.commit(writer.changes().putFeedback(feedback));
+        return feedback;
     }
 
     static String status(final RolloutState.Status status) {

@@ -1,5 +1,6 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.events.RolloutGate;
@@ -87,6 +88,15 @@ class RolloutAdminController {
                             final String actor) {
         final String reason = body == null || !body.path("reason").isString() ? null : body.path("reason").asString();
         return Map.of("data", view(admin.act(actor, id, action, reason)));
+    }
+
+    /** A client's quality score for a request the rollout served, for its quality-score gates. */
+    @PostMapping("/{id}/feedback")
+    ResponseEntity<Map<String, Object>> feedback(@PathVariable final String id,
+                                                 @RequestBody(required = false) final JsonNode body) {
+        final ExperimentFeedback feedback = admin.feedback(id, body);
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(Map.of("data", Map.of("rollout_id", id,
+            "request_id", feedback.getRequestId(), "score", feedback.getScore())));
     }
 
     /** The canary judge's view now, from stats-streams; the rollout's state above stands without it. */

@@ -15,11 +15,11 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Lets a request to {@code /api/...} through only with the admin token; refusals are problem details. The one
- * exception is what clients themselves call: an experiment's feedback, which also takes a client key.
+ * exception is what clients themselves call: an experiment's or a rollout's feedback, which also takes a client key.
  */
 final class AdminTokenFilter implements WebFilter, Ordered {
 
-    private static final Pattern CLIENT_CALLS = Pattern.compile("/api/experiments/[^/]+/feedback");
+    private static final Pattern CLIENT_CALLS = Pattern.compile("/api/(experiments|rollouts)/[^/]+/feedback");
 
     private final BearerTokens token;
     private final BearerTokens clientKeys;

@@ -91,10 +91,11 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         }
         // Positions follow FIELDS.
         final String experiment = string(r.get(12));
-        return new OutcomeFacts(experiment == null ? null : string(r.get(0)), Instant.ofEpochMilli((Long) r.get(1)),
-            OutcomeStatus.valueOf(r.get(2).toString()), (Integer) r.get(3), (Long) r.get(4), (Long) r.get(5),
-            (Integer) r.get(6), (Integer) r.get(7), (Boolean) r.get(8), (Integer) r.get(9),
-            SelectionReason.valueOf(r.get(10).toString()), (Boolean) r.get(11), experiment, string(r.get(13)));
+        final SelectionReason reason = SelectionReason.valueOf(r.get(10).toString());
+        return new OutcomeFacts(OutcomeFacts.keepsRequestId(experiment, reason) ? string(r.get(0)) : null,
+            Instant.ofEpochMilli((Long) r.get(1)), OutcomeStatus.valueOf(r.get(2).toString()), (Integer) r.get(3),
+            (Long) r.get(4), (Long) r.get(5), (Integer) r.get(6), (Integer) r.get(7), (Boolean) r.get(8),
+            (Integer) r.get(9), reason, (Boolean) r.get(11), experiment, string(r.get(13)));
     }
 
     /** Outcomes as the topology reads them: facts are never written, so the serde has no serializer to use. */
@@ -159,8 +160,8 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         final int attempt = in.readInt();
         final boolean shadow = in.readBoolean();
         in.skipString(); // router_instance: read to the end, so a truncated record fails here
-        final String requestId = experiment == null ? null
-            : new String(bytes, idStart, idLength, StandardCharsets.UTF_8);
+        final String requestId = OutcomeFacts.keepsRequestId(experiment, reason)
+            ? new String(bytes, idStart, idLength, StandardCharsets.UTF_8) : null;
         return new OutcomeFacts(requestId, Instant.ofEpochMilli(eventTime), status, httpStatus, latencyMs,
             firstToken, promptTokens, completionTokens, streamed, attempt, reason, shadow, experiment, arm);
     }

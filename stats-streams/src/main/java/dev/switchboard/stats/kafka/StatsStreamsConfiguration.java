@@ -2,6 +2,7 @@ package dev.switchboard.stats.kafka;
 
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
@@ -62,10 +63,16 @@ class StatsStreamsConfiguration {
     }
 
     @Bean
+    KStream<String, ExperimentFeedback> clientScores(final StreamsBuilder builder) {
+        return ExperimentTopology.clientScores(builder);
+    }
+
+    @Bean
     KTable<Windowed<String>, ExperimentDay> experimentDays(final StreamsBuilder builder,
                                                            final KStream<String, OutcomeFacts> servedOutcomes,
+                                                           final KStream<String, ExperimentFeedback> clientScores,
                                                            final StatsProperties stats) {
-        return ExperimentTopology.build(builder, servedOutcomes, stats.grace(), stats.retention());
+        return ExperimentTopology.build(builder, servedOutcomes, clientScores, stats.grace(), stats.retention());
     }
 
     @Bean
@@ -81,9 +88,12 @@ class StatsStreamsConfiguration {
     }
 
     @Bean
-    KStream<String, RolloutOutput> rolloutOutputs(final StreamsBuilder builder, final KStream<String, OutcomeFacts> servedOutcomes,
-                           final RolloutTopology.Settings rolloutSettings, final Clock clock) {
-        return RolloutTopology.build(builder, servedOutcomes, rolloutSettings, clock);
+    KStream<String, RolloutOutput> rolloutOutputs(final StreamsBuilder builder,
+                                                  final KStream<String, OutcomeFacts> servedOutcomes,
+                                                  final KStream<String, ExperimentFeedback> clientScores,
+                                                  final RolloutTopology.Settings rolloutSettings,
+                                                  final StatsProperties stats, final Clock clock) {
+        return RolloutTopology.build(builder, servedOutcomes, clientScores, rolloutSettings, stats.grace(), clock);
     }
 
     @Bean

@@ -1,7 +1,9 @@
 package dev.switchboard.stats.rollout;
 
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.Rollout;
+import dev.switchboard.rollout.RolloutScores;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.canary.CanaryJudge;
@@ -17,6 +19,8 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
@@ -38,6 +42,8 @@ public final class RolloutTopology {
     static final String MODELS_STORE = "rollout-registered-models";
     static final String ACTIVE_STORE = "rollout-active-by-provider";
     static final String REPARTITION = "rollout-observations";
+    static final String BY_REQUEST = "rollout-outcomes-by-request";
+    static final String SCORES_JOIN = "rollout-scores";
 
     /**
      * @param judgeEvery how often (wall-clock) every running rollout is judged
@@ -58,9 +64,16 @@ public final class RolloutTopology {
     private RolloutTopology() {
     }
 
-    /** @return what the rollout processor writes (decisions, audits, settled configuration), each to its topic */
-    public static KStream<String, RolloutOutput> build(final StreamsBuilder builder, final KStream<String, OutcomeFacts> served,
-                             final Settings settings, final Clock clock) {
+    /**
+     * @param scores clients' scores by request id; those naming a rollout ({@code rollout:{id}}) are joined to the
+     *               outcome of their request (within a day and the grace) and count for the version that served it
+     * @return what the rollout processor writes (decisions, audits, settled configuration), each to its topic
+     */
+    public static KStream<String, RolloutOutput> build(final StreamsBuilder builder,
+                                                       final KStream<String, OutcomeFacts> served,
+                                                       final KStream<String, ExperimentFeedback> scores,
+                                                       final Settings settings, final Duration grace,
+                                                       final Clock clock) {
         final GlobalKTable<String, Rollout> active = builder.globalTable(Topics.ACTIVE_ROLLOUTS,
             Consumed.with(Serdes.String(), EventSerdes.rollout()),
             Materialized.<String, Rollout>as(Stores.inMemoryKeyValueStore(ACTIVE_STORE))
@@ -72,11 +85,25 @@ public final class RolloutTopology {
             Materialized.<String, dev.switchboard.events.RegisteredModel, KeyValueStore<Bytes, byte[]>>as(
                 MODELS_STORE));
 
-        final KStream<String, RolloutInput> observations = served
+        final KStream<String, KeyValue<String, RolloutObservation>> inRollouts = served
             .filter((version, outcome) -> counts(outcome.status()))
             .join(active, (version, outcome) -> providerOf(version), RolloutTopology::observation)
-            .filter((version, observation) -> observation != null)
+            .filter((version, observation) -> observation != null);
+        final KStream<String, RolloutObservation> scored = inRollouts
+            .filter((version, observation) -> observation.key != null)
             .map((version, observation) -> KeyValue.pair(observation.key, observation.value))
+            .repartition(Repartitioned.with(Serdes.String(), RolloutStoreSerdes.observation()).withName(BY_REQUEST))
+            .join(scores.filter((request, score) -> score.getExperiment().startsWith(RolloutScores.PREFIX)),
+                (seen, score) -> score.getExperiment().equals(RolloutScores.scoreOf(seen.getRolloutId()))
+                    ? RolloutObservation.newBuilder(seen).setScore(score.getScore()).build() : null,
+                JoinWindows.ofTimeDifferenceAndGrace(Duration.ofDays(1), grace),
+                StreamJoined.with(Serdes.String(), RolloutStoreSerdes.observation(),
+                    EventSerdes.experimentFeedback()).withName(SCORES_JOIN).withStoreName(SCORES_JOIN))
+            .filter((request, observation) -> observation != null);
+        final KStream<String, RolloutInput> observations = inRollouts
+            .mapValues(observation -> observation.value)
+            .merge(scored)
+            .selectKey((key, observation) -> observation.getRolloutId())
             .repartition(Repartitioned.with(Serdes.String(), RolloutStoreSerdes.observation())
                 .withName(REPARTITION).withNumberOfPartitions(1))
             .mapValues(RolloutInput.Observation::new);
@@ -112,7 +139,10 @@ public final class RolloutTopology {
         return last <= 0 ? "" : version.substring(0, last);
     }
 
-    /** The outcome as its rollout's canary sees it, keyed by rollout; null when it is neither side's. */
+    /**
+     * The outcome as its rollout's canary sees it, with its request id (null when it was not routed by the rollout's
+     * split, so no score can be joined to it); null when it is neither version's.
+     */
     private static KeyValue<String, RolloutObservation> observation(final String version, final OutcomeFacts outcome,
                                                                     final Rollout plan) {
         final String name = version.substring(version.lastIndexOf('/') + 1);
@@ -120,8 +150,9 @@ public final class RolloutTopology {
         if (!candidate && !name.equals(plan.getBaseline())) {
             return null;
         }
-        return KeyValue.pair(plan.getId(), new RolloutObservation(candidate, outcome.status() != OutcomeStatus.SUCCESS,
-            outcome.latencyMs(), outcome.streamed() ? outcome.timeToFirstTokenMs() : null, outcome.eventTime(), null));
+        return KeyValue.pair(outcome.requestId(), new RolloutObservation(plan.getId(), candidate,
+            outcome.status() != OutcomeStatus.SUCCESS, outcome.latencyMs(),
+            outcome.streamed() ? outcome.timeToFirstTokenMs() : null, outcome.eventTime(), null));
     }
 
     private static Serializer<RolloutOutput> outputBytes() {

@@ -3,6 +3,7 @@ package dev.switchboard.stats.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ModelStage;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.ProviderVersion;
@@ -18,11 +19,13 @@ import dev.switchboard.events.RolloutMetric;
 import dev.switchboard.events.RolloutSource;
 import dev.switchboard.events.RolloutStep;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.rollout.RolloutScores;
 import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.canary.CanaryJudge;
 import dev.switchboard.stats.daily.DailyStatsTopology;
+import dev.switchboard.stats.experiment.stream.ExperimentTopology;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +67,9 @@ class RolloutTopologyTest {
         final StreamsBuilder builder = new StreamsBuilder();
         RolloutTopology.build(builder, DailyStatsTopology.build(builder,
                 new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3))),
+            ExperimentTopology.clientScores(builder),
             new RolloutTopology.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), CanaryJudge.defaults(),
-                "judge-test"), clock);
+                "judge-test"), Duration.ofHours(6), clock);
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollout-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -190,6 +194,39 @@ class RolloutTopologyTest {
         assertThat(decisions.readValue().getAction()).isEqualTo(RolloutAction.PROMOTE);
         assertThat(audits.readValuesToList()).extracting(ConfigChange::getAction)
             .containsExactly("pause_rollout", "resume_rollout", "promote_rollout");
+    }
+
+    @Test
+    void shouldRollBackOnClientsScoresJoinedToTheRequestsEachVersionServed() {
+        final Rollout scored = Rollout.newBuilder(plan()).setId("q1").setProvider("Scored")
+            .setGates(List.of(new RolloutGate(RolloutMetric.QUALITY_SCORE, RolloutGateKind.VS_BASELINE, 0.05)))
+            .build();
+        driver.createInputTopic(Topics.ROLLOUTS, new StringSerializer(), EventSerdes.rollout().serializer())
+            .pipeInput("q1", scored, clock.instant());
+        final TestInputTopic<String, ExperimentFeedback> feedback = driver.createInputTopic(
+            Topics.EXPERIMENT_FEEDBACK, new StringSerializer(), EventSerdes.experimentFeedback().serializer());
+        clock.advance(Duration.ofMillis(10));
+        for (int i = 0; i < 120; i++) {
+            for (final String version : List.of("v1", "v2")) {
+                final String request = "q-" + version + "-" + i;
+                outcomes.pipeInput("LLM/Scored/" + version, RequestOutcome.newBuilder(outcome(version, false))
+                    .setName("Scored").setRequestId(request).build(), clock.instant());
+                final double score = (version.equals("v1") ? 0.9 : 0.6) + (i % 2 == 0 ? 0.05 : -0.05);
+                feedback.pipeInput(request, new ExperimentFeedback(request, RolloutScores.scoreOf("q1"), score,
+                    clock.instant(), "test"), clock.instant());
+            }
+        }
+        feedback.pipeInput("q-v2-0", new ExperimentFeedback("q-v2-0", "another-experiment", 0.0, clock.instant(),
+            "test"), clock.instant()); // another experiment's score of the same request counts not here
+        judge();
+
+        final KeyValueStore<String, RolloutState> states = driver.getKeyValueStore(RolloutTopology.STATES_STORE);
+        assertThat(states.get("q1").status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
+        final RolloutDecision rollBack = decisions.readValuesToList().stream()
+            .filter(d -> d.getRolloutId().equals("q1")).findFirst().orElseThrow();
+        assertThat(rollBack.getFailedGate()).isEqualTo("quality_score >= baseline - 0.05");
+        assertThat(rollBack.getEvidence().getGates().get(0).getEstimate()).isCloseTo(-0.3,
+            org.assertj.core.data.Offset.offset(1e-9));
     }
 
     /** Serves {@code n} requests on each version, failing the given shares. */

@@ -50,8 +50,19 @@ public final class ExperimentTopology {
      *               still joined to it (a day plus this)
      * @return the experiments' days
      */
+    /**
+     * Clients' scores, by request id ({@code switchboard.experiment-feedback}): read once, joined by the experiments
+     * and by the rollouts ({@code rollout:{id}}).
+     */
+    public static KStream<String, ExperimentFeedback> clientScores(final StreamsBuilder builder) {
+        return builder.stream(Topics.EXPERIMENT_FEEDBACK,
+                Consumed.with(Serdes.String(), EventSerdes.experimentFeedback()))
+            .filter((request, score) -> request != null && score != null && Double.isFinite(score.getScore()));
+    }
+
     public static KTable<Windowed<String>, ExperimentDay> build(final StreamsBuilder builder,
                                                                 final KStream<String, OutcomeFacts> served,
+                                                                final KStream<String, ExperimentFeedback> scores,
                                                                 final Duration grace, final Duration retention) {
         builder.globalTable(Topics.EXPERIMENTS, Consumed.with(Serdes.String(), EventSerdes.experiment()),
             Materialized.<String, Experiment, KeyValueStore<Bytes, byte[]>>as(DEFINITIONS_STORE));
@@ -64,10 +75,10 @@ public final class ExperimentTopology {
             .map((version, outcome) -> KeyValue.pair(outcome.experiment(), observation(outcome)))
             .repartition(Repartitioned.with(Serdes.String(), ExperimentStoreSerdes.observation())
                 .withName(REPARTITION));
-        final KStream<String, ExperimentObservation> scores = scores(builder, inExperiments, grace)
+        final KStream<String, ExperimentObservation> scored = scores(scores, inExperiments, grace)
             .repartition(Repartitioned.with(Serdes.String(), ExperimentStoreSerdes.observation())
                 .withName(SCORES_BY_EXPERIMENT));
-        return outcomes.merge(scores)
+        return outcomes.merge(scored)
             .groupByKey(Grouped.with(Serdes.String(), ExperimentStoreSerdes.observation()))
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace))
             .aggregate(ExperimentDay::empty, (experiment, seen, day) -> {
@@ -89,12 +100,9 @@ public final class ExperimentTopology {
      * the score counts in the arm that served the request, and only for the experiment it names. A score for a
      * request nobody saw within a day (and the grace) of it joins nothing.
      */
-    private static KStream<String, ExperimentObservation> scores(final StreamsBuilder builder,
+    private static KStream<String, ExperimentObservation> scores(final KStream<String, ExperimentFeedback> feedback,
                                                                  final KStream<String, OutcomeFacts> inExperiments,
                                                                  final Duration grace) {
-        final KStream<String, ExperimentFeedback> feedback = builder.stream(Topics.EXPERIMENT_FEEDBACK,
-                Consumed.with(Serdes.String(), EventSerdes.experimentFeedback()))
-            .filter((request, score) -> request != null && score != null && Double.isFinite(score.getScore()));
         return inExperiments
             .map((version, outcome) -> KeyValue.pair(outcome.requestId(), observation(outcome)))
             .repartition(Repartitioned.with(Serdes.String(), ExperimentStoreSerdes.observation())

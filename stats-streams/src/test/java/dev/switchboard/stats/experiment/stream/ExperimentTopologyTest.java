@@ -48,7 +48,7 @@ class ExperimentTopologyTest {
         final StreamsBuilder builder = new StreamsBuilder();
         ExperimentTopology.build(builder, DailyStatsTopology.build(builder,
                 new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3))),
-            Duration.ofHours(6), Duration.ofDays(30));
+            ExperimentTopology.clientScores(builder), Duration.ofHours(6), Duration.ofDays(30));
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "experiment-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
