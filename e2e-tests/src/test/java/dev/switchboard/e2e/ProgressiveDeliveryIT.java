@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -28,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -215,6 +217,37 @@ class ProgressiveDeliveryIT {
         assertThat(audits(c -> c.getSubject().equals("restart") && c.getAction().equals("promote_rollout")))
             .as("each decision applied once, across the restarts").isEqualTo(2);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(defaultVersion()).isEqualTo("v3"));
+    }
+
+    @Test
+    @Order(4)
+    void shouldStartARolloutDeclaredInConfigurationOnceAcrossRestarts() throws Exception {
+        final String[] declaring = Stream.concat(Arrays.stream(routerArgs), Stream.of(
+            "--switchboard.routing.rollouts[0].provider=" + PROVIDER,
+            "--switchboard.routing.rollouts[0].candidate=v2",
+            "--switchboard.routing.rollouts[0].percentage=25")).toArray(String[]::new);
+        router.close();
+        router = RoutingServiceApplication.builder().run(declaring);
+        final String id = "config-LLM-Canary-v2";
+        final JsonNode declared = await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+            .until(() -> rollout(id), r -> r.path("status").asString().equals("running"));
+        assertThat(declared.path("declared_in").asString()).isEqualTo("configuration");
+        assertThat(declared.path("baseline").asString()).as("the provider's default").isEqualTo("v3");
+        assertThat(declared.path("weights").path("v2").asDouble()).isEqualTo(25.0);
+        assertThat(declared.path("steps")).extracting(step -> step.path("percentage").asDouble())
+            .containsExactly(25.0, 50.0);
+
+        router.close();
+        router = RoutingServiceApplication.builder().run(declaring);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+            assertThat(rollout(id).path("created_at").asString()).as("the same rollout, not a second")
+                .isEqualTo(declared.path("created_at").asString()));
+        assertThat(json(send("GET", base(router) + "/api/rollouts?provider=" + PROVIDER + "&status=running", null),
+            200)).hasSize(1);
+
+        final JsonNode aborted = json(send("POST", base(router) + "/api/rollouts/" + id + "/abort", null), 200);
+        assertThat(aborted.path("status").asString()).isEqualTo("aborted");
+        assertThat(aborted.path("weights").path("v2").asDouble()).isZero();
     }
 
     private static ConfigurableApplicationContext startStats() {

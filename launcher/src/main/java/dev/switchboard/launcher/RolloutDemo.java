@@ -65,7 +65,7 @@ final class RolloutDemo {
                 + "100%, gates: error rate no more than 2 points and p95 no more than 250 ms over the baseline's");
             follow(create(good, baseline), null);
 
-            final String stable = defaultVersion();
+            final String stable = awaitDefault(good);
             knobs("{\"error_rate\": 0}");
             say.accept("Rollout demo 2/2: rolling out v3 against " + stable + "; v3 will start failing half its calls");
             follow(create("v3", stable), this::breakOnceCalled);
@@ -162,6 +162,17 @@ final class RolloutDemo {
 
     private static String number(final JsonNode value) {
         return value.isNumber() ? String.format(Locale.ROOT, "%.4g", value.asDouble()) : "-";
+    }
+
+    /** The finished candidate becomes the default once stats-streams has settled the configuration, a moment later. */
+    private String awaitDefault(final String version) throws IOException, InterruptedException {
+        final Instant deadline = Instant.now().plusSeconds(30);
+        String current = defaultVersion();
+        while (!current.equals(version) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(Duration.ofMillis(200));
+            current = defaultVersion();
+        }
+        return current;
     }
 
     private String defaultVersion() throws IOException, InterruptedException {

@@ -78,6 +78,7 @@ class LocalSwitchboardIT {
             final List<String> demo = lines(console);
             assertThat(demo).as("launcher output").anyMatch(l -> l.contains("Rollout demo done"))
                 .anyMatch(l -> l.matches(".*demo-v[12]-\\w+ finished.*"))
+                .anyMatch(l -> l.contains("rolling out v3 against v2"))
                 .anyMatch(l -> l.matches(".*demo-v3-\\w+ rolled back, .* s after the fault began.*"))
                 .anyMatch(l -> l.contains("PROMOTE by canary-judge@"))
                 .anyMatch(l -> l.contains("ROLL_BACK by canary-judge@"));

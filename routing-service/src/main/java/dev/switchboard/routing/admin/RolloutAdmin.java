@@ -229,9 +229,17 @@ final class RolloutAdmin {
                 throw AdminException.badRequest("Version " + version + " of " + provider.id() + " is inactive");
             }
         }
-        board.latest(provider.id()).filter(other -> !other.state().status().ended()).ifPresent(other -> {
-            throw AdminException.conflict("Rollout '" + other.state().plan().getId() + "' is "
-                + status(other.state().status()) + " on " + provider.id() + "; finish or abort it first");
+        board.latest(provider.id()).ifPresent(other -> {
+            if (!other.state().status().ended()) {
+                throw AdminException.conflict("Rollout '" + other.state().plan().getId() + "' is "
+                    + status(other.state().status()) + " on " + provider.id() + "; finish or abort it first");
+            }
+            if (board.routing(provider.id(), provider::version)
+                .isPresent()) {
+                throw AdminException.conflict("Rollout '" + other.state().plan().getId() + "' has just "
+                    + (other.state().status() == RolloutState.Status.FINISHED ? "finished" : "ended")
+                    + " and the provider's configuration is being settled (default and weights); retry in a moment");
+            }
         });
         AdminBodies.commitAndAwait(writer, writer.changes().putRollout(plan).audit(AdminBodies.audit(actor,
             plan.getCreatedAt(), "create_rollout", plan.getId(), null, plan, instanceId), provider.id()), plans,

@@ -145,7 +145,7 @@ public final class ConfigStore implements AutoCloseable {
      */
     private ProviderPolicy withRollout(final String id, final ProviderPolicy policy, final List<VersionConfig> list) {
         return rollouts.routing(id, version -> list.stream().filter(v -> v.key().version().equals(version))
-                .map(VersionConfig::updatedAt).findFirst())
+                .findFirst())
             .map(split -> new ProviderPolicy(StickyRolloutStrategy.NAME, Optional.of(split),
                 policy.fallbackProvider(), policy.maxAttempts(), policy.shadow()))
             .orElse(policy);

@@ -5,6 +5,7 @@ import dev.switchboard.events.RolloutAction;
 import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.routing.table.StickyRollout;
+import dev.switchboard.routing.table.VersionConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -24,8 +25,9 @@ import java.util.function.Function;
  * The rollouts as this router folds them: each plan with its decisions in the decisions topic's order, the fold
  * stats-streams does too ({@link RolloutState}), so every router and the judge agree on the step and no decision is
  * applied twice. Routing follows it at once: while a rollout runs or is paused its provider routes by the sticky
- * percentage of its step; once it has ended, by the final share (100% or 0%) until stats-streams has settled the
- * provider's configuration to match (the candidate's version updated at or after the end).
+ * percentage of its step; once it has ended, by the final share (100% or 0%) until the provider's configuration
+ * matches it (stats-streams settles it at once: the candidate the default, or at weight 0 and not the default) or
+ * has been changed since.
  */
 public final class RolloutBoard {
 
@@ -106,18 +108,16 @@ public final class RolloutBoard {
      * How {@code provider} routes because of its newest rollout: the sticky split of the step while it runs or is
      * paused, the final split after it ended until the configuration is settled, else nothing.
      *
-     * @param updatedAt when a version of the provider was last changed in the configuration, if it exists
+     * @param versions a version of the provider as the configuration has it, if it exists
      */
-    public Optional<StickyRollout> routing(final String provider, final Function<String, Optional<Instant>> updatedAt) {
+    public Optional<StickyRollout> routing(final String provider,
+                                           final Function<String, Optional<VersionConfig>> versions) {
         return latest(provider).flatMap(entry -> {
             final RolloutState state = entry.state();
             final Rollout plan = state.plan();
-            if (state.status().ended()) {
-                final boolean settled = updatedAt.apply(plan.getCandidate())
-                    .map(at -> !at.isBefore(entry.changedAt())).orElse(true);
-                if (settled) {
-                    return Optional.empty();
-                }
+            if (state.status().ended() && versions.apply(plan.getCandidate())
+                .map(candidate -> settled(entry, candidate)).orElse(true)) {
+                return Optional.empty();
             }
             return Optional.of(new StickyRollout(plan.getBaseline(), plan.getCandidate(), state.candidatePercentage(),
                 plan.getSalt()));
@@ -139,6 +139,13 @@ public final class RolloutBoard {
             wait(Math.max(1, left / 1_000_000));
         }
         return Optional.of(outcomes.get(decisionId));
+    }
+
+    /** The configuration routes as the ended rollout does, or was changed after it ended. */
+    private static boolean settled(final Entry ended, final VersionConfig candidate) {
+        final boolean matches = ended.state().status() == RolloutState.Status.FINISHED ? candidate.isDefault()
+            : candidate.weight() == 0 && !candidate.isDefault();
+        return matches || !candidate.updatedAt().isBefore(ended.changedAt());
     }
 
     private boolean fold(final String id, final RolloutDecision decision) {

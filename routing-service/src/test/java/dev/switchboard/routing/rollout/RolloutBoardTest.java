@@ -12,7 +12,12 @@ import dev.switchboard.events.RolloutMetric;
 import dev.switchboard.events.RolloutSource;
 import dev.switchboard.events.RolloutStep;
 import dev.switchboard.rollout.RolloutState;
+import dev.switchboard.routing.table.Secrets;
 import dev.switchboard.routing.table.StickyRollout;
+import dev.switchboard.routing.table.VersionConfig;
+import dev.switchboard.schemas.VersionKey;
+import java.net.URI;
+import java.util.Map;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -44,10 +49,12 @@ class RolloutBoardTest {
         final Instant rolledBack = CREATED.plusSeconds(90);
         board.decision("r1", decision("r1", RolloutAction.ROLL_BACK, 0, rolledBack));
 
-        assertThat(board.routing(PROVIDER, version -> Optional.of(CREATED))).map(StickyRollout::percentage)
-            .contains(0.0);
-        assertThat(board.routing(PROVIDER, version -> Optional.of(rolledBack)))
-            .as("settled: the provider's own configuration routes again").isEmpty();
+        assertThat(board.routing(PROVIDER, version -> Optional.of(candidate(10, false, CREATED))))
+            .map(StickyRollout::percentage).contains(0.0);
+        assertThat(board.routing(PROVIDER, version -> Optional.of(candidate(0, false, CREATED))))
+            .as("the configuration routes as the rollout ended: its own routing again").isEmpty();
+        assertThat(board.routing(PROVIDER, version -> Optional.of(candidate(10, false, rolledBack))))
+            .as("changed since the rollout ended").isEmpty();
     }
 
     @Test
@@ -87,8 +94,24 @@ class RolloutBoardTest {
         assertThat(board.routing("LLM/Other", version -> Optional.empty())).isEmpty();
     }
 
+    @Test
+    void shouldKeepAFinishedCandidateAtAllTheTrafficUntilItIsTheDefault() {
+        board.plan("r1", plan("r1"));
+        board.decision("r1", decision("r1", RolloutAction.PROMOTE, 0, CREATED.plusSeconds(60)));
+        board.decision("r1", decision("r1", RolloutAction.PROMOTE, 1, CREATED.plusSeconds(120)));
+
+        assertThat(board.routing(PROVIDER, version -> Optional.of(candidate(10, false, CREATED))))
+            .map(StickyRollout::percentage).contains(100.0);
+        assertThat(board.routing(PROVIDER, version -> Optional.of(candidate(100, true, CREATED)))).isEmpty();
+    }
+
     private Optional<StickyRollout> split() {
-        return board.routing(PROVIDER, version -> Optional.of(CREATED));
+        return board.routing(PROVIDER, version -> Optional.of(candidate(0, false, CREATED)));
+    }
+
+    private static VersionConfig candidate(final int weight, final boolean isDefault, final Instant updatedAt) {
+        return new VersionConfig(new VersionKey("LLM", "OllamaLLM", "v2"), "openai", "m",
+            URI.create("http://localhost:1"), weight, true, isDefault, Map.of(), Secrets.of(Map.of()), CREATED, updatedAt);
     }
 
     private static Rollout plan(final String id) {

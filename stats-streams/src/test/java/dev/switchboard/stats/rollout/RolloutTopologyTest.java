@@ -2,6 +2,7 @@ package dev.switchboard.stats.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ModelStage;
@@ -26,14 +27,11 @@ import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.canary.CanaryJudge;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.experiment.stream.ExperimentTopology;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -50,10 +48,10 @@ import org.junit.jupiter.api.Test;
 
 class RolloutTopologyTest {
 
-    private static final Instant START = Instant.parse("2026-11-22T09:00:00Z");
+    private static final Instant START = Instant.parse("2026-11-22T10:00:00Z"); // where MutableClock starts
     private static final String PROVIDER = "LLM/OllamaLLM";
 
-    private final MutableClock clock = new MutableClock(START);
+    private final MutableClock clock = new MutableClock();
     private TopologyTestDriver driver;
     private TestInputTopic<String, RequestOutcome> outcomes;
     private TestInputTopic<String, RolloutDecision> decisionsIn;
@@ -293,33 +291,5 @@ class RolloutTopologyTest {
             .setStatus(failed ? OutcomeStatus.UPSTREAM_ERROR : OutcomeStatus.SUCCESS)
             .setHttpStatus(failed ? 503 : 200).setLatencyMs(100).setStreamed(false).setAttempt(1)
             .setRouterInstance("test").build();
-    }
-
-    /** The judge's clock, moved by the test with the driver's wall clock. */
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(final Instant start) {
-            this.now = start;
-        }
-
-        void advance(final Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(final java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
