@@ -15,8 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -113,7 +115,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
             plan.getCandidate());
         send(Topics.CONFIG_AUDIT, provider(plan), EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT,
             RolloutSettlement.audit(decision.getDecidedBy(), decision.getDecidedAt(),
-                decision.getAction().name().toLowerCase(java.util.Locale.ROOT) + "_rollout", id, describe(state),
+                decision.getAction().name().toLowerCase(Locale.ROOT) + "_rollout", id, describe(state),
                 describe(next), settings.instance())));
         if (next.status().ended()) {
             settle(next, decision);
@@ -124,7 +126,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
         final List<ProviderVersion> current = new ArrayList<>();
         final String prefix = provider(ended.plan()) + "/";
         try (KeyValueIterator<String, ValueAndTimestamp<ProviderVersion>> all = versions.prefixScan(prefix,
-            new org.apache.kafka.common.serialization.StringSerializer())) {
+            new StringSerializer())) {
             all.forEachRemaining(entry -> current.add(entry.value.value()));
         }
         final List<RegisteredModel> registered = new ArrayList<>();
