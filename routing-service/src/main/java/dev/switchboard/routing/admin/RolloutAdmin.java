@@ -24,7 +24,6 @@ import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -8,7 +8,6 @@ import dev.switchboard.stats.rollout.RolloutJudgement;
 import dev.switchboard.stats.rollout.RolloutTopology;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
