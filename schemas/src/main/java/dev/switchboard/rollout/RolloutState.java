@@ -63,6 +63,11 @@ public record RolloutState(Rollout plan, Status status, int step, Instant stepSt
         };
     }
 
+    /** The provider the rollout runs on, as {@code category/name}. */
+    public String provider() {
+        return plan.getCategory() + "/" + plan.getProvider();
+    }
+
     /** The share of subjects (0-100) the candidate gets now: the step's while it runs or is paused. */
     public double candidatePercentage() {
         return switch (status) {

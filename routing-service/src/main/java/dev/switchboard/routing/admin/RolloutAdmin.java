@@ -72,7 +72,7 @@ final class RolloutAdmin {
 
     List<RolloutBoard.Entry> list(final Optional<String> provider, final Optional<String> status) {
         return board.all().stream()
-            .filter(e -> provider.map(p -> p.equals(providerOf(e.state().plan()))).orElse(true))
+            .filter(e -> provider.map(p -> p.equals(e.state().provider())).orElse(true))
             .filter(e -> status.map(s -> s.equalsIgnoreCase(e.state().status().name())).orElse(true))
             .toList();
     }
@@ -88,9 +88,7 @@ final class RolloutAdmin {
         final Provider provider = AdminBodies.provider(store, text(body, "provider"));
         final String candidate = text(body, "candidate");
         final String baseline = Optional.ofNullable(optionalText(body, "baseline"))
-            .orElseGet(() -> provider.versions().stream().filter(VersionConfig::isDefault).findFirst()
-                .map(v -> v.key().version()).orElseThrow(() -> AdminException.badRequest("'baseline' is required: "
-                    + provider.id() + " has no default version")));
+            .orElseGet(() -> defaultOf(provider, "'baseline' is required: " + provider.id() + " has no default version"));
         final String id = Optional.ofNullable(optionalText(body, "rollout_id"))
             .orElseGet(() -> provider.name() + "-" + candidate + "-" + UUID.randomUUID().toString().substring(0, 8));
         if (!ID.matcher(id).matches()) {
@@ -123,17 +121,11 @@ final class RolloutAdmin {
         if (existing.isPresent()) {
             return existing.get();
         }
-        if (!(percentage > 0 && percentage < 100)) {
-            throw AdminException.badRequest("A declared rollout's percentage must be above 0 and below 100, got "
-                + percentage);
-        }
         final List<RolloutStep> steps = new ArrayList<>();
         steps.add(new RolloutStep(percentage, DEFAULT_STEPS.get(0).getMinimumDurationSeconds(),
             DEFAULT_STEPS.get(0).getMinimumSample()));
         DEFAULT_STEPS.stream().filter(step -> step.getPercentage() > percentage).forEach(steps::add);
-        final String baseline = provider.versions().stream().filter(VersionConfig::isDefault).findFirst()
-            .map(v -> v.key().version()).orElseThrow(() -> AdminException.badRequest(provider.id()
-                + " has no default version to roll out from"));
+        final String baseline = defaultOf(provider, provider.id() + " has no default version to roll out from");
         return start("configuration", Rollout.newBuilder()
             .setId(id).setCategory(provider.category()).setProvider(provider.name())
             .setBaseline(baseline).setCandidate(candidate).setSteps(steps).setGates(DEFAULT_GATES)
@@ -209,8 +201,10 @@ final class RolloutAdmin {
         return status.name().toLowerCase(Locale.ROOT);
     }
 
-    static String providerOf(final Rollout plan) {
-        return plan.getCategory() + "/" + plan.getProvider();
+    /** The provider's default version: the baseline unless a plan names another. */
+    private static String defaultOf(final Provider provider, final String otherwise) {
+        return provider.defaultVersion().map(VersionConfig::version)
+            .orElseThrow(() -> AdminException.badRequest(otherwise));
     }
 
     private RolloutBoard.Entry start(final String actor, final Rollout plan, final Provider provider) {

@@ -119,7 +119,7 @@ class RolloutAdminController {
         final Rollout plan = state.plan();
         final Map<String, Object> json = new LinkedHashMap<>();
         json.put("rollout_id", plan.getId());
-        json.put("provider", RolloutAdmin.providerOf(plan));
+        json.put("provider", state.provider());
         json.put("baseline", plan.getBaseline());
         json.put("candidate", plan.getCandidate());
         json.put("status", RolloutAdmin.status(state.status()));

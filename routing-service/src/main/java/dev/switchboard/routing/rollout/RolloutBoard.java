@@ -100,7 +100,7 @@ public final class RolloutBoard {
     /** The provider's newest rollout, if it has one. */
     public synchronized Optional<Entry> latest(final String provider) {
         return entries.values().stream()
-            .filter(e -> (e.state().plan().getCategory() + "/" + e.state().plan().getProvider()).equals(provider))
+            .filter(e -> e.state().provider().equals(provider))
             .max(Comparator.comparing(e -> e.state().plan().getCreatedAt()));
     }
 

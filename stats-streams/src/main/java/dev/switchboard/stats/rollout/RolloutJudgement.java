@@ -41,8 +41,7 @@ public record RolloutJudgement(RolloutState state, CanaryEvidence evidence, Cana
      */
     public static RolloutJudgement at(final CanaryJudge judge, final RolloutState state, final StepTotals stored,
                                       final Instant now) {
-        final StepTotals step = stored == null || stored.step() != state.step() ? StepTotals.empty(state.step())
-            : stored;
+        final StepTotals step = StepTotals.current(stored, state.step());
         final Duration inStep = Duration.between(state.stepStartedAt(), now);
         return of(judge, state, step.evidence(inStep.isNegative() ? Duration.ZERO : inStep));
     }

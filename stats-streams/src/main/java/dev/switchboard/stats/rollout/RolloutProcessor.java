@@ -9,6 +9,7 @@ import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.store.RolloutObservation;
 import java.time.Clock;
 import java.time.Instant;
@@ -84,8 +85,8 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
         final RolloutState state = RolloutState.begin(plan);
         states.put(id, state);
         totals.put(id, StepTotals.empty(0));
-        send(Topics.ACTIVE_ROLLOUTS, provider(plan), EventSerdes.rollout().serialize(Topics.ACTIVE_ROLLOUTS, plan));
-        log.info("Rollout {} of {} begins: {} -> {} at {}%", id, provider(plan), plan.getBaseline(),
+        send(Topics.ACTIVE_ROLLOUTS, state.provider(), EventSerdes.rollout().serialize(Topics.ACTIVE_ROLLOUTS, plan));
+        log.info("Rollout {} of {} begins: {} -> {} at {}%", id, state.provider(), plan.getBaseline(),
             plan.getCandidate(), state.candidatePercentage());
     }
 
@@ -113,7 +114,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
         log.info("Rollout {}: {} by {} ({}): {} at step {} ({}% on {})", id, decision.getAction(),
             decision.getDecidedBy(), decision.getReason(), next.status(), next.step() + 1, next.candidatePercentage(),
             plan.getCandidate());
-        send(Topics.CONFIG_AUDIT, provider(plan), EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT,
+        send(Topics.CONFIG_AUDIT, next.provider(), EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT,
             RolloutSettlement.audit(decision.getDecidedBy(), decision.getDecidedAt(),
                 decision.getAction().name().toLowerCase(Locale.ROOT) + "_rollout", id, describe(state),
                 describe(next), settings.instance())));
@@ -124,7 +125,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
 
     private void settle(final RolloutState ended, final RolloutDecision decision) {
         final List<ProviderVersion> current = new ArrayList<>();
-        final String prefix = provider(ended.plan()) + "/";
+        final String prefix = ended.provider() + "/";
         try (KeyValueIterator<String, ValueAndTimestamp<ProviderVersion>> all = versions.prefixScan(prefix,
             new StringSerializer())) {
             all.forEachRemaining(entry -> current.add(entry.value.value()));
@@ -137,17 +138,17 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
         for (final RolloutSettlement.Change change : RolloutSettlement.of(ended, current, registered,
             decision.getDecidedBy(), at, settings.instance())) {
             switch (change) {
-                case RolloutSettlement.VersionChange v -> send(Topics.PROVIDER_CONFIG,
-                    v.version().getCategory() + "/" + v.version().getName() + "/" + v.version().getVersion(),
+                case RolloutSettlement.VersionChange v -> send(Topics.PROVIDER_CONFIG, new VersionKey(
+                    v.version().getCategory(), v.version().getName(), v.version().getVersion()).toString(),
                     EventSerdes.providerVersion().serialize(Topics.PROVIDER_CONFIG, v.version()));
                 case RolloutSettlement.ModelChange m -> send(Topics.MODEL_REGISTRY, m.model().getModelId(),
                     EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, m.model()));
             }
             final ConfigChange audit = change.audit();
-            send(Topics.CONFIG_AUDIT, provider(ended.plan()),
+            send(Topics.CONFIG_AUDIT, ended.provider(),
                 EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT, audit));
         }
-        send(Topics.ACTIVE_ROLLOUTS, provider(ended.plan()), null);
+        send(Topics.ACTIVE_ROLLOUTS, ended.provider(), null);
         totals.delete(ended.plan().getId());
     }
 
@@ -156,10 +157,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
         if (state == null || state.status().ended() || observation.getEventTime().isBefore(state.stepStartedAt())) {
             return; // not (or no longer) a canary, or served before the step began
         }
-        StepTotals step = totals.get(id);
-        if (step == null || step.step() != state.step()) {
-            step = StepTotals.empty(state.step());
-        }
+        final StepTotals step = StepTotals.current(totals.get(id), state.step());
         if (observation.getScore() != null) {
             step.side(observation.getCandidate()).addScore(observation.getScore());
         } else {
@@ -217,10 +215,6 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
 
     private void send(final String topic, final String key, final byte[] value) {
         context.forward(new Record<>(key, new RolloutOutput(topic, value), clock.millis()));
-    }
-
-    static String provider(final Rollout plan) {
-        return plan.getCategory() + "/" + plan.getProvider();
     }
 
     private static String describe(final RolloutState state) {

@@ -6,6 +6,7 @@ import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.rollout.RolloutState;
+import dev.switchboard.schemas.VersionKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -65,7 +66,7 @@ public final class RolloutSettlement {
             final ProviderVersion settled = ProviderVersion.newBuilder(version).setIsDefault(isDefault)
                 .setWeight(weight).setUpdatedAt(at).build();
             changes.add(new VersionChange(settled, audit(actor, at, finished ? "finish_rollout" : "roll_back_rollout",
-                plan.getCategory() + "/" + plan.getProvider() + "/" + name, describe(version), describe(settled),
+                new VersionKey(plan.getCategory(), plan.getProvider(), name).toString(), describe(version), describe(settled),
                 instance)));
         }
         if (finished) {

@@ -17,6 +17,11 @@ public record StepTotals(int step, CanaryTotals baseline, CanaryTotals candidate
         return new StepTotals(step, CanaryTotals.empty(), CanaryTotals.empty());
     }
 
+    /** The totals of {@code step}: those stored, unless there are none yet or they are a previous step's. */
+    public static StepTotals current(final StepTotals stored, final int step) {
+        return stored == null || stored.step() != step ? empty(step) : stored;
+    }
+
     public CanaryTotals side(final boolean candidateSide) {
         return candidateSide ? candidate : baseline;
     }
