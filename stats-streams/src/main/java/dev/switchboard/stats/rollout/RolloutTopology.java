@@ -3,6 +3,7 @@ package dev.switchboard.stats.rollout;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutMetric;
 import dev.switchboard.rollout.RolloutScores;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
@@ -140,8 +141,9 @@ public final class RolloutTopology {
     }
 
     /**
-     * The outcome as its rollout's canary sees it, with its request id (null when it was not routed by the rollout's
-     * split, so no score can be joined to it); null when it is neither version's.
+     * The outcome as its rollout's canary sees it, with its request id when a client's score may be joined to it: the
+     * rollout has a quality-score gate and the outcome was routed by its split (else null, and the outcome is not
+     * repartitioned by request nor held in the join's window for a day); null when it is neither version's.
      */
     private static KeyValue<String, RolloutObservation> observation(final String version, final OutcomeFacts outcome,
                                                                     final Rollout plan) {
@@ -150,7 +152,9 @@ public final class RolloutTopology {
         if (!candidate && !name.equals(plan.getBaseline())) {
             return null;
         }
-        return KeyValue.pair(outcome.requestId(), new RolloutObservation(plan.getId(), candidate,
+        final boolean scored = plan.getGates().stream()
+            .anyMatch(gate -> gate.getMetric() == RolloutMetric.QUALITY_SCORE);
+        return KeyValue.pair(scored ? outcome.requestId() : null, new RolloutObservation(plan.getId(), candidate,
             outcome.status() != OutcomeStatus.SUCCESS, outcome.latencyMs(),
             outcome.streamed() ? outcome.timeToFirstTokenMs() : null, outcome.eventTime(), null));
     }
