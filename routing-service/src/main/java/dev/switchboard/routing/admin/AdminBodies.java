@@ -2,6 +2,7 @@ package dev.switchboard.routing.admin;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.table.Provider;
@@ -75,6 +76,21 @@ final class AdminBodies {
         }
         throw AdminException.badRequest("'provider' must name a configured provider as {category}/{name}, got '"
             + id + "'");
+    }
+
+    /**
+     * A client's quality score for one of its requests ({@code request_id}, the {@code X-Request-Id} it was answered
+     * with, and {@code score}), written as surely as a change; stats-streams joins it to the request's outcome.
+     *
+     * @param scoredFor what the score is for, as the feedback topic names it: an experiment, or a rollout
+     */
+    static ExperimentFeedback recordScore(final ConfigWriter writer, final JsonNode body, final String scoredFor,
+                                          final Instant at, final String instanceId) {
+        object(body, Set.of("request_id", "score"), "request_id (the X-Request-Id answered) and score");
+        final ExperimentFeedback feedback = new ExperimentFeedback(text(body, "request_id"), scoredFor,
+            number(body, "score", Double.NaN, -1e9, 1e9), at, instanceId);
+        writer.commit(writer.changes().putFeedback(feedback));
+        return feedback;
     }
 
     /** The audit record of a change to an event-kept definition, with its state before (null when new) and after. */

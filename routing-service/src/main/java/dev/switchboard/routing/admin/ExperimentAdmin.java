@@ -137,11 +137,7 @@ final class ExperimentAdmin {
         if (experiment.getStatus() == ExperimentStatus.CREATED) {
             throw AdminException.conflict("Experiment '" + name + "' has not started");
         }
-        AdminBodies.object(body, Set.of("request_id", "score"), "request_id (the X-Request-Id answered) and score");
-        final ExperimentFeedback feedback = new ExperimentFeedback(text(body, "request_id"), name,
-            number(body, "score", Double.NaN, -1e9, 1e9), clock.instant(), instanceId);
-        writer.commit(writer.changes().putFeedback(feedback));
-        return feedback;
+        return AdminBodies.recordScore(writer, body, name, clock.instant(), instanceId);
     }
 
     static String status(final ExperimentStatus status) {

@@ -190,11 +190,7 @@ final class RolloutAdmin {
      */
     ExperimentFeedback feedback(final String id, final JsonNode body) {
         get(id);
-        AdminBodies.object(body, Set.of("request_id", "score"), "request_id (the X-Request-Id answered) and score");
-        final ExperimentFeedback feedback = new ExperimentFeedback(text(body, "request_id"), RolloutScores.scoreOf(id),
-            AdminBodies.number(body, "score", Double.NaN, -1e9, 1e9), clock.instant(), instanceId);
-        writer.commit(writer.changes().putFeedback(feedback));
-        return feedback;
+        return AdminBodies.recordScore(writer, body, RolloutScores.scoreOf(id), clock.instant(), instanceId);
     }
 
     static String status(final RolloutState.Status status) {
