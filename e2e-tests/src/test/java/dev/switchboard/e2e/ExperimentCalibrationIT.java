@@ -13,7 +13,6 @@ import dev.switchboard.stats.experiment.ExperimentDesign;
 import dev.switchboard.stats.experiment.SampleSize;
 import dev.switchboard.stats.experiment.Significance;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -115,11 +114,8 @@ class ExperimentCalibrationIT {
 
     private static void addVersion(final String version, final SimulatedProvider simulator, final boolean isDefault)
         throws Exception {
-        final HttpResponse<String> added = send("POST", base(router) + "/api/system-configs/provider",
-            "{\"category\": \"LLM\", \"name\": \"Calibration\", \"version\": \"" + version + "\", \"type\": "
-                + "\"ollama\", \"model_name\": \"llama2\", \"url\": \"http://127.0.0.1:" + simulator.port()
-                + "\", \"weight\": 50, \"is_active\": true, \"is_default\": " + isDefault + "}", ADMIN);
-        assertThat(added.statusCode()).as(added.body()).isBetween(200, 201);
+        LocalCalls.addSimulatedVersion(http, base(router), ADMIN, "LLM", "Calibration", version, simulator.port(), 50,
+            isDefault);
     }
 
     private static SimulatedProvider simulator(final String name, final double errorRate) throws Exception {
@@ -287,11 +283,7 @@ class ExperimentCalibrationIT {
     }
 
     private static HttpRequest chat(final String user) {
-        return HttpRequest.newBuilder(URI.create(base(router) + "/v1/chat/completions"))
-            .header("Authorization", "Bearer " + CLIENT).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"Calibration\",\"user\":\"" + user
-                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-            .build();
+        return LocalCalls.chatAs(base(router), CLIENT, "Calibration", user);
     }
 
     private static HttpResponse<String> send(final String method, final String url, final String body,

@@ -1,5 +1,7 @@
 package dev.switchboard.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +19,29 @@ final class LocalCalls {
     /** Where a started service answers: its loopback address and the port it picked. */
     static String base(final ConfigurableApplicationContext context) {
         return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /**
+     * Adds a version of {@code category/name} served by a simulator on this machine, through the router's admin API,
+     * and checks the router took it.
+     */
+    static void addSimulatedVersion(final HttpClient http, final String router, final String adminToken,
+                                    final String category, final String name, final String version, final int port,
+                                    final int weight, final boolean isDefault) throws IOException, InterruptedException {
+        final HttpResponse<String> added = send(http, "POST", router + "/api/system-configs/provider",
+            "{\"category\": \"" + category + "\", \"name\": \"" + name + "\", \"version\": \"" + version
+                + "\", \"type\": \"ollama\", \"model_name\": \"llama2\", \"url\": \"http://127.0.0.1:" + port
+                + "\", \"weight\": " + weight + ", \"is_active\": true, \"is_default\": " + isDefault + "}", adminToken);
+        assertThat(added.statusCode()).as(added.body()).isBetween(200, 201);
+    }
+
+    /** A one-message chat completion to {@code model} through the router, from {@code user} (its sticky subject). */
+    static HttpRequest chatAs(final String router, final String clientKey, final String model, final String user) {
+        return HttpRequest.newBuilder(URI.create(router + "/v1/chat/completions"))
+            .header("Authorization", "Bearer " + clientKey).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"user\":\"" + user
+                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+            .build();
     }
 
     /** A JSON call, with {@code token} as the bearer token unless it is null. */

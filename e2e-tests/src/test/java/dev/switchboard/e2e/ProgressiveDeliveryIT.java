@@ -12,7 +12,6 @@ import dev.switchboard.routing.RoutingServiceApplication;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
 import dev.switchboard.stats.StatsStreamsApplication;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -337,19 +336,12 @@ class ProgressiveDeliveryIT {
 
     private static void addVersion(final String version, final int weight, final boolean isDefault)
         throws Exception {
-        final HttpResponse<String> added = send("POST", base(router) + "/api/system-configs/provider",
-            "{\"category\": \"LLM\", \"name\": \"Canary\", \"version\": \"" + version + "\", \"type\": \"ollama\", "
-                + "\"model_name\": \"llama2\", \"url\": \"http://127.0.0.1:" + simulators.get(version).port()
-                + "\", \"weight\": " + weight + ", \"is_active\": true, \"is_default\": " + isDefault + "}");
-        assertThat(added.statusCode()).as(added.body()).isBetween(200, 201);
+        LocalCalls.addSimulatedVersion(http, base(router), ADMIN, "LLM", "Canary", version,
+            simulators.get(version).port(), weight, isDefault);
     }
 
     private static HttpRequest chat(final String user) {
-        return HttpRequest.newBuilder(URI.create(base(router) + "/v1/chat/completions"))
-            .header("Authorization", "Bearer " + CLIENT).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"Canary\",\"user\":\"" + user
-                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
-            .build();
+        return LocalCalls.chatAs(base(router), CLIENT, "Canary", user);
     }
 
     private static HttpResponse<String> send(final String method, final String url, final String body)
