@@ -150,6 +150,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
         }
         send(Topics.ACTIVE_ROLLOUTS, ended.provider(), null);
         totals.delete(ended.plan().getId());
+        lastHold.remove(ended.plan().getId()); // an ended rollout is judged no more
     }
 
     private void observe(final String id, final RolloutObservation observation) {
