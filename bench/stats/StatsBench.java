@@ -7,6 +7,8 @@ import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.experiment.stream.ExperimentTopology;
 import dev.switchboard.stats.shadow.ShadowStatsTopology;
+import dev.switchboard.stats.rollout.RolloutTopology;
+import dev.switchboard.stats.canary.CanaryJudge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,8 +113,11 @@ public final class StatsBench {
         final Duration grace = Duration.ofHours(6);
         final var served = DailyStatsTopology.build(builder,
             new DailyStatsTopology.Windows(grace, Duration.ofDays(400), Duration.ofDays(3)));
-        ExperimentTopology.build(builder, served, ExperimentTopology.clientScores(builder), grace, Duration.ofDays(400));
+        final var scores = ExperimentTopology.clientScores(builder);
+        ExperimentTopology.build(builder, served, scores, grace, Duration.ofDays(400));
         ShadowStatsTopology.build(builder, grace, Duration.ofDays(400));
+        RolloutTopology.build(builder, served, scores, new RolloutTopology.Settings(Duration.ofSeconds(5),
+            Duration.ofMinutes(1), CanaryJudge.defaults(), "bench"), grace, java.time.Clock.systemUTC());
     }
 
     private record Run(double rate, Duration took) {
