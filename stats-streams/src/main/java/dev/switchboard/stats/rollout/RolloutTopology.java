@@ -45,6 +45,7 @@ public final class RolloutTopology {
     static final String REPARTITION = "rollout-observations";
     static final String BY_REQUEST = "rollout-outcomes-by-request";
     static final String SCORES_JOIN = "rollout-scores";
+    static final String SCORES_BY_ROLLOUT = "rollout-scores-by-rollout";
 
     /**
      * @param judgeEvery how often (wall-clock) every running rollout is judged
@@ -101,12 +102,12 @@ public final class RolloutTopology {
                 StreamJoined.with(Serdes.String(), RolloutStoreSerdes.observation(),
                     EventSerdes.experimentFeedback()).withName(SCORES_JOIN).withStoreName(SCORES_JOIN))
             .filter((request, observation) -> observation != null);
-        final KStream<String, RolloutInput> observations = inRollouts
-            .mapValues(observation -> observation.value)
-            .merge(scored)
-            .selectKey((key, observation) -> observation.getRolloutId())
-            .repartition(Repartitioned.with(Serdes.String(), RolloutStoreSerdes.observation())
-                .withName(REPARTITION).withNumberOfPartitions(1))
+        // Each side is repartitioned by rollout on its own before they merge: merging first would join the outcomes'
+        // sub-topology to the scores' (and the feedback topic's), and every outcome task would wait on their
+        // partitions; the experiments' topology learned that the same way.
+        final KStream<String, RolloutInput> observations =
+            byRollout(inRollouts.mapValues(observation -> observation.value), REPARTITION)
+            .merge(byRollout(scored, SCORES_BY_ROLLOUT))
             .mapValues(RolloutInput.Observation::new);
         final KStream<String, RolloutInput> plans = builder.stream(Topics.ROLLOUTS,
                 Consumed.with(Serdes.String(), EventSerdes.rollout()))
@@ -126,6 +127,14 @@ public final class RolloutTopology {
         outputs.to((key, output, context) -> output.topic(),
                 Produced.with(Serdes.String(), Serdes.serdeFrom(outputBytes(), (topic, bytes) -> null)));
         return outputs;
+    }
+
+    /** To the one task that judges the rollouts (they are one partition: a rollout's inputs meet in one place). */
+    private static KStream<String, RolloutObservation> byRollout(final KStream<String, RolloutObservation> seen,
+                                                                 final String name) {
+        return seen.selectKey((key, observation) -> observation.getRolloutId())
+            .repartition(Repartitioned.with(Serdes.String(), RolloutStoreSerdes.observation())
+                .withName(name).withNumberOfPartitions(1));
     }
 
     /** Served requests the canary counts: answered or failed by the version; a client's own error or cancel is not. */

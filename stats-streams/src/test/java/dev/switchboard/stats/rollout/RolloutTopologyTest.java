@@ -40,6 +40,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -225,6 +226,27 @@ class RolloutTopologyTest {
         assertThat(rollBack.getFailedGate()).isEqualTo("quality_score >= baseline - 0.05");
         assertThat(rollBack.getEvidence().getGates().get(0).getEstimate()).isCloseTo(-0.3,
             org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void shouldKeepTheFeedbackTopicOutOfTheOutcomesSubTopology() {
+        final StreamsBuilder builder = new StreamsBuilder();
+        final var served = DailyStatsTopology.build(builder,
+            new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3)));
+        final var scores = ExperimentTopology.clientScores(builder);
+        ExperimentTopology.build(builder, served, scores, Duration.ofHours(6), Duration.ofDays(30));
+        RolloutTopology.build(builder, served, scores, new RolloutTopology.Settings(Duration.ofSeconds(5),
+            Duration.ofMinutes(1), CanaryJudge.defaults(), "judge-test"), Duration.ofHours(6), clock);
+
+        // An outcome task that also read the feedback topic would wait on its (mostly empty) partitions.
+        final TopologyDescription.Subtopology outcomes = builder.build().describe().subtopologies().stream()
+            .filter(sub -> topics(sub).contains(Topics.REQUEST_OUTCOMES)).findFirst().orElseThrow();
+        assertThat(topics(outcomes)).containsExactly(Topics.REQUEST_OUTCOMES);
+    }
+
+    private static List<String> topics(final TopologyDescription.Subtopology subtopology) {
+        return subtopology.nodes().stream().filter(node -> node instanceof TopologyDescription.Source)
+            .flatMap(node -> ((TopologyDescription.Source) node).topicSet().stream()).toList();
     }
 
     /** Serves {@code n} requests on each version, failing the given shares. */
