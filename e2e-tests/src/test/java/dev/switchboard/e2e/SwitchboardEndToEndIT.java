@@ -65,7 +65,8 @@ class SwitchboardEndToEndIT {
     private static ConfigurableApplicationContext prober;
     private static ConfigurableApplicationContext router;
     private static String[] statsArgs;
-    private static final HttpClient http = HttpClient.newHttpClient();
+    /** HTTP/1.1 as the router serves it: no h2c upgrade attempt on each new connection. */
+    private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void startTheSystem() throws Exception {
@@ -377,7 +378,7 @@ class SwitchboardEndToEndIT {
 
     private static HttpResponse<String> chat(final String body) throws Exception {
         final HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create(base(router) + "/v1/chat/completions"))
+                URI.create(base(router) + "/v1/chat/completions")).timeout(LocalCalls.TIMEOUT)
             .header("Authorization", "Bearer " + CLIENT).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as("answer %s", response.body()).isEqualTo(200);
