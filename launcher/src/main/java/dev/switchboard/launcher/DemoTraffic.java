@@ -30,12 +30,16 @@ final class DemoTraffic {
         return Map.copyOf(byVersion);
     }
 
-    /** One chat completion from a user never seen before: a sticky rollout places each in its step's share. */
-    void sendAsNewUser() throws InterruptedException {
-        sendOne(",\"user\":\"demo-user-" + sent + "-" + System.nanoTime() + "\"");
+    /**
+     * One chat completion from a user never seen before: a sticky rollout places each in its step's share.
+     *
+     * @return what answered it: the version, with the status when it was not 200, or the failure
+     */
+    String sendAsNewUser() throws InterruptedException {
+        return sendOne(",\"user\":\"demo-user-" + sent + "-" + System.nanoTime() + "\"");
     }
 
-    private void sendOne(final String userField) throws InterruptedException {
+    private String sendOne(final String userField) throws InterruptedException {
         final boolean stream = sent % 5 == 4;
         final HttpRequest request = HttpRequest.newBuilder(URI.create(routerUrl + "/v1/chat/completions"))
             .timeout(Duration.ofSeconds(30))
@@ -48,10 +52,14 @@ final class DemoTraffic {
         try {
             final HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             final String version = response.headers().firstValue("X-Switchboard-Version").orElse("none");
-            byVersion.merge(version + (response.statusCode() == 200 ? "" : " (HTTP " + response.statusCode() + ")"),
-                1, Integer::sum);
+            return answered(version + (response.statusCode() == 200 ? "" : " (HTTP " + response.statusCode() + ")"));
         } catch (java.io.IOException e) {
-            byVersion.merge("failed: " + e.getClass().getSimpleName(), 1, Integer::sum);
+            return answered("failed: " + e.getClass().getSimpleName());
         }
+    }
+
+    private String answered(final String by) {
+        byVersion.merge(by, 1, Integer::sum);
+        return by;
     }
 }

@@ -10,8 +10,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,12 +37,16 @@ final class RolloutDemo {
     private static final String GATES = "[{\"metric\": \"error_rate\", \"kind\": \"vs_baseline\", \"limit\": 0.02},"
         + " {\"metric\": \"latency_p95\", \"kind\": \"vs_baseline\", \"limit\": 250}]";
     private static final Duration LONGEST = Duration.ofMinutes(10);
+    /** Settling takes stats-streams a moment; on a loaded machine (a CI runner) it can take longer. */
+    private static final Duration SETTLING = Duration.ofMinutes(2);
 
     private final JsonMapper json = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final LauncherSettings settings;
     private final Consumer<String> say;
     private final String router;
+    /** What answered the clients' calls, by version (or failure), since the demo began. */
+    private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
 
     RolloutDemo(final LauncherSettings settings, final Consumer<String> say) {
         this.settings = settings;
@@ -99,8 +107,14 @@ final class RolloutDemo {
         int printed = 0;
         Instant lastView = Instant.EPOCH;
         Instant faultAt = null;
+        int step = 0;
+        Map<String, Long> answersAtStep = answered();
         while (Instant.now().isBefore(deadline)) {
             final JsonNode rollout = admin("GET", "/api/rollouts/" + id, null).path("data");
+            if (rollout.path("step").asInt() != step) {
+                step = rollout.path("step").asInt();
+                answersAtStep = answered();
+            }
             final JsonNode decisions = rollout.path("decisions");
             for (; printed < decisions.size(); printed++) {
                 final JsonNode d = decisions.get(printed);
@@ -120,8 +134,8 @@ final class RolloutDemo {
             }
             if (Instant.now().isAfter(lastView.plusSeconds(10))) {
                 lastView = Instant.now();
-                say.accept("  " + id + " step " + rollout.path("step").asInt() + " " + rollout.path("weights") + ": "
-                    + judgeView(rollout.path("judge")));
+                say.accept("  " + id + " step " + step + " " + rollout.path("weights") + ": "
+                    + judgeView(rollout.path("judge")) + "; the clients were answered by " + since(answersAtStep));
             }
             if (hook != null && faultAt == null && hook.afterCandidateSamples(rollout.path("judge"))) {
                 faultAt = Instant.now();
@@ -164,11 +178,30 @@ final class RolloutDemo {
         return value.isNumber() ? String.format(Locale.ROOT, "%.4g", value.asDouble()) : "-";
     }
 
+    private Map<String, Long> answered() {
+        final Map<String, Long> counts = new TreeMap<>();
+        answers.forEach((by, count) -> counts.put(by, count.sum()));
+        return counts;
+    }
+
+    /** The clients' answers since {@code before}, by what answered them. */
+    private Map<String, Long> since(final Map<String, Long> before) {
+        final Map<String, Long> counts = answered();
+        counts.replaceAll((by, count) -> count - before.getOrDefault(by, 0L));
+        return counts;
+    }
+
     /** The finished candidate becomes the default once stats-streams has settled the configuration, a moment later. */
     private String awaitDefault(final String version) throws IOException, InterruptedException {
-        final Instant deadline = Instant.now().plusSeconds(30);
+        final Instant start = Instant.now();
+        Instant lastSaid = start;
         String current = defaultVersion();
-        while (!current.equals(version) && Instant.now().isBefore(deadline)) {
+        while (!current.equals(version) && Instant.now().isBefore(start.plus(SETTLING))) {
+            if (Instant.now().isAfter(lastSaid.plusSeconds(10))) {
+                lastSaid = Instant.now();
+                say.accept("  waiting for stats-streams to settle the configuration: the default is still " + current
+                    + " after " + Duration.between(start, lastSaid).toSeconds() + " s");
+            }
             Thread.sleep(Duration.ofMillis(200));
             current = defaultVersion();
         }
@@ -206,7 +239,7 @@ final class RolloutDemo {
         final DemoTraffic traffic = new DemoTraffic(router, settings.firstClientKey());
         while (calling.get()) {
             try {
-                traffic.sendAsNewUser();
+                answers.computeIfAbsent(traffic.sendAsNewUser(), by -> new LongAdder()).increment();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -76,7 +76,10 @@ class LocalSwitchboardIT {
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
                 lines(console).stream().anyMatch(l -> l.contains("Rollout demo done") || l.contains("Rollout demo stopped")));
             final List<String> demo = lines(console);
-            assertThat(demo).as("launcher output").anyMatch(l -> l.contains("Rollout demo done"))
+            assertThat(demo).as(() -> "launcher output, then what the services logged of the rollouts:\n"
+                    + rolloutLog(data.resolve("logs/stats-streams.log")) + rolloutLog(data.resolve("logs/routing-service.log"))
+                    + rolloutLog(data.resolve("logs/health-prober.log")))
+                .anyMatch(l -> l.contains("Rollout demo done"))
                 .anyMatch(l -> l.matches(".*demo-v[12]-\\w+ finished.*"))
                 .anyMatch(l -> l.contains("rolling out v3 against v2"))
                 .anyMatch(l -> l.matches(".*demo-v3-\\w+ rolled back, .* s after the fault began.*"))
@@ -99,6 +102,17 @@ class LocalSwitchboardIT {
 
     private static List<String> lines(final Path file) throws IOException {
         return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    }
+
+    /** A service's log lines about rollouts and its warnings, for a failed demo: what the console cannot show. */
+    private static String rolloutLog(final Path log) {
+        try {
+            return log.getFileName() + ":\n" + String.join("\n", lines(log).stream()
+                .filter(l -> l.contains("ollout") || l.contains("anary") || l.contains(" WARN ") || l.contains(" ERROR "))
+                .toList().reversed().stream().limit(60).toList().reversed()) + "\n";
+        } catch (IOException e) {
+            return log + " unreadable: " + e + "\n";
+        }
     }
 
     private static int freePort() throws IOException {
