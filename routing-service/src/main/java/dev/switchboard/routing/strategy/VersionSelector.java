@@ -141,7 +141,6 @@ public final class VersionSelector {
         return provider.defaultVersion().filter(v -> v.active() && !tried.contains(v.key()));
     }
 
-    /** @param panic every routable version is ejected: route by configured weights, as if none were */
     /** A sticky rollout's own split decides between its two versions, whatever their weights. */
     private static boolean inRollout(final Provider provider, final VersionConfig version) {
         return provider.policy().rollout().filter(rollout -> provider.strategy().equals(StickyRolloutStrategy.NAME))
@@ -149,6 +148,7 @@ public final class VersionSelector {
             .orElse(false);
     }
 
+    /** @param panic every routable version is ejected: route by configured weights, as if none were */
     private Candidate candidate(final VersionConfig version, final boolean panic) {
         return new Candidate(version, version.weight() * (panic ? 1 : outliers.weightFactor(version.key())),
             health.score(version.key()), counters.inFlight(version.key()));
