@@ -73,7 +73,8 @@ class LocalSwitchboardIT {
             assertThat(data.resolve("kafka/data/meta.properties")).exists();
 
             // The rollout demo: the good candidate promoted to the end, the bad one rolled back, decisions printed.
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
+            // Two rollouts of about a minute each, and the settling between them (up to 2 minutes on a loaded machine).
+            await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofMillis(500)).until(() ->
                 lines(console).stream().anyMatch(l -> l.contains("Rollout demo done") || l.contains("Rollout demo stopped")));
             final List<String> demo = lines(console);
             assertThat(demo).as(() -> "launcher output, then what the services logged of the rollouts:\n"
@@ -104,11 +105,15 @@ class LocalSwitchboardIT {
         return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
     }
 
-    /** A service's log lines about rollouts and its warnings, for a failed demo: what the console cannot show. */
+    /**
+     * A service's log lines about rollouts, health changes and warnings, for a failed demo: what the console cannot
+     * show.
+     */
     private static String rolloutLog(final Path log) {
         try {
             return log.getFileName() + ":\n" + String.join("\n", lines(log).stream()
-                .filter(l -> l.contains("ollout") || l.contains("anary") || l.contains(" WARN ") || l.contains(" ERROR "))
+                .filter(l -> l.contains("ollout") || l.contains("anary") || l.contains(" is now ")
+                    || l.contains(" WARN ") || l.contains(" ERROR "))
                 .toList().reversed().stream().limit(60).toList().reversed()) + "\n";
         } catch (IOException e) {
             return log + " unreadable: " + e + "\n";
