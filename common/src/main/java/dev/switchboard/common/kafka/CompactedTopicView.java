@@ -17,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +55,7 @@ public final class CompactedTopicView<V> implements AutoCloseable {
     private volatile Consumer<String, V> consumer;
     private volatile boolean closed;
     private volatile long skipped;
+    private volatile long failures;
 
     public CompactedTopicView(final String topic, final Supplier<Consumer<String, V>> consumerFactory,
                               final Listener<V> listener) {
@@ -129,31 +129,71 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         return skipped;
     }
 
+    /** How many times reading failed and started again. */
+    public long readFailures() {
+        return failures;
+    }
+
+    /**
+     * Reads until closed. Should reading fail (the broker unreachable when the end offsets are asked, an error
+     * from a poll), the view logs it and starts again with a new consumer where it had got to, rather than stop:
+     * a router whose view stopped would route by a stale table without knowing.
+     */
     private void run() {
-        try (Consumer<String, V> c = consumerFactory.get()) {
-            consumer = c;
-            final List<TopicPartition> partitions = awaitPartitions(c);
-            if (partitions.isEmpty()) {
-                return;
-            }
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> endAtStart = new HashMap<>(c.endOffsets(partitions));
-            log.info("Reading {} ({} partitions) from the beginning", topic, partitions.size());
-            while (!closed) {
-                pollOnce(c);
-                recordPositions(c, partitions);
-                if (caughtUp.getCount() > 0 && reached(c, endAtStart)) {
-                    caughtUp.countDown();
-                    log.info("Caught up with {}: {} live keys", topic, latest.size());
+        while (!closed) {
+            try (Consumer<String, V> c = consumerFactory.get()) {
+                consumer = c;
+                if (!closed) {
+                    read(c);
+                }
+            } catch (RuntimeException e) { // a WakeupException too: after close() it ends the loop, else it is a failure
+                if (!closed) {
+                    retryAfter(e);
                 }
             }
-        } catch (WakeupException e) {
-            if (!closed) {
-                throw e;
+        }
+    }
+
+    private void read(final Consumer<String, V> c) {
+        final List<TopicPartition> partitions = awaitPartitions(c);
+        if (partitions.isEmpty()) {
+            return;
+        }
+        c.assign(partitions);
+        resume(c, partitions);
+        final Map<TopicPartition, Long> endAtStart = caughtUp.getCount() > 0
+            ? new HashMap<>(c.endOffsets(partitions)) : Map.of();
+        while (!closed) {
+            pollOnce(c);
+            recordPositions(c, partitions);
+            if (caughtUp.getCount() > 0 && reached(c, endAtStart)) {
+                caughtUp.countDown();
+                log.info("Caught up with {}: {} live keys", topic, latest.size());
             }
-        } catch (RuntimeException e) {
-            log.error("Stopped reading {}: {}", topic, e.toString(), e);
+        }
+    }
+
+    /** From the beginning the first time; after a failure, each partition from where the view had got to. */
+    private void resume(final Consumer<String, V> c, final List<TopicPartition> partitions) {
+        final List<TopicPartition> unread = partitions.stream().filter(p -> !positions.containsKey(p)).toList();
+        partitions.stream().filter(positions::containsKey).forEach(p -> c.seek(p, positions.get(p)));
+        if (!unread.isEmpty()) {
+            c.seekToBeginning(unread); // an empty collection would mean every assigned partition
+        }
+        log.info("Reading {} ({} partitions) {}", topic, partitions.size(),
+            unread.size() == partitions.size() ? "from the beginning" : "from where it had got to");
+    }
+
+    private void retryAfter(final RuntimeException failure) {
+        failures++;
+        log.warn("Reading {} failed ({}); reading on in {} ms with a new consumer", topic, failure.toString(),
+            RETRY.toMillis());
+        log.debug("Reading {} failed", topic, failure); // the trace only on demand: a long outage repeats it
+        try {
+            Thread.sleep(RETRY.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
         }
     }
 
