@@ -11,11 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,13 +42,14 @@ final class RolloutDemo {
     private final LauncherSettings settings;
     private final Consumer<String> say;
     private final String router;
-    /** What answered the clients' calls, by version (or failure), since the demo began. */
-    private final Map<String, LongAdder> answers = new ConcurrentHashMap<>();
+    /** The clients' calls, shared by them all, and what answered them. */
+    private final DemoTraffic traffic;
 
     RolloutDemo(final LauncherSettings settings, final Consumer<String> say) {
         this.settings = settings;
         this.say = say;
         this.router = "http://127.0.0.1:" + settings.routerPort();
+        this.traffic = new DemoTraffic(router, settings.firstClientKey());
     }
 
     void run() throws InterruptedException {
@@ -108,12 +106,12 @@ final class RolloutDemo {
         Instant lastView = Instant.EPOCH;
         Instant faultAt = null;
         int step = 0;
-        Map<String, Long> answersAtStep = answered();
+        Map<String, Long> answersAtStep = traffic.answered();
         while (Instant.now().isBefore(deadline)) {
             final JsonNode rollout = admin("GET", "/api/rollouts/" + id, null).path("data");
             if (rollout.path("step").asInt() != step) {
                 step = rollout.path("step").asInt();
-                answersAtStep = answered();
+                answersAtStep = traffic.answered();
             }
             final JsonNode decisions = rollout.path("decisions");
             for (; printed < decisions.size(); printed++) {
@@ -178,15 +176,9 @@ final class RolloutDemo {
         return value.isNumber() ? String.format(Locale.ROOT, "%.4g", value.asDouble()) : "-";
     }
 
-    private Map<String, Long> answered() {
-        final Map<String, Long> counts = new TreeMap<>();
-        answers.forEach((by, count) -> counts.put(by, count.sum()));
-        return counts;
-    }
-
     /** The clients' answers since {@code before}, by what answered them. */
     private Map<String, Long> since(final Map<String, Long> before) {
-        final Map<String, Long> counts = answered();
+        final Map<String, Long> counts = traffic.answered();
         counts.replaceAll((by, count) -> count - before.getOrDefault(by, 0L));
         return counts;
     }
@@ -236,10 +228,9 @@ final class RolloutDemo {
 
     /** One client calling back to back, each call from a new user, so the sticky split is the step's share. */
     private void client(final AtomicBoolean calling) {
-        final DemoTraffic traffic = new DemoTraffic(router, settings.firstClientKey());
         while (calling.get()) {
             try {
-                answers.computeIfAbsent(traffic.sendAsNewUser(), by -> new LongAdder()).increment();
+                traffic.sendAsNewUser();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

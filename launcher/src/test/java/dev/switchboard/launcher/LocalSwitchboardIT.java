@@ -111,10 +111,12 @@ class LocalSwitchboardIT {
      */
     private static String rolloutLog(final Path log) {
         try {
-            return log.getFileName() + ":\n" + String.join("\n", lines(log).stream()
+            final List<String> kept = lines(log).stream()
                 .filter(l -> l.contains("ollout") || l.contains("anary") || l.contains(" is now ")
                     || l.contains(" WARN ") || l.contains(" ERROR "))
-                .toList().reversed().stream().limit(60).toList().reversed()) + "\n";
+                .toList();
+            return log.getFileName() + ":\n" + String.join("\n", kept.subList(Math.max(0, kept.size() - 60),
+                kept.size())) + "\n";
         } catch (IOException e) {
             return log + " unreadable: " + e + "\n";
         }
