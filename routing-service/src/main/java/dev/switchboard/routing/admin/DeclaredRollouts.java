@@ -58,9 +58,14 @@ final class DeclaredRollouts {
         }
     }
 
-    /** The provider may be seeded by this very start-up, a moment later: a missing one is looked for again. */
+    /**
+     * The provider may be seeded by this very start-up, a moment later: a missing one is looked for again, for a
+     * minute. A change Kafka does not take yet (the broker away, the topics not seeded) is tried until it is: the
+     * declaration stands until the configuration changes, so it must not lapse with an outage.
+     */
     private void declare(final RoutingProperties.DeclaredRollout rollout) throws InterruptedException {
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        int unknownProvider = 0;
+        while (true) {
             try {
                 final RolloutBoard.Entry entry = admin.declare(rollout.provider(), rollout.candidate(),
                     rollout.percentage());
@@ -69,14 +74,14 @@ final class DeclaredRollouts {
                     entry.state().step() + 1, entry.state().candidatePercentage());
                 return;
             } catch (AdminException e) {
-                if (attempt == ATTEMPTS || e.status().value() != 400) {
+                if (++unknownProvider == ATTEMPTS || e.status().value() != 400) {
                     log.error("Declared rollout of {} on {} not started: {}", rollout.candidate(), rollout.provider(),
                         e.getMessage());
                     return;
                 }
             } catch (ConfigUnavailableException e) {
-                log.warn("Declared rollout of {} on {} not written yet: {}", rollout.candidate(), rollout.provider(),
-                    e.getMessage());
+                log.warn("Declared rollout of {} on {} not written yet, trying again in {} s: {}", rollout.candidate(),
+                    rollout.provider(), RETRY.toSeconds(), e.getMessage());
             }
             Thread.sleep(RETRY.toMillis()); // the provider or the broker may come a moment later
         }

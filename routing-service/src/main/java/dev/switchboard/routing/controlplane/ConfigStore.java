@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code provider-settings} topics. Until both have been read to their end (e.g. while the broker is away at
  * start-up), and while the config topic has never held a version (a new deployment, about to be seeded), the
  * router routes by its start-up configuration, so it serves from its first second; from then on only the topics
- * count, and every change is applied as soon as it is read.
+ * count, and every change is applied as soon as it is read. Changes computed from the table are written only once
+ * it comes from the topics ({@link #fromTopics()}): one computed from the start-up configuration would otherwise
+ * land in topics that do not hold it, and the versions it left out would vanish from every router.
  */
 public final class ConfigStore implements AutoCloseable {
 
@@ -39,6 +41,7 @@ public final class ConfigStore implements AutoCloseable {
     private final Predicate<String> knownStrategy;
     private final RolloutBoard rollouts;
     private final AtomicReference<RoutingTable> table;
+    private final boolean noStartupProviders;
     private volatile boolean fromTopics;
 
     public ConfigStore(final CompactedTopicView.Factory<ProviderVersion> versions,
@@ -57,6 +60,7 @@ public final class ConfigStore implements AutoCloseable {
         this.rollouts = rollouts;
         rollouts.onChange(this::rebuild);
         this.table = new AtomicReference<>(new RoutingTable(startup));
+        this.noStartupProviders = startup.isEmpty();
         this.versions = versions.create((key, value) -> rebuild());
         this.settings = settings.create((key, value) -> rebuild());
     }
@@ -108,7 +112,7 @@ public final class ConfigStore implements AutoCloseable {
         if (!versions.isCaughtUp() || !settings.isCaughtUp()) {
             return;
         }
-        if (!fromTopics && versions.snapshot().isEmpty()) {
+        if (!fromTopics && versions.snapshot().isEmpty() && !noStartupProviders) {
             return; // a new deployment about to be seeded; once the topics have been used, empty means empty
         }
         final Map<String, List<VersionConfig>> byProvider = new LinkedHashMap<>();

@@ -43,24 +43,29 @@ public final class ConfigWriter implements AutoCloseable {
     public static final class ChangeSet {
         private final List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         private final ConfigEvents events;
+        /** Versions, settings and rollout plans (whose baseline is the default) are computed from the table. */
+        private boolean computedFromTable;
 
         private ChangeSet(final ConfigEvents events) {
             this.events = events;
         }
 
         public ChangeSet putVersion(final VersionConfig version) {
+            computedFromTable = true;
             records.add(new ProducerRecord<>(Topics.PROVIDER_CONFIG, version.key().toString(),
                 EventSerdes.providerVersion().serialize(Topics.PROVIDER_CONFIG, events.toEvent(version))));
             return this;
         }
 
         public ChangeSet deleteVersion(final VersionKey version) {
+            computedFromTable = true;
             records.add(new ProducerRecord<>(Topics.PROVIDER_CONFIG, version.toString(), null));
             return this;
         }
 
         public ChangeSet putPolicy(final String category, final String name, final ProviderPolicy policy,
                                    final Instant now) {
+            computedFromTable = true;
             records.add(new ProducerRecord<>(Topics.PROVIDER_SETTINGS, category + "/" + name,
                 EventSerdes.providerSettings().serialize(Topics.PROVIDER_SETTINGS,
                     ConfigEvents.toEvent(category, name, policy, now))));
@@ -80,6 +85,7 @@ public final class ConfigWriter implements AutoCloseable {
         }
 
         public ChangeSet putRollout(final Rollout rollout) {
+            computedFromTable = true;
             records.add(new ProducerRecord<>(Topics.ROLLOUTS, rollout.getId(),
                 EventSerdes.rollout().serialize(Topics.ROLLOUTS, rollout)));
             return this;
@@ -127,12 +133,26 @@ public final class ConfigWriter implements AutoCloseable {
         return new ChangeSet(events);
     }
 
-
     /**
      * @return the end offsets written, per partition, for a caller that waits for a view of its own to see them
-     * @throws ConfigUnavailableException when Kafka did not take the change
+     * @throws ConfigUnavailableException when Kafka did not take the change, or when the change was computed from
+     *     a routing table that is still the start-up configuration rather than the topics'
      */
-    public synchronized Map<TopicPartition, Long> commit(final ChangeSet changes) {
+    public Map<TopicPartition, Long> commit(final ChangeSet changes) {
+        if (changes.computedFromTable && !store.fromTopics()) {
+            throw new ConfigUnavailableException("This router still routes by its start-up configuration: the "
+                + "provider config topics have not been read, or not seeded, yet. Nothing was changed; retry in a "
+                + "moment", null);
+        }
+        return write(changes);
+    }
+
+    /** Writes the start-up configuration into the empty topics: the one change not computed from their table. */
+    Map<TopicPartition, Long> seed(final ChangeSet changes) {
+        return write(changes);
+    }
+
+    private synchronized Map<TopicPartition, Long> write(final ChangeSet changes) {
         final List<RecordMetadata> written = transact(changes);
         final Map<TopicPartition, Long> ends = new HashMap<>();
         written.forEach(metadata -> ends.merge(new TopicPartition(metadata.topic(), metadata.partition()),

@@ -13,17 +13,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the start-up providers to the config topics when the provider-config topic is empty, so a new
  * deployment starts from its YAML; once the topic holds anything, the YAML is ignored and the topics are the
- * truth. Runs in the background: a missing broker delays seeding, never the router's start.
+ * truth. Runs in the background: a missing broker delays seeding, never the router's start. A write Kafka does not
+ * take (a broker still loading its transaction log, a topic not created yet) is tried again until it is taken or
+ * another router has seeded the topics: until then the router routes by its start-up configuration and refuses
+ * configuration changes, so giving up would leave it there for good.
  */
-public final class StartupSeeder {
+public final class StartupSeeder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StartupSeeder.class);
+    private static final Duration RETRY = Duration.ofSeconds(2);
 
     private final ConfigStore store;
     private final ConfigWriter writer;
     private final List<Provider> startup;
     private final Clock clock;
     private final String instanceId;
+    private volatile Thread thread;
 
     public StartupSeeder(final ConfigStore store, final ConfigWriter writer, final List<Provider> startup,
                          final Clock clock, final String instanceId) {
@@ -34,39 +39,60 @@ public final class StartupSeeder {
         this.instanceId = instanceId;
     }
 
-    public Thread start() {
-        return Thread.ofVirtual().name("config-seeder").start(this::seedWhenEmpty);
+    public StartupSeeder start() {
+        thread = Thread.ofVirtual().name("config-seeder").start(this::seedWhenEmpty);
+        return this;
     }
 
     private void seedWhenEmpty() {
         try {
-            while (!store.awaitCaughtUp(Duration.ofSeconds(30))) {
-                log.info("Waiting to read the provider config topics before deciding whether to seed them");
-            }
-            if (!store.versionEvents().isEmpty() || startup.isEmpty()) {
-                log.info("Provider config topic holds {} versions; the start-up providers are not written",
-                    store.versionEvents().size());
-                return;
-            }
-            final Instant now = clock.instant();
-            final ConfigWriter.ChangeSet changes = writer.changes();
-            for (final Provider provider : startup) {
-                for (final VersionConfig version : provider.versions()) {
-                    changes.putVersion(new VersionConfig(version.key(), version.type(), version.modelName(),
-                        version.url(), version.weight(), version.active(), version.isDefault(), version.parameters(),
-                        version.secrets(), now, now));
+            for (int attempt = 1; ; attempt++) {
+                while (!store.awaitCaughtUp(Duration.ofSeconds(30))) {
+                    log.info("Waiting to read the provider config topics before deciding whether to seed them");
                 }
-                changes.putPolicy(provider.category(), provider.name(), provider.policy(), now);
-                changes.audit(ConfigChange.newBuilder().setActor("startup-config").setAt(now).setAction("seed")
-                    .setSubject(provider.id()).setAfter(provider.versions().stream().map(VersionConfig::version)
-                        .toList().toString()).setRouterInstance(instanceId).build(), provider.id());
+                if (!store.versionEvents().isEmpty() || startup.isEmpty()) {
+                    log.info("Provider config topic holds {} versions; the start-up providers are not written",
+                        store.versionEvents().size());
+                    return;
+                }
+                try {
+                    writer.seed(seedChanges());
+                    log.info("Seeded the empty provider config topics with {} start-up providers", startup.size());
+                    return;
+                } catch (ConfigUnavailableException e) {
+                    log.warn("Could not seed the provider config topics (attempt {}; routing by the start-up "
+                        + "configuration until then), trying again in {} s: {}", attempt, RETRY.toSeconds(),
+                        e.getMessage());
+                }
+                Thread.sleep(RETRY.toMillis());
             }
-            writer.commit(changes);
-            log.info("Seeded the empty provider config topics with {} start-up providers", startup.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warn("Could not seed the provider config topics: {}", e.getMessage());
+        }
+    }
+
+    private ConfigWriter.ChangeSet seedChanges() {
+        final Instant now = clock.instant();
+        final ConfigWriter.ChangeSet changes = writer.changes();
+        for (final Provider provider : startup) {
+            for (final VersionConfig version : provider.versions()) {
+                changes.putVersion(new VersionConfig(version.key(), version.type(), version.modelName(),
+                    version.url(), version.weight(), version.active(), version.isDefault(), version.parameters(),
+                    version.secrets(), now, now));
+            }
+            changes.putPolicy(provider.category(), provider.name(), provider.policy(), now);
+            changes.audit(ConfigChange.newBuilder().setActor("startup-config").setAt(now).setAction("seed")
+                .setSubject(provider.id()).setAfter(provider.versions().stream().map(VersionConfig::version)
+                    .toList().toString()).setRouterInstance(instanceId).build(), provider.id());
+        }
+        return changes;
+    }
+
+    @Override
+    public void close() {
+        final Thread running = thread;
+        if (running != null) {
+            running.interrupt();
         }
     }
 }

@@ -153,12 +153,10 @@ class RoutingKafkaConfiguration {
         }, store, events, Duration.ofSeconds(10));
     }
 
-    @Bean
+    @Bean(destroyMethod = "close")
     StartupSeeder startupSeeder(final ConfigStore store, final ConfigWriter writer, final StartupProviders startup,
                                 final Clock clock, final RoutingProperties routing) {
-        final StartupSeeder seeder = new StartupSeeder(store, writer, startup.providers(), clock, routing.instanceId());
-        seeder.start();
-        return seeder;
+        return new StartupSeeder(store, writer, startup.providers(), clock, routing.instanceId()).start();
     }
 
     @Bean(destroyMethod = "close")
