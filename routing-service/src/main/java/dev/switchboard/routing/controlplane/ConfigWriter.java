@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes configuration changes as one Kafka transaction each: the version and settings records together with
- * their audit records, so every router sees all of a change or none of it. Then waits until this router's own
- * view has applied the change, so an admin reads what it just wrote.
+ * their audit records, so every router reads all of a change or none of it (a change's records on different
+ * partitions are applied as each is read, a few milliseconds apart). Then waits until this router's own view has
+ * applied the change, so an admin reads what it just wrote.
  */
 public final class ConfigWriter implements AutoCloseable {
 
