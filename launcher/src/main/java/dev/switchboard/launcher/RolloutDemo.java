@@ -34,7 +34,10 @@ final class RolloutDemo {
     private static final String GATES = "[{\"metric\": \"error_rate\", \"kind\": \"vs_baseline\", \"limit\": 0.02},"
         + " {\"metric\": \"latency_p95\", \"kind\": \"vs_baseline\", \"limit\": 250}]";
     private static final Duration LONGEST = Duration.ofMinutes(10);
-    /** Settling takes stats-streams a moment; on a loaded machine (a CI runner) it can take longer. */
+    /**
+     * How long the demo waits for the configuration to be seeded or a finished rollout settled: a moment, longer on
+     * a loaded machine (a CI runner).
+     */
     private static final Duration SETTLING = Duration.ofMinutes(2);
 
     private final JsonMapper json = JsonMapper.builder().build();
@@ -88,10 +91,20 @@ final class RolloutDemo {
         }
     }
 
+    /** A router still seeding its configuration topics answers 503 for a moment: the demo waits for it. */
     private String create(final String candidate, final String baseline) throws IOException, InterruptedException {
-        final JsonNode created = admin("POST", "/api/rollouts", "{\"rollout_id\": \"demo-" + candidate + "-"
-            + UUID.randomUUID().toString().substring(0, 6) + "\", \"provider\": \"" + PROVIDER + "\", \"candidate\": \""
-            + candidate + "\", \"baseline\": \"" + baseline + "\", \"steps\": " + STEPS + ", \"gates\": " + GATES + "}");
+        final String plan = "{\"rollout_id\": \"demo-" + candidate + "-" + UUID.randomUUID().toString().substring(0, 6)
+            + "\", \"provider\": \"" + PROVIDER + "\", \"candidate\": \"" + candidate + "\", \"baseline\": \""
+            + baseline + "\", \"steps\": " + STEPS + ", \"gates\": " + GATES + "}";
+        final Instant giveUp = Instant.now().plus(SETTLING);
+        HttpResponse<String> answer = send("POST", "/api/rollouts", plan);
+        while (answer.statusCode() == 503 && Instant.now().isBefore(giveUp)) {
+            say.accept("  the router cannot take the rollout yet, trying again in a second: "
+                + json.readTree(answer.body()).path("detail").asString());
+            Thread.sleep(Duration.ofSeconds(1));
+            answer = send("POST", "/api/rollouts", plan);
+        }
+        final JsonNode created = json.readTree(answer.body());
         if (!created.has("data")) {
             throw new IllegalStateException("the router refused the rollout: " + created);
         }
@@ -218,12 +231,16 @@ final class RolloutDemo {
 
     private JsonNode admin(final String method, final String path, final String body)
         throws IOException, InterruptedException {
-        final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(router + path))
+        return json.readTree(send(method, path, body).body());
+    }
+
+    private HttpResponse<String> send(final String method, final String path, final String body)
+        throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(router + path))
             .timeout(Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
             .header("Authorization", "Bearer " + settings.adminToken()).header("Content-Type", "application/json")
             .build(), HttpResponse.BodyHandlers.ofString());
-        return json.readTree(answer.body());
     }
 
     /** One client calling back to back, each call from a new user, so the sticky split is the step's share. */
