@@ -113,6 +113,10 @@ final class LocalKafka {
             num.partitions=1
             auto.create.topics.enable=false
             offsets.topic.replication.factor=1
+            # One node on one machine: a few partitions for Kafka's own topics rather than 50 each, which a loaded
+            # machine takes seconds to create when the first transaction or group arrives.
+            offsets.topic.num.partitions=4
+            transaction.state.log.num.partitions=4
             transaction.state.log.replication.factor=1
             transaction.state.log.min.isr=1
             share.coordinator.state.topic.replication.factor=1
