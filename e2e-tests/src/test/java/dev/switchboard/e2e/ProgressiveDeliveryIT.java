@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.testing.FreePorts;
+import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
@@ -22,18 +23,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -312,26 +307,8 @@ class ProgressiveDeliveryIT {
 
     /** The audit records that match, read from the whole audit topic. */
     private static long audits(final Predicate<ConfigChange> which) {
-        final Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, ConfigChange> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-            EventSerdes.configChange())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(Topics.CONFIG_AUDIT).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long count = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (final ConsumerRecord<String, ConfigChange> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (which.test(record.value())) {
-                        count++;
-                    }
-                }
-            }
-            return count;
-        }
+        return TestTopics.readCommitted(brokers, Topics.CONFIG_AUDIT, EventSerdes.configChange()).stream()
+            .filter(which).count();
     }
 
     private static void addVersion(final String version, final int weight, final boolean isDefault)

@@ -26,10 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -332,26 +328,9 @@ class ControlPlaneIT {
             .stream().flatMap(r -> List.of(r.split("\\s+")).stream()).distinct().toList();
     }
 
-    /** Every record of the topic up to its end offsets now: by assignment, so no group join can cut the read short. */
     private static List<String> rawRecords(final String topic) {
-        final Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        final List<String> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(record.value() == null ? "" : new String(record.value(), StandardCharsets.ISO_8859_1));
-                }
-                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
-            });
-        }
-        return records;
+        return TestTopics.readCommitted(brokers, topic, new ByteArrayDeserializer()).stream()
+            .map(value -> value == null ? "" : new String(value, StandardCharsets.ISO_8859_1)).toList();
     }
 
     private static String withoutTimes(final String json) {

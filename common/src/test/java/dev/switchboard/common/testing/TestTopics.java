@@ -1,13 +1,27 @@
 package dev.switchboard.common.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Creates every Switchboard topic on a test broker, as stats-streams and the launcher do on a real one. */
+/**
+ * Switchboard's topics on a test broker: created as stats-streams and the launcher create them on a real one, and
+ * read back as the services read them.
+ */
 public final class TestTopics {
 
     private TestTopics() {
@@ -17,5 +31,29 @@ public final class TestTopics {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
             admin.createTopics(Topics.singleBroker().stream().map(TopicSpec::toNewTopic).toList()).all().get();
         }
+    }
+
+    /**
+     * The values of every committed record of the topic, from its beginning to its end when called (a tombstone's
+     * is null), as a service's read_committed view reads them: by assignment, so no group join cuts the read short.
+     */
+    public static <V> List<V> readCommitted(final String brokers, final String topic, final Deserializer<V> values) {
+        final Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        final List<V> read = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (final ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+                    read.add(record.value());
+                }
+                return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+            });
+        }
+        return read;
     }
 }
