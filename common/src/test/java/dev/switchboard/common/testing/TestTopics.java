@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -28,8 +29,15 @@ public final class TestTopics {
     }
 
     public static void createAll(final String brokers) throws ExecutionException, InterruptedException {
+        create(brokers, topic -> true);
+    }
+
+    /** Creates the Switchboard topics that {@code which} picks, for a test of a broker that lacks the others. */
+    public static void create(final String brokers, final Predicate<TopicSpec> which)
+        throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            admin.createTopics(Topics.singleBroker().stream().map(TopicSpec::toNewTopic).toList()).all().get();
+            admin.createTopics(Topics.singleBroker().stream().filter(which).map(TopicSpec::toNewTopic).toList())
+                .all().get();
         }
     }
 

@@ -5,8 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.routing.RoutingServiceApplication;
-import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,10 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.Properties;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class StartupSeedingIT {
 
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ADMIN = "seed-admin";
     private static final String BASE = "/api/system-configs/provider/LLM/Seeded";
     private static final String SHARED_BROKER = "spring.embedded.kafka.brokers";
@@ -51,9 +53,7 @@ class StartupSeedingIT {
         final String shared = System.getProperty(SHARED_BROKER);
         broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerListProperty(StartupSeedingIT.class.getName() + ".brokers");
-        broker.brokerProperties(Map.of("transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1", "offsets.topic.replication.factor", "1",
-            "auto.create.topics.enable", "false"));
+        broker.brokerProperties(sharedBrokerSettings());
         try {
             broker.afterPropertiesSet();
         } finally {
@@ -63,10 +63,18 @@ class StartupSeedingIT {
                 System.clearProperty(SHARED_BROKER);
             }
         }
-        try (Admin admin = admin()) {
-            admin.createTopics(Topics.singleBroker().stream().filter(t -> !t.name().equals(Topics.CONFIG_AUDIT))
-                .map(TopicSpec::toNewTopic).toList()).all().get();
+        TestTopics.create(broker.getBrokersAsString(), topic -> !topic.name().equals(Topics.CONFIG_AUDIT));
+    }
+
+    /** The single-node settings the shared test broker starts with (common's test jar). */
+    private static Map<String, String> sharedBrokerSettings() throws IOException {
+        final Properties settings = new Properties();
+        try (InputStream in = StartupSeedingIT.class.getResourceAsStream("/embedded-broker.properties")) {
+            settings.load(in);
         }
+        final Map<String, String> map = new HashMap<>();
+        settings.stringPropertyNames().forEach(name -> map.put(name, settings.getProperty(name)));
+        return map;
     }
 
     @AfterEach
@@ -105,14 +113,11 @@ class StartupSeedingIT {
         final HttpResponse<String> refused = admin("PUT", "/weight", "{\"version\":\"v2\",\"weight\":50}");
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
-        assertThat(JsonMapper.builder().build().readTree(refused.body()).path("detail").asString())
+        assertThat(JSON.readTree(refused.body()).path("detail").asString())
             .contains("start-up configuration", "Nothing was changed");
         assertThat(committedValues(Topics.PROVIDER_CONFIG)).isEmpty();
 
-        try (Admin admin = admin()) {
-            admin.createTopics(Topics.singleBroker().stream().filter(t -> t.name().equals(Topics.CONFIG_AUDIT))
-                .map(TopicSpec::toNewTopic).toList()).all().get();
-        }
+        TestTopics.create(broker.getBrokersAsString(), topic -> topic.name().equals(Topics.CONFIG_AUDIT));
 
         await().atMost(Duration.ofSeconds(60))
             .until(() -> router.getBean(ConfigStore.class).fromTopics());
@@ -125,7 +130,7 @@ class StartupSeedingIT {
 
     private String weights() throws Exception {
         final List<String> weights = new ArrayList<>();
-        JsonMapper.builder().build().readTree(admin("GET", "/versions", null).body()).path("data")
+        JSON.readTree(admin("GET", "/versions", null).body()).path("data")
             .forEach(v -> weights.add(v.path("version").asString() + "=" + v.path("weight").asInt()));
         return String.join(",", weights);
     }
@@ -137,10 +142,6 @@ class StartupSeedingIT {
             .timeout(Duration.ofSeconds(60))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
             .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.ISO_8859_1));
-    }
-
-    private Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));
     }
 
     private List<String> committedValues(final String topic) {
