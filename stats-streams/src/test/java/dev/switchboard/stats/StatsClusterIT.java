@@ -181,6 +181,15 @@ class StatsClusterIT {
         assertThat(fromA.path("totals").path("total").path("total_requests").asLong()).isEqualTo(total());
         assertThat(fromA.path("answered_by").valueStream().map(JsonNode::asString))
             .as("both instances gave their share").hasSize(2);
+        // The console's live view: every version's last hour, gathered from both instances' minute windows.
+        for (final Instance instance : List.of(a, b)) {
+            final JsonNode recent = body(instance, "/api/stats/versions/recent?minutes=60");
+            assertThat(recent.path("versions").valueStream()
+                .filter(version -> version.path("name").asString().equals("Cluster"))
+                .mapToLong(version -> version.path("total_requests").asLong()).sum())
+                .as("the last hour of every Cluster version, asked of one instance").isEqualTo(total());
+            assertThat(recent.path("answered_by").valueStream().map(JsonNode::asString)).hasSize(2);
+        }
         final JsonNode everything = body(b, "/api/stats/totals/daily");
         assertThat(everything.path("providers").valueStream()
             .filter(provider -> provider.path("name").asString().equals("Cluster"))

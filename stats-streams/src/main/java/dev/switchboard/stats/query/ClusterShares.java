@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -33,8 +34,8 @@ import org.apache.kafka.streams.state.HostInfo;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The daily totals of many versions at once (a provider's, or every provider's), gathered from every stats-streams
- * instance: each answers for the outcome partitions it holds, and the answer counts only when every partition was
+ * The daily or per-minute totals of many versions at once (a provider's, or every provider's), gathered from every
+ * stats-streams instance: each answers for the outcome partitions it holds, and the answer counts only when every partition was
  * answered for exactly once. While a rebalance or a restore is going on, that fails and the caller gets a
  * retryable 503, never a total with a partition missing or counted twice.
  */
@@ -46,8 +47,36 @@ public final class ClusterShares {
     public record Share(String instance, List<Integer> partitions, List<SharedWindow> windows) {
     }
 
-    /** One version's day: the stats in their store encoding (base64), which carries its schema version. */
+    /** One version's window: the stats in their store encoding (base64), which carries its schema version. */
     public record SharedWindow(String version, String start, String stats) {
+    }
+
+    /**
+     * The windows a many-version query covers: those of {@code store} (the daily or the minute store) that start
+     * from {@code from} to {@code to}.
+     */
+    public record Span(String store, Instant from, Instant to) {
+
+        public Span {
+            if (!store.equals(DailyStatsTopology.DAILY_STORE) && !store.equals(DailyStatsTopology.MINUTE_STORE)) {
+                throw new BadQueryException("'store' must be " + DailyStatsTopology.DAILY_STORE + " or "
+                    + DailyStatsTopology.MINUTE_STORE + ", got '" + store + "'");
+            }
+            if (from.isAfter(to)) {
+                throw new BadQueryException("'from' (" + from + ") must not be after 'to' (" + to + ")");
+            }
+        }
+
+        /** The UTC days from the first to the last, both included. */
+        static Span days(final QueryParameters.Days days) {
+            return new Span(DailyStatsTopology.DAILY_STORE, days.first().atStartOfDay(ZoneOffset.UTC).toInstant(),
+                days.last().atStartOfDay(ZoneOffset.UTC).toInstant());
+        }
+
+        /** The minutes that start from {@code from} to {@code to}. */
+        static Span minutes(final Instant from, final Instant to) {
+            return new Span(DailyStatsTopology.MINUTE_STORE, from, to);
+        }
     }
 
     private final Supplier<KafkaStreams> streams;
@@ -77,20 +106,20 @@ public final class ClusterShares {
      *
      * @throws StoreNotReadyException unless this instance is running, before and after the read, with the same tasks
      */
-    public Share local(final Optional<String> provider, final QueryParameters.Days days) {
-        final Part part = localPart(provider, days);
+    public Share local(final Optional<String> provider, final Span span) {
+        final Part part = localPart(provider, span);
         return new Share(part.instance(), part.partitions(), part.windows().stream()
             .map(found -> new SharedWindow(found.version().toString(), found.window().start().toString(),
                 Base64.getEncoder().encodeToString(serde.serializer().serialize(null, found.window().stats()))))
             .toList());
     }
 
-    private Part localPart(final Optional<String> provider, final QueryParameters.Days days) {
+    private Part localPart(final Optional<String> provider, final Span span) {
         final Set<Integer> before = runningPartitions();
-        final List<LocalStores.VersionWindow> windows = stores.allDays(provider, days.first(), days.last());
+        final List<LocalStores.VersionWindow> windows = stores.allWindows(span.store(), provider, span.from(),
+            span.to());
         if (!before.equals(runningPartitions())) {
-            throw new StoreNotReadyException(DailyStatsTopology.DAILY_STORE + " (its partitions moved meanwhile)",
-                null);
+            throw new StoreNotReadyException(span.store() + " (its partitions moved meanwhile)", null);
         }
         return new Part(self.host() + ":" + self.port(), List.copyOf(new TreeSet<>(before)), windows);
     }
@@ -99,15 +128,15 @@ public final class ClusterShares {
      * Every instance's part, checked to cover each outcome partition once. This instance's own part is read
      * straight from its stores; the others' come over HTTP in their store encoding.
      */
-    public Gathered gather(final Optional<String> provider, final QueryParameters.Days days,
+    public Gathered gather(final Optional<String> provider, final Span span,
                            final Optional<String> authorization) {
         final KafkaStreams running = running();
         final Set<Integer> expected = new HashSet<>();
         final List<CompletableFuture<Part>> asked = new ArrayList<>();
         for (final StreamsMetadata instance : running.streamsMetadataForStore(DailyStatsTopology.DAILY_STORE)) {
             expected.addAll(outcomePartitions(instance.topicPartitions()));
-            asked.add(instance.hostInfo().equals(self) ? CompletableFuture.completedFuture(localPart(provider, days))
-                : ask(instance.hostInfo(), provider, days, authorization).thenApply(this::decode));
+            asked.add(instance.hostInfo().equals(self) ? CompletableFuture.completedFuture(localPart(provider, span))
+                : ask(instance.hostInfo(), provider, span, authorization).thenApply(this::decode));
         }
         final List<LocalStores.VersionWindow> windows = new ArrayList<>();
         final Set<Integer> answered = new HashSet<>();
@@ -128,7 +157,7 @@ public final class ClusterShares {
         return new Gathered(windows, instances);
     }
 
-    /** The days of many versions, and which instances gave them. */
+    /** The windows of many versions, and which instances gave them. */
     public record Gathered(List<LocalStores.VersionWindow> windows, List<String> instances) {
     }
 
@@ -140,9 +169,9 @@ public final class ClusterShares {
             .toList());
     }
 
-    private CompletableFuture<Share> ask(final HostInfo owner, final Optional<String> provider,
-                                         final QueryParameters.Days days, final Optional<String> authorization) {
-        final String query = "from=" + days.first() + "&to=" + days.last()
+    private CompletableFuture<Share> ask(final HostInfo owner, final Optional<String> provider, final Span span,
+                                         final Optional<String> authorization) {
+        final String query = "store=" + span.store() + "&from=" + span.from() + "&to=" + span.to()
             + provider.map(p -> "&provider=" + URLEncoder.encode(p, StandardCharsets.UTF_8)).orElse("");
         final HttpRequest.Builder request = HttpRequest.newBuilder(
                 URI.create("http://" + owner.host() + ":" + owner.port() + SHARE_PATH + "?" + query))

@@ -128,25 +128,25 @@ public final class LocalStores {
     }
 
     /**
-     * The daily totals of every version this instance holds, of one provider ({@code category/name}) or of all,
-     * for the days from {@code from} to {@code to}.
+     * The windows of every version this instance holds in {@code storeName} (the daily or the minute store), of one
+     * provider ({@code category/name}) or of all, that start from {@code from} to {@code to}.
      */
-    public List<VersionWindow> allDays(final Optional<String> provider, final LocalDate from, final LocalDate to) {
-        final ReadOnlyWindowStore<String, DailyStats> store =
-            store(DailyStatsTopology.DAILY_STORE, QueryableStoreTypes.windowStore());
+    public List<VersionWindow> allWindows(final String storeName, final Optional<String> provider,
+                                          final Instant from, final Instant to) {
+        final ReadOnlyWindowStore<String, DailyStats> store = store(storeName, QueryableStoreTypes.windowStore());
         final List<VersionWindow> found = new ArrayList<>();
         // Keys of a provider share the prefix "category/name/" and sort between it and "category/name0": '0'
         // follows '/' and no key has a '/' less.
         try (KeyValueIterator<Windowed<String>, DailyStats> windows = provider
-                .map(p -> store.fetch(p + "/", p + "0", startOf(from), startOf(to)))
-                .orElseGet(() -> store.fetchAll(startOf(from), startOf(to)))) {
+                .map(p -> store.fetch(p + "/", p + "0", from, to))
+                .orElseGet(() -> store.fetchAll(from, to))) {
             while (windows.hasNext()) {
                 final KeyValue<Windowed<String>, DailyStats> next = windows.next();
                 found.add(new VersionWindow(VersionKey.parse(next.key.key()),
                     new Window<>(next.key.window().startTime(), next.value)));
             }
         } catch (InvalidStateStoreException e) {
-            throw new StoreNotReadyException(DailyStatsTopology.DAILY_STORE, e);
+            throw new StoreNotReadyException(storeName, e);
         }
         return found;
     }

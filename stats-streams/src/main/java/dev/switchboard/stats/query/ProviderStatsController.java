@@ -4,8 +4,10 @@ import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ProviderStatsController {
 
+    /** The recent view covers at most the last hour. */
+    static final int MAX_RECENT_MINUTES = 60;
+
     private final ClusterShares shares;
     private final Clock clock;
 
@@ -43,7 +48,8 @@ class ProviderStatsController {
                                  final HttpServletRequest request) {
         final String provider = QueryParameters.provider(category, name);
         final QueryParameters.Days days = QueryParameters.days(from, to, clock);
-        final ClusterShares.Gathered gathered = shares.gather(Optional.of(provider), days, authorization(request));
+        final ClusterShares.Gathered gathered = shares.gather(Optional.of(provider), ClusterShares.Span.days(days),
+            authorization(request));
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("category", category);
         body.put("name", name);
@@ -60,7 +66,8 @@ class ProviderStatsController {
     Map<String, Object> totals(@RequestParam(required = false) final String from,
                                @RequestParam(required = false) final String to, final HttpServletRequest request) {
         final QueryParameters.Days days = QueryParameters.days(from, to, clock);
-        final ClusterShares.Gathered gathered = shares.gather(Optional.empty(), days, authorization(request));
+        final ClusterShares.Gathered gathered = shares.gather(Optional.empty(), ClusterShares.Span.days(days),
+            authorization(request));
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("from", days.first().toString());
         body.put("to", days.last().toString());
@@ -77,10 +84,44 @@ class ProviderStatsController {
         return body;
     }
 
+    /**
+     * Every version's totals over the last few minutes, from the minute windows: what the console's providers view
+     * shows live (traffic, error rate, percentiles per version). The minutes counted are the current one and the
+     * {@code minutes - 1} before it; {@code requests_per_second} divides by the time they cover so far.
+     */
+    @GetMapping("/api/stats/versions/recent")
+    Map<String, Object> recent(@RequestParam(defaultValue = "5") final int minutes, final HttpServletRequest request) {
+        if (minutes < 1 || minutes > MAX_RECENT_MINUTES) {
+            throw new BadQueryException("'minutes' must be from 1 to " + MAX_RECENT_MINUTES + ", got " + minutes);
+        }
+        final Instant now = clock.instant();
+        final Instant from = now.truncatedTo(ChronoUnit.MINUTES).minus(minutes - 1L, ChronoUnit.MINUTES);
+        final ClusterShares.Gathered gathered = shares.gather(Optional.empty(), ClusterShares.Span.minutes(from, now),
+            authorization(request));
+        final double seconds = Math.max(1, Duration.between(from, now).toMillis() / 1000.0);
+        final Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", from.toString());
+        body.put("to", now.toString());
+        body.put("versions", grouped(gathered.windows(), VersionKey::toString).values().stream().map(windows -> {
+            final VersionKey key = windows.get(0).version();
+            final DailyStats sum = sum(windows);
+            final Map<String, Object> first = new LinkedHashMap<>();
+            first.put("category", key.category());
+            first.put("name", key.name());
+            first.put("version", key.version());
+            first.put("requests_per_second", Math.round(sum.total() / seconds * 100) / 100.0);
+            first.put("error_rate", sum.total() == 0 ? null
+                : Math.round(10_000.0 * sum.failures() / sum.total()) / 10_000.0);
+            return StatsJson.of(first, sum);
+        }).toList());
+        body.put("answered_by", gathered.instances());
+        return body;
+    }
+
     /** This instance's share of a many-version query; {@link ClusterShares} asks every instance for it. */
     @GetMapping(ClusterShares.SHARE_PATH)
-    ClusterShares.Share share(@RequestParam(required = false) final String from,
-                              @RequestParam(required = false) final String to,
+    ClusterShares.Share share(@RequestParam final String store, @RequestParam final String from,
+                              @RequestParam final String to,
                               @RequestParam(required = false) final String provider) {
         final Optional<String> checked = Optional.ofNullable(provider).map(p -> {
             final String[] parts = p.split("/", -1);
@@ -89,7 +130,12 @@ class ProviderStatsController {
             }
             return QueryParameters.provider(parts[0], parts[1]);
         });
-        return shares.local(checked, QueryParameters.days(from, to, clock));
+        final Instant first = QueryParameters.instant("from", from, null);
+        final Instant last = QueryParameters.instant("to", to, null);
+        if (first == null || last == null) {
+            throw new BadQueryException("'from' and 'to' are both needed");
+        }
+        return shares.local(checked, new ClusterShares.Span(store, first, last));
     }
 
     /** Per-day totals of the windows, oldest first, and their sum over the range. */
