@@ -186,7 +186,9 @@ public final class ShadowPairStats {
     }
 
     public double similarityQuantile(final double quantile) {
-        return similarity.quantile(quantile);
+        // The sketch answers within 1% of the true value, which may put a perfect 1.0 at 1.01: a similarity is never
+        // above 1 (nor below 0), so neither is its quantile.
+        return Math.max(0, Math.min(1, similarity.quantile(quantile)));
     }
 
     /** Counts of scores in [0, 0.1), [0.1, 0.2), ... [0.9, 1]. */

@@ -118,6 +118,17 @@ class ShadowStatsTopologyTest {
     }
 
     @Test
+    void shouldNeverPutASimilarityQuantileAboveOne() {
+        for (int i = 0; i < 20; i++) {
+            pipe(comparison("v2", OutcomeStatus.SUCCESS, 100, 100, 1.0), DAY.plusMillis(i));
+        }
+
+        final ShadowPairStats pair = days().get(0).value.byCandidate().get("v2");
+        assertThat(pair.similarityQuantile(0.10)).as("identical answers: 1, not the sketch's 1.01").isEqualTo(1.0);
+        assertThat(pair.similarityQuantile(0.90)).isEqualTo(1.0);
+    }
+
+    @Test
     void countsComparisonsThatCameAfterTheirDayClosed() {
         pipe(comparison("v2", OutcomeStatus.SUCCESS, 100, 100, null), DAY.plus(Duration.ofDays(2)));
         pipe(comparison("v2", OutcomeStatus.SUCCESS, 100, 100, null), DAY);
