@@ -34,7 +34,7 @@ class AdminErrorAdvice {
 
     @ExceptionHandler(ConfigUnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(final ConfigUnavailableException e) {
-        log.warn("A config change failed: {}", e.getMessage());
+        log.warn("Kafka did not answer the admin API: {}", e.getMessage());
         final ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         problem.setProperty("retryable", true);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(problem);

@@ -23,7 +23,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The APIs other services serve, at the router's port too, as the seeds show them on one host: seed 001's health
- * API (the health prober does the work) and experiment results (stats-streams). Each call is relayed as it came
+ * API (the health prober does the work), and the stats and experiment results (stats-streams). Each call is relayed as it came
  * (method, path, query, body, the caller's own bearer token), and the answer is relayed back. The admin token is
  * checked here too, before anything is relayed.
  */
@@ -54,6 +54,19 @@ class ApiRelay {
     Mono<ResponseEntity<byte[]>> health(final ServerHttpRequest request,
                                         @RequestBody(required = false) final Mono<byte[]> body) {
         return relay(request, body, proberUrl, "The health prober", "health checking goes on without this answer");
+    }
+
+    /**
+     * stats-streams' stats API (daily, per-minute and 24-hour totals, a provider's versions side by side, shadow
+     * comparisons), so a console or dashboard needs only the router's address. Its instances' internal share path is
+     * theirs alone.
+     */
+    @GetMapping("/api/stats/**")
+    Mono<ResponseEntity<byte[]>> stats(final ServerHttpRequest request) {
+        if (request.getPath().pathWithinApplication().value().startsWith("/api/stats/internal/")) {
+            return Mono.just(problem(HttpStatus.NOT_FOUND, "stats-streams' internal paths are not served here"));
+        }
+        return relay(request, Mono.empty(), statsUrl, "stats-streams", "routing goes on; ask again shortly");
     }
 
     @GetMapping("/api/experiments/{name}/results")
@@ -93,10 +106,16 @@ class ApiRelay {
     private ResponseEntity<byte[]> unavailable(final URI service, final String who, final String meanwhile,
                                                final Throwable error) {
         log.warn("{} at {} did not answer: {}", who, service, error.toString());
-        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        final ResponseEntity<byte[]> answer = problem(HttpStatus.SERVICE_UNAVAILABLE,
             who + " at " + service + " did not answer (" + error.getClass().getSimpleName() + "); " + meanwhile);
-        problem.setTitle(HttpStatus.SERVICE_UNAVAILABLE.getReasonPhrase());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(json.writeValueAsBytes(problem));
+        return ResponseEntity.status(answer.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "5")
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(answer.getBody());
+    }
+
+    private ResponseEntity<byte[]> problem(final HttpStatus status, final String detail) {
+        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(status.getReasonPhrase());
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .body(json.writeValueAsBytes(problem));
     }
 }

@@ -166,8 +166,23 @@ class RolloutAdminController {
             json.put("baseline_failures", decision.getEvidence().getBaselineFailures());
             json.put("candidate_samples", decision.getEvidence().getCandidateSamples());
             json.put("candidate_failures", decision.getEvidence().getCandidateFailures());
+            json.put("in_step_ms", decision.getEvidence().getInStepMs());
+            json.put("gates", decision.getEvidence().getGates().stream().map(gate -> {
+                final Map<String, Object> status = new LinkedHashMap<>();
+                status.put("gate", gate.getGate());
+                status.put("estimate", finite(gate.getEstimate()));
+                status.put("low", finite(gate.getLow()));
+                status.put("high", finite(gate.getHigh()));
+                status.put("state", gate.getState().name().toLowerCase(Locale.ROOT));
+                return status;
+            }).toList());
         }
         return json;
+    }
+
+    /** NaN (no data yet) and infinities are not JSON numbers: they answer null. */
+    private static Double finite(final double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     static List<Map<String, Object>> decisions(final RolloutBoard.Entry entry) {

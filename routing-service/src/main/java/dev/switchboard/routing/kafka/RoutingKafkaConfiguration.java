@@ -13,6 +13,7 @@ import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.StartupProviders;
 import dev.switchboard.routing.controlplane.ConfigEvents;
+import dev.switchboard.routing.controlplane.AuditTrail;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.controlplane.StartupSeeder;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -123,6 +125,14 @@ class RoutingKafkaConfiguration {
             () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.rollout()), board::plan).start();
     }
 
+    /** The configuration changes' history, read from the audit topic when an operator asks for it. */
+    @Bean
+    AuditTrail auditTrail(final KafkaProperties kafka, final RoutingProperties routing) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-audit-reader");
+        return new AuditTrail(() -> new KafkaConsumer<>(config, new StringDeserializer(),
+            new ByteArrayDeserializer()), Duration.ofSeconds(5));
+    }
+
     /**
      * Every rollout decision, in the topic's order (the view's listener sees each record, not only the latest per
      * key): the board folds them as stats-streams does, and routing follows as soon as one is read.
@@ -207,7 +217,9 @@ class RoutingKafkaConfiguration {
         final String detail = event.getHealthy() ? "healthy"
             : "HTTP " + event.getHttpStatus() + ": " + event.getError();
         final double score = event.getHealthScore() != null ? event.getHealthScore() : event.getHealthy() ? 100 : 0;
-        if (board.report(version, new HealthBoard.Report(event.getHealthy(), score, detail, event.getCheckedAt()))) {
+        final String status = event.getStatus() != null ? event.getStatus() : event.getHealthy() ? "healthy" : "unhealthy";
+        if (board.report(version, new HealthBoard.Report(event.getHealthy(), status, score, detail,
+            event.getCheckedAt()))) {
             log.info("Version {} is now {} ({}); {}, {} ms after the check", version,
                 event.getHealthy() ? "healthy" : "unhealthy", detail,
                 event.getHealthy() ? "routing to it again" : "routing nothing to it",
