@@ -176,6 +176,7 @@ public final class LocalSwitchboard {
     private void printWelcome() {
         final String router = "http://localhost:" + settings.routerPort();
         say("");
+        say("  Console                     " + router + "/console (sign in with the admin token)");
         say("  Router (OpenAI-compatible)  " + router + "/v1/chat/completions");
         say("  Stats                       http://localhost:" + settings.statsPort() + "/api/stats/...");
         say("  Health prober               http://localhost:" + settings.proberPort() + "/actuator/health");
