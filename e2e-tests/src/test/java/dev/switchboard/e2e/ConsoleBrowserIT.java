@@ -160,7 +160,8 @@ class ConsoleBrowserIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
             assertThat(observedShare("v1")).as("the observed share of v1").isBetween(70.0, 100.0));
         assertThat(configuredShare("v1")).isEqualTo(90.0);
-        assertThat(driver.findElement(versionRow("v3")).getText()).contains("not routed: weight 0");
+        assertThat((String) ((JavascriptExecutor) driver).executeScript("return document.querySelector(arguments[0])"
+            + ".innerText", "[data-provider='" + PROVIDER + "'] tr[data-version='v3']")).contains("not routed: weight 0");
         browser.screenshot("providers");
     }
 
@@ -444,12 +445,20 @@ class ConsoleBrowserIT {
     }
 
     private static double observedShare(final String version) {
-        return number(driver.findElement(versionRow(version)).findElement(By.cssSelector("[data-field=observed_share]")));
+        return cellValue(version, "observed_share");
     }
 
     private static double configuredShare(final String version) {
-        return number(driver.findElement(versionRow(version))
-            .findElement(By.cssSelector("[data-field=configured_share]")));
+        return cellValue(version, "configured_share");
+    }
+
+    /** A figure of a version's row, read in one step: the rows are drawn anew at every refresh. */
+    private static double cellValue(final String version, final String field) {
+        final String value = (String) ((JavascriptExecutor) driver).executeScript(
+            "const cell = document.querySelector(arguments[0]); return cell ? cell.getAttribute('data-value') : null;",
+            "[data-test=provider][data-provider='" + PROVIDER + "'] tr[data-version='" + version + "'] [data-field="
+                + field + "]");
+        return value == null || value.isBlank() ? Double.NaN : Double.parseDouble(value);
     }
 
     private static Double number(final WebElement cell) {
@@ -457,8 +466,17 @@ class ConsoleBrowserIT {
         return value == null || value.isBlank() ? Double.NaN : Double.parseDouble(value);
     }
 
+    /** The version's row of the provider's edit panel, opened first where it is closed. */
+    private static WebElement editRow(final String version) {
+        if (driver.findElements(By.cssSelector("[data-provider='" + PROVIDER + "'] [data-test=provider-edit]")).isEmpty()) {
+            waitFor(providerPanel()).findElement(By.cssSelector("[data-test=edit-provider]")).click();
+        }
+        return waitFor(By.cssSelector("[data-provider='" + PROVIDER + "'] [data-test=provider-edit] tr[data-version='"
+            + version + "']"));
+    }
+
     private static void setWeight(final String version, final String weight) {
-        final WebElement row = waitFor(versionRow(version));
+        final WebElement row = editRow(version);
         final WebElement input = row.findElement(By.cssSelector("[data-test=weight-input]"));
         input.clear();
         input.sendKeys(weight);
@@ -467,7 +485,7 @@ class ConsoleBrowserIT {
 
     private static void clickInRow(final String version, final String button) {
         new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.elementToBeClickable(
-            driver.findElement(versionRow(version)).findElement(By.xpath(".//button[text()='" + button + "']")))).click();
+            editRow(version).findElement(By.xpath(".//button[text()='" + button + "']")))).click();
     }
 
     private static void fill(final WebElement form, final String name, final String value) {

@@ -48,12 +48,40 @@ async function api(method, path, body, token = session.token()) {
 
 const enc = encodeURIComponent;
 
+const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Text made safe for HTML, in element content and quoted attributes alike. */
+const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+/**
+ * A tagged template whose every interpolated value is escaped; a value made by `html` itself (or an array of them)
+ * goes in as it is. For tables of hundreds of display-only rows, which Alpine would otherwise build directive by
+ * directive, far slower than the 2-second refresh allows.
+ */
+function html(strings, ...values) {
+  const markup = (v) => (v instanceof SafeHtml ? v.text : Array.isArray(v) ? v.map(markup).join('') : esc(v));
+  return new SafeHtml(strings.reduce((out, text, i) => out + text + (i < values.length ? markup(values[i]) : ''), ''));
+}
+class SafeHtml {
+  constructor(text) { this.text = text; }
+  toString() { return this.text; }
+}
+
 // ---- formatting -------------------------------------------------------------------------------------------------
+
+// One formatter per number of decimals: toLocaleString with options builds a new one on every call, which is what
+// a table of a few hundred rows would otherwise spend most of its rendering on.
+const NUMBER_FORMATS = new Map();
+function numberFormat(digits) {
+  if (!NUMBER_FORMATS.has(digits)) {
+    NUMBER_FORMATS.set(digits, new Intl.NumberFormat('en-US',
+      { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  }
+  return NUMBER_FORMATS.get(digits);
+}
 
 const fmt = {
   num(v, digits = 0) {
-    return v === null || v === undefined || Number.isNaN(v) ? '–'
-      : Number(v).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    return v === null || v === undefined || Number.isNaN(v) ? '–' : numberFormat(digits).format(Number(v));
   },
   ms(v) { return v === null || v === undefined ? '–' : fmt.num(v, v < 10 ? 2 : v < 100 ? 1 : 0) + ' ms'; },
   pct(v, digits = 1) { return v === null || v === undefined ? '–' : fmt.num(v, digits) + '%'; },
@@ -190,9 +218,12 @@ document.addEventListener('alpine:init', () => {
       window.addEventListener('popstate', () => { this.route = routeOf(location.pathname); });
       window.addEventListener('switchboard:refused', (e) => this.refused(e.detail));
       document.addEventListener('click', (e) => this.follow(e));
+      // A token kept from earlier in this tab is shown the console at once and checked meanwhile: a refusal of any
+      // call (this check's too) signs the tab out with the router's words.
       const token = session.token();
-      if (token) await this.check(token);
+      this.signedIn = Boolean(token);
       this.checking = false;
+      if (token) await this.check(token);
     },
 
     /** Links inside the console change the view without reloading the page. */
@@ -249,7 +280,7 @@ document.addEventListener('alpine:init', () => {
 
   // Providers: every provider and version, refreshed every 2 s, with the actions seed 000's admin API offers.
   Alpine.data('providersView', () => ({
-    data: null, error: '', actionError: '', actionDone: '', weights: {}, busy: false, minutes: 5,
+    data: null, error: '', actionError: '', actionDone: '', weights: {}, busy: false, minutes: 5, editing: null,
     form: { category: 'LLM', name: '', version: '', type: 'openai', model_name: '', url: '', weight: 0,
       is_active: true, is_default: false, parameters: '' },
     init() { poll(this, () => this.load()); },
@@ -259,6 +290,41 @@ document.addEventListener('alpine:init', () => {
         this.data = (await api('GET', '/api/console/providers?minutes=' + this.minutes)).data;
         this.error = '';
       } catch (e) { this.error = e.message; }
+    },
+    edit(p) { this.editing = this.editing === p.id ? null : p.id; },
+    /** The provider's strategy and what is going on with it, as badges. */
+    badges(p) {
+      return html`<span class="badge">strategy ${p.strategy}</span>
+        ${p.rollout ? html` <span class="badge running">rollout ${p.rollout.baseline} → ${p.rollout.candidate} at ${fmt.pct(p.rollout.percentage)}</span>` : ''}
+        ${p.experiment ? html` <a class="badge running" href="${consolePath('experiments', p.experiment)}">experiment ${p.experiment}</a>` : ''}
+        ${p.shadow ? html` <span class="badge">shadow → ${p.shadow.candidate} ${fmt.pct(p.shadow.percentage, 0)}</span>` : ''}
+        ${p.fallback_provider ? html` <span class="muted">fallback ${p.fallback_provider}</span>` : ''}`.text;
+    },
+    /** The provider's versions as display rows: what they are configured to get and what they got. */
+    rows(p) {
+      return html`${p.versions.map((v) => {
+        const t = v.traffic;
+        const observed = t && t.observed_share !== null ? t.observed_share : null;
+        return html`<tr data-test="version-row" data-version="${v.version}">
+          <td><a href="${consolePath('providers', p.category, p.name, v.version)}">${v.version}</a>
+            ${v.is_default ? html` <span class="badge ok">default</span>` : ''}</td>
+          <td class="small">${v.type} · ${v.model_name}</td>
+          <td class="num" data-field="weight">${v.weight}</td>
+          <td><span class="badge ${v.is_active ? 'ok' : 'stopped'}">${v.is_active ? 'active' : 'inactive'}</span>
+            ${v.routable ? '' : html`<div class="small muted" data-test="not-routable">not routed: ${v.not_routable_reason}</div>`}</td>
+          <td>${v.health ? html`<span class="badge ${v.health.status}">${v.health.status}</span>
+            <span class="small">${fmt.num(v.health.score, 0)}</span>` : html`<span class="muted small">no probe yet</span>`}</td>
+          <td><div class="share" title="observed ${fmt.pct(observed)}, configured ${fmt.pct(v.configured_share)}">
+            <div class="observed" style="width:${Math.min(100, observed || 0)}%"></div>
+            <div class="configured" style="width:${Math.min(100, v.configured_share)}%"></div></div></td>
+          <td class="num" data-field="observed_share" data-value="${observed ?? ''}">${observed === null ? '–' : fmt.pct(observed)}</td>
+          <td class="num" data-field="configured_share" data-value="${v.configured_share}">${fmt.pct(v.configured_share)}</td>
+          <td class="num">${t ? fmt.num(t.requests_per_second, 2) : '–'}</td>
+          <td class="num">${t ? fmt.rate(t.error_rate) : '–'}</td>
+          <td class="num">${t ? fmt.ms(t.p50_response_time) : '–'}</td>
+          <td class="num">${t ? fmt.ms(t.p95_response_time) : '–'}</td>
+        </tr>`;
+      })}`.text;
     },
     weightOf(p, v) {
       const key = p.id + '/' + v.version;
