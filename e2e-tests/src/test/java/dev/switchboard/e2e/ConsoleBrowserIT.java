@@ -21,13 +21,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -74,7 +72,7 @@ class ConsoleBrowserIT {
     private static ConfigurableApplicationContext router;
     private static Browser browser;
     private static WebDriver driver;
-    private static Traffic traffic;
+    private static NewUsers traffic;
 
     @BeforeAll
     static void startTheSystemAndABrowser() throws Exception {
@@ -112,7 +110,8 @@ class ConsoleBrowserIT {
         addVersion("v1", 90, true);
         addVersion("v2", 10, false);
         addVersion("v3", 0, false);
-        traffic = Traffic.start(4);
+        traffic = NewUsers.calling(http, 4, () -> LocalCalls.chatAs(base(router), CLIENT, "Console",
+            UUID.randomUUID().toString()));
         browser = Browser.start(SCREENSHOTS);
         driver = browser.driver();
     }
@@ -319,6 +318,15 @@ class ConsoleBrowserIT {
             .isIn("candidate_better", "candidate_worse", "no_detectable_difference", "not_enough_data");
         assertThat(text("[data-test=srm]")).contains("Sample ratio check");
         browser.screenshot("experiment");
+        waitFor(By.cssSelector("[data-test=report-link]")).click();
+        final WebElement report = new WebDriverWait(driver, Duration.ofSeconds(60))
+            .until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-test=report]")));
+        assertThat(report.getText()).contains("console_ab").contains("model_a").contains("model_b");
+        assertThat(report.findElements(By.tagName("img"))).as("the report's three charts, inline").hasSize(3)
+            .allSatisfy(chart -> assertThat(chart.getAttribute("src")).startsWith("data:image/png;base64,"));
+        browser.screenshot("experiment-report");
+        driver.navigate().back();
+        waitFor(By.cssSelector("[data-test=experiment-results]"));
         driver.findElement(By.xpath("//button[text()='Stop']")).click();
         driver.switchTo().alert().accept();
         await().atMost(Duration.ofSeconds(15)).until(() -> JSON.readTree(admin("GET", "/api/experiments/console_ab",
@@ -608,40 +616,6 @@ class ConsoleBrowserIT {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
-    /** Clients calling the provider as new users, on a few virtual threads, until closed. */
-    private static final class Traffic implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-
-        static Traffic start(final int clients) {
-            final Traffic traffic = new Traffic();
-            for (int i = 0; i < clients; i++) {
-                traffic.threads.add(Thread.ofVirtual().start(traffic::loop));
-            }
-            return traffic;
-        }
-
-        private void loop() {
-            while (running.get()) {
-                try {
-                    http.send(LocalCalls.chatAs(base(router), CLIENT, "Console", UUID.randomUUID().toString()),
-                        HttpResponse.BodyHandlers.discarding());
-                } catch (Exception e) {
-                    if (running.get()) {
-                        LoggerFactory.getLogger(ConsoleBrowserIT.class).debug("A client call failed: {}", e.toString());
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            for (final Thread thread : threads) {
-                thread.join();
-            }
-        }
-    }
 
     /** Every log line of this JVM (router, stats-streams, prober, broker) that names the admin token. */
     private static final class TokenWatch extends AppenderBase<ILoggingEvent> {

@@ -19,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +112,7 @@ class ProgressiveDeliveryIT {
     @Test
     @Order(1)
     void shouldPromoteAGoodCandidateThroughItsStepsToTheDefault() throws Exception {
-        try (Traffic traffic = Traffic.start(8)) {
+        try (NewUsers traffic = NewUsers.calling(http, 8, () -> chat(UUID.randomUUID().toString()))) {
             final JsonNode created = create("good", "v2", "v1");
             assertThat(created.path("status").asString()).isEqualTo("running");
             assertThat(created.path("weights").path("v2").asDouble()).isEqualTo(20.0);
@@ -134,7 +133,8 @@ class ProgressiveDeliveryIT {
     @Order(2)
     void shouldRollBackABadCandidateAndTakeItsTrafficAwayWithinASecondOfTheDecision() throws Exception {
         final SimulatedProvider bad = simulators.get("v3");
-        try (Traffic traffic = Traffic.start(8); CallWatch watch = CallWatch.on(bad)) {
+        try (NewUsers traffic = NewUsers.calling(http, 8, () -> chat(UUID.randomUUID().toString()));
+             CallWatch watch = CallWatch.on(bad)) {
             create("bad", "v3", "v2");
             await().atMost(Duration.ofSeconds(30)).until(() -> bad.apiCalls() >= 100);
             final long faultAt = System.nanoTime();
@@ -331,39 +331,6 @@ class ProgressiveDeliveryIT {
         return JSON.readTree(answer.body()).path("data");
     }
 
-    /** Clients calling the provider as new users, on a few virtual threads, until closed. */
-    private static final class Traffic implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final List<Thread> threads = new ArrayList<>();
-
-        static Traffic start(final int clients) {
-            final Traffic traffic = new Traffic();
-            for (int i = 0; i < clients; i++) {
-                traffic.threads.add(Thread.ofVirtual().start(traffic::loop));
-            }
-            return traffic;
-        }
-
-        private void loop() {
-            while (running.get()) {
-                try {
-                    http.send(chat(UUID.randomUUID().toString()), HttpResponse.BodyHandlers.discarding());
-                } catch (Exception e) {
-                    if (running.get()) {
-                        log.debug("A client call failed: {}", e.toString());
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            for (final Thread thread : threads) {
-                thread.join();
-            }
-        }
-    }
 
     /** When a simulator was last called, watched every few milliseconds. */
     private static final class CallWatch implements AutoCloseable {

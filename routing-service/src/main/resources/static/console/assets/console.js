@@ -181,6 +181,9 @@ function routeOf(pathname) {
   }
   if (view === 'rollouts' && parts.length === 2) return { view: 'rollout', nav: 'rollouts', id: parts[1] };
   if (view === 'experiments' && parts.length === 2) return { view: 'experiment', nav: 'experiments', name: parts[1] };
+  if (view === 'experiments' && parts.length === 3 && parts[2] === 'report') {
+    return { view: 'report', nav: 'experiments', name: parts[1] };
+  }
   if (VIEWS.some((v) => v.view === view)) return { view, nav: view };
   return { view: 'missing', nav: null, path: pathname };
 }
@@ -569,6 +572,17 @@ document.addEventListener('alpine:init', () => {
         this.actionError = '';
       } catch (e) { this.actionError = 'stop refused: ' + e.message; } finally { this.busy = false; }
       await this.load();
+    },
+  }));
+
+  // An experiment's report, rendered by stats-streams from the topics as `replay --report` writes it.
+  Alpine.data('reportView', (name) => ({
+    name, report: null, error: '', loading: true,
+    async init() {
+      try {
+        this.report = await api('GET', '/api/experiments/' + enc(name) + '/report');
+      } catch (e) { this.error = e.message; }
+      this.loading = false;
     },
   }));
 

@@ -32,8 +32,11 @@ class ApiRelay {
 
     private static final Logger log = LoggerFactory.getLogger(ApiRelay.class);
 
-    /** A forced check waits for its probe, which may take the prober's whole probe timeout. */
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A forced check waits for its probe, which may take the prober's whole probe timeout; an experiment's report
+     * reads its outcomes from the topics.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final WebClient client;
     private final URI proberUrl;
@@ -69,7 +72,7 @@ class ApiRelay {
         return relay(request, Mono.empty(), statsUrl, "stats-streams", "routing goes on; ask again shortly");
     }
 
-    @GetMapping("/api/experiments/{name}/results")
+    @GetMapping({"/api/experiments/{name}/results", "/api/experiments/{name}/report"})
     Mono<ResponseEntity<byte[]>> experimentResults(final ServerHttpRequest request) {
         return relay(request, Mono.empty(), statsUrl, "stats-streams", "the experiment goes on; ask again shortly");
     }

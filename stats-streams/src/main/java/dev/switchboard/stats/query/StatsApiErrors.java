@@ -27,6 +27,14 @@ class StatsApiErrors {
         return problem;
     }
 
+    @ExceptionHandler(ExperimentReportController.ReportBusyException.class)
+    ResponseEntity<ProblemDetail> reportBusy(final ExperimentReportController.ReportBusyException e) {
+        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        problem.setTitle("Busy");
+        problem.setProperty("retryable", true);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(problem);
+    }
+
     @ExceptionHandler(StoreNotReadyException.class)
     ResponseEntity<ProblemDetail> notReady(final StoreNotReadyException e) {
         final ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
