@@ -29,8 +29,9 @@ class AuditController {
     }
 
     /**
+     * @param limit   the most changes answered; the newest {@code limit} records of each partition are read
      * @param subject only the changes of this subject ({@code category/name}, {@code category/name/version}, a
-     *                rollout or experiment id) and of what lies under it
+     *                rollout or experiment id) and of what lies under it, among the records read
      */
     @GetMapping("/api/audit")
     Map<String, Object> changes(@RequestParam(defaultValue = "200") final int limit,

@@ -128,13 +128,17 @@ final class ProvidersOverview {
     }
 
     private Optional<String> whyNotRouted(final Provider provider, final VersionConfig version) {
+        // A sticky rollout's two versions and a running experiment's arms are routed whatever their weights.
         final boolean inRollout = provider.policy().rollout()
             .map(r -> r.baseline().equals(version.version()) || r.candidate().equals(version.version()))
+            .orElse(false);
+        final boolean anArm = experiments.of(provider.id())
+            .map(e -> e.arms().stream().anyMatch(arm -> arm.version().equals(version.version())))
             .orElse(false);
         if (!version.active()) {
             return Optional.of("inactive");
         }
-        if (version.weight() == 0 && !inRollout && !version.isDefault()) {
+        if (version.weight() == 0 && !inRollout && !anArm && !version.isDefault()) {
             return Optional.of("weight 0");
         }
         if (!health.isRoutable(version.key())) {

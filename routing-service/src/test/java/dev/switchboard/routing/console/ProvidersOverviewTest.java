@@ -25,7 +25,8 @@ class ProvidersOverviewTest {
     private final HealthBoard health = new HealthBoard();
     private final OutlierDetector outliers = new OutlierDetector(
         new OutlierDetector.Settings(1, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(30)), clock);
-    private final ProvidersOverview overview = new ProvidersOverview(health, outliers, new ExperimentBoard(clock));
+    private final ExperimentBoard experiments = new ExperimentBoard(clock);
+    private final ProvidersOverview overview = new ProvidersOverview(health, outliers, experiments);
 
     @Test
     void shouldConfigureSharesByTheWeightsOfTheActiveVersions() {
@@ -68,6 +69,20 @@ class ProvidersOverviewTest {
         assertThat(versions.get("v3")).containsEntry("not_routable_reason", "inactive");
         assertThat(versions.get("v4")).containsEntry("not_routable_reason", "unhealthy (HTTP 503: down)");
         assertThat(versions.get("v5")).containsEntry("not_routable_reason", "ejected after failing live requests");
+    }
+
+    @Test
+    void shouldCountAnExperimentsArmsAsRoutedWhateverTheirWeights() {
+        final Provider provider = provider("weight", version("v1", 100, true, true), version("v2", 0, true, false),
+            version("v3", 0, true, false));
+        experiments.run(new ExperimentBoard.Running("ab", "LLM/Chat", List.of(new ExperimentBoard.Arm("model_a", "v1",
+            0.5), new ExperimentBoard.Arm("model_b", "v2", 0.5)), "salt", clock.instant().plus(Duration.ofDays(1))));
+
+        final Map<String, Object> json = overview.providers(List.of(provider), Optional.empty()).get(0);
+
+        assertThat(json).containsEntry("experiment", "ab");
+        assertThat(versions(json).get("v2")).containsEntry("routable", true);
+        assertThat(versions(json).get("v3")).containsEntry("not_routable_reason", "weight 0");
     }
 
     @Test
