@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -246,7 +247,7 @@ class ConsoleBrowserIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> text("[data-test=rollout-step]").contains("step 2 of 2"));
         browser.screenshot("rollout-step-2");
         await().atMost(Duration.ofSeconds(90)).until(() -> text("[data-test=rollout-status]").equals("finished"));
-        assertTheDecisionsOnThePageEqualTheApis("console-good");
+        assertTheDecisionsOnThePageEqualTheApis("console-good", true);
         browser.screenshot("rollout-finished");
         open("/console/rollouts");
         waitFor(By.cssSelector("[data-rollout=console-good]"));
@@ -265,7 +266,7 @@ class ConsoleBrowserIT {
         final WebElement rollBack = waitFor(By.cssSelector("[data-test=decision][data-action=roll_back]"));
         assertThat(rollBack.getText()).contains("failed gate: error_rate <= baseline + 0.05")
             .contains("canary-judge@");
-        assertTheDecisionsOnThePageEqualTheApis("console-bad");
+        assertTheDecisionsOnThePageEqualTheApis("console-bad", false);
         await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(By.cssSelector(".u-over")).size() == 3);
         browser.screenshot("rollout");
         simulators.get("v3").setKnobs(HEALTHY);
@@ -517,14 +518,20 @@ class ConsoleBrowserIT {
     /**
      * The evidence of every decision on the page (each gate's estimate and interval) is the API's, number for number.
      */
-    private static void assertTheDecisionsOnThePageEqualTheApis(final String id) throws Exception {
-        final JsonNode decisions = rolloutInApi(id).path("decisions");
+    private static void assertTheDecisionsOnThePageEqualTheApis(final String id, final boolean withHolds)
+        throws Exception {
+        final JsonNode rollout = rolloutInApi(id);
+        final List<JsonNode> decisions = timeline(rollout);
+        if (withHolds) {
+            assertThat(decisions).extracting(d -> d.path("action").asString()).as("the judge's holds are shown too")
+                .contains("hold");
+        }
         await().atMost(Duration.ofSeconds(10)).until(() ->
             driver.findElements(By.cssSelector("[data-test=decision]")).size() == decisions.size());
         final List<WebElement> shown = driver.findElements(By.cssSelector("[data-test=decision]"));
         int compared = 0;
         for (int i = 0; i < decisions.size(); i++) {
-            final JsonNode decision = decisions.get(decisions.size() - 1 - i); // the page shows the newest first
+            final JsonNode decision = decisions.get(i);
             final WebElement onPage = shown.get(i);
             assertThat(onPage.getAttribute("data-action")).isEqualTo(decision.path("action").asString());
             final List<WebElement> gates = onPage.findElements(By.cssSelector("[data-test=decision-gate]"));
@@ -541,6 +548,16 @@ class ConsoleBrowserIT {
             }
         }
         assertThat(compared).as("gate figures compared").isPositive();
+    }
+
+    /** The decisions and the judge's holds, newest first (the latest appended first where the times are equal). */
+    private static List<JsonNode> timeline(final JsonNode rollout) {
+        final List<JsonNode> all = new java.util.ArrayList<>();
+        rollout.path("decisions").forEach(all::add);
+        rollout.path("holds").forEach(all::add);
+        final List<JsonNode> newestFirst = new java.util.ArrayList<>(all.reversed());
+        newestFirst.sort(Comparator.comparing((JsonNode d) -> d.path("decided_at").asString()).reversed());
+        return newestFirst;
     }
 
     private static void assertSameFigure(final String onPage, final JsonNode inApi) {

@@ -465,9 +465,15 @@ document.addEventListener('alpine:init', () => {
     judge() { return this.r && this.r.judge && !this.r.judge.unavailable ? this.r.judge : null; },
     /** The judge's gates now while the rollout runs; once it ended, those of its last decision with evidence. */
     liveGates() { return !this.ended() && this.judge() && this.judge().gates ? this.judge().gates : null; },
+    /** The decisions that changed the rollout and the judge's holds between them, newest first. */
+    timeline() {
+      if (!this.r) return [];
+      const all = [...this.r.decisions, ...(this.r.holds || [])].map((d, i) => ({ d, i }));
+      all.sort((a, b) => b.d.decided_at.localeCompare(a.d.decided_at) || b.i - a.i);
+      return all.map((x) => x.d);
+    },
     lastEvidence() {
-      const withGates = this.r ? this.r.decisions.filter((d) => d.gates && d.gates.length) : [];
-      return withGates.length ? withGates[withGates.length - 1] : null;
+      return this.timeline().find((d) => d.gates && d.gates.length) || null;
     },
     currentStep() { return this.r ? this.r.steps[this.r.step - 1] : null; },
     stepSeconds() { return this.r ? (Date.now() - new Date(this.r.step_started_at).getTime()) / 1000 : 0; },

@@ -77,6 +77,7 @@ class RolloutAdminController {
         final RolloutBoard.Entry entry = admin.get(id);
         final Map<String, Object> view = view(entry);
         view.put("decisions", decisions(entry));
+        view.put("holds", entry.holds().stream().map(RolloutAdminController::decision).toList());
         view.put("judge", judge(id, token));
         return Map.of("data", view);
     }

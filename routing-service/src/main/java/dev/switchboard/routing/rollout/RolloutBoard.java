@@ -35,8 +35,15 @@ public final class RolloutBoard {
     private static final int HISTORY = 200;
     private static final int REMEMBERED_DECISIONS = 10_000;
 
-    /** A rollout's state, when it last changed, and the decisions that changed it (oldest first). */
-    public record Entry(RolloutState state, Instant changedAt, List<RolloutDecision> history) {
+    /** The judge's holds kept per rollout (evidence the operators see; they change nothing). */
+    private static final int HOLDS = 50;
+
+    /**
+     * A rollout's state, when it last changed, the decisions that changed it, and the judge's latest holds on its
+     * current or earlier states (each oldest first).
+     */
+    public record Entry(RolloutState state, Instant changedAt, List<RolloutDecision> history,
+                        List<RolloutDecision> holds) {
     }
 
     private final Map<String, Entry> entries = new HashMap<>();
@@ -60,7 +67,7 @@ public final class RolloutBoard {
             if (plan == null || entries.containsKey(id)) {
                 return;
             }
-            entries.put(id, new Entry(RolloutState.begin(plan), plan.getCreatedAt(), List.of()));
+            entries.put(id, new Entry(RolloutState.begin(plan), plan.getCreatedAt(), List.of(), List.of()));
             for (final RolloutDecision decision : early.getOrDefault(id, List.of())) {
                 fold(id, decision);
             }
@@ -152,16 +159,26 @@ public final class RolloutBoard {
         final Entry entry = entries.get(id);
         final RolloutState next = entry.state().apply(decision);
         final boolean moved = next != entry.state();
-        outcomes.putIfAbsent(decision.getDecisionId(), moved || decision.getAction() == RolloutAction.HOLD);
+        final boolean hold = decision.getAction() == RolloutAction.HOLD;
+        final boolean firstRead = outcomes.putIfAbsent(decision.getDecisionId(), moved || hold) == null;
         if (moved) {
-            final Deque<RolloutDecision> history = new ArrayDeque<>(entry.history());
-            history.addLast(decision);
-            while (history.size() > HISTORY) {
-                history.removeFirst();
-            }
-            entries.put(id, new Entry(next, decision.getDecidedAt(), List.copyOf(history)));
+            entries.put(id, new Entry(next, decision.getDecidedAt(), appended(entry.history(), decision, HISTORY),
+                entry.holds()));
+        } else if (hold && firstRead && decision.getRevision() == entry.state().revision()) {
+            entries.put(id, new Entry(entry.state(), entry.changedAt(), entry.history(),
+                appended(entry.holds(), decision, HOLDS)));
         }
         return moved;
+    }
+
+    private static List<RolloutDecision> appended(final List<RolloutDecision> kept, final RolloutDecision decision,
+                                                  final int most) {
+        final Deque<RolloutDecision> list = new ArrayDeque<>(kept);
+        list.addLast(decision);
+        while (list.size() > most) {
+            list.removeFirst();
+        }
+        return List.copyOf(list);
     }
 
     private void changed() {

@@ -85,6 +85,23 @@ class RolloutBoardTest {
     }
 
     @Test
+    void shouldKeepTheJudgesHoldsAsEvidenceWithoutChangingTheState() {
+        board.plan("r1", plan("r1"));
+        final RolloutDecision hold = decision("r1", RolloutAction.HOLD, 0, CREATED.plusSeconds(5));
+        board.decision("r1", hold);
+        board.decision("r1", hold); // read twice
+        board.decision("r1", decision("r1", RolloutAction.HOLD, 7, CREATED.plusSeconds(6))); // not this revision
+        board.decision("r1", decision("r1", RolloutAction.PROMOTE, 0, CREATED.plusSeconds(10)));
+        board.decision("r1", decision("r1", RolloutAction.HOLD, 1, CREATED.plusSeconds(15)));
+
+        final RolloutBoard.Entry entry = board.get("r1").orElseThrow();
+        assertThat(entry.holds()).extracting(RolloutDecision::getDecidedAt)
+            .containsExactly(CREATED.plusSeconds(5), CREATED.plusSeconds(15));
+        assertThat(entry.history()).extracting(RolloutDecision::getAction).containsExactly(RolloutAction.PROMOTE);
+        assertThat(entry.changedAt()).as("a hold changes nothing").isEqualTo(CREATED.plusSeconds(10));
+    }
+
+    @Test
     void shouldFollowTheProvidersNewestRolloutOnly() {
         board.plan("old", plan("old"));
         board.decision("old", decision("old", RolloutAction.ABORT, 0, CREATED.plusSeconds(10)));
