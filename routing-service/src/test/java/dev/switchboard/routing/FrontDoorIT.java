@@ -204,6 +204,35 @@ class FrontDoorIT {
     }
 
     @Test
+    void shouldListTheProvidersAsOpenAiModelsBehindTheClientKey() throws Exception {
+        final HttpResponse<String> list = get("/v1/models", "test-key");
+        assertThat(list.statusCode()).isEqualTo(200);
+        final JsonNode models = JSON.readTree(list.body());
+        assertThat(models.path("object").asString()).isEqualTo("list");
+        assertThat(models.path("data").valueStream().map(m -> m.path("id").asString()))
+            .containsExactly("EMBEDDING/Embedder", "LLM/OllamaLLM", "TTS/EdgeTTS");
+        assertThat(models.path("data").get(1).path("object").asString()).isEqualTo("model");
+        assertThat(models.path("data").get(1).path("owned_by").asString()).isEqualTo("switchboard");
+        assertThat(models.path("data").get(1).path("created").isIntegralNumber()).isTrue();
+
+        for (final String id : List.of("OllamaLLM", "LLM/OllamaLLM", "LLM%2FOllamaLLM")) {
+            final HttpResponse<String> one = get("/v1/models/" + id, "test-key");
+            assertThat(one.statusCode()).as(id).isEqualTo(200);
+            assertThat(JSON.readTree(one.body()).path("id").asString()).isEqualTo("LLM/OllamaLLM");
+        }
+        assertError(get("/v1/models/NoSuchProvider", "test-key"), 404, "invalid_request_error",
+            "does not name a configured provider");
+        assertError(get("/v1/models", null), 401, "invalid_request_error", "Missing Authorization");
+        assertError(get("/v1/models", "admin-token"), 401, "invalid_request_error", "Invalid client key");
+    }
+
+    @Test
+    void shouldAnswerAnUnknownV1PathInOpenAisShape() throws Exception {
+        assertError(get("/v1/completions/legacy", "test-key"), 404, "invalid_request_error", "Unknown path GET");
+        assertError(get("/v1/files", null), 401, "invalid_request_error", "Missing Authorization");
+    }
+
+    @Test
     void servesEveryRequestWithTheBrokerDownAndCountsTheOutcomesItCouldNotKeep() throws Exception {
         final int requests = 20;
         for (int i = 0; i < requests; i++) {
@@ -235,6 +264,14 @@ class FrontDoorIT {
         final JsonNode error = JSON.readTree(response.body()).path("error");
         assertThat(error.path("type").asString()).isEqualTo(type);
         assertThat(error.path("message").asString()).contains(message);
+    }
+
+    private HttpResponse<String> get(final String path, final String key) throws Exception {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        if (key != null) {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> chat(final String body, final String key) throws Exception {

@@ -41,6 +41,10 @@ public final class FrontDoorException extends RuntimeException {
         return new FrontDoorException(404, "invalid_request_error", "model_not_found", message);
     }
 
+    public static FrontDoorException notFound(final String message) {
+        return new FrontDoorException(404, "invalid_request_error", "not_found", message);
+    }
+
     public static FrontDoorException noRoutableVersion(final String message) {
         return new FrontDoorException(503, "service_unavailable", "no_routable_version", message);
     }

@@ -4,8 +4,11 @@ import dev.switchboard.common.security.BearerTokens;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.ByteArrayOutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -16,7 +19,8 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The OpenAI-compatible front door: {@code POST /v1/chat/completions}, {@code /v1/embeddings} and
- * {@code /v1/audio/speech}, where {@code model} names a logical provider, behind client keys. It is a route of
+ * {@code /v1/audio/speech}, where {@code model} names a logical provider, and {@code GET /v1/models}, behind client
+ * keys. It is a route of
  * the Netty server itself rather than a WebFlux handler: this is the hot path, and the framework's exchange,
  * handler lookup and codecs would cost more than the proxying does. Errors answer in OpenAI's shape.
  */
@@ -26,6 +30,7 @@ public final class OpenAiFrontDoor {
     public static final String SESSION_HEADER = "X-Session-Id";
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiFrontDoor.class);
+    private static final String MODELS = "/v1/models";
 
     private final ProviderProxy proxy;
     private final BearerTokens clientKeys;
@@ -39,14 +44,44 @@ public final class OpenAiFrontDoor {
         this.json = proxy.json();
     }
 
-    /** A route per operation's path, whatever the method, so a request finds its operation once. */
+    /**
+     * A route per operation's path, whatever the method, so a request finds its operation once; the models list;
+     * and every other {@code /v1} path, answered in OpenAI's shape too.
+     */
     public HttpServerRoutes addRoutes(final HttpServerRoutes routes) {
         HttpServerRoutes all = routes;
         for (final Operation operation : Operation.values()) {
             all = all.route(request -> path(request).equals(operation.routerPath()),
-                (request, response) -> handle(operation, request, response));
+                (request, response) -> handle(request, response, () -> serve(operation, request, response)));
         }
-        return all;
+        return all
+            .route(request -> path(request).equals(MODELS) || path(request).startsWith(MODELS + "/"),
+                (request, response) -> handle(request, response, () -> models(request, response)))
+            .route(request -> path(request).equals("/v1") || path(request).startsWith("/v1/"),
+                (request, response) -> handle(request, response, () -> {
+                    authorize(request);
+                    throw FrontDoorException.notFound("Unknown path " + request.method() + " " + path(request)
+                        + "; this router serves POST /v1/chat/completions, /v1/embeddings, /v1/audio/speech and "
+                        + "GET /v1/models");
+                }));
+    }
+
+    /** {@code GET /v1/models} and {@code GET /v1/models/{id}}: the logical providers, in OpenAI's shapes. */
+    private Mono<Void> models(final HttpServerRequest request, final HttpServerResponse response) {
+        authorize(request);
+        if (!HttpMethod.GET.equals(request.method())) {
+            response.header(HttpHeaderNames.ALLOW, "GET");
+            throw FrontDoorException.methodNotAllowed(MODELS + " takes GET, not " + request.method());
+        }
+        final String path = path(request);
+        final Object answer = path.equals(MODELS) ? ModelList.of(proxy.providers())
+            : ModelList.model(proxy.resolve(URLDecoder.decode(path.substring(MODELS.length() + 1),
+                StandardCharsets.UTF_8)));
+        final byte[] bytes = json.writeValueAsBytes(answer);
+        return response.status(200)
+            .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
+            .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length))
+            .sendByteArray(Mono.just(bytes)).then();
     }
 
     /** The request's path without its query, read plainly: {@code fullPath()} parses a whole URI on every request. */
@@ -56,9 +91,9 @@ public final class OpenAiFrontDoor {
         return query < 0 ? uri : uri.substring(0, query);
     }
 
-    private Mono<Void> handle(final Operation operation, final HttpServerRequest request,
-                              final HttpServerResponse response) {
-        return Mono.defer(() -> serve(operation, request, response))
+    private Mono<Void> handle(final HttpServerRequest request, final HttpServerResponse response,
+                              final Supplier<Mono<Void>> serve) {
+        return Mono.defer(serve)
             .onErrorResume(FrontDoorException.class, e -> {
                 log.debug("Front door answered {}: {}", e.status(), e.getMessage());
                 return OpenAiErrors.write(response, e, json);
@@ -72,10 +107,7 @@ public final class OpenAiFrontDoor {
 
     private Mono<Void> serve(final Operation operation, final HttpServerRequest request,
                              final HttpServerResponse response) {
-        final String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        if (!clientKeys.accepts(authorization)) {
-            throw FrontDoorException.unauthorized(BearerTokens.refusal(authorization, "client key"));
-        }
+        authorize(request);
         if (!HttpMethod.POST.equals(request.method())) {
             response.header(HttpHeaderNames.ALLOW, "POST");
             throw FrontDoorException.methodNotAllowed(operation.routerPath() + " takes POST, not " + request.method());
@@ -83,6 +115,13 @@ public final class OpenAiFrontDoor {
         requireJson(request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
         final Optional<String> session = Optional.ofNullable(request.requestHeaders().get(SESSION_HEADER));
         return body(request).flatMap(bytes -> proxy.handle(ApiRequest.parse(operation, bytes, json), session, response));
+    }
+
+    private void authorize(final HttpServerRequest request) {
+        final String authorization = request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+        if (!clientKeys.accepts(authorization)) {
+            throw FrontDoorException.unauthorized(BearerTokens.refusal(authorization, "client key"));
+        }
     }
 
     /** The whole request body, refused beyond the configured size whether or not a Content-Length announced it. */

@@ -25,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -218,7 +219,17 @@ public final class ProviderProxy implements AutoCloseable {
         return next(exchange, response);
     }
 
-    private Provider resolve(final String model) {
+    /** The providers clients may call now: what {@code GET /v1/models} lists. */
+    public Collection<Provider> providers() {
+        return parts.table().get().providers();
+    }
+
+    /**
+     * The provider a client's {@code model} names ({@code category/name}, or a name unique across categories).
+     *
+     * @throws FrontDoorException 404 for an unknown model, 400 for an ambiguous one
+     */
+    public Provider resolve(final String model) {
         return switch (parts.table().get().find(model)) {
             case RoutingTable.Lookup.Found found -> found.provider();
             case RoutingTable.Lookup.Unknown unknown -> throw FrontDoorException.unknownModel(
