@@ -154,6 +154,18 @@ class ControlPlaneIT {
         assertProblem(admin(routerA, "PUT", BASE + "/LLM/OllamaLLM/default", "{\"version\":\"v2\"}"), 409, "inactive");
         admin(routerA, "POST", BASE + "/LLM/OllamaLLM/versions/v2/activate", null);
         assertThat(adminRaw(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null, null).statusCode()).isEqualTo(401);
+        assertProblem(admin(routerA, "GET", "/api/system-configs/nothing", null), 404,
+            "Unknown path GET /api/system-configs/nothing");
+        assertProblem(admin(routerA, "DELETE", "/api/rollouts", null), 405, "/api/rollouts takes GET, POST, not DELETE");
+        assertProblem(typed(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "{}", "text/plain"), 415,
+            "send 'Content-Type: application/json', not 'text/plain'");
+        assertProblem(typed(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", "version=v2&weight=5",
+            "application/x-www-form-urlencoded"), 400, "not valid JSON");
+        // What curl -d sends without -H, and a body without any Content-Type, are read as the JSON they are.
+        final String same = "{\"version\":\"v2\",\"weight\":" + weightOf(routerA, "v2") + "}";
+        assertThat(typed(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", same, "application/x-www-form-urlencoded")
+            .statusCode()).isEqualTo(200);
+        assertThat(typed(routerA, "PUT", BASE + "/LLM/OllamaLLM/weight", same, null).statusCode()).isEqualTo(200);
 
         final String after = body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).toString();
         assertThat(withoutTimes(after)).isEqualTo(withoutTimes(before));
@@ -172,6 +184,11 @@ class ControlPlaneIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(weightOf(routerB, "v2")).isEqualTo(25));
         assertThat(body(admin(routerB, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).path("data"))
             .isEqualTo(body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).path("data"));
+        final JsonNode refreshed = body(admin(routerB, "POST", BASE + "/LLM/OllamaLLM/refresh", null)).path("data");
+        assertThat(refreshed).as("refresh re-reads the topics and answers what the router now routes by")
+            .isEqualTo(body(admin(routerA, "GET", BASE + "/LLM/OllamaLLM/grayscale", null)).path("data"));
+        assertThat(refreshed.path("versions").valueStream().filter(v -> v.path("version").asString().equals("v2"))
+            .map(v -> v.path("weight").asInt())).containsExactly(25);
     }
 
     @Test
@@ -360,6 +377,19 @@ class ControlPlaneIT {
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An admin call with the given Content-Type, or none at all. */
+    private static HttpResponse<String> typed(final ConfigurableApplicationContext router, final String method,
+                                              final String path, final String body, final String contentType)
+        throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(router) + path))
+            .header("Authorization", "Bearer " + ADMIN)
+            .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

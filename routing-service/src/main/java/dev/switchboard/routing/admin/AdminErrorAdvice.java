@@ -14,7 +14,7 @@ import org.springframework.web.server.ServerWebInputException;
 
 /** Admin API failures as RFC 9457 problem details; nothing is changed by a request that fails. */
 @RestControllerAdvice(assignableTypes = {ProviderAdminController.class, ExperimentAdminController.class,
-    ModelRegistryController.class, RolloutAdminController.class})
+    ModelRegistryController.class, RolloutAdminController.class, AuditController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE) // before Boot's generic problem details, whose "Failed to read request" says too little
 class AdminErrorAdvice {
 

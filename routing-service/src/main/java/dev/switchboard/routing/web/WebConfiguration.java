@@ -51,6 +51,11 @@ class WebConfiguration {
     }
 
     @Bean
+    JsonByDefault jsonByDefault() {
+        return new JsonByDefault();
+    }
+
+    @Bean
     AdminTokenFilter adminTokenFilter(final SecurityProperties security, final ObjectMapper json) {
         return new AdminTokenFilter(BearerTokens.ofCommaSeparated(security.adminToken(),
             "switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN)"), clientKeys(security), json);
