@@ -181,7 +181,8 @@ public final class LocalSwitchboard {
         say("  Stats                       http://localhost:" + settings.statsPort() + "/api/stats/...");
         say("  Health prober               http://localhost:" + settings.proberPort() + "/actuator/health");
         say("  Simulator knobs             http://localhost:" + settings.simulatorV1Port() + "/sim/knobs (v1), "
-            + "http://localhost:" + settings.simulatorV2Port() + "/sim/knobs (v2)");
+            + "http://localhost:" + settings.simulatorV2Port() + "/sim/knobs (v2), "
+            + "http://localhost:" + settings.simulatorV3Port() + "/sim/knobs (v3)");
         say("  Metrics                     " + router + "/actuator/prometheus");
         say("  Kafka                       " + settings.bootstrapServers());
         if (settings.generatedSecrets()) {
