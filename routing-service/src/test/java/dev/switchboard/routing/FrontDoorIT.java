@@ -227,6 +227,34 @@ class FrontDoorIT {
     }
 
     @Test
+    void shouldReportItsOwnOverheadWithoutTheUpstreamsTime() throws Exception {
+        v1.setKnobs(new Knobs(150, 0, 0, 500, false, 4, 0)); // every answer takes 150 ms upstream
+        final double before = overhead("count");
+        for (int i = 0; i < 5; i++) {
+            final long started = System.nanoTime();
+            assertThat(chat(CHAT.formatted("OllamaLLM", ""), "test-key").statusCode()).isEqualTo(200);
+            assertThat(System.nanoTime() - started).isGreaterThan(150_000_000L);
+        }
+
+        assertThat(overhead("count") - before).isEqualTo(5);
+        assertThat(overhead("max")).as("the router's own time, the upstream's 150 ms taken out").isLessThan(0.1);
+    }
+
+    /** A statistic of switchboard_router_overhead_seconds for LLM/OllamaLLM v1. */
+    private double overhead(final String statistic) throws Exception {
+        final String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        final Matcher matcher = Pattern.compile("^switchboard_router_overhead_seconds_" + statistic
+            + "\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE).matcher(text);
+        while (matcher.find()) {
+            if (matcher.group(1).contains("provider=\"LLM/OllamaLLM\"") && matcher.group(1).contains("version=\"v1\"")) {
+                return Double.parseDouble(matcher.group(2));
+            }
+        }
+        return 0;
+    }
+
+    @Test
     void shouldAnswerAnUnknownV1PathInOpenAisShape() throws Exception {
         assertError(get("/v1/completions/legacy", "test-key"), 404, "invalid_request_error", "Unknown path GET");
         assertError(get("/v1/files", null), 401, "invalid_request_error", "Missing Authorization");

@@ -75,7 +75,7 @@ public final class ProviderProxy implements AutoCloseable {
     /** Collaborators of the proxy, grouped so its constructor stays readable. */
     public record Parts(Supplier<RoutingTable> table, VersionSelector selector, OutlierDetector outliers,
                         RetryBudget retryBudget, TrafficCounters counters, OutcomeRecorder recorder,
-                        ObjectMapper json, Clock clock) {
+                        OverheadRecorder overhead, ObjectMapper json, Clock clock) {
     }
 
     /**
@@ -114,6 +114,10 @@ public final class ProviderProxy implements AutoCloseable {
         int attempts;
         /** The answer the client got (a stream's events as sent), kept only when the provider mirrors to a shadow. */
         byte[] answer;
+        /** When the front door took the request, and how long its attempts waited on upstreams: the overhead. */
+        final long startedNanos = System.nanoTime();
+        long upstreamNanos;
+        VersionKey lastVersion;
 
         Exchange(final ApiRequest request, final Provider provider, final Optional<String> subject,
                  final String requestId, final Instant deadline, final Channel client) {
@@ -184,7 +188,12 @@ public final class ProviderProxy implements AutoCloseable {
             parts.clock().instant().plus(settings.requestDeadline()), channelOf(response));
         response.header(REQUEST_ID_HEADER, requestId);
         parts.retryBudget().onRequest();
-        return next(exchange, response);
+        return next(exchange, response).doFinally(signal -> {
+            if (exchange.lastVersion != null) {
+                parts.overhead().record(exchange.lastVersion,
+                    Math.max(0, System.nanoTime() - exchange.startedNanos - exchange.upstreamNanos));
+            }
+        });
     }
 
     private Mono<Void> next(final Exchange exchange, final HttpServerResponse response) {
@@ -362,12 +371,21 @@ public final class ProviderProxy implements AutoCloseable {
 
     private Mono<Result> forward(final Exchange exchange, final Attempt attempt, final HttpServerResponse response) {
         final VersionConfig version = attempt.version();
+        exchange.lastVersion = version.key();
         final byte[] body = exchange.request.forVersion(version, parts.json());
         final Duration timeLeft = Duration.between(parts.clock().instant(), exchange.deadline);
+        final long calledAt = System.nanoTime();
+        // Upstream time: a plain answer's until it is all in; a stream's until it ends (its relay is interleaved).
         final Mono<Result> sent = exchange.request.stream()
             ? upstream.open(exchange.client.eventLoop(), version, exchange.request.operation(), body, timeLeft,
-                (answer, content) -> relayStreamOrBody(answer, content, attempt, response, exchange))
+                    (answer, content) -> relayStreamOrBody(answer, content, attempt, response, exchange))
+                .doFinally(signal -> exchange.upstreamNanos += System.nanoTime() - calledAt)
             : upstream.exchange(exchange.client, version, exchange.request.operation(), body, timeLeft)
+                .doOnEach(signal -> {
+                    if (signal.isOnNext() || signal.isOnError()) {
+                        exchange.upstreamNanos += System.nanoTime() - calledAt;
+                    }
+                })
                 .doOnNext(answer -> keepForShadow(exchange, answer.body()))
                 .flatMap(answer -> relayAnswer(answer, attempt, response));
         return sent.onErrorResume(e -> Mono.just(unreachable(e, attempt)));
