@@ -189,12 +189,25 @@ class FrontDoorIT {
 
     @Test
     void answersAnUpstreamFailureWithA502() throws Exception {
-        v1.setKnobs(new Knobs(0, 0, 0, 500, true, 4, 0));
+        v1.setKnobs(new Knobs(0, 0, 1, 500, false, 4, 0));
 
         final HttpResponse<String> response = chat(CHAT.formatted("OllamaLLM", ""), "test-key");
 
-        assertError(response, 502, "upstream_error", "answered HTTP 503");
+        assertError(response, 502, "upstream_error", "answered HTTP 500");
         assertThat(response.headers().firstValue("X-Switchboard-Version")).hasValue("v1");
+    }
+
+    @Test
+    void shouldPassAnUnavailableOrRateLimitedUpstreamOnWithRetryAfter() throws Exception {
+        v1.setKnobs(new Knobs(0, 0, 0, 500, true, 4, 0)); // an outage: 503
+        final HttpResponse<String> unavailable = chat(CHAT.formatted("OllamaLLM", ""), "test-key");
+        assertError(unavailable, 503, "service_unavailable", "answered HTTP 503");
+        assertThat(unavailable.headers().firstValue("Retry-After")).hasValue("1");
+
+        v1.setKnobs(new Knobs(0, 0, 1, 429, false, 4, 0));
+        final HttpResponse<String> limited = chat(CHAT.formatted("OllamaLLM", ""), "test-key");
+        assertError(limited, 429, "rate_limit_error", "answered HTTP 429");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
     }
 
     @Test

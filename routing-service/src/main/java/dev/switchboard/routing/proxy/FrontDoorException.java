@@ -57,6 +57,16 @@ public final class FrontDoorException extends RuntimeException {
         return new FrontDoorException(502, "upstream_error", "upstream_error", message);
     }
 
+    /** Every version tried was rate limited (429): the client should slow down and come back. */
+    public static FrontDoorException rateLimited(final String message) {
+        return new FrontDoorException(429, "rate_limit_error", "rate_limit_exceeded", message);
+    }
+
+    /** Every version tried was unavailable (503): the client may come back shortly. */
+    public static FrontDoorException upstreamUnavailable(final String message) {
+        return new FrontDoorException(503, "service_unavailable", "upstream_unavailable", message);
+    }
+
     public static FrontDoorException upstreamTimedOut(final String message) {
         return new FrontDoorException(504, "timeout", "upstream_timeout", message);
     }
@@ -73,7 +83,8 @@ public final class FrontDoorException extends RuntimeException {
         return code;
     }
 
+    /** Whether the same request may succeed later: answered with {@code Retry-After}, which SDKs' retries honour. */
     public boolean retryable() {
-        return status >= 500;
+        return status >= 500 || status == 429;
     }
 }

@@ -421,9 +421,7 @@ public final class ProviderProxy implements AutoCloseable {
                                      final HttpServerResponse response) {
         attempt.answered(answer.status());
         if (attempt.status() != OutcomeStatus.SUCCESS && attempt.status() != OutcomeStatus.CLIENT_ERROR) {
-            final VersionConfig version = attempt.version();
-            return Mono.just(new Result.Failed(FrontDoorException.upstreamFailed("Version " + version.version()
-                + " of " + version.key().provider() + " answered HTTP " + answer.status())));
+            return Mono.just(new Result.Failed(upstreamRefused(attempt.version(), answer.status())));
         }
         recordUsage(answer, attempt);
         response.status(answer.status())
@@ -435,6 +433,21 @@ public final class ProviderProxy implements AutoCloseable {
                 return Mono.empty();
             })
             .thenReturn(SERVED);
+    }
+
+    /**
+     * What the client hears of a version's failed answer when no other version does better: a rate limit stays a
+     * 429 and an unavailable upstream a 503 (both retryable, so an SDK backs off and tries again), anything else
+     * is the gateway's 502.
+     */
+    static FrontDoorException upstreamRefused(final VersionConfig version, final int status) {
+        final String message = "Version " + version.version() + " of " + version.key().provider() + " answered HTTP "
+            + status;
+        return switch (status) {
+            case 429 -> FrontDoorException.rateLimited(message);
+            case 503 -> FrontDoorException.upstreamUnavailable(message);
+            default -> FrontDoorException.upstreamFailed(message);
+        };
     }
 
     /** The token counts of a plain JSON answer, into its attempt's outcome. */
