@@ -15,7 +15,14 @@ import java.util.Map;
  */
 record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPort, int routerPort, int statsPort,
                         int proberPort, int simulatorV1Port, int simulatorV2Port, int simulatorV3Port, String adminToken,
-                        String clientKeys, String secretsKey, boolean generatedSecrets, boolean demoTraffic) {
+                        String clientKeys, String secretsKey, boolean generatedSecrets, boolean demoTraffic,
+                        RolloutDemoRuns rolloutDemo) {
+
+    /**
+     * When the progressive-delivery demo runs ({@code SWITCHBOARD_ROLLOUT_DEMO}): once per data directory (its end
+     * state is kept, and a restart shows it rather than adding two more rollouts), at every start, or never.
+     */
+    enum RolloutDemoRuns { ONCE, ALWAYS, NEVER }
 
     static LauncherSettings fromEnvironment(final Map<String, String> env, final Path home) throws IOException {
         final Path data = Path.of(env.getOrDefault("SWITCHBOARD_DATA_DIR", home.resolve("switchboard-data").toString()))
@@ -32,7 +39,22 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPo
             port(env, "SIMULATOR_V1_PORT", 9101), port(env, "SIMULATOR_V2_PORT", 9102),
             port(env, "SIMULATOR_V3_PORT", 9103),
             admin, keys, secrets, blank(env.get("SWITCHBOARD_ADMIN_TOKEN")) || blank(env.get("SWITCHBOARD_CLIENT_KEYS")),
-            !"false".equalsIgnoreCase(env.getOrDefault("SWITCHBOARD_DEMO_TRAFFIC", "true")));
+            !"false".equalsIgnoreCase(env.getOrDefault("SWITCHBOARD_DEMO_TRAFFIC", "true")),
+            rolloutDemo(env.getOrDefault("SWITCHBOARD_ROLLOUT_DEMO", "once")));
+    }
+
+    private static RolloutDemoRuns rolloutDemo(final String value) {
+        try {
+            return RolloutDemoRuns.valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SWITCHBOARD_ROLLOUT_DEMO must be once, always or never, got '"
+                + value + "'", e);
+        }
+    }
+
+    /** Written when the rollout demo starts in this data directory: with {@code once}, it does not run again. */
+    Path rolloutDemoMarker() {
+        return dataDir.resolve("rollout-demo.done");
     }
 
     String bootstrapServers() {

@@ -214,7 +214,12 @@ public final class LocalSwitchboard {
                 settings.firstClientKey());
             try {
                 say("Demo traffic: sent 40 requests, answered by " + demo.send(40));
-                new RolloutDemo(settings, LocalSwitchboard::say).run();
+                if (rolloutDemoDue()) {
+                    new RolloutDemo(settings, LocalSwitchboard::say).run();
+                    say("The demo leaves LLM/OllamaLLM with v2 the default at weight 100, v1 at 0 (kept for failover) "
+                        + "and v3 at 0 (rolled back), and both rollouts in /console/rollouts; a restart keeps this "
+                        + "state (SWITCHBOARD_ROLLOUT_DEMO=always runs the demo at every start)");
+                }
                 while (true) {
                     Thread.sleep(Duration.ofSeconds(2)); // a trickle, so the demo stays alive
                     demo.send(1);
@@ -223,6 +228,33 @@ public final class LocalSwitchboard {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** Whether the rollout demo runs now; with {@code once}, marks the data directory so it runs only this time. */
+    private boolean rolloutDemoDue() {
+        switch (settings.rolloutDemo()) {
+            case NEVER -> {
+                return false;
+            }
+            case ALWAYS -> {
+                return true;
+            }
+            default -> {
+                final Path marker = settings.rolloutDemoMarker();
+                if (Files.exists(marker)) {
+                    say("The rollout demo ran before in " + settings.dataDir() + " (v2 rolled out, v3 rolled back; "
+                        + "see /console/rollouts); SWITCHBOARD_ROLLOUT_DEMO=always runs it again, or delete the "
+                        + "directory for a fresh start");
+                    return false;
+                }
+                try {
+                    Files.writeString(marker, "The rollout demo started at " + Instant.now() + "\n");
+                } catch (IOException e) {
+                    say("Could not mark the rollout demo as run (" + e.getMessage() + "); it will run again next time");
+                }
+                return true;
+            }
+        }
     }
 
     private void checkPortsFree() {
