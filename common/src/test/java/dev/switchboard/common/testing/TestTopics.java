@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,11 +33,16 @@ public final class TestTopics {
         create(brokers, topic -> true);
     }
 
-    /** Creates the Switchboard topics that {@code which} picks, for a test of a broker that lacks the others. */
+    /**
+     * Creates the Switchboard topics that {@code which} picks and the broker lacks, for a test of a broker that lacks
+     * the others; those that exist already (another test class on the shared broker made them) are left as they are.
+     */
     public static void create(final String brokers, final Predicate<TopicSpec> which)
         throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-            admin.createTopics(Topics.singleBroker().stream().filter(which).map(TopicSpec::toNewTopic).toList())
+            final Set<String> existing = admin.listTopics().names().get();
+            admin.createTopics(Topics.singleBroker().stream().filter(which)
+                    .filter(topic -> !existing.contains(topic.name())).map(TopicSpec::toNewTopic).toList())
                 .all().get();
         }
     }
