@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -36,6 +37,15 @@ public final class LocalSwitchboard {
     private LocalSwitchboard(final LauncherSettings settings) {
         this.settings = settings;
     }
+
+    /** The demo provider's configuration, relative to the checkout; docker-compose.yml mounts the same file. */
+    static final String DEMO_PROVIDERS = "docker/routing-providers.yml";
+    /** The demo's canary judge: every 2 s (5 s by default), so its decisions come quickly. Compose passes the same. */
+    static final List<String> STATS_DEMO_ARGS = List.of("--switchboard.stats.rollouts.judge-every=2s",
+        "--switchboard.stats.rollouts.hold-every=30s");
+    /** Demo health checking: an outage shows within 15 s, a healed version is retried after 30 s. Compose too. */
+    static final List<String> PROBER_DEMO_ARGS = List.of("--switchboard.prober.interval=5s",
+        "--switchboard.prober.max-error-count=3", "--switchboard.prober.retry-after=30s");
 
     public static void main(final String[] args) throws Exception {
         if (System.getProperty("log4j2.configurationFile") == null) {
@@ -78,17 +88,18 @@ public final class LocalSwitchboard {
             "SWITCHBOARD_CLIENT_KEYS", settings.clientKeys(),
             "SWITCHBOARD_SECRETS_KEY", settings.secretsKey(),
             "SWITCHBOARD_STATE_DIR", settings.dataDir().resolve("stats-state").toString());
-        // The demo's rollouts are judged every 2 s (5 s by default), so their decisions come quickly.
         final ChildProcess stats = track(service("stats-streams", settings.statsPort(), env,
-            "--switchboard.stats.rollouts.judge-every=2s", "--switchboard.stats.rollouts.hold-every=30s"));
-        // Demo health checking: an outage shows within 15 s, and a healed version is retried after 30 s.
+            STATS_DEMO_ARGS.toArray(String[]::new)));
+        final List<String> proberArgs = new ArrayList<>(PROBER_DEMO_ARGS);
+        proberArgs.add("--switchboard.prober.stats-url=http://localhost:" + settings.statsPort());
         final ChildProcess prober = track(service("health-prober", settings.proberPort(), env,
-            "--switchboard.prober.interval=5s", "--switchboard.prober.max-error-count=3",
-            "--switchboard.prober.retry-after=30s",
-            "--switchboard.prober.stats-url=http://localhost:" + settings.statsPort()));
-        final Path providers = writeProviders();
-        final ChildProcess router = track(service("routing-service", settings.routerPort(), env,
-            "--spring.config.additional-location=file:" + providers,
+            proberArgs.toArray(String[]::new)));
+        final Map<String, String> routerEnv = new HashMap<>(env);
+        routerEnv.put("SIMULATOR_V1_PORT", Integer.toString(settings.simulatorV1Port()));
+        routerEnv.put("SIMULATOR_V2_PORT", Integer.toString(settings.simulatorV2Port()));
+        routerEnv.put("SIMULATOR_V3_PORT", Integer.toString(settings.simulatorV3Port()));
+        final ChildProcess router = track(service("routing-service", settings.routerPort(), routerEnv,
+            "--spring.config.additional-location=file:" + demoProviders(),
             "--switchboard.routing.prober-url=http://localhost:" + settings.proberPort(),
             "--switchboard.routing.stats-url=http://localhost:" + settings.statsPort()));
         awaitUp(stats, settings.statsPort());
@@ -106,41 +117,16 @@ public final class LocalSwitchboard {
         return ChildProcess.start(module, command, env, settings.logs().resolve(module + ".log"));
     }
 
-    private Path writeProviders() throws IOException {
-        final Path file = settings.dataDir().resolve("routing-providers.yml");
-        Files.writeString(file, """
-            # Written by the Switchboard launcher: one provider with three versions on the simulator.
-            switchboard:
-              routing:
-                providers:
-                  - category: LLM
-                    name: OllamaLLM
-                    strategy: weight
-                    versions:
-                      - version: v1
-                        type: openai
-                        model_name: llama2
-                        url: http://127.0.0.1:%d
-                        weight: 90
-                        is_default: true
-                        parameters:
-                          temperature: 0.7
-                          max_tokens: 2048
-                      - version: v2
-                        type: ollama
-                        model_name: "llama2:13b"
-                        url: http://127.0.0.1:%d
-                        weight: 10
-                        parameters:
-                          temperature: 0.8
-                          max_tokens: 4096
-                      - version: v3
-                        type: openai
-                        model_name: "llama3"
-                        url: http://127.0.0.1:%d
-                        weight: 0
-            """.formatted(settings.simulatorV1Port(), settings.simulatorV2Port(), settings.simulatorV3Port()),
-            StandardCharsets.UTF_8);
+    /**
+     * The demo provider's configuration: {@link #DEMO_PROVIDERS} under the checkout, the one file that
+     * docker-compose.yml mounts too; the router resolves its simulator ports from its environment.
+     */
+    private Path demoProviders() {
+        final Path file = settings.home().resolve(DEMO_PROVIDERS);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("the demo configuration " + file + " is missing (run ./switchboard run "
+                + "from the checkout, or set -Dswitchboard.home to it)");
+        }
         return file;
     }
 
