@@ -103,7 +103,11 @@ if wants latency; then
 echo "Latency at 1 connection, ${duration}s each..."
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$proxy/v1/chat/completions" > "$work/lat-nginx.txt"
+curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$work/overhead-before.txt"
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$router/v1/chat/completions" > "$work/lat-router.txt"
+curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$work/overhead-after.txt"
+# The router's own figure for the same requests: its overhead histogram over the run (bucket upper bounds).
+read -r overhead50 overhead99 overhead_requests < <(python3 "$here/overhead.py" "$work/overhead-before.txt" "$work/overhead-after.txt")
 fi
 
 if wants slow; then
@@ -141,6 +145,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.5 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt" 2>/dev/null)): $(verdict "$tput_ratio" 0.5 '>=') |"
   echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.5 ms | added $added50: $(verdict "$added50" 0.5 '<=') |"
   echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 3 ms | added $added99: $(verdict "$added99" 3 '<=') |"
+  echo "| the router's own overhead histogram over the 1-connection run, p50 / p99 (ms, bucket upper bounds; ${overhead_requests:--} requests) | - | ${overhead50:--} / ${overhead99:--} | beside the added latency above | - |"
   echo "| 5,000 concurrent, 2 s upstream: p99 (ms); direct $(pct slow-direct 99%) | $(pct slow-nginx 99%) | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
   echo "| 5,000 concurrent: errors / requests | $nginx_slow_errors / $(requests slow-nginx) | $slow_errors / $(requests slow-router) | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
   echo

@@ -1,0 +1,35 @@
+"""The router's own overhead over a stretch of a benchmark, from two scrapes of its Prometheus histogram
+(switchboard_router_overhead_seconds, summed over providers and versions): the p50 and p99 of the requests served
+between the scrapes, each as the upper bound of its histogram bucket, in milliseconds.
+Usage: overhead.py BEFORE.txt AFTER.txt"""
+import re
+import sys
+
+BUCKET = re.compile(r'^switchboard_router_overhead_seconds_bucket\{(.*)\} (\S+)$')
+
+
+def buckets(path):
+    counts = {}
+    with open(path) as scrape:
+        for line in scrape:
+            match = BUCKET.match(line.strip())
+            if match:
+                le = re.search(r'le="([^"]+)"', match.group(1)).group(1)
+                bound = float('inf') if le == '+Inf' else float(le)
+                counts[bound] = counts.get(bound, 0) + float(match.group(2))
+    return counts
+
+
+before, after = buckets(sys.argv[1]), buckets(sys.argv[2])
+cumulative = sorted((bound, after[bound] - before.get(bound, 0)) for bound in after)
+total = cumulative[-1][1] if cumulative else 0
+
+
+def quantile(q):
+    for bound, count in cumulative:
+        if total and count >= q * total:
+            return '%.3f' % (bound * 1000) if bound != float('inf') else 'inf'
+    return '-'
+
+
+print('%s %s %d' % (quantile(0.5), quantile(0.99), total))
