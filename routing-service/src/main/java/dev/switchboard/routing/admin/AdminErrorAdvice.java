@@ -1,6 +1,7 @@
 package dev.switchboard.routing.admin;
 
 import dev.switchboard.routing.controlplane.ConfigUnavailableException;
+import dev.switchboard.routing.web.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
@@ -22,27 +23,21 @@ class AdminErrorAdvice {
 
     @ExceptionHandler(AdminException.class)
     ProblemDetail refused(final AdminException e) {
-        return problem(e.status(), e.getMessage());
+        return Problems.of(e.status(), e.getMessage());
     }
 
     /** A body that does not decode; the framework's own "Failed to read HTTP message" says too little. */
     @ExceptionHandler(ServerWebInputException.class)
     ProblemDetail unreadable(final ServerWebInputException e) {
-        return problem(HttpStatus.BAD_REQUEST, "The request body is not valid JSON: "
+        return Problems.of(HttpStatus.BAD_REQUEST, "The request body is not valid JSON: "
             + e.getMostSpecificCause().getMessage());
     }
 
     @ExceptionHandler(ConfigUnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(final ConfigUnavailableException e) {
         log.warn("Kafka did not answer the admin API: {}", e.getMessage());
-        final ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
+        final ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         problem.setProperty("retryable", true);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "5").body(problem);
-    }
-
-    private static ProblemDetail problem(final HttpStatus status, final String detail) {
-        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status.getReasonPhrase());
-        return problem;
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.routing.admin;
 
 import dev.switchboard.routing.RoutingProperties;
+import dev.switchboard.routing.web.Problems;
 import java.net.URI;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -8,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -67,7 +67,9 @@ class ApiRelay {
     @GetMapping("/api/stats/**")
     Mono<ResponseEntity<byte[]>> stats(final ServerHttpRequest request) {
         if (request.getPath().pathWithinApplication().value().startsWith("/api/stats/internal/")) {
-            return Mono.just(problem(HttpStatus.NOT_FOUND, "stats-streams' internal paths are not served here"));
+            return Mono.just(ResponseEntity.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(json.writeValueAsBytes(Problems.of(HttpStatus.NOT_FOUND,
+                    "stats-streams' internal paths are not served here"))));
         }
         return relay(request, Mono.empty(), statsUrl, "stats-streams", "routing goes on; ask again shortly");
     }
@@ -109,16 +111,9 @@ class ApiRelay {
     private ResponseEntity<byte[]> unavailable(final URI service, final String who, final String meanwhile,
                                                final Throwable error) {
         log.warn("{} at {} did not answer: {}", who, service, error.toString());
-        final ResponseEntity<byte[]> answer = problem(HttpStatus.SERVICE_UNAVAILABLE,
-            who + " at " + service + " did not answer (" + error.getClass().getSimpleName() + "); " + meanwhile);
-        return ResponseEntity.status(answer.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "5")
-            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(answer.getBody());
-    }
-
-    private ResponseEntity<byte[]> problem(final HttpStatus status, final String detail) {
-        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status.getReasonPhrase());
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-            .body(json.writeValueAsBytes(problem));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+            .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(json.writeValueAsBytes(Problems.of(
+                HttpStatus.SERVICE_UNAVAILABLE, who + " at " + service + " did not answer ("
+                    + error.getClass().getSimpleName() + "); " + meanwhile)));
     }
 }

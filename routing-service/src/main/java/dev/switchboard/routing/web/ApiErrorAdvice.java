@@ -23,7 +23,7 @@ class ApiErrorAdvice {
 
     @ExceptionHandler(NoResourceFoundException.class)
     ProblemDetail unknownPath(final NoResourceFoundException e, final ServerHttpRequest request) {
-        return problem(HttpStatus.NOT_FOUND, "Unknown path " + request.getMethod() + " "
+        return Problems.of(HttpStatus.NOT_FOUND, "Unknown path " + request.getMethod() + " "
             + request.getPath().pathWithinApplication().value() + "; the README lists the API");
     }
 
@@ -32,19 +32,13 @@ class ApiErrorAdvice {
         final String allowed = e.getSupportedMethods().stream().map(Object::toString).sorted()
             .collect(Collectors.joining(", "));
         return ResponseEntity.status(HttpStatus.METHOD_NOT_ALLOWED).headers(e.getHeaders())
-            .body(problem(HttpStatus.METHOD_NOT_ALLOWED, request.getPath().pathWithinApplication().value()
+            .body(Problems.of(HttpStatus.METHOD_NOT_ALLOWED, request.getPath().pathWithinApplication().value()
                 + " takes " + allowed + ", not " + request.getMethod()));
     }
 
     @ExceptionHandler(UnsupportedMediaTypeStatusException.class)
     ProblemDetail notJson(final UnsupportedMediaTypeStatusException e) {
-        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "The body must be JSON: send 'Content-Type: application/json'"
+        return Problems.of(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "The body must be JSON: send 'Content-Type: application/json'"
             + (e.getContentType() == null ? "" : ", not '" + e.getContentType() + "'"));
-    }
-
-    private static ProblemDetail problem(final HttpStatus status, final String detail) {
-        final ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(status.getReasonPhrase());
-        return problem;
     }
 }
