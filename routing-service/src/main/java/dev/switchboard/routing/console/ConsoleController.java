@@ -5,7 +5,6 @@ import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.schemas.VersionKey;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +81,7 @@ class ConsoleController {
         data.put("generated_at", clock.instant().toString());
         data.put("router_instance", routing.instanceId());
         data.put("stats", stats);
-        data.put("providers", overview.providers(new ArrayList<>(store.table().providers()), byVersion));
+        data.put("providers", overview.providers(store.table().providers(), byVersion));
         return Map.of("data", data);
     }
 

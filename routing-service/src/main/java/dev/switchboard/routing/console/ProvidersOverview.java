@@ -6,6 +6,7 @@ import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.StickyRollout;
 import dev.switchboard.routing.table.VersionConfig;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,7 +40,8 @@ final class ProvidersOverview {
     /**
      * @param traffic each version's traffic by {@code category/name/version}; empty when stats-streams did not answer
      */
-    List<Map<String, Object>> providers(final List<Provider> providers, final Optional<Map<String, Traffic>> traffic) {
+    List<Map<String, Object>> providers(final Collection<Provider> providers,
+                                        final Optional<Map<String, Traffic>> traffic) {
         return providers.stream().sorted(Comparator.comparing(Provider::id))
             .map(provider -> provider(provider, traffic)).toList();
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.routing.console;
 
 import dev.switchboard.routing.RoutingProperties;
+import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -56,9 +57,9 @@ final class RecentTraffic {
             }
             final Map<String, ProvidersOverview.Traffic> byVersion = new HashMap<>();
             for (final JsonNode version : answer.path("versions")) {
-                final String key = version.path("category").asString() + "/" + version.path("name").asString() + "/"
-                    + version.path("version").asString();
-                byVersion.put(key, new ProvidersOverview.Traffic(version.path("total_requests").asLong(),
+                final VersionKey key = new VersionKey(version.path("category").asString(),
+                    version.path("name").asString(), version.path("version").asString());
+                byVersion.put(key.toString(), new ProvidersOverview.Traffic(version.path("total_requests").asLong(),
                     version.path("requests_per_second").asDouble(),
                     version.path("error_rate").isNumber() ? version.path("error_rate").asDouble() : null,
                     version.path("p50_response_time").asDouble(), version.path("p95_response_time").asDouble()));

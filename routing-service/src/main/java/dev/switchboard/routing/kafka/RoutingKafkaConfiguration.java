@@ -217,9 +217,11 @@ class RoutingKafkaConfiguration {
         final String detail = event.getHealthy() ? "healthy"
             : "HTTP " + event.getHttpStatus() + ": " + event.getError();
         final double score = event.getHealthScore() != null ? event.getHealthScore() : event.getHealthy() ? 100 : 0;
-        final String status = event.getStatus() != null ? event.getStatus() : event.getHealthy() ? "healthy" : "unhealthy";
-        if (board.report(version, new HealthBoard.Report(event.getHealthy(), status, score, detail,
-            event.getCheckedAt()))) {
+        // A v1 writer sends no status: the report then says healthy or unhealthy by itself.
+        final HealthBoard.Report report = event.getStatus() == null
+            ? new HealthBoard.Report(event.getHealthy(), score, detail, event.getCheckedAt())
+            : new HealthBoard.Report(event.getHealthy(), event.getStatus(), score, detail, event.getCheckedAt());
+        if (board.report(version, report)) {
             log.info("Version {} is now {} ({}); {}, {} ms after the check", version,
                 event.getHealthy() ? "healthy" : "unhealthy", detail,
                 event.getHealthy() ? "routing to it again" : "routing nothing to it",

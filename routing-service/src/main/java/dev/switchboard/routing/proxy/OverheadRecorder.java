@@ -9,9 +9,6 @@ import dev.switchboard.schemas.VersionKey;
 @FunctionalInterface
 public interface OverheadRecorder {
 
-    OverheadRecorder NONE = (version, nanos) -> {
-    };
-
     /** @param version the version whose answer the client got (or the last one tried) */
     void record(VersionKey version, long nanos);
 }
