@@ -1,5 +1,6 @@
 package dev.switchboard.stats.kafka;
 
+import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
 import dev.switchboard.events.ExperimentFeedback;
@@ -21,11 +22,9 @@ import dev.switchboard.stats.canary.CanaryJudge;
 import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -127,11 +126,8 @@ class StatsStreamsConfiguration {
      */
     @Bean
     Supplier<Consumer<String, byte[]>> reportConsumers(final KafkaProperties kafka) {
-        final Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties());
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-experiment-report");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
+            "switchboard-experiment-report");
         return () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -51,8 +51,9 @@ class ExperimentReportController {
         if (!oneAtATime.tryAcquire()) {
             throw new ReportBusyException();
         }
-        final Path directory = Files.createTempDirectory("switchboard-report-");
+        Path directory = null;
         try (Consumer<String, byte[]> consumer = consumers.get()) {
+            directory = Files.createTempDirectory("switchboard-report-");
             final Instant now = clock.instant();
             final ExperimentReplay.Result replay;
             try {
@@ -76,7 +77,9 @@ class ExperimentReportController {
             return body;
         } finally {
             oneAtATime.release();
-            delete(directory);
+            if (directory != null) {
+                delete(directory);
+            }
         }
     }
 
