@@ -4,6 +4,7 @@ import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.prober.probe.ProbeTarget;
 import dev.switchboard.schemas.VersionKey;
+import java.net.URI;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +24,15 @@ final class ProbeTargets implements CompactedTopicView.Listener<ProviderVersion>
     private static final Logger log = LoggerFactory.getLogger(ProbeTargets.class);
 
     private final Map<String, ProbeTarget> byKey = new ConcurrentHashMap<>();
+    private final TypeEndpoints typeEndpoints;
     private final BiFunction<VersionKey, String, Optional<String>> openApiKey;
 
-    /** @param openApiKey opens the sealed {@code api_key} of a version, or gives empty */
-    ProbeTargets(final BiFunction<VersionKey, String, Optional<String>> openApiKey) {
+    /**
+     * @param typeEndpoints where versions without a url are called, as the routers have it
+     * @param openApiKey    opens the sealed {@code api_key} of a version, or gives empty
+     */
+    ProbeTargets(final TypeEndpoints typeEndpoints, final BiFunction<VersionKey, String, Optional<String>> openApiKey) {
+        this.typeEndpoints = typeEndpoints;
         this.openApiKey = openApiKey;
     }
 
@@ -37,8 +43,17 @@ final class ProbeTargets implements CompactedTopicView.Listener<ProviderVersion>
             log.info("Version {} deleted: no longer probed", key);
             return;
         }
-        byKey.put(key, ProbeTarget.of(version, openApiKey));
-        log.info("Version {} configured at {}", key, version.getUrl());
+        final Optional<URI> url = Optional.ofNullable(version.getUrl()).map(URI::create)
+            .or(() -> typeEndpoints.of(version.getType()));
+        if (url.isEmpty()) {
+            byKey.remove(key);
+            log.warn("Version {} has no url and no endpoint is configured for its type '{}' "
+                + "(switchboard.routing.types.{}.url): not probed, and not routed", key, version.getType(),
+                version.getType());
+            return;
+        }
+        byKey.put(key, ProbeTarget.of(version, url.get(), openApiKey));
+        log.info("Version {} configured at {}", key, url.get());
     }
 
     Collection<ProbeTarget> all() {

@@ -57,9 +57,9 @@ class ProberConfiguration {
     }
 
     @Bean
-    ProbeTargets probeTargets(final ProberProperties prober) {
+    ProbeTargets probeTargets(final ProberProperties prober, final TypeEndpoints typeEndpoints) {
         final SecretSealer sealer = SecretSealer.fromConfig(prober.secretsKey(), prober.adminToken());
-        return new ProbeTargets((key, sealed) -> {
+        return new ProbeTargets(typeEndpoints, (key, sealed) -> {
             try {
                 return Optional.of(sealer.open(sealed, key + "#api_key"));
             } catch (IllegalArgumentException e) {

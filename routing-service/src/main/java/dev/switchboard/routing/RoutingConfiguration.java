@@ -19,6 +19,7 @@ import dev.switchboard.routing.strategy.SubjectHasher;
 import dev.switchboard.routing.strategy.TrafficCounters;
 import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.routing.strategy.WeightedStrategy;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.schemas.VersionKey;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -87,6 +88,12 @@ class RoutingConfiguration {
             .digest(("switchboard-subject-hash:" + secret).getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** Where versions without a url of their own are called: {@code switchboard.routing.types.<type>.url}. */
+    @Bean
+    Endpoints endpoints(final RoutingProperties properties) {
+        return properties.endpoints();
+    }
+
     @Bean
     List<SelectionStrategy> strategies() {
         return List.of(new WeightedStrategy(), new HealthStrategy(), new RoundRobinStrategy(),
@@ -102,9 +109,9 @@ class RoutingConfiguration {
     VersionSelector versionSelector(final List<SelectionStrategy> strategies, final HealthBoard health,
                                     final OutlierDetector outliers, final TrafficCounters counters,
                                     final SubjectHasher hasher, final RoutingProperties properties,
-                                    final ExperimentBoard experiments) {
+                                    final ExperimentBoard experiments, final Endpoints endpoints) {
         return new VersionSelector(strategies, health, outliers, counters, hasher, new SplittableRandom(),
-            properties.whenAllUnhealthy(), experiments);
+            properties.whenAllUnhealthy(), experiments, endpoints);
     }
 
     /** The start-up providers, checked: a YAML naming an unknown strategy stops the router at once. */
@@ -140,10 +147,10 @@ class RoutingConfiguration {
     ProviderProxy providerProxy(final ConfigStore store, final VersionSelector selector, final OutlierDetector outliers,
                         final RetryBudget retryBudget, final TrafficCounters counters,
                         final RoutingProperties properties, final OutcomeRecorder recorder,
-                        final OverheadRecorder overhead, final Clock clock) {
+                        final OverheadRecorder overhead, final Clock clock, final Endpoints endpoints) {
         return new ProviderProxy(
             new ProviderProxy.Parts(store::table, selector, outliers, retryBudget, counters, recorder, overhead,
-                ProviderProxy.hotPathJson(), clock),
+                ProviderProxy.hotPathJson(), clock, endpoints),
             new ProviderProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
                 properties.requestDeadline(), properties.maxConnectionsPerUpstream(),
                 Math.toIntExact(properties.maxAnswerSize().toBytes()), properties.instanceId(),

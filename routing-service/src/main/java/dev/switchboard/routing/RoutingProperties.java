@@ -1,12 +1,14 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.routing.health.AllUnhealthy;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +45,9 @@ import org.springframework.util.unit.DataSize;
  * @param rollouts        rollouts declared in configuration (seed 003's environment variables, e.g.
  *                        {@code SWITCHBOARD_ROUTING_ROLLOUTS_0_PROVIDER=LLM/OllamaLLM}, {@code ..._CANDIDATE=v2},
  *                        {@code ..._PERCENTAGE=10}): each starts once, like one made through the API
+ * @param types           per type, the endpoint of its versions that have no url of their own (seed 000's TTS
+ *                        versions), e.g. {@code switchboard.routing.types.edge.url=http://tts-gateway:8000/edge};
+ *                        a version with neither is listed but not routable
  */
 @ConfigurationProperties("switchboard.routing")
 public record RoutingProperties(
@@ -61,7 +66,19 @@ public record RoutingProperties(
     @DefaultValue("http://localhost:8081") URI statsUrl,
     @DefaultValue("default-version") AllUnhealthy whenAllUnhealthy,
     @DefaultValue List<ProviderSettings> providers,
-    @DefaultValue List<DeclaredRollout> rollouts) {
+    @DefaultValue List<DeclaredRollout> rollouts,
+    @DefaultValue Map<String, TypeSettings> types) {
+
+    /** Where versions of a type that have no url of their own are called ({@code types.<type>.url}). */
+    public record TypeSettings(URI url) {
+    }
+
+    /** The per-type endpoints, checked: an endpoint that is not an absolute url stops the router at start-up. */
+    public Endpoints endpoints() {
+        final Map<String, URI> byType = new LinkedHashMap<>();
+        types.forEach((type, settings) -> byType.put(type, settings.url()));
+        return Endpoints.of(byType);
+    }
 
     /**
      * A rollout declared in configuration: {@code candidate} of {@code provider} (as {@code category/name}) starts
@@ -130,11 +147,8 @@ public record RoutingProperties(
 
         VersionConfig toVersion(final String category, final String name) {
             final VersionKey key = new VersionKey(category, name, version);
-            if (url == null || url.isBlank()) {
-                throw new IllegalArgumentException("version " + key + " needs a url");
-            }
-            return VersionConfig.of(key, type, modelName, URI.create(url), weight, isActive,
-                isDefault, parameters);
+            return VersionConfig.of(key, type, modelName, url == null || url.isBlank() ? null : URI.create(url),
+                weight, isActive, isDefault, parameters);
         }
     }
 

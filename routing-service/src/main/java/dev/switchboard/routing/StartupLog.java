@@ -33,7 +33,7 @@ class StartupLog {
 
     private static String describe(final Provider provider) {
         return provider.id() + " by " + provider.strategy() + ": " + provider.versions().stream()
-            .map(v -> v.version() + "=" + v.weight() + (v.isDefault() ? "*" : "") + "@" + v.url())
+            .map(v -> v.version() + "=" + v.weight() + (v.isDefault() ? "*" : "") + "@" + v.url().map(Object::toString).orElse("(" + v.type() + " endpoint)"))
             .collect(Collectors.joining(", "));
     }
 }

@@ -75,13 +75,17 @@ class ControlPlaneIT {
     }
 
     private static ConfigurableApplicationContext router(final String instance) {
-        return RoutingServiceApplication.builder().run("--server.port=0",
+        final List<String> args = new ArrayList<>(List.of("--server.port=0",
             "--spring.kafka.bootstrap-servers=" + brokers,
             "--switchboard.routing.instance-id=" + instance,
             "--switchboard.security.admin-token=" + ADMIN,
             "--switchboard.security.client-keys=" + KEY,
             "--switchboard.routing.outliers.consecutive-failures=2",
-            "--logging.file.name=" + logs.resolve(instance + ".log"));
+            "--logging.file.name=" + logs.resolve(instance + ".log")));
+        if (instance.equals("router-b")) { // only B knows where edge TTS versions without a url are called
+            args.add("--switchboard.routing.types.edge.url=http://127.0.0.1:" + backup.port() + "/tts");
+        }
+        return RoutingServiceApplication.builder().run(args.toArray(String[]::new));
     }
 
     @AfterAll
@@ -290,6 +294,111 @@ class ControlPlaneIT {
 
         assertThat(admin(routerA, "POST", BASE, "{\"category\":\"LLM\",\"name\":\"Backup\",\"version\":\"b1\","
             + "\"weight\":100,\"url\":\"http://127.0.0.1:" + backup.port() + "\"}").statusCode()).isEqualTo(201);
+    }
+
+    /** Seed 000's four create bodies, as written there (its LLM versions point at a local Ollama). */
+    private static final List<String> SEED_000_BODIES = List.of("""
+        {
+          "category": "LLM",
+          "name": "OllamaLLM",
+          "version": "v1",
+          "weight": 70,
+          "is_active": true,
+          "is_default": true,
+          "type": "ollama",
+          "model_name": "llama2",
+          "url": "http://localhost:11434",
+          "temperature": 0.7,
+          "max_tokens": 2048,
+          "top_p": 0.9
+        }""", """
+        {
+          "category": "LLM",
+          "name": "OllamaLLM",
+          "version": "v2",
+          "weight": 30,
+          "is_active": true,
+          "is_default": false,
+          "type": "ollama",
+          "model_name": "llama2:13b",
+          "url": "http://localhost:11434",
+          "temperature": 0.8,
+          "max_tokens": 4096,
+          "top_p": 0.95
+        }""", """
+        {
+          "category": "TTS",
+          "name": "EdgeTTS",
+          "version": "v1",
+          "weight": 60,
+          "is_active": true,
+          "is_default": true,
+          "type": "edge",
+          "voice": "zh-CN-XiaoxiaoNeural",
+          "format": "mp3",
+          "output_dir": "./audio"
+        }""", """
+        {
+          "category": "TTS",
+          "name": "EdgeTTS",
+          "version": "v2",
+          "weight": 40,
+          "is_active": true,
+          "is_default": false,
+          "type": "doubao",
+          "voice": "xiaoyun",
+          "format": "mp3",
+          "output_dir": "./audio",
+          "appid": "your_appid",
+          "token": "your_token"
+        }""");
+
+    @Test
+    @Order(8)
+    void takesSeed000sFourBodiesVerbatimAndRoutesATtsVersionWithoutAUrlOnlyWhereItsTypeHasAnEndpoint()
+        throws Exception {
+        for (final String seedBody : SEED_000_BODIES) {
+            final HttpResponse<String> created = admin(routerA, "POST", BASE, seedBody);
+            System.out.println("POST " + BASE + " " + seedBody.replaceAll("\\s+", " ") + "\n  -> " + created.statusCode()
+                + " " + created.body());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            assertThat(created.body()).doesNotContain("your_appid", "your_token");
+        }
+        final JsonNode v2 = body(admin(routerA, "GET", BASE + "/TTS/EdgeTTS/versions/v2", null));
+        assertThat(v2.toString()).contains("\"appid\":\"********\"", "\"token\":\"********\"", "xiaoyun")
+            .doesNotContain("your_");
+        assertThat(v2.path("data").has("url")).isFalse();
+
+        // Router A has no endpoint for edge or doubao: both TTS versions are listed, not routable, and say why.
+        final JsonNode onA = body(admin(routerA, "GET", BASE + "/TTS/EdgeTTS/versions", null)).path("data");
+        assertThat(onA.valueStream().map(v -> v.path("routable").asBoolean())).containsExactly(false, false);
+        assertThat(onA.get(0).path("not_routable_reason").asString())
+            .contains("no url", "switchboard.routing.types.edge.url");
+        final HttpResponse<String> refused = speech(routerA);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(body(refused).path("error").path("message").asString())
+            .contains("switchboard.routing.types.edge.url", "switchboard.routing.types.doubao.url");
+
+        // Router B has one for edge: v1 is routable there and serves every request; doubao's v2 still is not.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+            body(admin(routerB, "GET", BASE + "/TTS/EdgeTTS/versions", null)).path("data").valueStream()
+                .map(v -> v.path("routable").asBoolean())).containsExactly(true, false));
+        for (int i = 0; i < 20; i++) {
+            final HttpResponse<String> spoken = speech(routerB);
+            assertThat(spoken.statusCode()).as(spoken.body()).isEqualTo(200);
+            assertThat(spoken.headers().firstValue("X-Switchboard-Version")).contains("v1");
+            assertThat(spoken.body()).startsWith("ID3");
+        }
+        for (final String topic : List.of(Topics.PROVIDER_CONFIG, Topics.CONFIG_AUDIT)) {
+            assertThat(rawRecords(topic)).as("records of %s", topic).noneMatch(r -> r.contains("your_"));
+        }
+    }
+
+    private static HttpResponse<String> speech(final ConfigurableApplicationContext router) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base(router) + "/v1/audio/speech"))
+            .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"EdgeTTS\",\"input\":\"你好\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Map<String, Integer> send(final ConfigurableApplicationContext router, final int requests)

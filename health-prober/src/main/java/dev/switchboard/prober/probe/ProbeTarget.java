@@ -23,11 +23,14 @@ public record ProbeTarget(VersionKey key, String type, URI url, String modelName
         type = type == null ? "openai" : type.toLowerCase(Locale.ROOT);
     }
 
-    /** @param openApiKey opens the sealed {@code api_key} of a version, or gives empty */
-    public static ProbeTarget of(final ProviderVersion version,
+    /**
+     * @param url        where the version is called: its own url, or its type's endpoint
+     * @param openApiKey opens the sealed {@code api_key} of a version, or gives empty
+     */
+    public static ProbeTarget of(final ProviderVersion version, final URI url,
                                  final BiFunction<VersionKey, String, Optional<String>> openApiKey) {
         final VersionKey key = new VersionKey(version.getCategory(), version.getName(), version.getVersion());
-        return new ProbeTarget(key, version.getType(), URI.create(version.getUrl()),
+        return new ProbeTarget(key, version.getType(), url,
             version.getModelName() == null ? version.getName() : version.getModelName(), version.getIsActive(),
             Optional.ofNullable(version.getSealedSecrets().get("api_key")).flatMap(s -> openApiKey.apply(key, s)));
     }

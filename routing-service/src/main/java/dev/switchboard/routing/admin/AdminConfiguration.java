@@ -10,6 +10,7 @@ import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.strategy.VersionSelector;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +21,8 @@ import tools.jackson.databind.ObjectMapper;
 class AdminConfiguration {
 
     @Bean
-    AdminViews adminViews(final HealthBoard health) {
-        return new AdminViews(health);
+    AdminViews adminViews(final HealthBoard health, final Endpoints endpoints) {
+        return new AdminViews(health, endpoints);
     }
 
     @Bean

@@ -1,11 +1,13 @@
 package dev.switchboard.routing.admin;
 
 import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.VersionConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -17,9 +19,11 @@ final class AdminViews {
     static final String MASK = "********";
 
     private final HealthBoard health;
+    private final Endpoints endpoints;
 
-    AdminViews(final HealthBoard health) {
+    AdminViews(final HealthBoard health, final Endpoints endpoints) {
         this.health = health;
+        this.endpoints = endpoints;
     }
 
     Map<String, Object> versionList(final Provider provider) {
@@ -48,6 +52,7 @@ final class AdminViews {
             version.put("is_active", v.active());
             version.put("is_default", v.isDefault());
             version.put("health_score", health.score(v.key()));
+            routability(v, version);
             version.put("config", config(v));
             return version;
         }).toList());
@@ -63,9 +68,20 @@ final class AdminViews {
         version.put("is_active", v.active());
         version.put("is_default", v.isDefault());
         version.put("health_score", health.score(v.key()));
+        routability(v, version);
         version.put("created_at", v.createdAt().toString());
         version.put("updated_at", v.updatedAt().toString());
         return version;
+    }
+
+    /**
+     * Whether the version has somewhere to be called (its url, or its type's endpoint), and if not, what to set.
+     * Its health is the prober's, beside it in {@code health_score}.
+     */
+    private void routability(final VersionConfig v, final Map<String, Object> version) {
+        final Optional<String> why = endpoints.whyNotRoutable(v);
+        version.put("routable", why.isEmpty());
+        why.ifPresent(reason -> version.put("not_routable_reason", reason));
     }
 
     /** A version's whole configuration, secrets masked; also what the audit trail records. */
@@ -76,7 +92,7 @@ final class AdminViews {
         config.put("version", v.version());
         config.put("type", v.type());
         config.put("model_name", v.modelName());
-        config.put("url", v.url().toString());
+        v.url().ifPresent(url -> config.put("url", url.toString()));
         config.put("weight", v.weight());
         config.put("is_active", v.active());
         config.put("is_default", v.isDefault());

@@ -87,7 +87,7 @@ final class ProviderAdmin {
         }
         final Instant now = clock.instant();
         final VersionConfig created = new VersionConfig(key, type(request, "openai"), optionalText(request, "model_name"),
-            url(request, null), weight(request, 0), bool(request, "is_active", true), bool(request, "is_default", false),
+            url(request, Optional.empty()), weight(request, 0), bool(request, "is_active", true), bool(request, "is_default", false),
             extraParameters(request, Map.of()), extraSecrets(request, Secrets.none()), now, now);
         if (created.isDefault() && !created.active()) {
             throw AdminException.badRequest("A default version must be active: is_default true needs is_active true");
@@ -382,17 +382,24 @@ final class ProviderAdmin {
         return type.toLowerCase(Locale.ROOT);
     }
 
-    private static URI url(final JsonNode request, final URI fallback) {
-        if (!request.has("url") && fallback != null) {
+    /**
+     * The version's url; none (absent, or {@code null} to remove it) for a version called at its type's endpoint,
+     * as seed 000's TTS versions are.
+     */
+    private static Optional<URI> url(final JsonNode request, final Optional<URI> fallback) {
+        if (!request.has("url")) {
             return fallback;
         }
-        final String url = text(request, "url", true);
+        final String url = optionalText(request, "url");
+        if (url == null) {
+            return Optional.empty();
+        }
         try {
             final URI uri = URI.create(url);
             if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
                 throw new IllegalArgumentException();
             }
-            return uri;
+            return Optional.of(uri);
         } catch (IllegalArgumentException e) {
             throw AdminException.badRequest("'url' must be an absolute http(s) URL, got '" + url + "'");
         }

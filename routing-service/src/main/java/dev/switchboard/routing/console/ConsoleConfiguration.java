@@ -4,6 +4,7 @@ import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.experiment.ExperimentBoard;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
+import dev.switchboard.routing.table.Endpoints;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ClassPathResource;
@@ -38,8 +39,8 @@ class ConsoleConfiguration {
 
     @Bean
     ProvidersOverview providersOverview(final HealthBoard health, final OutlierDetector outliers,
-                                        final ExperimentBoard experiments) {
-        return new ProvidersOverview(health, outliers, experiments);
+                                        final ExperimentBoard experiments, final Endpoints endpoints) {
+        return new ProvidersOverview(health, outliers, experiments, endpoints);
     }
 
     @Bean

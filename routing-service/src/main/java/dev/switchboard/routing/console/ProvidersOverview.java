@@ -3,6 +3,7 @@ package dev.switchboard.routing.console;
 import dev.switchboard.routing.experiment.ExperimentBoard;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.StickyRollout;
 import dev.switchboard.routing.table.VersionConfig;
@@ -30,11 +31,14 @@ final class ProvidersOverview {
     private final HealthBoard health;
     private final OutlierDetector outliers;
     private final ExperimentBoard experiments;
+    private final Endpoints endpoints;
 
-    ProvidersOverview(final HealthBoard health, final OutlierDetector outliers, final ExperimentBoard experiments) {
+    ProvidersOverview(final HealthBoard health, final OutlierDetector outliers, final ExperimentBoard experiments,
+                      final Endpoints endpoints) {
         this.health = health;
         this.outliers = outliers;
         this.experiments = experiments;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -139,6 +143,10 @@ final class ProvidersOverview {
             .orElse(false);
         if (!version.active()) {
             return Optional.of("inactive");
+        }
+        final Optional<String> nowhere = endpoints.whyNotRoutable(version);
+        if (nowhere.isPresent()) {
+            return nowhere;
         }
         if (version.weight() == 0 && !inRollout && !anArm && !version.isDefault()) {
             return Optional.of("weight 0");

@@ -46,7 +46,7 @@ public final class ConfigEvents {
         final Map<String, Object> parameters = new HashMap<>();
         event.getParameters().forEach((name, value) -> parameters.put(name, value));
         return new VersionConfig(key, event.getType(), event.getModelName(),
-            URI.create(event.getUrl()), event.getWeight(), event.getIsActive(), event.getIsDefault(), parameters,
+            Optional.ofNullable(event.getUrl()).map(URI::create), event.getWeight(), event.getIsActive(), event.getIsDefault(), parameters,
             Secrets.of(secrets), event.getCreatedAt(), event.getUpdatedAt());
     }
 
@@ -63,7 +63,7 @@ public final class ConfigEvents {
             .setVersion(version.version())
             .setType(version.type())
             .setModelName(version.modelName())
-            .setUrl(version.url().toString())
+            .setUrl(version.url().map(URI::toString).orElse(null))
             .setWeight(version.weight())
             .setIsActive(version.active())
             .setIsDefault(version.isDefault())

@@ -10,6 +10,7 @@ import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.routing.strategy.Selection;
 import dev.switchboard.routing.strategy.TrafficCounters;
 import dev.switchboard.routing.strategy.VersionSelector;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.shadow.AnswerSimilarity;
 import dev.switchboard.routing.table.RoutingTable;
@@ -75,7 +76,7 @@ public final class ProviderProxy implements AutoCloseable {
     /** Collaborators of the proxy, grouped so its constructor stays readable. */
     public record Parts(Supplier<RoutingTable> table, VersionSelector selector, OutlierDetector outliers,
                         RetryBudget retryBudget, TrafficCounters counters, OutcomeRecorder recorder,
-                        OverheadRecorder overhead, ObjectMapper json, Clock clock) {
+                        OverheadRecorder overhead, ObjectMapper json, Clock clock, Endpoints endpoints) {
     }
 
     /**
@@ -170,7 +171,7 @@ public final class ProviderProxy implements AutoCloseable {
         this.parts = parts;
         this.settings = settings;
         this.upstream = new UpstreamClient(eventLoops, settings.connectTimeout(), settings.responseTimeout(),
-            settings.maxConnectionsPerUpstream(), settings.maxAnswerBytes());
+            settings.maxConnectionsPerUpstream(), settings.maxAnswerBytes(), parts.endpoints());
         this.shadows = new ShadowCalls(settings.shadowMaxInFlight());
         this.scoring = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("shadow-scoring-", 0).factory());
     }
@@ -302,7 +303,7 @@ public final class ProviderProxy implements AutoCloseable {
             return;
         }
         final Optional<VersionConfig> candidate = exchange.current.version(mirror.get().candidate());
-        if (candidate.isEmpty() || !shadows.tryStart()) {
+        if (candidate.isEmpty() || !parts.endpoints().isRoutable(candidate.get()) || !shadows.tryStart()) {
             return;
         }
         final Attempt attempt = new Attempt(parts.clock(), exchange.requestId,

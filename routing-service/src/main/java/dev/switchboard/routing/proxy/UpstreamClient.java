@@ -1,5 +1,6 @@
 package dev.switchboard.routing.proxy;
 
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.ProviderType;
 import dev.switchboard.routing.table.VersionConfig;
 import io.netty.buffer.Unpooled;
@@ -57,14 +58,17 @@ final class UpstreamClient {
     private final Map<EventLoop, Lane> lanes = new ConcurrentHashMap<>();
     private final Map<URI, Endpoint[]> endpoints = new ConcurrentHashMap<>();
     private final BufferedUpstream buffered;
+    private final Endpoints urls;
 
     /**
      * @param eventLoops      how many event loops share the connections
      * @param responseTimeout the longest wait for any part of an answer (headers, or the next chunk of a stream)
      * @param maxAnswerBytes  the largest plain answer taken from an upstream
+     * @param urls            where each version is called: its url, or its type's endpoint
      */
     UpstreamClient(final int eventLoops, final Duration connectTimeout, final Duration responseTimeout,
-                   final int maxConnectionsPerUpstream, final int maxAnswerBytes) {
+                   final int maxConnectionsPerUpstream, final int maxAnswerBytes, final Endpoints urls) {
+        this.urls = urls;
         this.connectTimeout = connectTimeout;
         this.responseTimeout = responseTimeout;
         this.connectionsPerLane = Math.max(1, (maxConnectionsPerUpstream + eventLoops - 1) / eventLoops);
@@ -151,17 +155,19 @@ final class UpstreamClient {
      * parsed again on every request.
      */
     private Endpoint endpoint(final VersionConfig version, final Operation operation) {
-        Endpoint[] byOperation = endpoints.get(version.url());
+        final URI base = urls.of(version).orElseThrow(() -> new IllegalStateException(
+            urls.whyNotRoutable(version).orElseThrow())); // selection never picks such a version
+        Endpoint[] byOperation = endpoints.get(base);
         if (byOperation == null) {
             if (endpoints.size() >= MAX_CACHED_URLS) {
                 endpoints.clear(); // urls of long-deleted versions; the live ones come back at once
             }
             byOperation = new Endpoint[Operation.values().length];
             for (final Operation each : Operation.values()) {
-                final URI uri = URI.create(uri(version, each));
+                final URI uri = URI.create(uri(base, version.protocol(), each));
                 byOperation[each.ordinal()] = new Endpoint(uri, BufferedUpstream.Target.of(uri));
             }
-            endpoints.put(version.url(), byOperation);
+            endpoints.put(base, byOperation);
         }
         return byOperation[operation.ordinal()];
     }
@@ -170,17 +176,17 @@ final class UpstreamClient {
      * OpenAI-compatible and Ollama versions answer at {@code {url}/v1/{operation}} (a url ending in {@code /v1}
      * is taken as is); a plain HTTP pass-through version is called at its url exactly.
      */
-    static String uri(final VersionConfig version, final Operation operation) {
-        final String url = version.url().toString();
-        if (version.protocol() == ProviderType.HTTP) {
+    static String uri(final URI base, final ProviderType protocol, final Operation operation) {
+        final String url = base.toString();
+        if (protocol == ProviderType.HTTP) {
             return url;
         }
         int end = url.length();
         while (end > 0 && url.charAt(end - 1) == '/') {
             end--;
         }
-        final String base = url.substring(0, end);
-        return (base.endsWith("/v1") ? base : base + "/v1") + "/" + operation.path();
+        final String trimmed = url.substring(0, end);
+        return (trimmed.endsWith("/v1") ? trimmed : trimmed + "/v1") + "/" + operation.path();
     }
 
     void close() {

@@ -4,6 +4,7 @@ import dev.switchboard.events.SelectionReason;
 import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
@@ -19,8 +20,8 @@ import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
 /**
- * Chooses the version for one attempt. Versions that are inactive, reported unhealthy by the prober, or
- * already tried for this request are out. Versions ejected by live-traffic outlier detection are out too,
+ * Chooses the version for one attempt. Versions that are inactive, have nowhere to be called (no url and no
+ * endpoint for their type), are reported unhealthy by the prober, or were already tried for this request are out. Versions ejected by live-traffic outlier detection are out too,
  * unless that would leave none (then ejection is ignored rather than failing every request). Versions with
  * weight 0 are disabled, except the two of a sticky rollout, whose own split decides between them. The
  * provider's strategy picks among the rest; when it can pick none the default
@@ -36,11 +37,13 @@ public final class VersionSelector {
     private final RandomGenerator random;
     private final AllUnhealthy whenAllUnhealthy;
     private final ExperimentAssignments experiments;
+    private final Endpoints endpoints;
 
     public VersionSelector(final Collection<SelectionStrategy> strategies, final HealthBoard health,
                            final OutlierDetector outliers, final TrafficCounters counters,
                            final SubjectHasher hasher, final RandomGenerator random,
-                           final AllUnhealthy whenAllUnhealthy, final ExperimentAssignments experiments) {
+                           final AllUnhealthy whenAllUnhealthy, final ExperimentAssignments experiments,
+                           final Endpoints endpoints) {
         this.strategies = strategies.stream().collect(Collectors.toUnmodifiableMap(SelectionStrategy::name,
             Function.identity()));
         this.health = Objects.requireNonNull(health, "health");
@@ -50,6 +53,7 @@ public final class VersionSelector {
         this.random = Objects.requireNonNull(random, "random");
         this.whenAllUnhealthy = Objects.requireNonNull(whenAllUnhealthy, "whenAllUnhealthy");
         this.experiments = Objects.requireNonNull(experiments, "experiments");
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
     }
 
     public boolean knows(final String strategy) {
@@ -76,7 +80,8 @@ public final class VersionSelector {
         final List<VersionConfig> routable = new ArrayList<>(provider.versions().size());
         boolean anyNotEjected = false;
         for (final VersionConfig version : provider.versions()) {
-            if (version.active() && health.isRoutable(version.key()) && !tried.contains(version.key())) {
+            if (version.active() && endpoints.isRoutable(version) && health.isRoutable(version.key())
+                && !tried.contains(version.key())) {
                 routable.add(version);
                 anyNotEjected |= !outliers.isEjected(version.key());
             }
@@ -88,7 +93,8 @@ public final class VersionSelector {
                 return tried.isEmpty() ? chosen : chosen.because(SelectionReason.FAILOVER);
             }
             return new Selection.NoneRoutable("No active, healthy version of " + provider.id()
-                + (tried.isEmpty() ? "" : " that was not already tried") + " can take requests");
+                + (tried.isEmpty() ? "" : " that was not already tried") + " can take requests"
+                + withoutEndpoint(provider));
         }
         if (tried.isEmpty() && subject.isPresent()) {
             final Optional<Selection.Chosen> inExperiment = inExperiment(provider, subject.get(), routable);
@@ -138,7 +144,19 @@ public final class VersionSelector {
         if (whenAllUnhealthy != AllUnhealthy.DEFAULT_VERSION) {
             return Optional.empty();
         }
-        return provider.defaultVersion().filter(v -> v.active() && !tried.contains(v.key()));
+        return provider.defaultVersion()
+            .filter(v -> v.active() && endpoints.isRoutable(v) && !tried.contains(v.key()));
+    }
+
+    /** Why active versions could not be called, for the error: what an operator has to set. */
+    private String withoutEndpoint(final Provider provider) {
+        final StringBuilder why = new StringBuilder();
+        for (final VersionConfig version : provider.versions()) {
+            if (version.active()) {
+                endpoints.whyNotRoutable(version).ifPresent(reason -> why.append("; ").append(reason));
+            }
+        }
+        return why.toString();
     }
 
     /** A sticky rollout's own split decides between its two versions, whatever their weights. */

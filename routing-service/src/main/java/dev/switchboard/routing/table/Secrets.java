@@ -13,7 +13,7 @@ import java.util.TreeSet;
 public final class Secrets {
 
     private static final Set<String> SECRET_NAMES = Set.of("api_key", "apikey", "key", "token", "access_token",
-        "secret", "secret_key", "access_key", "password", "app_key", "appkey", "auth_token");
+        "secret", "secret_key", "access_key", "password", "app_key", "appkey", "auth_token", "appid", "app_id");
     private static final Secrets NONE = new Secrets(Map.of());
 
     private final Map<String, String> values;

@@ -6,13 +6,16 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * One configured version of a provider: where it lives, how much traffic it should get, and the per-type
  * parameters (temperature, max_tokens, voice, ...) applied to requests that do not set them.
+ *
+ * @param url where the version lives; empty for a version called at its type's endpoint ({@link Endpoints})
  */
-public record VersionConfig(VersionKey key, String type, String modelName, URI url, int weight,
+public record VersionConfig(VersionKey key, String type, String modelName, Optional<URI> url, int weight,
                             boolean active, boolean isDefault, Map<String, Object> parameters, Secrets secrets,
                             Instant createdAt, Instant updatedAt) {
 
@@ -28,8 +31,8 @@ public record VersionConfig(VersionKey key, String type, String modelName, URI u
         if (weight < 0 || weight > 100) {
             throw new IllegalArgumentException("weight of " + key + " must be 0-100, got " + weight);
         }
-        if (url.getScheme() == null || url.getHost() == null) {
-            throw new IllegalArgumentException("url of " + key + " must be absolute, got '" + url + "'");
+        if (url.isPresent() && (url.get().getScheme() == null || url.get().getHost() == null)) {
+            throw new IllegalArgumentException("url of " + key + " must be absolute, got '" + url.get() + "'");
         }
         modelName = modelName == null || modelName.isBlank() ? key.name() : modelName;
         parameters = Map.copyOf(parameters == null ? Map.of() : parameters);
@@ -44,8 +47,8 @@ public record VersionConfig(VersionKey key, String type, String modelName, URI u
     public static VersionConfig of(final VersionKey key, final String type, final String modelName,
                                    final URI url, final int weight, final boolean active, final boolean isDefault,
                                    final Map<String, Object> parameters) {
-        return new VersionConfig(key, type, modelName, url, weight, active, isDefault, parameters, Secrets.none(),
-            Instant.EPOCH, Instant.EPOCH);
+        return new VersionConfig(key, type, modelName, Optional.ofNullable(url), weight, active, isDefault,
+            parameters, Secrets.none(), Instant.EPOCH, Instant.EPOCH);
     }
 
     public VersionConfig withWeight(final int next, final Instant now) {

@@ -3,6 +3,7 @@ package dev.switchboard.routing.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.common.testing.MutableClock;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.experiment.ExperimentBoard;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
@@ -26,7 +27,8 @@ class ProvidersOverviewTest {
     private final OutlierDetector outliers = new OutlierDetector(
         new OutlierDetector.Settings(1, Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofSeconds(30)), clock);
     private final ExperimentBoard experiments = new ExperimentBoard(clock);
-    private final ProvidersOverview overview = new ProvidersOverview(health, outliers, experiments);
+    private final ProvidersOverview overview = new ProvidersOverview(health, outliers, experiments,
+        Endpoints.none());
 
     @Test
     void shouldConfigureSharesByTheWeightsOfTheActiveVersions() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.offset;
 
 import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
@@ -34,7 +35,8 @@ class ExperimentRoutingTest {
     private final ExperimentBoard board = new ExperimentBoard(clock);
     private final VersionSelector selector = new VersionSelector(List.of(new WeightedStrategy()), health,
         new OutlierDetector(OutlierDetector.Settings.defaults(), clock), new TrafficCounters(),
-        new SubjectHasher(new byte[32]), new SplittableRandom(1), AllUnhealthy.REJECT, board);
+        new SubjectHasher(new byte[32]), new SplittableRandom(1), AllUnhealthy.REJECT, board,
+        Endpoints.none());
     // v2 takes no ordinary traffic (weight 0): only the experiment sends subjects to it.
     private final Provider provider = new Provider("LLM", "OllamaLLM", WeightedStrategy.NAME,
         List.of(version("v1", 100, true), version("v2", 0, false)));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
@@ -144,7 +145,7 @@ class StrategiesTest {
             new HealthStrategy(), new StickyRolloutStrategy()), health,
             new OutlierDetector(OutlierDetector.Settings.defaults(), new MutableClock()), counters,
             new SubjectHasher(new byte[32]), new SplittableRandom(seed), AllUnhealthy.REJECT,
-            ExperimentAssignments.NONE);
+            ExperimentAssignments.NONE, Endpoints.none());
     }
 
     private static Optional<StickyRollout> rollout(final double percentage) {

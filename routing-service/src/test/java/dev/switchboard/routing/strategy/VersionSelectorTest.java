@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.events.SelectionReason;
+import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.table.Provider;
@@ -72,7 +73,7 @@ class VersionSelectorTest {
     void letsAStickyRolloutSplitItsTwoVersionsWhateverTheirWeights() {
         final VersionSelector sticky = new VersionSelector(List.of(new WeightedStrategy(), new StickyRolloutStrategy()),
             health, outliers, new TrafficCounters(), new SubjectHasher(new byte[32]), new SplittableRandom(42),
-            AllUnhealthy.REJECT, ExperimentAssignments.NONE);
+            AllUnhealthy.REJECT, ExperimentAssignments.NONE, Endpoints.none());
         final Provider provider = new Provider("LLM", "OllamaLLM", new ProviderPolicy(StickyRolloutStrategy.NAME,
             Optional.of(new StickyRollout("v1", "v2", 30, "salt")), Optional.empty(), 3),
             List.of(version("v1", 100, true, true), version("v2", 0, true, false), version("v3", 0, true, false)));
@@ -175,8 +176,63 @@ class VersionSelectorTest {
             URI.create("http://127.0.0.1:9101"), weight, active, isDefault, Map.of());
     }
 
+    @Test
+    void shouldRouteNothingToAVersionWithNoUrlAndNoEndpointForItsType() {
+        final Provider provider = new Provider("TTS", "EdgeTTS", WeightedStrategy.NAME,
+            List.of(ttsWithoutUrl("v1", "edge", 60, true), tts("v2", 40)));
+
+        final Map<String, Integer> counts = new HashMap<>();
+        for (int i = 0; i < 500; i++) {
+            counts.merge(((Selection.Chosen) selector.select(provider, Optional.empty())).version().version(), 1,
+                Integer::sum);
+        }
+
+        assertThat(counts).containsOnlyKeys("v2");
+    }
+
+    @Test
+    void shouldSayWhatToConfigureWhenNoVersionHasAnEndpoint() {
+        final VersionSelector defaultDespiteHealth = selector(AllUnhealthy.DEFAULT_VERSION);
+        final Provider provider = new Provider("TTS", "EdgeTTS", WeightedStrategy.NAME,
+            List.of(ttsWithoutUrl("v1", "edge", 100, true)));
+
+        final Selection selection = defaultDespiteHealth.select(provider, Optional.empty());
+
+        assertThat(selection).isInstanceOfSatisfying(Selection.NoneRoutable.class, none -> assertThat(none.why())
+            .contains("TTS/EdgeTTS/v1 has no url").contains("switchboard.routing.types.edge.url"));
+    }
+
+    @Test
+    void shouldRouteAVersionWithoutAUrlToItsTypesEndpointOnceOneIsConfigured() {
+        final VersionSelector withEdge = selector(AllUnhealthy.REJECT,
+            Endpoints.of(Map.of("Edge", URI.create("http://tts-gateway:8000/edge"))));
+        final Provider provider = new Provider("TTS", "EdgeTTS", WeightedStrategy.NAME,
+            List.of(ttsWithoutUrl("v1", "edge", 100, true), ttsWithoutUrl("v2", "doubao", 100, false)));
+
+        final Selection selection = withEdge.select(provider, Optional.empty());
+
+        assertThat(selection).isInstanceOfSatisfying(Selection.Chosen.class,
+            chosen -> assertThat(chosen.version().version()).isEqualTo("v1"));
+    }
+
+    private static VersionConfig ttsWithoutUrl(final String version, final String type, final int weight,
+                                               final boolean isDefault) {
+        return VersionConfig.of(new VersionKey("TTS", "EdgeTTS", version), type, null, null, weight, true,
+            isDefault, Map.of("voice", "zh-CN-XiaoxiaoNeural"));
+    }
+
+    private static VersionConfig tts(final String version, final int weight) {
+        return VersionConfig.of(new VersionKey("TTS", "EdgeTTS", version), "http", null,
+            URI.create("http://127.0.0.1:9103/tts"), weight, true, false, Map.of());
+    }
+
     private VersionSelector selector(final AllUnhealthy whenAllUnhealthy) {
+        return selector(whenAllUnhealthy, Endpoints.none());
+    }
+
+    private VersionSelector selector(final AllUnhealthy whenAllUnhealthy, final Endpoints endpoints) {
         return new VersionSelector(List.of(new WeightedStrategy()), health, outliers, new TrafficCounters(),
-            new SubjectHasher(new byte[32]), new SplittableRandom(42), whenAllUnhealthy, ExperimentAssignments.NONE);
+            new SubjectHasher(new byte[32]), new SplittableRandom(42), whenAllUnhealthy, ExperimentAssignments.NONE,
+            endpoints);
     }
 }
