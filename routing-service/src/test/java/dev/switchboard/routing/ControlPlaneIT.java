@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.testing.TestTopics;
+import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.SelectionReason;
+import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
@@ -392,6 +395,65 @@ class ControlPlaneIT {
         for (final String topic : List.of(Topics.PROVIDER_CONFIG, Topics.CONFIG_AUDIT)) {
             assertThat(rawRecords(topic)).as("records of %s", topic).noneMatch(r -> r.contains("your_"));
         }
+    }
+
+    @Test
+    @Order(9)
+    void pinsAVersionOutsideTheSplitNeverMovesItAndMarksItsOutcomesPinned() throws Exception {
+        for (final String body : List.of(
+                pinVersion("p1", 100, true, true, v1.port()), pinVersion("p2", 0, false, true, v2.port()),
+                pinVersion("p3", 0, false, false, v2.port()))) {
+            assertThat(admin(routerA, "POST", BASE, body).statusCode()).isEqualTo(201);
+        }
+
+        for (int i = 0; i < 20; i++) { // p2 takes no traffic of the split (weight 0); a pin reaches it anyway
+            assertThat(pinned(routerA, "Pinned@p2", null).headers().firstValue("X-Switchboard-Version")).hasValue("p2");
+            assertThat(pinned(routerA, "LLM/Pinned", "p2").headers().firstValue("X-Switchboard-Version"))
+                .hasValue("p2");
+        }
+        assertThat(pinned(routerA, "Pinned", null).headers().firstValue("X-Switchboard-Version")).hasValue("p1");
+
+        assertOpenAiError(pinned(routerA, "Pinned@p9", null), 404, "Version 'p9' of LLM/Pinned does not exist");
+        assertOpenAiError(pinned(routerA, "Pinned@p3", null), 409, "Version p3 of LLM/Pinned is inactive");
+        assertOpenAiError(pinned(routerA, "Pinned@p2", "p1"), 400, "pins version p2 but the X-Switchboard-Version");
+
+        v2.setKnobs(new Knobs(0, 0, 0, 500, true, 3, 0)); // p2 fails: a pinned request stays on it
+        final HttpResponse<String> failed = pinned(routerA, "Pinned@p2", null);
+        v2.setKnobs(FAST);
+        assertThat(failed.statusCode()).as(failed.body()).isEqualTo(503);
+        assertThat(failed.headers().firstValue("X-Switchboard-Version")).hasValue("p2");
+        assertThat(failed.headers().firstValue("X-Switchboard-Attempts")).hasValue("1");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            final List<RequestOutcome> onP2 = TestTopics.readCommitted(brokers, Topics.REQUEST_OUTCOMES,
+                    EventSerdes.requestOutcome().deserializer()).stream()
+                .filter(o -> o.getName().equals("Pinned") && o.getVersion().equals("p2")).toList();
+            assertThat(onP2).hasSize(41).allMatch(o -> o.getSelectionReason() == SelectionReason.PINNED);
+        });
+    }
+
+    private static String pinVersion(final String version, final int weight, final boolean isDefault,
+                                     final boolean active, final int port) {
+        return """
+            {"category":"LLM","name":"Pinned","version":"%s","weight":%d,"is_default":%s,"is_active":%s,
+             "url":"http://127.0.0.1:%d"}""".formatted(version, weight, isDefault, active, port);
+    }
+
+    private static HttpResponse<String> pinned(final ConfigurableApplicationContext router, final String model,
+                                               final String pinHeader) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base(router) + "/v1/chat/completions"))
+            .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+        if (pinHeader != null) {
+            request.header("X-Switchboard-Version", pinHeader);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertOpenAiError(final HttpResponse<String> response, final int status, final String message) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(body(response).path("error").path("message").asString()).contains(message);
     }
 
     private static HttpResponse<String> speech(final ConfigurableApplicationContext router) throws Exception {

@@ -81,6 +81,10 @@ final class ProviderAdmin {
         final String name = text(request, "name", true);
         final String versionName = text(request, "version", true);
         final VersionKey key = key(category, name, versionName);
+        if (name.contains("@") || versionName.contains("@")) {
+            throw AdminException.badRequest("'name' and 'version' may not contain '@': clients pin a version as "
+                + "\"model\": \"name@version\"");
+        }
         final Optional<Provider> provider = find(category, name);
         if (provider.flatMap(p -> p.version(versionName)).isPresent()) {
             throw AdminException.conflict("Version " + versionName + " of " + key.provider() + " already exists");

@@ -41,6 +41,11 @@ public final class FrontDoorException extends RuntimeException {
         return new FrontDoorException(404, "invalid_request_error", "model_not_found", message);
     }
 
+    /** A pinned version that exists but may not take requests now. */
+    public static FrontDoorException versionInactive(final String message) {
+        return new FrontDoorException(409, "invalid_request_error", "version_inactive", message);
+    }
+
     public static FrontDoorException notFound(final String message) {
         return new FrontDoorException(404, "invalid_request_error", "not_found", message);
     }

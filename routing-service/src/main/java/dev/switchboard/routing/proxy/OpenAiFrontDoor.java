@@ -114,7 +114,9 @@ public final class OpenAiFrontDoor {
         }
         requireJson(request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE));
         final Optional<String> session = Optional.ofNullable(request.requestHeaders().get(SESSION_HEADER));
-        return body(request).flatMap(bytes -> proxy.handle(ApiRequest.parse(operation, bytes, json), session, response));
+        final Optional<String> pin = Optional.ofNullable(request.requestHeaders().get(ProviderProxy.PIN_HEADER));
+        return body(request).flatMap(bytes -> proxy.handle(ApiRequest.parse(operation, bytes, json), session, pin,
+            response));
     }
 
     private void authorize(final HttpServerRequest request) {

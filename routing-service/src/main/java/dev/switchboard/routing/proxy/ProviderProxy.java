@@ -2,6 +2,7 @@ package dev.switchboard.routing.proxy;
 
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
+import dev.switchboard.events.SelectionReason;
 import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.routing.failover.RetryBudget;
 import dev.switchboard.routing.health.OutlierDetector;
@@ -65,7 +66,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ProviderProxy implements AutoCloseable {
 
+    /** The version that served the answer, on every answer. */
     public static final String VERSION_HEADER = "X-Switchboard-Version";
+    /**
+     * On a request, the version the client pins (as {@code "model": "OllamaLLM@v2"} does): the request goes to it
+     * and to no other, whatever the split, an experiment or a rollout would choose, and no failover moves it.
+     */
+    public static final String PIN_HEADER = VERSION_HEADER;
     public static final String ATTEMPTS_HEADER = "X-Switchboard-Attempts";
     public static final String EXPERIMENT_HEADER = "X-Switchboard-Experiment";
     public static final String ARM_HEADER = "X-Switchboard-Arm";
@@ -104,6 +111,8 @@ public final class ProviderProxy implements AutoCloseable {
         final ApiRequest request;
         final Provider provider;
         final Optional<String> subject;
+        /** The version the client pinned, or null: it alone is tried. */
+        final VersionConfig pinned;
         final String requestId;
         final Instant deadline;
         final Channel client;
@@ -120,15 +129,16 @@ public final class ProviderProxy implements AutoCloseable {
         long upstreamNanos;
         VersionKey lastVersion;
 
-        Exchange(final ApiRequest request, final Provider provider, final Optional<String> subject,
+        Exchange(final ApiRequest request, final Target target, final Optional<String> subject,
                  final String requestId, final Instant deadline, final Channel client) {
             this.request = request;
             this.client = client;
-            this.provider = provider;
+            this.provider = target.provider();
+            this.pinned = target.pinned().orElse(null);
             this.subject = subject;
             this.requestId = requestId;
             this.deadline = deadline;
-            this.current = provider;
+            this.current = this.provider;
         }
 
         void failedOn(final VersionKey version) {
@@ -181,10 +191,10 @@ public final class ProviderProxy implements AutoCloseable {
      * {@link FrontDoorException} when no attempt could be served and nothing was sent yet.
      */
     public Mono<Void> handle(final ApiRequest request, final Optional<String> sessionId,
-                             final HttpServerResponse response) {
-        final Provider provider = resolve(request.model());
+                             final Optional<String> pinHeader, final HttpServerResponse response) {
+        final Target target = target(request.model(), pinHeader.filter(pin -> !pin.isBlank()).map(String::strip));
         final String requestId = newRequestId();
-        final Exchange exchange = new Exchange(request, provider,
+        final Exchange exchange = new Exchange(request, target,
             sessionId.filter(s -> !s.isBlank()).or(request::user), requestId,
             parts.clock().instant().plus(settings.requestDeadline()), channelOf(response));
         response.header(REQUEST_ID_HEADER, requestId);
@@ -199,7 +209,9 @@ public final class ProviderProxy implements AutoCloseable {
 
     private Mono<Void> next(final Exchange exchange, final HttpServerResponse response) {
         while (true) {
-            final Selection selection = parts.selector().select(exchange.current, exchange.tried, exchange.subject);
+            final Selection selection = exchange.pinned != null
+                ? new Selection.Chosen(exchange.pinned, SelectionReason.PINNED)
+                : parts.selector().select(exchange.current, exchange.tried, exchange.subject);
             if (selection instanceof Selection.NoneRoutable none) {
                 final Optional<Provider> fallback = fallback(exchange);
                 if (fallback.isPresent()) {
@@ -249,6 +261,44 @@ public final class ProviderProxy implements AutoCloseable {
         };
     }
 
+    /** The provider a request is for and, when the client pinned one, its version. */
+    record Target(Provider provider, Optional<VersionConfig> pinned) {
+    }
+
+    /**
+     * The provider {@code model} names and the version the client pins, if any: {@code "name@version"} in the model
+     * (a model that names a provider as it is, {@code @} and all, is that provider) or the pin header.
+     *
+     * @throws FrontDoorException 404 for an unknown provider or version, 409 for an inactive version, 400 when the
+     *                            model and the header pin different versions, 503 for a version with nowhere to call
+     */
+    Target target(final String model, final Optional<String> pinHeader) {
+        final int at = model.lastIndexOf('@');
+        final boolean pinsInModel = at > 0 && at < model.length() - 1
+            && !(parts.table().get().find(model) instanceof RoutingTable.Lookup.Found);
+        final Provider provider = resolve(pinsInModel ? model.substring(0, at) : model);
+        final Optional<String> inModel = pinsInModel ? Optional.of(model.substring(at + 1)) : Optional.empty();
+        if (inModel.isPresent() && pinHeader.isPresent() && !inModel.equals(pinHeader)) {
+            throw FrontDoorException.invalidRequest("The model pins version " + inModel.get() + " but the "
+                + PIN_HEADER + " header pins " + pinHeader.get() + "; pin one");
+        }
+        return new Target(provider, inModel.or(() -> pinHeader).map(version -> pinned(provider, version)));
+    }
+
+    private VersionConfig pinned(final Provider provider, final String version) {
+        final VersionConfig pinned = provider.version(version).orElseThrow(() -> FrontDoorException.unknownModel(
+            "Version '" + version + "' of " + provider.id() + " does not exist; its versions are "
+                + provider.versions().stream().map(VersionConfig::version).toList()));
+        if (!pinned.active()) {
+            throw FrontDoorException.versionInactive("Version " + version + " of " + provider.id()
+                + " is inactive; activate it, or pin an active version");
+        }
+        parts.endpoints().whyNotRoutable(pinned).ifPresent(why -> {
+            throw FrontDoorException.noRoutableVersion(why);
+        });
+        return pinned;
+    }
+
     private Optional<Provider> fallback(final Exchange exchange) {
         return exchange.current.policy().fallbackProvider()
             .filter(id -> !exchange.hasUsed(id))
@@ -256,8 +306,9 @@ public final class ProviderProxy implements AutoCloseable {
                 ? Optional.of(found.provider()) : Optional.empty());
     }
 
+    /** A pinned request is never moved to another version: its failure is the client's answer. */
     private boolean mayRetry(final Exchange exchange) {
-        return exchange.attempts < exchange.provider.policy().maxAttempts()
+        return exchange.pinned == null && exchange.attempts < exchange.provider.policy().maxAttempts()
             && parts.clock().instant().isBefore(exchange.deadline)
             && parts.retryBudget().tryRetry();
     }
@@ -297,7 +348,7 @@ public final class ProviderProxy implements AutoCloseable {
      */
     private void maybeMirror(final Exchange exchange, final RequestOutcome baseline) {
         final Optional<ShadowMirror> mirror = exchange.current.policy().shadow();
-        if (baseline.getStatus() != OutcomeStatus.SUCCESS || mirror.isEmpty()
+        if (baseline.getStatus() != OutcomeStatus.SUCCESS || mirror.isEmpty() || exchange.pinned != null
             || mirror.get().candidate().equals(baseline.getVersion())
             || ThreadLocalRandom.current().nextDouble(100) >= mirror.get().percentage()) {
             return;

@@ -4,6 +4,7 @@ import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutMetric;
+import dev.switchboard.events.SelectionReason;
 import dev.switchboard.rollout.RolloutScores;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
@@ -88,7 +89,7 @@ public final class RolloutTopology {
                 MODELS_STORE));
 
         final KStream<String, KeyValue<String, RolloutObservation>> inRollouts = served
-            .filter((version, outcome) -> counts(outcome.status()))
+            .filter((version, outcome) -> counts(outcome.status()) && !pinned(outcome))
             .join(active, (version, outcome) -> providerOf(version), RolloutTopology::observation)
             .filter((version, observation) -> observation != null);
         final KStream<String, RolloutObservation> scored = inRollouts
@@ -141,6 +142,14 @@ public final class RolloutTopology {
     private static boolean counts(final OutcomeStatus status) {
         return status == OutcomeStatus.SUCCESS || status == OutcomeStatus.UPSTREAM_ERROR
             || status == OutcomeStatus.TIMEOUT;
+    }
+
+    /**
+     * A client that pinned the version (to try a candidate before it gets traffic) chose it outside the rollout's
+     * split: its outcomes are no evidence about the split, so the canary leaves them out.
+     */
+    private static boolean pinned(final OutcomeFacts outcome) {
+        return outcome.selectionReason() == SelectionReason.PINNED;
     }
 
     /** {@code category/name} of a version key {@code category/name/version}. */

@@ -176,6 +176,21 @@ class RolloutTopologyTest {
     }
 
     @Test
+    void shouldLeaveRequestsPinnedToTheCandidateOutOfTheCanarysEvidence() {
+        clock.advance(Duration.ofMillis(10));
+        for (int i = 0; i < 200; i++) { // a client trying the candidate by name, every request failing
+            outcomes.pipeInput(PROVIDER + "/v2", outcome("v2", true, SelectionReason.PINNED), clock.instant());
+        }
+        serve(100, 0.0, 0.0);
+        judge();
+
+        final RolloutDecision promote = decisions.readValue();
+        assertThat(promote.getAction()).isEqualTo(RolloutAction.PROMOTE);
+        assertThat(promote.getEvidence().getCandidateSamples()).isEqualTo(100);
+        assertThat(promote.getEvidence().getCandidateFailures()).isZero();
+    }
+
+    @Test
     void shouldNotJudgeAPausedRolloutAndIgnoreADecisionOnAStaleRevision() {
         decisionsIn.pipeInput("r1", operator(RolloutAction.PAUSE, 0), clock.instant());
         decisions.readValuesToList();
@@ -307,9 +322,13 @@ class RolloutTopologyTest {
     }
 
     private RequestOutcome outcome(final String version, final boolean failed) {
+        return outcome(version, failed, SelectionReason.STICKY_ROLLOUT);
+    }
+
+    private RequestOutcome outcome(final String version, final boolean failed, final SelectionReason reason) {
         return RequestOutcome.newBuilder()
             .setRequestId("r").setEventTime(clock.instant()).setCategory("LLM").setName("OllamaLLM")
-            .setVersion(version).setModelName("m").setSelectionReason(SelectionReason.STICKY_ROLLOUT)
+            .setVersion(version).setModelName("m").setSelectionReason(reason)
             .setStatus(failed ? OutcomeStatus.UPSTREAM_ERROR : OutcomeStatus.SUCCESS)
             .setHttpStatus(failed ? 503 : 200).setLatencyMs(100).setStreamed(false).setAttempt(1)
             .setRouterInstance("test").build();
