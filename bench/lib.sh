@@ -53,7 +53,7 @@ start_router() {
     --switchboard.routing.outcome-buffer=100000 > "$work/router.log" 2>&1 &
   local pid=$!
   pids+=($pid)
-  until curl -sf "http://127.0.0.1:$1/actuator/health" >/dev/null; do sleep 1; kill -0 "$pid" || { tail -50 "$work/router.log"; exit 1; }; done
+  until curl -sf "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null; do sleep 1; kill -0 "$pid" || { tail -50 "$work/router.log"; exit 1; }; done
 }
 
 # Reading wrk's output in $work/NAME.txt.

@@ -46,7 +46,7 @@ service() { # NAME PORT ARGS...: a Switchboard service's jar with the benchmark'
     "$JAVA_HOME/bin/java" -Xmx512m -jar "$(ls "$root/$name"/target/$name-*-exec.jar | head -n 1)" \
     --server.port="$port" "$@" > "$work/$name.log" 2>&1 &
   pids+=($!)
-  until curl -sf "http://127.0.0.1:$port/actuator/health" >/dev/null; do
+  until curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null; do
     sleep 1; kill -0 "${pids[-1]}" || { tail -50 "$work/$name.log"; exit 1; }
   done
 }

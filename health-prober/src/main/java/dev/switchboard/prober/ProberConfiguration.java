@@ -20,6 +20,7 @@ import dev.switchboard.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -178,6 +179,22 @@ class ProberConfiguration {
     @Bean
     FilterRegistrationBean<BearerAuthFilter> adminTokenFilter(final ProberProperties prober) {
         return AdminApiFilter.registration(prober.adminToken());
+    }
+
+    /**
+     * Readiness ({@code /actuator/health/readiness}): out of service until the provider config and the health-check
+     * config have been read, since until then the prober would probe nothing, or by its defaults.
+     */
+    @Bean
+    HealthIndicator configTopicsHealthIndicator(final CompactedTopicView<ProviderVersion> providerConfigView,
+                                                final CompactedTopicView<HealthCheckConfig> healthCheckConfigView) {
+        return () -> {
+            final boolean read = providerConfigView.isCaughtUp() && healthCheckConfigView.isCaughtUp();
+            return (read ? Health.up() : Health.outOfService())
+                .withDetail("topics", List.of(Topics.PROVIDER_CONFIG, Topics.HEALTH_CHECK_CONFIG))
+                .withDetail("read", read)
+                .build();
+        };
     }
 
     @Bean

@@ -131,7 +131,7 @@ public final class LocalSwitchboard {
     }
 
     private void awaitUp(final ChildProcess child, final int port) throws InterruptedException {
-        awaitUp(child, port, "/actuator/health");
+        awaitUp(child, port, "/actuator/health/readiness");
     }
 
     private void awaitUp(final ChildProcess child, final int port, final String path) throws InterruptedException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.testing.TestTopics;
+import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.schemas.EventSerdes;
@@ -15,6 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +89,9 @@ class ControlPlaneIT {
             "--switchboard.security.client-keys=" + KEY,
             "--switchboard.routing.outliers.consecutive-failures=2",
             "--logging.file.name=" + logs.resolve(instance + ".log")));
+        // Structured (ECS JSON) logs in the file: one setting, Spring Boot's own. The routers share this JVM's
+        // logging, so the router started last decides which file it goes to.
+        args.add("--logging.structured.format.file=ecs");
         if (instance.equals("router-b")) { // only B knows where edge TTS versions without a url are called
             args.add("--switchboard.routing.types.edge.url=http://127.0.0.1:" + backup.port() + "/tts");
         }
@@ -424,12 +431,34 @@ class ControlPlaneIT {
         assertThat(failed.headers().firstValue("X-Switchboard-Version")).hasValue("p2");
         assertThat(failed.headers().firstValue("X-Switchboard-Attempts")).hasValue("1");
 
+        final String requestId = failed.headers().firstValue("X-Request-Id").orElseThrow();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             final List<RequestOutcome> onP2 = TestTopics.readCommitted(brokers, Topics.REQUEST_OUTCOMES,
                     EventSerdes.requestOutcome().deserializer()).stream()
                 .filter(o -> o.getName().equals("Pinned") && o.getVersion().equals("p2")).toList();
             assertThat(onP2).hasSize(41).allMatch(o -> o.getSelectionReason() == SelectionReason.PINNED);
+            assertThat(onP2).filteredOn(o -> o.getRequestId().equals(requestId)).singleElement()
+                .satisfies(o -> assertThat(o.getStatus()).isEqualTo(OutcomeStatus.UPSTREAM_ERROR));
         });
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Stream.of("router-a.log", "router-b.log")
+                .flatMap(file -> readLines(logs.resolve(file))).map(JSON::readTree)
+                .filter(line -> line.path("request_id").asString("").equals(requestId)))
+            .singleElement().satisfies(line -> {
+                assertThat(line.path("log").path("logger").asString()).isEqualTo("switchboard.requests");
+                assertThat(line.path("provider").asString()).isEqualTo("LLM/Pinned");
+                assertThat(line.path("version").asString()).isEqualTo("p2");
+                assertThat(line.path("status").asInt()).isEqualTo(503);
+                assertThat(line.path("outcome").asString()).isEqualTo("UPSTREAM_ERROR");
+                assertThat(line.path("attempts").asInt()).isEqualTo(1);
+            }));
+    }
+
+    private static Stream<String> readLines(final Path file) {
+        try {
+            return Files.readAllLines(file).stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String pinVersion(final String version, final int weight, final boolean isDefault,

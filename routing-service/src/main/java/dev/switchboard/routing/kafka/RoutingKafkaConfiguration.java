@@ -29,6 +29,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -227,6 +228,19 @@ class RoutingKafkaConfiguration {
                 event.getHealthy() ? "routing to it again" : "routing nothing to it",
                 Duration.between(event.getCheckedAt(), Instant.now()).toMillis());
         }
+    }
+
+    /**
+     * Readiness ({@code /actuator/health/readiness}): out of service until the config topics have been read, since
+     * until then the router routes by its start-up configuration only. Once read, it stays ready through a broker
+     * outage: routing goes on by what was read.
+     */
+    @Bean
+    HealthIndicator configTopicsHealthIndicator(final ConfigStore store) {
+        return () -> (store.fromTopics() ? Health.up() : Health.outOfService())
+            .withDetail("topics", List.of(Topics.PROVIDER_CONFIG, Topics.PROVIDER_SETTINGS))
+            .withDetail("read", store.fromTopics())
+            .build();
     }
 
     @Bean

@@ -27,6 +27,7 @@ public final class Attempt {
     private boolean shadow;
     private final long startNanos;
     private OutcomeStatus status = OutcomeStatus.UNKNOWN;
+    private boolean finished;
     private int httpStatus;
     private String errorType;
     private Long firstTokenNanos;
@@ -106,7 +107,13 @@ public final class Attempt {
         return httpStatus >= 400 ? OutcomeStatus.CLIENT_ERROR : OutcomeStatus.UPSTREAM_ERROR;
     }
 
+    /** Whether {@link #finish()} made its outcome already: an attempt has one outcome. */
+    public boolean isFinished() {
+        return finished;
+    }
+
     public RequestOutcome finish() {
+        finished = true;
         final long now = System.nanoTime();
         return RequestOutcome.newBuilder()
             .setRequestId(requestId)

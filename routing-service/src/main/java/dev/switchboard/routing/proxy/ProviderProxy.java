@@ -79,6 +79,12 @@ public final class ProviderProxy implements AutoCloseable {
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     private static final Logger log = LoggerFactory.getLogger(ProviderProxy.class);
+    /**
+     * The request log: one line per client request that named a provider, with its request id, provider, version,
+     * attempts, the status the client got and the last attempt's outcome, as key-value pairs too, so that structured
+     * (JSON) logs carry them as fields. {@code logging.level.switchboard.requests=warn} turns it off.
+     */
+    private static final Logger requests = LoggerFactory.getLogger("switchboard.requests");
 
     /** Collaborators of the proxy, grouped so its constructor stays readable. */
     public record Parts(Supplier<RoutingTable> table, VersionSelector selector, OutlierDetector outliers,
@@ -128,6 +134,9 @@ public final class ProviderProxy implements AutoCloseable {
         final long startedNanos = System.nanoTime();
         long upstreamNanos;
         VersionKey lastVersion;
+        /** The last attempt, for the request log, and the status of the error the client gets, if it gets one. */
+        Attempt lastAttempt;
+        int errorStatus;
 
         Exchange(final ApiRequest request, final Target target, final Optional<String> subject,
                  final String requestId, final Instant deadline, final Channel client) {
@@ -199,12 +208,39 @@ public final class ProviderProxy implements AutoCloseable {
             parts.clock().instant().plus(settings.requestDeadline()), channelOf(response));
         response.header(REQUEST_ID_HEADER, requestId);
         parts.retryBudget().onRequest();
-        return next(exchange, response).doFinally(signal -> {
-            if (exchange.lastVersion != null) {
-                parts.overhead().record(exchange.lastVersion,
-                    Math.max(0, System.nanoTime() - exchange.startedNanos - exchange.upstreamNanos));
-            }
-        });
+        return next(exchange, response)
+            .doOnError(FrontDoorException.class, failure -> exchange.errorStatus = failure.status())
+            .doFinally(signal -> {
+                if (exchange.lastVersion != null) {
+                    parts.overhead().record(exchange.lastVersion,
+                        Math.max(0, System.nanoTime() - exchange.startedNanos - exchange.upstreamNanos));
+                }
+                logRequest(exchange, response, signal);
+            });
+    }
+
+    private static void logRequest(final Exchange exchange, final HttpServerResponse response,
+                                   final SignalType signal) {
+        if (!requests.isInfoEnabled()) {
+            return;
+        }
+        final int status = signal == SignalType.CANCEL ? 499
+            : exchange.errorStatus != 0 ? exchange.errorStatus : response.status().code();
+        final String version = exchange.lastVersion == null ? "-" : exchange.lastVersion.version();
+        // A cancelled attempt is marked so after this runs: the client's going away is the outcome then.
+        final String outcome = signal == SignalType.CANCEL ? OutcomeStatus.CANCELLED.name()
+            : exchange.lastAttempt == null ? "NO_ATTEMPT" : exchange.lastAttempt.status().name();
+        final long millis = (System.nanoTime() - exchange.startedNanos) / 1_000_000;
+        requests.atInfo()
+            .addKeyValue("request_id", exchange.requestId)
+            .addKeyValue("provider", exchange.current.id())
+            .addKeyValue("version", version)
+            .addKeyValue("attempts", exchange.attempts)
+            .addKeyValue("status", status)
+            .addKeyValue("outcome", outcome)
+            .addKeyValue("duration_ms", millis)
+            .log("{} {} {} {} {} after {} attempt(s) in {} ms", exchange.requestId, exchange.current.id(), version,
+                status, outcome, exchange.attempts, millis);
     }
 
     private Mono<Void> next(final Exchange exchange, final HttpServerResponse response) {
@@ -324,20 +360,30 @@ public final class ProviderProxy implements AutoCloseable {
         }
         final Attempt attempt = new Attempt(parts.clock(), exchange.requestId, chosen, exchange.attempts,
             exchange.request.stream(), settings.instanceId());
+        exchange.lastAttempt = attempt;
         parts.counters().started(version.key());
+        // The attempt is over when its result comes, and is recorded then: what follows it (a failover, or the
+        // error relayed to the client) may cancel this chain, which must not turn its failure into a cancel.
         return forward(exchange, attempt, response)
-            .doOnNext(result -> judge(attempt))
+            .doOnNext(result -> {
+                judge(attempt);
+                maybeMirror(exchange, finish(attempt));
+            })
             .doFinally(signal -> {
-                if (signal == SignalType.CANCEL) {
-                    attempt.failed(OutcomeStatus.CANCELLED, "client_disconnected");
-                }
-                parts.counters().finished(version.key());
-                final RequestOutcome outcome = attempt.finish();
-                parts.recorder().record(outcome);
-                if (signal == SignalType.ON_COMPLETE) {
-                    maybeMirror(exchange, outcome);
+                if (!attempt.isFinished()) { // no result: the client left, or the attempt failed unexpectedly
+                    if (signal == SignalType.CANCEL) {
+                        attempt.failed(OutcomeStatus.CANCELLED, "client_disconnected");
+                    }
+                    finish(attempt);
                 }
             });
+    }
+
+    private RequestOutcome finish(final Attempt attempt) {
+        parts.counters().finished(attempt.version().key());
+        final RequestOutcome outcome = attempt.finish();
+        parts.recorder().record(outcome);
+        return outcome;
     }
 
     /**

@@ -23,6 +23,7 @@ import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -173,19 +174,37 @@ class StatsStreamsConfiguration {
         return AdminApiFilter.registration(stats.adminToken());
     }
 
+    /**
+     * Readiness ({@code /actuator/health/readiness}): up only while the streams are RUNNING. Starting, restoring
+     * and rebalancing are out of service: queries answer 503 meanwhile.
+     */
     @Bean
     HealthIndicator kafkaStreamsHealthIndicator(final StreamsBuilderFactoryBean factory) {
-        return () -> {
-            final KafkaStreams streams = factory.getKafkaStreams();
-            if (streams == null) {
-                return Health.down().withDetail("state", "NOT_CREATED").build();
-            }
-            final KafkaStreams.State state = streams.state();
-            // Rebalancing is part of normal life; queries answer 503 meanwhile, but the app is alive.
-            final Health.Builder health = state.isRunningOrRebalancing() ? Health.up() : Health.down();
-            return health.withDetail("state", state.name())
-                .withDetail("threads", streams.metadataForLocalThreads().size())
-                .build();
-        };
+        return () -> streamsHealth(factory, state -> state == KafkaStreams.State.RUNNING ? Health.up()
+            : Health.outOfService());
+    }
+
+    /**
+     * Liveness ({@code /actuator/health/liveness}): down only when the streams have failed or stopped (a restart
+     * is the cure); starting and rebalancing are part of a live instance's life.
+     */
+    @Bean
+    HealthIndicator kafkaStreamsLivenessHealthIndicator(final StreamsBuilderFactoryBean factory) {
+        return () -> streamsHealth(factory, state -> switch (state) {
+            case ERROR, PENDING_ERROR, NOT_RUNNING -> Health.down();
+            default -> Health.up();
+        });
+    }
+
+    private static Health streamsHealth(final StreamsBuilderFactoryBean factory,
+                                        final Function<KafkaStreams.State, Health.Builder> byState) {
+        final KafkaStreams streams = factory.getKafkaStreams();
+        if (streams == null) {
+            return Health.outOfService().withDetail("state", "NOT_CREATED").build();
+        }
+        final KafkaStreams.State state = streams.state();
+        return byState.apply(state).withDetail("state", state.name())
+            .withDetail("threads", streams.metadataForLocalThreads().size())
+            .build();
     }
 }
