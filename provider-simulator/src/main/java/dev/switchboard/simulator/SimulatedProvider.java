@@ -104,6 +104,7 @@ public final class SimulatedProvider implements AutoCloseable {
                 case "POST /v1/audio/speech", "POST /tts" -> api(exchange, ApiStyle.SPEECH);
                 case "POST /api/chat" -> api(exchange, ApiStyle.OLLAMA);
                 case "GET /v1/models", "GET /api/tags" -> listModels(exchange, path.startsWith("/v1"));
+                case "GET /tts" -> postOnly(exchange);
                 default -> writeError(exchange, 404, "not_found", "No route for " + method + " " + path);
             }
         } catch (IOException e) {
@@ -312,6 +313,19 @@ public final class SimulatedProvider implements AutoCloseable {
             body.put("eval_count", answer.tokens().size());
         }
         return body;
+    }
+
+    /**
+     * A GET of the TTS endpoint, as the prober's probe of a pass-through version: a 405 (the endpoint is there and
+     * takes POST), or the outage's 503.
+     */
+    private void postOnly(final HttpExchange exchange) throws IOException {
+        if (knobs.get().outage()) {
+            writeError(exchange, 503, "service_unavailable", name + " is in a simulated outage");
+            return;
+        }
+        exchange.getResponseHeaders().set("Allow", "POST");
+        writeError(exchange, 405, "method_not_allowed", "POST a speech request here");
     }
 
     private void listModels(final HttpExchange exchange, final boolean openAi) throws IOException {

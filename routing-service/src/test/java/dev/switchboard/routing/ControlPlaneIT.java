@@ -109,6 +109,19 @@ class ControlPlaneIT {
     }
 
     @Test
+    @Order(0)
+    void isReadyOnceItHasReadTheConfigTopics() {
+        for (final ConfigurableApplicationContext router : List.of(routerA, routerB)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                final HttpResponse<String> readiness = admin(router, "GET", "/actuator/health/readiness", null);
+                assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(200);
+                assertThat(body(readiness).path("components").path("configTopics").path("details").path("read")
+                    .asBoolean()).isTrue();
+            });
+        }
+    }
+
+    @Test
     @Order(1)
     void walksThroughSeed000RolloutAndRollback() throws Exception {
         assertThat(admin(routerA, "POST", BASE, version("v1", 70, true, "openai", v1.port(), "llama2")).statusCode())

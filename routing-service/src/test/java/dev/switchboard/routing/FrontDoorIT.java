@@ -268,6 +268,20 @@ class FrontDoorIT {
     }
 
     @Test
+    void shouldBeAliveButNotReadyWhileItHasNotReadTheConfigTopics() throws Exception {
+        final HttpResponse<String> liveness = get("/actuator/health/liveness", null);
+        final HttpResponse<String> readiness = get("/actuator/health/readiness", null);
+
+        assertThat(liveness.statusCode()).isEqualTo(200);
+        assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(503);
+        final JsonNode ready = JSON.readTree(readiness.body());
+        assertThat(ready.path("status").asString()).isEqualTo("OUT_OF_SERVICE");
+        assertThat(ready.path("components").path("configTopics").path("details").path("read").asBoolean()).isFalse();
+        // Not ready for a new client, yet it serves by its start-up configuration meanwhile.
+        assertThat(chat(CHAT.formatted("OllamaLLM", ""), "test-key").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldAnswerAnUnknownV1PathInOpenAisShape() throws Exception {
         assertError(get("/v1/completions/legacy", "test-key"), 404, "invalid_request_error", "Unknown path GET");
         assertError(get("/v1/files", null), 401, "invalid_request_error", "Missing Authorization");

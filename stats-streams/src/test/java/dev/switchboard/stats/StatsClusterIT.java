@@ -135,8 +135,15 @@ class StatsClusterIT {
         b.start();
         for (final Instance instance : List.of(a, b)) {
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
-                get(instance, "/actuator/health", null).body().contains("\"status\":\"UP\""));
+                readyAndRunning(instance));
         }
+    }
+
+    /** Readiness, as a load balancer asks it: up only while the instance's streams are RUNNING. */
+    private static boolean readyAndRunning(final Instance instance) throws Exception {
+        final HttpResponse<String> readiness = get(instance, "/actuator/health/readiness", null);
+        return readiness.statusCode() == 200 && readiness.body().contains("\"state\":\"RUNNING\"")
+            && get(instance, "/actuator/health/liveness", null).statusCode() == 200;
     }
 
     @AfterAll
@@ -245,7 +252,7 @@ class StatsClusterIT {
         load.join();
         b.start();
         await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
-            get(b, "/actuator/health", null).body().contains("\"status\":\"UP\""));
+            readyAndRunning(b));
 
         awaitExactTotals();
         log.info("After the kill and restart, both instances answer every version's exact total: {}", produced);

@@ -32,7 +32,7 @@ public final class Prober {
             final HttpResponse<Void> response = http.send(request(target), HttpResponse.BodyHandlers.discarding());
             final long latency = elapsedMillis(start);
             final int status = response.statusCode();
-            return status >= 200 && status < 300
+            return healthy(target, status)
                 ? ProbeResult.success(latency, status)
                 : ProbeResult.failure(latency, status, "HTTP " + status + " from " + target.type() + " probe");
         } catch (HttpTimeoutException e) {
@@ -43,6 +43,18 @@ public final class Prober {
             Thread.currentThread().interrupt();
             return ProbeResult.failure(elapsedMillis(start), null, "probe interrupted");
         }
+    }
+
+    /**
+     * A 2xx; for a pass-through version, whose probe is a GET of the url it takes POSTs at, a 405 too: the
+     * endpoint answered that it is there and takes another method.
+     */
+    static boolean healthy(final ProbeTarget target, final int status) {
+        return status >= 200 && status < 300 || status == 405 && isPassThrough(target);
+    }
+
+    private static boolean isPassThrough(final ProbeTarget target) {
+        return !target.type().equals("openai") && !target.type().equals("ollama");
     }
 
     private HttpRequest request(final ProbeTarget target) {

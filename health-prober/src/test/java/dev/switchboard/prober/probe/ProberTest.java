@@ -69,6 +69,24 @@ class ProberTest {
             .isTrue();
     }
 
+    @Test
+    void findsAPassThroughEndpointThatTakesOnlyPostsHealthyUnlessItIsInOutage() {
+        final ProbeTarget edge = new ProbeTarget(new VersionKey("TTS", "EdgeTTS", "v1"), "edge",
+            URI.create("http://127.0.0.1:" + upstream.port() + "/tts"), "EdgeTTS", true, Optional.empty());
+
+        final ProbeResult answered = prober.probe(edge);
+        upstream.setKnobs(new Knobs(0, 0, 0, 500, true, 1, 0));
+        final ProbeResult inOutage = prober.probe(edge);
+
+        assertThat(answered.healthy()).as("a 405 to the GET: the endpoint is there").isTrue();
+        assertThat(answered.httpStatus()).isEqualTo(405);
+        assertThat(inOutage.healthy()).isFalse();
+        assertThat(inOutage.httpStatus()).isEqualTo(503);
+        assertThat(prober.probe(new ProbeTarget(new VersionKey("TTS", "EdgeTTS", "v1"), "edge",
+            URI.create("http://127.0.0.1:" + upstream.port() + "/no-such-path"), "EdgeTTS", true, Optional.empty()))
+            .healthy()).as("a 404: nothing there").isFalse();
+    }
+
     private ProbeTarget target(final String type) {
         return new ProbeTarget(new VersionKey("LLM", "OllamaLLM", "v1"), type,
             URI.create("http://127.0.0.1:" + upstream.port()), "llama2", true, Optional.empty());
