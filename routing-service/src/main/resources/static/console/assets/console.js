@@ -364,6 +364,10 @@ document.addEventListener('alpine:init', () => {
     async create() {
       const body = { ...this.form };
       delete body.parameters;
+      // Left blank, model_name defaults to the provider's name and the url to the type's endpoint (seed 000's TTS).
+      for (const field of ['model_name', 'url']) {
+        if (!String(body[field]).trim()) delete body[field];
+      }
       body.weight = Number(this.form.weight);
       if (this.form.parameters.trim()) {
         try { Object.assign(body, JSON.parse(this.form.parameters)); } catch (e) {
