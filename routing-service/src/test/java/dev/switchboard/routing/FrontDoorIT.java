@@ -12,8 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -78,7 +80,15 @@ class FrontDoorIT {
             "--switchboard.routing.providers[2].versions[0].version=e1",
             "--switchboard.routing.providers[2].versions[0].model_name=text-embedding-3-small",
             "--switchboard.routing.providers[2].versions[0].url=http://127.0.0.1:" + v1.port(),
-            "--switchboard.routing.providers[2].versions[0].weight=100");
+            "--switchboard.routing.providers[2].versions[0].weight=100",
+            "--switchboard.routing.providers[3].category=LLM",
+            "--switchboard.routing.providers[3].name=Duo",
+            "--switchboard.routing.providers[3].versions[0].version=d1",
+            "--switchboard.routing.providers[3].versions[0].url=http://127.0.0.1:" + v1.port(),
+            "--switchboard.routing.providers[3].versions[0].weight=50",
+            "--switchboard.routing.providers[3].versions[1].version=d2",
+            "--switchboard.routing.providers[3].versions[1].url=http://127.0.0.1:" + v2.port(),
+            "--switchboard.routing.providers[3].versions[1].weight=50");
         base = "http://127.0.0.1:" + ((WebServerApplicationContext) router).getWebServer().getPort();
     }
 
@@ -127,6 +137,24 @@ class FrontDoorIT {
             }
         }
         assertThat(last).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void failsAStreamOverToAnotherVersionWhenItsFirstVersionFailsBeforeItsFirstByte() throws Exception {
+        v1.setKnobs(new Knobs(0, 0, 0, 500, true, 4, 0)); // d1 in an outage: 503 before any byte of a stream
+        v2.setKnobs(new Knobs(0, 0, 0, 500, false, 5, 10));
+        final Set<String> attempts = new HashSet<>();
+
+        for (int i = 0; i < 30; i++) {
+            final HttpResponse<String> response = chat(CHAT.formatted("Duo", ",\"stream\":true"), "test-key");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/event-stream");
+            assertThat(response.headers().firstValue("X-Switchboard-Version")).hasValue("d2");
+            assertThat(response.body()).contains("token4", "data: [DONE]");
+            attempts.add(response.headers().firstValue("X-Switchboard-Attempts").orElseThrow());
+        }
+
+        assertThat(attempts).as("some streams were sent to d1 first, and failed over").contains("2");
     }
 
     @Test
@@ -223,10 +251,10 @@ class FrontDoorIT {
         final JsonNode models = JSON.readTree(list.body());
         assertThat(models.path("object").asString()).isEqualTo("list");
         assertThat(models.path("data").valueStream().map(m -> m.path("id").asString()))
-            .containsExactly("EMBEDDING/Embedder", "LLM/OllamaLLM", "TTS/EdgeTTS");
-        assertThat(models.path("data").get(1).path("object").asString()).isEqualTo("model");
-        assertThat(models.path("data").get(1).path("owned_by").asString()).isEqualTo("switchboard");
-        assertThat(models.path("data").get(1).path("created").isIntegralNumber()).isTrue();
+            .containsExactly("EMBEDDING/Embedder", "LLM/Duo", "LLM/OllamaLLM", "TTS/EdgeTTS");
+        assertThat(models.path("data").get(2).path("object").asString()).isEqualTo("model");
+        assertThat(models.path("data").get(2).path("owned_by").asString()).isEqualTo("switchboard");
+        assertThat(models.path("data").get(2).path("created").isIntegralNumber()).isTrue();
 
         for (final String id : List.of("OllamaLLM", "LLM/OllamaLLM", "LLM%2FOllamaLLM")) {
             final HttpResponse<String> one = get("/v1/models/" + id, "test-key");

@@ -1,4 +1,4 @@
-package dev.switchboard.routing.proxy;
+package dev.switchboard.routing.shadow;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAdder;
