@@ -23,7 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param secretsKey     {@code SWITCHBOARD_SECRETS_KEY}, to open the api keys sealed in config events
  */
 @ConfigurationProperties("switchboard.prober")
-public record ProberProperties(
+record ProberProperties(
     @DefaultValue("5m") Duration interval,
     @DefaultValue("5") int maxErrorCount,
     @DefaultValue("1h") Duration retryAfter,

@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * versions).
  */
 @ConfigurationProperties("switchboard.routing")
-public record TypeEndpoints(@DefaultValue Map<String, TypeSettings> types) {
+record TypeEndpoints(@DefaultValue Map<String, TypeSettings> types) {
 
     public record TypeSettings(URI url) {
     }

@@ -1,8 +1,11 @@
 package dev.switchboard.routing;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.switchboard.common.testing.PublicOnlyWhenUsed;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -21,4 +24,14 @@ class LayeringTest {
             "org.apache.commons.codec.digest..", "dev.switchboard.routing.shadow..",
             "org.apache.commons.text.similarity..", "dev.switchboard.rollout..", "dev.switchboard.routing.rollout..")
         .because("the routing core must be testable and reusable without Spring, HTTP or Kafka");
+
+    @ArchTest
+    static final ArchRule packagesFormNoCycles = slices().matching("dev.switchboard.routing.(*)..")
+        .should().beFreeOfCycles()
+        .because("a package that needs another must not be needed by it: layering is a decision");
+
+    /** A class is public only when another package uses it. */
+    @ArchTest
+    static final ArchRule classesArePublicOnlyWhenAnotherPackageUsesThem = classes().should(
+        PublicOnlyWhenUsed.exceptFor());
 }

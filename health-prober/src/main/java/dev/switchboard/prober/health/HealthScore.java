@@ -16,7 +16,7 @@ import java.util.Optional;
  *
  * A version that fails half its calls scores at most 50; one that answers everything but takes 10 s scores 50.
  */
-public final class HealthScore {
+final class HealthScore {
 
     static final int MIN_LIVE_REQUESTS = 20;
     static final long FAST_MS = 1_000;

@@ -4,7 +4,7 @@ package dev.switchboard.routing.proxy;
  * A request the front door cannot serve, with the HTTP status and the OpenAI error {@code type} and {@code code}
  * it is answered with. {@link #retryable()} tells clients whether sending the same request again may help.
  */
-public final class FrontDoorException extends RuntimeException {
+final class FrontDoorException extends RuntimeException {
 
     private final int status;
     private final String type;

@@ -12,7 +12,7 @@ import org.apache.commons.text.similarity.CosineSimilarity;
  * their word-count vectors (commons-text), case and punctuation aside. Cheap, order-blind and good enough to tell
  * a candidate that answers the same from one that answers something else; not a judge of quality.
  */
-public final class AnswerSimilarity {
+final class AnswerSimilarity {
 
     private static final Pattern WORDS = Pattern.compile("[^\\p{L}\\p{N}]+");
     private static final CosineSimilarity COSINE = new CosineSimilarity();

@@ -9,5 +9,5 @@ import dev.switchboard.routing.table.VersionConfig;
  * @param healthScore 0-100, from the prober
  * @param inFlight    requests this router has outstanding on the version
  */
-public record Candidate(VersionConfig version, double weight, double healthScore, int inFlight) {
+record Candidate(VersionConfig version, double weight, double healthScore, int inFlight) {
 }

@@ -9,6 +9,6 @@ import java.util.random.RandomGenerator;
  *
  * @param subject the sticky subject (session id or user), if the request named one
  */
-public record SelectionContext(Provider provider, Optional<String> subject, RandomGenerator random,
+record SelectionContext(Provider provider, Optional<String> subject, RandomGenerator random,
                                TrafficCounters counters, SubjectHasher hasher) {
 }

@@ -16,7 +16,7 @@ import dev.switchboard.stats.sketch.Distribution;
  * not rejected are the interval {@code estimate -+ sqrt(2 V (V + tau^2) / tau^2 * (ln(1 / alpha) + ln((V + tau^2)
  * / V) / 2))}. {@code tau}, the spread of the mixture, is the size of effect the sequence is most sensitive to.
  */
-public final class ConfidenceSequence {
+final class ConfidenceSequence {
 
     private ConfidenceSequence() {
     }

@@ -48,7 +48,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * {@link TimestampedBytesStore} because the store underneath keeps timestamps: Kafka Streams looks at the store it
  * registered (this one) to decide whether restored changelog records get their timestamps back.
  */
-public final class FoldingWindowStore
+final class FoldingWindowStore
     implements StateStore, ReadOnlyWindowStore<String, DailyStats>, TimestampedBytesStore,
     CachedStateStore<String, DailyStats> {
 

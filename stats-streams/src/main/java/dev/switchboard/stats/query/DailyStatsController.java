@@ -3,6 +3,7 @@ package dev.switchboard.stats.query;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
+import dev.switchboard.stats.json.StatsJson;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Duration;

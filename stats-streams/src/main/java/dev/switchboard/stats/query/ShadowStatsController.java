@@ -4,6 +4,7 @@ import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.shadow.ShadowDayStats;
 import dev.switchboard.stats.shadow.ShadowPairStats;
 import dev.switchboard.stats.shadow.ShadowStatsTopology;
+import dev.switchboard.stats.json.StatsJson;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.ArrayList;

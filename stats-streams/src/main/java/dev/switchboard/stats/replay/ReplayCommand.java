@@ -2,7 +2,7 @@ package dev.switchboard.stats.replay;
 
 import dev.switchboard.schemas.ExperimentSchedule;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.stats.query.StatsJson;
+import dev.switchboard.stats.json.StatsJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -21,7 +21,7 @@ import java.util.Objects;
  * baseline is the default again (seed 000's rollback). Versions stay active, so either can still take a failover.
  * Every change comes with its audit record; secrets are copied as they were, sealed, and never written out.
  */
-public final class RolloutSettlement {
+final class RolloutSettlement {
 
     /** A changed version or model, and its audit record. */
     public sealed interface Change {

@@ -20,7 +20,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** The Avro serdes of the rollout streams: observations repartitioned by rollout, rollout states, step totals. */
-public final class RolloutStoreSerdes {
+final class RolloutStoreSerdes {
 
     private RolloutStoreSerdes() {
     }

@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /** The Avro serdes of the experiment streams: the repartitioned observations and the per-day arm totals. */
-public final class ExperimentStoreSerdes {
+final class ExperimentStoreSerdes {
 
     private ExperimentStoreSerdes() {
     }

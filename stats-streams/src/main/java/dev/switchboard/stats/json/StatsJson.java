@@ -1,4 +1,4 @@
-package dev.switchboard.stats.query;
+package dev.switchboard.stats.json;
 
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.shadow.ShadowPairStats;
