@@ -11,6 +11,11 @@ import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
 
 /**
  * Starts the rollouts declared in configuration once the router has read the configuration and the rollouts so
@@ -21,7 +26,8 @@ final class DeclaredRollouts {
     private static final Logger log = LoggerFactory.getLogger(DeclaredRollouts.class);
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration RETRY = Duration.ofSeconds(2);
-    private static final int ATTEMPTS = 30;
+    /** How long a provider the declaration names may be missing: this very start-up may seed it a moment later. */
+    private static final Duration UNKNOWN_PROVIDER_WAIT = Duration.ofMinutes(1);
 
     private final List<RoutingProperties.DeclaredRollout> declared;
     private final RolloutAdmin admin;
@@ -64,26 +70,32 @@ final class DeclaredRollouts {
      * declaration stands until the configuration changes, so it must not lapse with an outage.
      */
     private void declare(final RoutingProperties.DeclaredRollout rollout) throws InterruptedException {
-        int unknownProvider = 0;
-        while (true) {
-            try {
-                final RolloutBoard.Entry entry = admin.declare(rollout.provider(), rollout.candidate(),
-                    rollout.percentage());
-                log.info("Declared rollout {}: {} of {} is {} at step {} ({}%)", entry.state().plan().getId(),
-                    rollout.candidate(), rollout.provider(), RolloutAdmin.status(entry.state().status()),
-                    entry.state().step() + 1, entry.state().candidatePercentage());
-                return;
-            } catch (AdminException e) {
-                if (++unknownProvider == ATTEMPTS || e.status().value() != 400) {
-                    log.error("Declared rollout of {} on {} not started: {}", rollout.candidate(), rollout.provider(),
-                        e.getMessage());
-                    return;
-                }
-            } catch (ConfigUnavailableException e) {
-                log.warn("Declared rollout of {} on {} not written yet, trying again in {} s: {}", rollout.candidate(),
-                    rollout.provider(), RETRY.toSeconds(), e.getMessage());
+        final long started = System.nanoTime();
+        final RetryTemplate retries = new RetryTemplate(RetryPolicy.builder()
+            .predicate(failure -> failure instanceof ConfigUnavailableException
+                || failure instanceof AdminException unknown && unknown.status().value() == 400
+                    && System.nanoTime() - started < UNKNOWN_PROVIDER_WAIT.toNanos())
+            .maxRetries(Long.MAX_VALUE).delay(RETRY).multiplier(1).build());
+        retries.setRetryListener(new RetryListener() {
+            @Override
+            public void onRetryFailure(final RetryPolicy policy, final Retryable<?> retryable,
+                                       final Throwable failure) {
+                log.warn("Declared rollout of {} on {} not started yet, trying again in {} s: {}", rollout.candidate(),
+                    rollout.provider(), RETRY.toSeconds(), failure.getMessage());
             }
-            Thread.sleep(RETRY.toMillis()); // the provider or the broker may come a moment later
+        });
+        try {
+            final RolloutBoard.Entry entry = retries.execute(() -> admin.declare(rollout.provider(),
+                rollout.candidate(), rollout.percentage()));
+            log.info("Declared rollout {}: {} of {} is {} at step {} ({}%)", entry.state().plan().getId(),
+                rollout.candidate(), rollout.provider(), RolloutAdmin.status(entry.state().status()),
+                entry.state().step() + 1, entry.state().candidatePercentage());
+        } catch (RetryException e) {
+            if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("closed while waiting to declare a rollout");
+            }
+            log.error("Declared rollout of {} on {} not started: {}", rollout.candidate(), rollout.provider(),
+                e.getLastException().getMessage());
         }
     }
 }

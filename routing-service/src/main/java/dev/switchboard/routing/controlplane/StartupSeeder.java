@@ -9,6 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.retry.RetryException;
+import org.springframework.core.retry.RetryListener;
+import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryTemplate;
+import org.springframework.core.retry.Retryable;
 
 /**
  * Writes the start-up providers to the config topics when the provider-config topic is empty, so a new
@@ -22,6 +27,9 @@ public final class StartupSeeder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StartupSeeder.class);
     private static final Duration RETRY = Duration.ofSeconds(2);
+    /** A write Kafka does not take is tried again every {@link #RETRY}, for as long as it takes. */
+    private static final RetryPolicy UNTIL_TAKEN = RetryPolicy.builder().includes(ConfigUnavailableException.class)
+        .maxRetries(Long.MAX_VALUE).delay(RETRY).multiplier(1).build();
 
     private final ConfigStore store;
     private final ConfigWriter writer;
@@ -45,30 +53,41 @@ public final class StartupSeeder implements AutoCloseable {
     }
 
     private void seedWhenEmpty() {
-        try {
-            for (int attempt = 1; ; attempt++) {
-                while (!store.awaitCaughtUp(Duration.ofSeconds(30))) {
-                    log.info("Waiting to read the provider config topics before deciding whether to seed them");
-                }
-                if (!store.versionEvents().isEmpty() || startup.isEmpty()) {
-                    log.info("Provider config topic holds {} versions; the start-up providers are not written",
-                        store.versionEvents().size());
-                    return;
-                }
-                try {
-                    writer.seed(seedChanges());
-                    log.info("Seeded the empty provider config topics with {} start-up providers", startup.size());
-                    return;
-                } catch (ConfigUnavailableException e) {
-                    log.warn("Could not seed the provider config topics (attempt {}; routing by the start-up "
-                        + "configuration until then), trying again in {} s: {}", attempt, RETRY.toSeconds(),
-                        e.getMessage());
-                }
-                Thread.sleep(RETRY.toMillis());
+        final RetryTemplate retries = new RetryTemplate(UNTIL_TAKEN);
+        retries.setRetryListener(new RetryListener() {
+            @Override
+            public void onRetryFailure(final RetryPolicy policy, final Retryable<?> retryable,
+                                       final Throwable failure) {
+                log.warn("Could not seed the provider config topics (routing by the start-up configuration until "
+                    + "then), trying again in {} s: {}", RETRY.toSeconds(), failure.getMessage());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        });
+        try {
+            retries.execute(() -> {
+                seedIfEmpty();
+                return null;
+            });
+        } catch (RetryException e) {
+            if (e.getCause() instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                Thread.currentThread().interrupt(); // closed while waiting to try again
+            } else {
+                log.error("Gave up seeding the provider config topics", e.getLastException());
+            }
         }
+    }
+
+    /** Once the topics are read (another router may have seeded them meanwhile), seeds them if they are empty. */
+    private void seedIfEmpty() throws InterruptedException {
+        while (!store.awaitCaughtUp(Duration.ofSeconds(30))) {
+            log.info("Waiting to read the provider config topics before deciding whether to seed them");
+        }
+        if (!store.versionEvents().isEmpty() || startup.isEmpty()) {
+            log.info("Provider config topic holds {} versions; the start-up providers are not written",
+                store.versionEvents().size());
+            return;
+        }
+        writer.seed(seedChanges());
+        log.info("Seeded the empty provider config topics with {} start-up providers", startup.size());
     }
 
     private ConfigWriter.ChangeSet seedChanges() {

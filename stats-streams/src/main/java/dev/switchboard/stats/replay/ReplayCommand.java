@@ -11,15 +11,21 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,64 +35,80 @@ import tools.jackson.databind.json.JsonMapper;
  * whose days have the fields of the live daily answer; for an experiment, {@code --report} also writes a Markdown
  * report with PNG charts into {@code DIR}. {@code T} is an instant ({@code 2026-11-22T10:00:00Z}) or a UTC day
  * ({@code 2026-11-22}: its midnight); a provider needs both, an experiment's range defaults to when it began, to now.
+ * Its arguments are read by picocli, which also answers {@code --help}.
  */
-public final class ReplayCommand {
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Recomputes stats from the outcome topic: a provider's daily stats, or an experiment's (with "
+        + "--report, a Markdown report with PNG charts). T is 2026-11-22 (its UTC midnight) or 2026-11-22T10:00:00Z.")
+public final class ReplayCommand implements Callable<Integer> {
 
-    private static final String USAGE = "usage: replay --provider CATEGORY/NAME --from T --to T | --experiment NAME"
-        + " [--from T] [--to T] [--report DIR]   [--out FILE] [--bootstrap-servers HOST:PORT]"
-        + "   (T: 2026-11-22 or 2026-11-22T10:00:00Z)";
+    @Spec
+    private CommandSpec spec;
 
-    private ReplayCommand() {
-    }
+    @Option(names = "--provider", paramLabel = "CATEGORY/NAME", description = "a provider's daily stats")
+    private String provider;
+
+    @Option(names = "--experiment", paramLabel = "NAME", description = "an experiment's arms")
+    private String experiment;
+
+    @Option(names = "--from", paramLabel = "T", converter = TimeConverter.class,
+        description = "from (a provider needs it; an experiment's default: when it began)")
+    private Instant from;
+
+    @Option(names = "--to", paramLabel = "T", converter = TimeConverter.class,
+        description = "to (a provider needs it; an experiment's default: now)")
+    private Instant to;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "an experiment's Markdown report and charts, here")
+    private Path reportDirectory;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "the JSON report, here rather than to stdout")
+    private Path out;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+        description = "the broker (default: KAFKA_BOOTSTRAP_SERVERS, else localhost:9092)")
+    private String bootstrapServers;
 
     /** @return the process exit code: 0 done, 2 bad arguments or nothing to replay */
-    public static int run(final String[] args) throws IOException {
-        final Map<String, String> options;
-        final Replay.Selection selection;
-        final Optional<Instant> from;
-        final Optional<Instant> to;
-        try {
-            options = options(args);
-            selection = selection(options);
-            from = time("--from", options.get("--from"));
-            to = time("--to", options.get("--to"));
-            if (selection instanceof Replay.Selection.OfProvider && (from.isEmpty() || to.isEmpty())) {
-                throw new IllegalArgumentException("a provider's replay needs --from and --to");
-            }
-            if (options.containsKey("--report") && !(selection instanceof Replay.Selection.OfExperiment)) {
-                throw new IllegalArgumentException("--report is for an experiment: give --experiment NAME");
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("replay: " + e.getMessage());
-            System.err.println(USAGE);
-            return 2;
+    public static int run(final String[] args) {
+        return new CommandLine(new ReplayCommand()).execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        final Replay.Selection selection = selection();
+        if (selection instanceof Replay.Selection.OfProvider && (from == null || to == null)) {
+            throw new ParameterException(spec.commandLine(), "a provider's replay needs --from and --to");
+        }
+        if (reportDirectory != null && !(selection instanceof Replay.Selection.OfExperiment)) {
+            throw new ParameterException(spec.commandLine(), "--report is for an experiment: give --experiment NAME");
         }
         final Map<String, Object> config = Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.getOrDefault("--bootstrap-servers",
-                System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092")),
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers != null ? bootstrapServers
+                : System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
             ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-replay");
         final Instant now = Instant.now();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            final Optional<ExperimentReplay.Result> reported = options.containsKey("--report")
-                ? Optional.of(report(consumer, ((Replay.Selection.OfExperiment) selection).experiment(), from, to,
-                    now, Path.of(options.get("--report"))))
+            final Optional<ExperimentReplay.Result> reported = reportDirectory != null
+                ? Optional.of(report(consumer, ((Replay.Selection.OfExperiment) selection).experiment(),
+                    Optional.ofNullable(from), Optional.ofNullable(to), now, reportDirectory))
                 : Optional.empty();
-            if (reported.isPresent() && !options.containsKey("--out")) {
+            if (reported.isPresent() && out == null) {
                 return 0;
             }
             // With a report, the JSON covers the range the report did, its definition read once.
-            final Instant start = reported.map(ExperimentReplay.Result::from).or(() -> from)
+            final Instant start = reported.map(ExperimentReplay.Result::from).or(() -> Optional.ofNullable(from))
                 .orElseGet(() -> began(consumer, selection));
-            final Replay.Report report = Replay.run(consumer, selection, start, to.orElse(now));
+            final Replay.Report report = Replay.run(consumer, selection, start, to != null ? to : now);
             final String json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build()
                 .writeValueAsString(toJson(report));
-            if (options.containsKey("--out")) {
-                Files.writeString(Path.of(options.get("--out")), json);
+            if (out != null) {
+                Files.writeString(out, json);
                 System.out.println("replay: " + report.recordsRead() + " outcomes read, " + report.undecodable()
-                    + " undecodable; report written to " + options.get("--out"));
+                    + " undecodable; report written to " + out);
             } else {
                 System.out.println(json);
             }
@@ -139,40 +161,29 @@ public final class ReplayCommand {
         return json;
     }
 
-    private static Map<String, String> options(final String[] args) {
-        final Map<String, String> options = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --option value pairs, got '" + args[i] + "'");
-            }
-            options.put(args[i], args[i + 1]);
-        }
-        return options;
-    }
-
-    private static Replay.Selection selection(final Map<String, String> options) {
-        final String provider = options.get("--provider");
-        final String experiment = options.get("--experiment");
+    private Replay.Selection selection() {
         if ((provider == null) == (experiment == null)) {
-            throw new IllegalArgumentException("give exactly one of --provider and --experiment");
+            throw new ParameterException(spec.commandLine(), "give exactly one of --provider and --experiment");
         }
         if (provider != null && provider.split("/").length != 2) {
-            throw new IllegalArgumentException("--provider is CATEGORY/NAME, e.g. LLM/OllamaLLM; got '" + provider + "'");
+            throw new ParameterException(spec.commandLine(),
+                "--provider is CATEGORY/NAME, e.g. LLM/OllamaLLM; got '" + provider + "'");
         }
         return provider != null ? new Replay.Selection.OfProvider(provider)
             : new Replay.Selection.OfExperiment(experiment);
     }
 
-    private static Optional<Instant> time(final String option, final String value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(value.contains("T") ? Instant.parse(value)
-                : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(option + " must be 2026-11-22 or 2026-11-22T10:00:00Z, got '" + value
-                + "'");
+    /** An instant ({@code 2026-11-22T10:00:00Z}) or a UTC day ({@code 2026-11-22}: its midnight). */
+    static final class TimeConverter implements CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(final String value) {
+            try {
+                return value.contains("T") ? Instant.parse(value)
+                    : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new CommandLine.TypeConversionException("must be 2026-11-22 or 2026-11-22T10:00:00Z, got '"
+                    + value + "'");
+            }
         }
     }
 }

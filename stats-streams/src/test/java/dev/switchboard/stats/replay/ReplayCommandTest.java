@@ -9,7 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The replay command refuses what it cannot run, saying why, before it touches Kafka. */
+/** The replay command refuses what it cannot run, saying why and how it is used, before it touches Kafka. */
 class ReplayCommandTest {
 
     private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
@@ -44,13 +44,20 @@ class ReplayCommandTest {
     void shouldRefuseATimeItCannotRead() throws Exception {
         assertThat(ReplayCommand.run(new String[] {"--provider", "LLM/A", "--from", "yesterday", "--to",
             "2026-11-22"})).isEqualTo(2);
-        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("--from must be 2026-11-22");
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("'--from'", "must be 2026-11-22 or");
     }
 
     @Test
     void shouldRefuseAProvidersReplayWithoutItsRange() throws Exception {
         assertThat(ReplayCommand.run(new String[] {"--provider", "LLM/A", "--from", "2026-11-21"})).isEqualTo(2);
         assertThat(errors.toString(StandardCharsets.UTF_8)).contains("needs --from and --to");
+    }
+
+    @Test
+    void shouldShowItsUsageWithTheRefusal() throws Exception {
+        assertThat(ReplayCommand.run(new String[] {"--provider", "LLM/A", "--whatever", "x"})).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("Unknown option", "Usage: replay",
+            "--experiment=NAME");
     }
 
     @Test
