@@ -3,23 +3,17 @@ package dev.switchboard.stats.kafka;
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
-import dev.switchboard.events.ExperimentFeedback;
-import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.StatsProperties;
 import dev.switchboard.stats.daily.DailyStatsTopology;
-import dev.switchboard.stats.daily.OutcomeFacts;
-import dev.switchboard.stats.experiment.ExperimentDay;
-import dev.switchboard.stats.experiment.stream.ExperimentTopology;
 import dev.switchboard.stats.query.ClusterShares;
 import dev.switchboard.stats.query.KeyOwners;
 import dev.switchboard.stats.query.LocalStores;
 import dev.switchboard.stats.query.RemoteStats;
-import dev.switchboard.stats.rollout.RolloutOutput;
 import dev.switchboard.stats.rollout.RolloutTopology;
+import dev.switchboard.stats.topology.StatsTopology;
 import dev.switchboard.stats.canary.CanaryJudge;
-import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -33,9 +27,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,43 +57,19 @@ class StatsStreamsConfiguration {
     }
 
     @Bean
-    KStream<String, OutcomeFacts> servedOutcomes(final StreamsBuilder builder, final StatsProperties stats) {
-        return DailyStatsTopology.build(builder,
-            new DailyStatsTopology.Windows(stats.grace(), stats.retention(), stats.minuteRetention()));
-    }
-
-    @Bean
-    KStream<String, ExperimentFeedback> clientScores(final StreamsBuilder builder) {
-        return ExperimentTopology.clientScores(builder);
-    }
-
-    @Bean
-    KTable<Windowed<String>, ExperimentDay> experimentDays(final StreamsBuilder builder,
-                                                           final KStream<String, OutcomeFacts> servedOutcomes,
-                                                           final KStream<String, ExperimentFeedback> clientScores,
-                                                           final StatsProperties stats) {
-        return ExperimentTopology.build(builder, servedOutcomes, clientScores, stats.grace(), stats.retention());
-    }
-
-    @Bean
-    KStream<String, ShadowComparison> shadowComparisons(final StreamsBuilder builder, final StatsProperties stats) {
-        return ShadowStatsTopology.build(builder, stats.grace(), stats.retention());
-    }
-
-    @Bean
     RolloutTopology.Settings rolloutSettings(final StatsProperties stats, final HostInfo advertisedHost) {
         return new RolloutTopology.Settings(stats.rollouts().judgeEvery(), stats.rollouts().holdEvery(),
             new CanaryJudge(stats.rollouts().alpha(), CanaryJudge.DEFAULT_TAU, CanaryJudge.DEFAULT_MINIMUM_TO_ROLL_BACK),
             "canary-judge@" + advertisedHost.host() + ":" + advertisedHost.port());
     }
 
+    /** The whole topology, built on Spring's builder by the one method the topology tests drive too. */
     @Bean
-    KStream<String, RolloutOutput> rolloutOutputs(final StreamsBuilder builder,
-                                                  final KStream<String, OutcomeFacts> servedOutcomes,
-                                                  final KStream<String, ExperimentFeedback> clientScores,
-                                                  final RolloutTopology.Settings rolloutSettings,
-                                                  final StatsProperties stats, final Clock clock) {
-        return RolloutTopology.build(builder, servedOutcomes, clientScores, rolloutSettings, stats.grace(), clock);
+    StatsTopology.Streams statsTopology(final StreamsBuilder builder, final StatsProperties stats,
+                                        final RolloutTopology.Settings rolloutSettings, final Clock clock) {
+        return StatsTopology.build(builder, new StatsTopology.Settings(
+            new DailyStatsTopology.Windows(stats.grace(), stats.retention(), stats.minuteRetention()),
+            rolloutSettings, clock));
     }
 
     @Bean

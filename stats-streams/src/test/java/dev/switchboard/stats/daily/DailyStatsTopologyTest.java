@@ -9,7 +9,8 @@ import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
-import java.time.Duration;
+import dev.switchboard.stats.topology.TestTopology;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -43,8 +44,7 @@ class DailyStatsTopologyTest {
     @BeforeEach
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
-        DailyStatsTopology.build(builder,
-            new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3)));
+        TestTopology.build(builder, Clock.systemUTC());
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "daily-stats-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -24,9 +24,7 @@ import dev.switchboard.rollout.RolloutScores;
 import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.stats.canary.CanaryJudge;
-import dev.switchboard.stats.daily.DailyStatsTopology;
-import dev.switchboard.stats.experiment.stream.ExperimentTopology;
+import dev.switchboard.stats.topology.TestTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -64,11 +62,7 @@ class RolloutTopologyTest {
     @BeforeEach
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
-        RolloutTopology.build(builder, DailyStatsTopology.build(builder,
-                new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3))),
-            ExperimentTopology.clientScores(builder),
-            new RolloutTopology.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), CanaryJudge.defaults(),
-                "judge-test"), Duration.ofHours(6), clock);
+        TestTopology.build(builder, clock);
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollout-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -246,12 +240,7 @@ class RolloutTopologyTest {
     @Test
     void shouldKeepTheFeedbackTopicOutOfTheOutcomesSubTopology() {
         final StreamsBuilder builder = new StreamsBuilder();
-        final var served = DailyStatsTopology.build(builder,
-            new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3)));
-        final var scores = ExperimentTopology.clientScores(builder);
-        ExperimentTopology.build(builder, served, scores, Duration.ofHours(6), Duration.ofDays(30));
-        RolloutTopology.build(builder, served, scores, new RolloutTopology.Settings(Duration.ofSeconds(5),
-            Duration.ofMinutes(1), CanaryJudge.defaults(), "judge-test"), Duration.ofHours(6), clock);
+        TestTopology.build(builder, clock);
 
         // An outcome task that also read the feedback topic would wait on its (mostly empty) partitions.
         final TopologyDescription.Subtopology outcomes = builder.build().describe().subtopologies().stream()

@@ -12,6 +12,8 @@ import dev.switchboard.schemas.ReleasedSchemas;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.daily.LateOutcomes;
 import dev.switchboard.stats.store.ShadowPairsDay;
+import dev.switchboard.stats.topology.TestTopology;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,7 +46,7 @@ class ShadowStatsTopologyTest {
     @BeforeEach
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
-        ShadowStatsTopology.build(builder, Duration.ofHours(6), Duration.ofDays(30));
+        TestTopology.build(builder, Clock.systemUTC());
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "shadow-stats-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -12,13 +12,13 @@ import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.experiment.ArmTotals;
 import dev.switchboard.stats.experiment.ExperimentAnalysis;
 import dev.switchboard.stats.experiment.ExperimentDay;
 import dev.switchboard.stats.experiment.ExperimentResult;
 import dev.switchboard.stats.experiment.Verdict;
-import java.time.Duration;
+import dev.switchboard.stats.topology.TestTopology;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +46,7 @@ class ExperimentTopologyTest {
     @BeforeEach
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
-        ExperimentTopology.build(builder, DailyStatsTopology.build(builder,
-                new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(30), Duration.ofDays(3))),
-            ExperimentTopology.clientScores(builder), Duration.ofHours(6), Duration.ofDays(30));
+        TestTopology.build(builder, Clock.systemUTC());
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "experiment-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

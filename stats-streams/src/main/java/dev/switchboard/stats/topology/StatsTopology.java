@@ -1,0 +1,52 @@
+package dev.switchboard.stats.topology;
+
+import dev.switchboard.events.ExperimentFeedback;
+import dev.switchboard.events.ShadowComparison;
+import dev.switchboard.stats.daily.DailyStatsTopology;
+import dev.switchboard.stats.daily.OutcomeFacts;
+import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.stats.experiment.stream.ExperimentTopology;
+import dev.switchboard.stats.rollout.RolloutOutput;
+import dev.switchboard.stats.rollout.RolloutTopology;
+import dev.switchboard.stats.shadow.ShadowStatsTopology;
+import java.time.Clock;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Windowed;
+
+/**
+ * The whole stats-streams topology: daily and minute stats, experiment arms, shadow comparisons and the canary
+ * judge. The app and every topology test build it through this one method, so a test drives the topology that
+ * runs, sub-topologies and all.
+ */
+public final class StatsTopology {
+
+    /**
+     * @param windows  the stats' grace and retention
+     * @param rollouts the canary judge and how often it judges
+     * @param clock    the judge's clock
+     */
+    public record Settings(DailyStatsTopology.Windows windows, RolloutTopology.Settings rollouts, Clock clock) {
+    }
+
+    /** The streams and tables the topology ends in. */
+    public record Streams(KStream<String, OutcomeFacts> served, KStream<String, ExperimentFeedback> clientScores,
+                          KTable<Windowed<String>, ExperimentDay> experimentDays,
+                          KStream<String, ShadowComparison> shadowComparisons,
+                          KStream<String, RolloutOutput> rolloutOutputs) {
+    }
+
+    private StatsTopology() {
+    }
+
+    public static Streams build(final StreamsBuilder builder, final Settings settings) {
+        final DailyStatsTopology.Windows windows = settings.windows();
+        final KStream<String, OutcomeFacts> served = DailyStatsTopology.build(builder, windows);
+        final KStream<String, ExperimentFeedback> scores = ExperimentTopology.clientScores(builder);
+        return new Streams(served, scores,
+            ExperimentTopology.build(builder, served, scores, windows.grace(), windows.dailyRetention()),
+            ShadowStatsTopology.build(builder, windows.grace(), windows.dailyRetention()),
+            RolloutTopology.build(builder, served, scores, settings.rollouts(), windows.grace(), settings.clock()));
+    }
+}
