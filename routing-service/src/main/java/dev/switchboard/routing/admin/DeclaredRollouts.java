@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryListener;
 import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryState;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 
@@ -78,10 +79,13 @@ final class DeclaredRollouts {
             .maxRetries(Long.MAX_VALUE).delay(RETRY).multiplier(1).build());
         retries.setRetryListener(new RetryListener() {
             @Override
-            public void onRetryFailure(final RetryPolicy policy, final Retryable<?> retryable,
-                                       final Throwable failure) {
-                log.warn("Declared rollout of {} on {} not started yet, trying again in {} s: {}", rollout.candidate(),
-                    rollout.provider(), RETRY.toSeconds(), failure.getMessage());
+            public void onRetryableExecution(final RetryPolicy policy, final Retryable<?> retryable,
+                                             final RetryState state) {
+                if (!state.isSuccessful()) {
+                    log.warn("Declared rollout of {} on {} not started yet (attempt {}), trying again in {} s: {}",
+                        rollout.candidate(), rollout.provider(), state.getExceptions().size(), RETRY.toSeconds(),
+                        state.getLastException().getMessage());
+                }
             }
         });
         try {

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.retry.RetryException;
 import org.springframework.core.retry.RetryListener;
 import org.springframework.core.retry.RetryPolicy;
+import org.springframework.core.retry.RetryState;
 import org.springframework.core.retry.RetryTemplate;
 import org.springframework.core.retry.Retryable;
 
@@ -56,10 +57,13 @@ public final class StartupSeeder implements AutoCloseable {
         final RetryTemplate retries = new RetryTemplate(UNTIL_TAKEN);
         retries.setRetryListener(new RetryListener() {
             @Override
-            public void onRetryFailure(final RetryPolicy policy, final Retryable<?> retryable,
-                                       final Throwable failure) {
-                log.warn("Could not seed the provider config topics (routing by the start-up configuration until "
-                    + "then), trying again in {} s: {}", RETRY.toSeconds(), failure.getMessage());
+            public void onRetryableExecution(final RetryPolicy policy, final Retryable<?> retryable,
+                                             final RetryState state) {
+                if (!state.isSuccessful()) {
+                    log.warn("Could not seed the provider config topics (attempt {}; routing by the start-up "
+                        + "configuration until then), trying again in {} s: {}", state.getExceptions().size(),
+                        RETRY.toSeconds(), state.getLastException().getMessage());
+                }
             }
         });
         try {
