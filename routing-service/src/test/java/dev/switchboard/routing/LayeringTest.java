@@ -22,7 +22,8 @@ class LayeringTest {
             "dev.switchboard.schemas", "dev.switchboard.routing.table..", "dev.switchboard.routing.strategy..",
             "dev.switchboard.routing.health..", "dev.switchboard.routing.outcome..", "dev.switchboard.routing.failover..",
             "org.apache.commons.codec.digest..", "dev.switchboard.routing.shadow..",
-            "org.apache.commons.text.similarity..", "dev.switchboard.rollout..", "dev.switchboard.routing.rollout..")
+            "org.apache.commons.text.similarity..", "dev.switchboard.rollout..", "dev.switchboard.routing.rollout..",
+            "org.jspecify.annotations..")
         .because("the routing core must be testable and reusable without Spring, HTTP or Kafka");
 
     @ArchTest

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +27,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,13 +124,15 @@ public final class ProbeScheduler implements AutoCloseable {
             final VersionHealth previous = newer(local, edges.published().apply(key));
             before.set(previous);
             return result.healthy()
-                ? previous.afterSuccess(now, result.httpStatus(), result.latencyMs())
-                : previous.afterFailure(now, Optional.ofNullable(result.httpStatus()), result.error(),
-                    result.latencyMs(), policy);
+                ? previous.afterSuccess(now, Objects.requireNonNull(result.httpStatus(), "a success has a status"),
+                    result.latencyMs())
+                : previous.afterFailure(now, Optional.ofNullable(result.httpStatus()),
+                    Objects.requireNonNullElse(result.error(), "the probe failed"), result.latencyMs(), policy);
         });
         final double score = after.score(edges.liveTraffic().apply(target.key()));
-        if (before.get().status() != after.status()) {
-            log.info("Version {} is now {} (was {}): {}", target.key(), after.status(), before.get().status(),
+        final VersionHealth previous = Objects.requireNonNull(before.get(), "set by the compute above");
+        if (previous.status() != after.status()) {
+            log.info("Version {} is now {} (was {}): {}", target.key(), after.status(), previous.status(),
                 result.healthy() ? "probe answered HTTP " + result.httpStatus() + " in " + result.latencyMs() + " ms"
                     : result.error() + ", " + after.errorCount() + " failure(s) in a row"
                         + after.nextRetryAt().map(at -> "; next probe at " + at).orElse(""));
@@ -143,7 +147,8 @@ public final class ProbeScheduler implements AutoCloseable {
         return newer(states.get(key), edges.published().apply(key));
     }
 
-    private static VersionHealth newer(final VersionHealth local, final Optional<VersionHealth> published) {
+    private static VersionHealth newer(final @Nullable VersionHealth local,
+                                       final Optional<VersionHealth> published) {
         if (published.isEmpty()) {
             return local == null ? VersionHealth.unknown() : local;
         }

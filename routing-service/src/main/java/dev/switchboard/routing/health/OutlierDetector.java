@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Passive health from live traffic: a version with {@code consecutiveFailures} failed attempts in a row is
@@ -39,7 +40,7 @@ public final class OutlierDetector {
     private static final class State {
         private int consecutive;
         private int ejections;
-        private Instant ejectedUntil;
+        private @Nullable Instant ejectedUntil;
     }
 
     private final Settings settings;

@@ -7,6 +7,7 @@ import dev.switchboard.routing.strategy.Selection;
 import dev.switchboard.routing.table.VersionConfig;
 import java.time.Clock;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The facts of one attempt against one version, gathered while it runs and turned into one
@@ -20,19 +21,19 @@ public final class Attempt {
     private final int number;
     private final boolean streamed;
     private final String routerInstance;
-    private final String subjectHash;
-    private final String experiment;
-    private final String arm;
+    private final @Nullable String subjectHash;
+    private final @Nullable String experiment;
+    private final @Nullable String arm;
     private final Instant startedAt;
     private boolean shadow;
     private final long startNanos;
     private OutcomeStatus status = OutcomeStatus.UNKNOWN;
     private boolean finished;
     private int httpStatus;
-    private String errorType;
-    private Long firstTokenNanos;
-    private Integer promptTokens;
-    private Integer completionTokens;
+    private @Nullable String errorType;
+    private @Nullable Long firstTokenNanos;
+    private @Nullable Integer promptTokens;
+    private @Nullable Integer completionTokens;
 
     public Attempt(final Clock clock, final String requestId, final Selection.Chosen chosen, final int number,
                    final boolean streamed, final String routerInstance) {
@@ -77,7 +78,7 @@ public final class Attempt {
         }
     }
 
-    public void usage(final Integer prompt, final Integer completion) {
+    public void usage(final @Nullable Integer prompt, final @Nullable Integer completion) {
         promptTokens = prompt;
         completionTokens = completion;
     }

@@ -2,6 +2,7 @@ package dev.switchboard.routing.strategy;
 
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.routing.table.VersionConfig;
+import org.jspecify.annotations.Nullable;
 
 /** What the selector decided for one attempt. */
 public sealed interface Selection {
@@ -13,14 +14,14 @@ public sealed interface Selection {
      * @param experiment  the experiment the subject was assigned in, or null
      * @param arm         the subject's arm of that experiment, or null
      */
-    record Chosen(VersionConfig version, SelectionReason reason, String subjectHash, String experiment, String arm)
-        implements Selection {
+    record Chosen(VersionConfig version, SelectionReason reason, @Nullable String subjectHash,
+                  @Nullable String experiment, @Nullable String arm) implements Selection {
 
         public Chosen(final VersionConfig version, final SelectionReason reason) {
             this(version, reason, null);
         }
 
-        public Chosen(final VersionConfig version, final SelectionReason reason, final String subjectHash) {
+        public Chosen(final VersionConfig version, final SelectionReason reason, final @Nullable String subjectHash) {
             this(version, reason, subjectHash, null, null);
         }
 

@@ -4,6 +4,7 @@ import dev.switchboard.events.SelectionReason;
 import dev.switchboard.routing.table.StickyRollout;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A sticky percentage rollout: a subject's bucket (0-9999) is a stable hash of the rollout's salt and the
@@ -28,7 +29,7 @@ public final class StickyRolloutStrategy implements SelectionStrategy {
         final int bucket = context.subject()
             .map(subject -> SubjectHasher.bucket(rollout.salt(), subject))
             .orElseGet(() -> context.random().nextInt(SubjectHasher.BUCKETS));
-        final String subjectHash = context.subject().map(context.hasher()::hash).orElse(null);
+        final @Nullable String subjectHash = context.subject().map(context.hasher()::hash).orElse(null);
         final boolean toCandidate = bucket < Math.round(rollout.percentage() * SubjectHasher.BUCKETS / 100);
         final String first = toCandidate ? rollout.candidate() : rollout.baseline();
         final String second = toCandidate ? rollout.baseline() : rollout.candidate();

@@ -27,10 +27,10 @@ public final class RoutingTable {
         this.byId = Map.copyOf(map);
         final Map<String, Lookup> lookups = new HashMap<>();
         map.forEach((id, provider) -> lookups.put(id, new Lookup.Found(provider)));
-        final Map<String, List<String>> idsByName = new HashMap<>();
-        map.values().forEach(p -> idsByName.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(p.id()));
-        idsByName.forEach((name, ids) -> lookups.putIfAbsent(name, ids.size() == 1
-            ? new Lookup.Found(map.get(ids.get(0))) : new Lookup.Ambiguous(ids.stream().sorted().toList())));
+        final Map<String, List<Provider>> byName = new HashMap<>();
+        map.values().forEach(p -> byName.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(p));
+        byName.forEach((name, named) -> lookups.putIfAbsent(name, named.size() == 1 ? new Lookup.Found(named.get(0))
+            : new Lookup.Ambiguous(named.stream().map(Provider::id).sorted().toList())));
         this.byModel = Map.copyOf(lookups);
     }
 

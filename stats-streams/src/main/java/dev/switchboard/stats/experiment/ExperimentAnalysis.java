@@ -108,7 +108,11 @@ public final class ExperimentAnalysis {
     private static ExperimentResult.ArmResult armResult(final ExperimentDesign design, final ArmData arm,
                                                         final long total) {
         final double confidence = design.confidence();
-        return new ExperimentResult.ArmResult(arm.arm(), arm.samples(), design.split().get(arm.arm()),
+        final Double share = design.split().get(arm.arm());
+        if (share == null) { // the arms analysed are the design's: one that is not is a caller's mistake
+            throw new IllegalArgumentException("arm '" + arm.arm() + "' is not in the design " + design.split());
+        }
+        return new ExperimentResult.ArmResult(arm.arm(), arm.samples(), share,
             total == 0 ? 0 : (double) arm.samples() / total,
             Significance.proportion(arm.successes(), arm.samples(), confidence),
             Significance.mean(arm.latency(), confidence), arm.latencies().quantile(0.50),
