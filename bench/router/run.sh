@@ -8,7 +8,8 @@
 # two-version weighted provider. Needs Debian's nginx, libnginx-mod-http-echo and wrk:
 #   apt-get install -y nginx libnginx-mod-http-echo wrk
 # Usage: bench/router/run.sh [duration-seconds (default 20)] [throughput rounds (default 3)]
-# Environment: BENCH_PARTS (default "throughput latency slow") picks the parts to measure;
+# Environment: BENCH_PARTS (default "throughput latency slow"; also "clients": the lean client for plain answers
+#              against Reactor Netty's) picks the parts to measure;
 #              ROUTER_JVM_OPTS adds JVM options to the router (a profiler, a GC log).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -99,6 +100,26 @@ nginx_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-nginx-$round"; done | 
 router_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-router-$round"; done | median)
 fi
 
+# One client or two: plain answers through the lean client (the router above) against Reactor Netty's, which streams
+# use (a second router with plain-answer-client: reactor), in alternating rounds. Opt in: BENCH_PARTS=clients.
+clients_ratio=-; lean_rps=-; reactor_rps=-
+if wants clients; then
+  reactor_router=$(free_port)
+  { cat "$work/providers.yml"; echo "    plain-answer-client: reactor"; } > "$work/providers-reactor.yml"
+  start_router "$reactor_router" "$kafka" "$work/providers-reactor.yml"
+  echo "Plain answers: the lean client against Reactor Netty's, warming the second router for 120s first..."
+  wrk_run warm-reactor "http://127.0.0.1:$reactor_router/v1/chat/completions" post.lua 64 120
+  for round in $(seq 1 "$rounds"); do
+    wrk_run "client-lean-$round" "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
+    wrk_run "client-reactor-$round" "http://127.0.0.1:$reactor_router/v1/chat/completions" post.lua 64 "$duration"
+    echo "  round $round: lean $(rps "client-lean-$round") req/s, reactor $(rps "client-reactor-$round") req/s"
+  done
+  for round in $(seq 1 "$rounds"); do awk -v r="$(rps "client-reactor-$round")" -v l="$(rps "client-lean-$round")" 'BEGIN {printf "%.3f\n", r/l}'; done > "$work/client-ratios.txt"
+  clients_ratio=$(median < "$work/client-ratios.txt" | xargs printf "%.2f")
+  lean_rps=$(for round in $(seq 1 "$rounds"); do rps "client-lean-$round"; done | median)
+  reactor_rps=$(for round in $(seq 1 "$rounds"); do rps "client-reactor-$round"; done | median)
+fi
+
 if wants latency; then
 echo "Latency at 1 connection, ${duration}s each..."
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
@@ -148,13 +169,14 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| the router's own overhead histogram over the 1-connection run, p50 / p99 (ms, bucket upper bounds; ${overhead_requests:--} requests) | - | ${overhead50:--} / ${overhead99:--} | beside the added latency above | - |"
   echo "| 5,000 concurrent, 2 s upstream: p99 (ms); direct $(pct slow-direct 99%) | $(pct slow-nginx 99%) | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
   echo "| 5,000 concurrent: errors / requests | $nginx_slow_errors / $(requests slow-nginx) | $slow_errors / $(requests slow-router) | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
+  echo "| plain answers, 64 connections: lean client vs Reactor Netty's (req/s, median of $rounds rounds) | lean $lean_rps | reactor $reactor_rps | two clients only if the lean one is faster | reactor / lean $clients_ratio ($(paste -sd' ' "$work/client-ratios.txt" 2>/dev/null)) |"
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round"; done) lat-direct lat-nginx lat-router slow-direct slow-nginx slow-router; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round client-lean-$round client-reactor-$round"; done) lat-direct lat-nginx lat-router slow-direct slow-nginx slow-router; do
     [ -f "$work/$run.txt" ] || continue
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done
 } > "$report"
-sed -n '1,14p' "$report"
+sed -n '1,15p' "$report"
 echo "Full report: $report"

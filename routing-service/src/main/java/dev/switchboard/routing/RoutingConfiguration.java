@@ -154,7 +154,7 @@ class RoutingConfiguration {
             new ProviderProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
                 properties.requestDeadline(), properties.maxConnectionsPerUpstream(),
                 Math.toIntExact(properties.maxAnswerSize().toBytes()), properties.instanceId(),
-                properties.shadowMaxInFlight()),
+                properties.shadowMaxInFlight(), properties.plainAnswerClient()),
             properties.ioThreads());
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.routing;
 
 import dev.switchboard.routing.health.AllUnhealthy;
+import dev.switchboard.routing.proxy.PlainAnswerClient;
 import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
@@ -48,6 +49,8 @@ import org.springframework.util.unit.DataSize;
  * @param types           per type, the endpoint of its versions that have no url of their own (seed 000's TTS
  *                        versions), e.g. {@code switchboard.routing.types.edge.url=http://tts-gateway:8000/edge};
  *                        a version with neither is listed but not routable
+ * @param plainAnswerClient which client calls upstreams for plain answers: {@code lean} (the default) or
+ *                        {@code reactor} (Reactor Netty's, as streams use; slower, kept as a fallback)
  */
 @ConfigurationProperties("switchboard.routing")
 public record RoutingProperties(
@@ -67,7 +70,8 @@ public record RoutingProperties(
     @DefaultValue("default-version") AllUnhealthy whenAllUnhealthy,
     @DefaultValue List<ProviderSettings> providers,
     @DefaultValue List<DeclaredRollout> rollouts,
-    @DefaultValue Map<String, TypeSettings> types) {
+    @DefaultValue Map<String, TypeSettings> types,
+    @DefaultValue("lean") PlainAnswerClient plainAnswerClient) {
 
     /** Where versions of a type that have no url of their own are called ({@code types.<type>.url}). */
     public record TypeSettings(URI url) {

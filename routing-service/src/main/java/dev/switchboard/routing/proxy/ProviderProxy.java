@@ -70,10 +70,11 @@ public final class ProviderProxy implements AutoCloseable {
      * @param requestDeadline   the longest a client request may take across all its attempts
      * @param maxAnswerBytes    the largest plain (not streamed) answer taken from an upstream
      * @param shadowMaxInFlight shadow calls (seed 003) in flight at most; beyond it requests are not mirrored
+     * @param plainAnswerClient which client calls upstreams for plain answers
      */
     public record Settings(Duration connectTimeout, Duration responseTimeout, Duration requestDeadline,
                            int maxConnectionsPerUpstream, int maxAnswerBytes, String instanceId,
-                           int shadowMaxInFlight) {
+                           int shadowMaxInFlight, PlainAnswerClient plainAnswerClient) {
     }
 
     private final Parts parts;
@@ -98,7 +99,8 @@ public final class ProviderProxy implements AutoCloseable {
         this.parts = parts;
         this.settings = settings;
         this.upstream = new UpstreamClient(eventLoops, settings.connectTimeout(), settings.responseTimeout(),
-            settings.maxConnectionsPerUpstream(), settings.maxAnswerBytes(), parts.endpoints());
+            settings.maxConnectionsPerUpstream(), settings.maxAnswerBytes(), parts.endpoints(),
+            settings.plainAnswerClient());
         this.relay = new AnswerRelay(upstream, parts.json(), parts.clock());
         this.targets = new ModelTargets(parts.table(), parts.endpoints());
         this.failover = new FailoverPlan.Limits(parts.selector(), targets::byId, parts.retryBudget(), parts.clock());

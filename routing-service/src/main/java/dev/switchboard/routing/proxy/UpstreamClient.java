@@ -59,16 +59,22 @@ final class UpstreamClient {
     private final Map<URI, Endpoint[]> endpoints = new ConcurrentHashMap<>();
     private final BufferedUpstream buffered;
     private final Endpoints urls;
+    private final PlainAnswerClient plainClient;
+    private final int maxAnswerBytes;
 
     /**
      * @param eventLoops      how many event loops share the connections
      * @param responseTimeout the longest wait for any part of an answer (headers, or the next chunk of a stream)
      * @param maxAnswerBytes  the largest plain answer taken from an upstream
      * @param urls            where each version is called: its url, or its type's endpoint
+     * @param plainClient     which client takes plain answers
      */
     UpstreamClient(final int eventLoops, final Duration connectTimeout, final Duration responseTimeout,
-                   final int maxConnectionsPerUpstream, final int maxAnswerBytes, final Endpoints urls) {
+                   final int maxConnectionsPerUpstream, final int maxAnswerBytes, final Endpoints urls,
+                   final PlainAnswerClient plainClient) {
         this.urls = urls;
+        this.plainClient = plainClient;
+        this.maxAnswerBytes = maxAnswerBytes;
         this.connectTimeout = connectTimeout;
         this.responseTimeout = responseTimeout;
         this.connectionsPerLane = Math.max(1, (maxConnectionsPerUpstream + eventLoops - 1) / eventLoops);
@@ -104,6 +110,12 @@ final class UpstreamClient {
      */
     Mono<Answer> exchange(final Channel client, final VersionConfig version, final Operation operation,
                           final byte[] body, final Duration timeLeft) {
+        if (plainClient == PlainAnswerClient.REACTOR) {
+            return request(client.eventLoop(), version, operation, body, timeLeft).responseSingle((answer, content) ->
+                content.asByteArray().defaultIfEmpty(new byte[0]).flatMap(bytes -> bytes.length > maxAnswerBytes
+                    ? Mono.error(new IllegalStateException("the answer is larger than " + maxAnswerBytes + " bytes"))
+                    : Mono.just(new Answer(answer.status().code(), contentType(answer), bytes))));
+        }
         final Optional<String> key = version.secrets().get("api_key");
         return buffered.exchange(client.eventLoop(), client.getClass(), endpoint(version, operation).target(),
             headers -> {
