@@ -3,11 +3,11 @@ package dev.switchboard.routing.admin;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
+import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.VersionConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -26,62 +26,33 @@ final class AdminViews {
         this.endpoints = endpoints;
     }
 
-    Map<String, Object> versionList(final Provider provider) {
-        final List<Map<String, Object>> data = provider.versions().stream().map(this::summary).toList();
-        final Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("data", data);
-        answer.put("total", data.size());
-        return answer;
+    ProviderViews.VersionList versionList(final Provider provider) {
+        final List<ProviderViews.VersionSummary> data = provider.versions().stream().map(this::summary).toList();
+        return new ProviderViews.VersionList(data, data.size());
     }
 
-    Map<String, Object> grayscale(final Provider provider) {
-        final Map<String, Object> state = new LinkedHashMap<>();
-        state.put("category", provider.category());
-        state.put("name", provider.name());
-        state.put("strategy", provider.strategy());
-        provider.policy().rollout().ifPresent(r -> state.put("rollout", Map.of("baseline", r.baseline(),
-            "candidate", r.candidate(), "percentage", r.percentage())));
-        provider.policy().fallbackProvider().ifPresent(f -> state.put("fallback_provider", f));
-        provider.policy().shadow().ifPresent(m -> state.put("shadow", Map.of("candidate", m.candidate(),
-            "percentage", m.percentage())));
-        state.put("max_attempts", provider.policy().maxAttempts());
-        state.put("versions", provider.versions().stream().map(v -> {
-            final Map<String, Object> version = new LinkedHashMap<>();
-            version.put("version", v.version());
-            version.put("weight", v.weight());
-            version.put("is_active", v.active());
-            version.put("is_default", v.isDefault());
-            version.put("health_score", health.score(v.key()));
-            routability(v, version);
-            version.put("config", config(v));
-            return version;
-        }).toList());
-        return Map.of("data", state);
-    }
-
-    Map<String, Object> summary(final VersionConfig v) {
-        final Map<String, Object> version = new LinkedHashMap<>();
-        version.put("category", v.key().category());
-        version.put("name", v.key().name());
-        version.put("version", v.version());
-        version.put("weight", v.weight());
-        version.put("is_active", v.active());
-        version.put("is_default", v.isDefault());
-        version.put("health_score", health.score(v.key()));
-        routability(v, version);
-        version.put("created_at", v.createdAt().toString());
-        version.put("updated_at", v.updatedAt().toString());
-        return version;
+    ProviderViews.Grayscale grayscale(final Provider provider) {
+        final ProviderPolicy policy = provider.policy();
+        return new ProviderViews.Grayscale(new ProviderViews.GrayscaleState(provider.category(), provider.name(),
+            provider.strategy(),
+            policy.rollout().map(r -> new ProviderViews.Rollout(r.baseline(), r.candidate(), r.percentage()))
+                .orElse(null),
+            policy.fallbackProvider().orElse(null),
+            policy.shadow().map(m -> new ProviderViews.Shadow(m.candidate(), m.percentage())).orElse(null),
+            policy.maxAttempts(),
+            provider.versions().stream().map(v -> new ProviderViews.GrayscaleVersion(v.version(), v.weight(),
+                v.active(), v.isDefault(), health.score(v.key()), endpoints.isRoutable(v),
+                endpoints.whyNotRoutable(v).orElse(null), config(v))).toList()));
     }
 
     /**
-     * Whether the version has somewhere to be called (its url, or its type's endpoint), and if not, what to set.
-     * Its health is the prober's, beside it in {@code health_score}.
+     * A version in the list. {@code routable} says whether it has somewhere to be called (its url, or its type's
+     * endpoint); its health is the prober's, beside it in {@code health_score}.
      */
-    private void routability(final VersionConfig v, final Map<String, Object> version) {
-        final Optional<String> why = endpoints.whyNotRoutable(v);
-        version.put("routable", why.isEmpty());
-        why.ifPresent(reason -> version.put("not_routable_reason", reason));
+    ProviderViews.VersionSummary summary(final VersionConfig v) {
+        return new ProviderViews.VersionSummary(v.key().category(), v.key().name(), v.version(), v.weight(),
+            v.active(), v.isDefault(), health.score(v.key()), endpoints.isRoutable(v),
+            endpoints.whyNotRoutable(v).orElse(null), v.createdAt(), v.updatedAt());
     }
 
     /** A version's whole configuration, secrets masked; also what the audit trail records. */

@@ -1,6 +1,5 @@
 package dev.switchboard.routing.admin;
 
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -31,76 +30,76 @@ class ProviderAdminController {
     }
 
     @GetMapping("/{category}/{name}/versions")
-    Map<String, Object> versions(@PathVariable final String category, @PathVariable final String name) {
+    ProviderViews.VersionList versions(@PathVariable final String category, @PathVariable final String name) {
         return views.versionList(admin.provider(category, name));
     }
 
     @GetMapping("/{category}/{name}/grayscale")
-    Map<String, Object> grayscale(@PathVariable final String category, @PathVariable final String name) {
+    ProviderViews.Grayscale grayscale(@PathVariable final String category, @PathVariable final String name) {
         return views.grayscale(admin.provider(category, name));
     }
 
     @PutMapping("/{category}/{name}/weight")
-    Map<String, Object> weight(@PathVariable final String category, @PathVariable final String name,
+    ProviderViews.Grayscale weight(@PathVariable final String category, @PathVariable final String name,
                                @RequestBody(required = false) final JsonNode body,
                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
         return views.grayscale(admin.setWeight(actor, category, name, body));
     }
 
     @PutMapping("/{category}/{name}/default")
-    Map<String, Object> defaultVersion(@PathVariable final String category, @PathVariable final String name,
+    ProviderViews.Grayscale defaultVersion(@PathVariable final String category, @PathVariable final String name,
                                        @RequestBody(required = false) final JsonNode body,
                                        @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
         return views.grayscale(admin.setDefault(actor, category, name, body));
     }
 
     @PutMapping("/{category}/{name}/strategy")
-    Map<String, Object> strategy(@PathVariable final String category, @PathVariable final String name,
+    ProviderViews.Grayscale strategy(@PathVariable final String category, @PathVariable final String name,
                                  @RequestBody(required = false) final JsonNode body,
                                  @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
         return views.grayscale(admin.setStrategy(actor, category, name, body));
     }
 
     @PutMapping("/{category}/{name}/shadow")
-    Map<String, Object> shadow(@PathVariable final String category, @PathVariable final String name,
+    ProviderViews.Grayscale shadow(@PathVariable final String category, @PathVariable final String name,
                                @RequestBody(required = false) final JsonNode body,
                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
         return views.grayscale(admin.setShadow(actor, category, name, body));
     }
 
     @PostMapping("/{category}/{name}/refresh")
-    Map<String, Object> refresh(@PathVariable final String category, @PathVariable final String name)
+    ProviderViews.Grayscale refresh(@PathVariable final String category, @PathVariable final String name)
         throws InterruptedException {
         return views.grayscale(admin.refresh(category, name));
     }
 
     @PostMapping
-    ResponseEntity<Map<String, Object>> create(@RequestBody(required = false) final JsonNode body,
+    ResponseEntity<ProviderViews.ConfigAnswer> create(@RequestBody(required = false) final JsonNode body,
                                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin")
                                                final String actor) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("data", AdminViews.config(admin.create(actor, body))));
+        return ResponseEntity.status(HttpStatus.CREATED).body(new ProviderViews.ConfigAnswer(AdminViews.config(admin.create(actor, body))));
     }
 
     @GetMapping("/{category}/{name}/versions/{version}")
-    Map<String, Object> version(@PathVariable final String category, @PathVariable final String name,
+    ProviderViews.ConfigAnswer version(@PathVariable final String category, @PathVariable final String name,
                                 @PathVariable final String version) {
-        return Map.of("data", AdminViews.config(admin.provider(category, name).version(version)
+        return new ProviderViews.ConfigAnswer(AdminViews.config(admin.provider(category, name).version(version)
             .orElseThrow(() -> AdminException.notFound("Unknown version '" + version + "' of " + category + "/" + name))));
     }
 
     @PutMapping("/{category}/{name}/versions/{version}")
-    Map<String, Object> update(@PathVariable final String category, @PathVariable final String name,
+    ProviderViews.ConfigAnswer update(@PathVariable final String category, @PathVariable final String name,
                                @PathVariable final String version, @RequestBody(required = false) final JsonNode body,
                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return Map.of("data", AdminViews.config(admin.update(actor, category, name, version, body)));
+        return new ProviderViews.ConfigAnswer(AdminViews.config(admin.update(actor, category, name, version, body)));
     }
 
     /** {@code .../activate} takes a version back into rotation, {@code .../deactivate} out of it. */
     @PostMapping("/{category}/{name}/versions/{version}/{action:activate|deactivate}")
-    Map<String, Object> setActive(@PathVariable final String category, @PathVariable final String name,
+    ProviderViews.ConfigAnswer setActive(@PathVariable final String category, @PathVariable final String name,
                                   @PathVariable final String version, @PathVariable final String action,
                                   @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return Map.of("data", AdminViews.config(admin.setActive(actor, category, name, version,
+        return new ProviderViews.ConfigAnswer(AdminViews.config(admin.setActive(actor, category, name, version,
             action.equals("activate"))));
     }
 
