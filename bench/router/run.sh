@@ -86,18 +86,28 @@ wrk_run warm-nginx-slow "http://127.0.0.1:$slow_proxy/v1/chat/completions" post-
 
 # Alternating rounds, each nginx then the router, and the median of the rounds' ratios: on a shared machine the
 # speed drifts over minutes, and a ratio of two runs made seconds apart drifts much less than either figure.
+# alternate REFERENCE REF_PORT MEASURED PORT RATIOS_FILE: $rounds alternating 64-connection rounds, the reference
+# first, writing each round's measured / reference ratio; then ratio, ref_rps and measured_rps hold the medians.
+alternate() {
+  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 round
+  for round in $(seq 1 "$rounds"); do
+    wrk_run "$ref-$round" "http://127.0.0.1:$ref_port/v1/chat/completions" post.lua 64 "$duration"
+    wrk_run "$measured-$round" "http://127.0.0.1:$port/v1/chat/completions" post.lua 64 "$duration"
+    echo "  round $round: $ref $(rps "$ref-$round") req/s, $measured $(rps "$measured-$round") req/s"
+  done
+  for round in $(seq 1 "$rounds"); do
+    awk -v m="$(rps "$measured-$round")" -v r="$(rps "$ref-$round")" 'BEGIN {printf "%.3f\n", m/r}'
+  done > "$work/$ratios"
+  ratio=$(median < "$work/$ratios" | xargs printf "%.2f")
+  ref_rps=$(for round in $(seq 1 "$rounds"); do rps "$ref-$round"; done | median)
+  measured_rps=$(for round in $(seq 1 "$rounds"); do rps "$measured-$round"; done | median)
+}
+
 tput_ratio=-; nginx_rps=-; router_rps=-
 if wants throughput; then
-echo "Throughput at 64 connections: $rounds rounds of ${duration}s each, alternating..."
-for round in $(seq 1 "$rounds"); do
-  wrk_run "tput-nginx-$round" "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 "$duration"
-  wrk_run "tput-router-$round" "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
-  echo "  round $round: nginx $(rps "tput-nginx-$round") req/s, router $(rps "tput-router-$round") req/s"
-done
-for round in $(seq 1 "$rounds"); do awk -v r="$(rps "tput-router-$round")" -v n="$(rps "tput-nginx-$round")" 'BEGIN {printf "%.3f\n", r/n}'; done > "$work/ratios.txt"
-tput_ratio=$(median < "$work/ratios.txt" | xargs printf "%.2f")
-nginx_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-nginx-$round"; done | median)
-router_rps=$(for round in $(seq 1 "$rounds"); do rps "tput-router-$round"; done | median)
+  echo "Throughput at 64 connections: $rounds rounds of ${duration}s each, alternating..."
+  alternate tput-nginx "$proxy" tput-router "$router" ratios.txt
+  tput_ratio=$ratio; nginx_rps=$ref_rps; router_rps=$measured_rps
 fi
 
 # One client or two: plain answers through the lean client (the router above) against Reactor Netty's, which streams
@@ -109,15 +119,8 @@ if wants clients; then
   start_router "$reactor_router" "$kafka" "$work/providers-reactor.yml"
   echo "Plain answers: the lean client against Reactor Netty's, warming the second router for 120s first..."
   wrk_run warm-reactor "http://127.0.0.1:$reactor_router/v1/chat/completions" post.lua 64 120
-  for round in $(seq 1 "$rounds"); do
-    wrk_run "client-lean-$round" "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
-    wrk_run "client-reactor-$round" "http://127.0.0.1:$reactor_router/v1/chat/completions" post.lua 64 "$duration"
-    echo "  round $round: lean $(rps "client-lean-$round") req/s, reactor $(rps "client-reactor-$round") req/s"
-  done
-  for round in $(seq 1 "$rounds"); do awk -v r="$(rps "client-reactor-$round")" -v l="$(rps "client-lean-$round")" 'BEGIN {printf "%.3f\n", r/l}'; done > "$work/client-ratios.txt"
-  clients_ratio=$(median < "$work/client-ratios.txt" | xargs printf "%.2f")
-  lean_rps=$(for round in $(seq 1 "$rounds"); do rps "client-lean-$round"; done | median)
-  reactor_rps=$(for round in $(seq 1 "$rounds"); do rps "client-reactor-$round"; done | median)
+  alternate client-lean "$router" client-reactor "$reactor_router" client-ratios.txt
+  clients_ratio=$ratio; lean_rps=$ref_rps; reactor_rps=$measured_rps
 fi
 
 if wants latency; then
