@@ -5,12 +5,12 @@ import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
-import dev.switchboard.stats.experiment.stream.ExperimentTopology;
-import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import dev.switchboard.stats.rollout.RolloutTopology;
 import dev.switchboard.stats.canary.CanaryJudge;
+import dev.switchboard.stats.topology.StatsTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -108,16 +108,12 @@ public final class StatsBench {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /** The stats-streams app's topology, as its configuration builds it. */
+    /** The stats-streams app's topology, built by the one method the app and its tests build it with. */
     private static void fullTopology(final StreamsBuilder builder) {
-        final Duration grace = Duration.ofHours(6);
-        final var served = DailyStatsTopology.build(builder,
-            new DailyStatsTopology.Windows(grace, Duration.ofDays(400), Duration.ofDays(3)));
-        final var scores = ExperimentTopology.clientScores(builder);
-        ExperimentTopology.build(builder, served, scores, grace, Duration.ofDays(400));
-        ShadowStatsTopology.build(builder, grace, Duration.ofDays(400));
-        RolloutTopology.build(builder, served, scores, new RolloutTopology.Settings(Duration.ofSeconds(5),
-            Duration.ofMinutes(1), CanaryJudge.defaults(), "bench"), grace, java.time.Clock.systemUTC());
+        StatsTopology.build(builder, new StatsTopology.Settings(
+            new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(400), Duration.ofDays(3)),
+            new RolloutTopology.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), CanaryJudge.defaults(),
+                "bench"), Clock.systemUTC()));
     }
 
     private record Run(double rate, Duration took) {

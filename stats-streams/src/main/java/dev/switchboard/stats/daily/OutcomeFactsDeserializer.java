@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a {@code RequestOutcome} (Avro single-object encoding, any released version) as its {@link OutcomeFacts}
@@ -39,16 +40,24 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         "shadow", "experiment", "arm");
 
     /**
-     * The released schema the fast path reads field by field, in its order: a record written with it (every
-     * record, until a new version is released) is read without Avro's generic records, boxing and resolution,
-     * which cost a quarter of the topology's time. Records written with any other schema take the general way.
+     * The released schema whose field layout the fast path reads field by field, in its order: a record written with
+     * it, or with any later release that only added enum symbols (v2 added {@code PINNED}), is read without Avro's
+     * generic records, boxing and resolution, which cost a quarter of the topology's time. Records written with any
+     * other schema take the general way.
      */
     static final Schema FAST_PATH_SCHEMA = ReleasedSchemas.of(RequestOutcome.class.getSimpleName()).get(0);
-    private static final long FAST_PATH_FINGERPRINT = SchemaNormalization.parsingFingerprint64(FAST_PATH_SCHEMA);
-    private static final SelectionReason[] FAST_PATH_REASONS = symbols(FAST_PATH_SCHEMA, "selection_reason",
-        SelectionReason.class);
-    private static final OutcomeStatus[] FAST_PATH_STATUSES = symbols(FAST_PATH_SCHEMA, "status",
-        OutcomeStatus.class);
+
+    /** What the fast path needs of one writer schema: its enums' symbols, in the order it wrote them. */
+    private record FastPath(long fingerprint, SelectionReason[] reasons, OutcomeStatus[] statuses) {
+    }
+
+    /** Every released schema with the fast path's layout; the newest, the one routers write now, first. */
+    static final List<Schema> FAST_PATH_SCHEMAS = ReleasedSchemas.of(RequestOutcome.class.getSimpleName()).reversed()
+        .stream().filter(schema -> layout(schema).equals(layout(FAST_PATH_SCHEMA))).toList();
+    private static final FastPath[] FAST_PATHS = FAST_PATH_SCHEMAS.stream()
+        .map(schema -> new FastPath(SchemaNormalization.parsingFingerprint64(schema),
+            symbols(schema, "selection_reason", SelectionReason.class), symbols(schema, "status", OutcomeStatus.class)))
+        .toArray(FastPath[]::new);
     /** Single-object encoding: the marker C3 01, then the 8-byte little-endian fingerprint of the writer's schema. */
     private static final int HEADER = 10;
 
@@ -69,9 +78,10 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         if (bytes == null) {
             return null;
         }
-        if (writtenWithFastPathSchema(bytes)) {
+        final FastPath fast = fastPathOf(bytes);
+        if (fast != null) {
             try {
-                return readFastPath(bytes);
+                return readFastPath(bytes, fast);
             } catch (IOException | RuntimeException e) {
                 throw new SerializationException("cannot decode a RequestOutcome from topic " + topic + " ("
                     + bytes.length + " bytes): " + e.getMessage(), e);
@@ -106,19 +116,37 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         return Serdes.serdeFrom(none, new OutcomeFactsDeserializer());
     }
 
-    private static boolean writtenWithFastPathSchema(final byte[] bytes) {
+    private static @Nullable FastPath fastPathOf(final byte[] bytes) {
         if (bytes.length < HEADER || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
-            return false;
+            return null;
         }
         long fingerprint = 0;
         for (int i = HEADER - 1; i >= 2; i--) {
             fingerprint = fingerprint << 8 | bytes[i] & 0xFF;
         }
-        return fingerprint == FAST_PATH_FINGERPRINT;
+        for (final FastPath fast : FAST_PATHS) {
+            if (fast.fingerprint() == fingerprint) {
+                return fast;
+            }
+        }
+        return null;
+    }
+
+    /** A schema's fields as the fast path reads them: names and types in order, enums whatever their symbols. */
+    private static List<String> layout(final Schema schema) {
+        return schema.getFields().stream().map(field -> field.name() + ":" + type(field.schema())).toList();
+    }
+
+    private static String type(final Schema schema) {
+        return switch (schema.getType()) {
+            case ENUM -> "enum";
+            case UNION -> schema.getTypes().stream().map(OutcomeFactsDeserializer::type).toList().toString();
+            default -> schema.getType().getName();
+        };
     }
 
     /** The fields of {@link #FAST_PATH_SCHEMA} in order; {@code OutcomeFactsDeserializerTest} checks the order. */
-    private static OutcomeFacts readFastPath(final byte[] bytes) throws IOException {
+    private static OutcomeFacts readFastPath(final byte[] bytes, final FastPath fast) throws IOException {
         // request_id comes first: its bytes are located, and made a string only for an experiment's outcome (the
         // one place it is used, to join client scores), not for every outcome.
         int at = HEADER;
@@ -141,13 +169,13 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         for (int i = 0; i < 4; i++) {
             in.skipString(); // category, name, version, model_name: the key says which version
         }
-        final SelectionReason reason = FAST_PATH_REASONS[in.readEnum()];
+        final SelectionReason reason = fast.reasons()[in.readEnum()];
         final String experiment = in.readIndex() == 0 ? null : in.readString();
         final String arm = in.readIndex() == 0 ? null : in.readString();
         if (in.readIndex() != 0) {
             in.skipString(); // subject_hash
         }
-        final OutcomeStatus status = FAST_PATH_STATUSES[in.readEnum()];
+        final OutcomeStatus status = fast.statuses()[in.readEnum()];
         final int httpStatus = in.readInt();
         if (in.readIndex() != 0) {
             in.skipString(); // error_type
