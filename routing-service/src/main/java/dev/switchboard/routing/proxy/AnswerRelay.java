@@ -57,7 +57,6 @@ final class AnswerRelay {
     /** Sends the attempt to its version and relays what comes back; never fails, a failure is a {@code Failed}. */
     Mono<Result> forward(final Exchange exchange, final Attempt attempt, final HttpServerResponse response) {
         final VersionConfig version = attempt.version();
-        exchange.lastVersion = version.key();
         final byte[] body = exchange.request.forVersion(version, json);
         final Duration timeLeft = Duration.between(clock.instant(), exchange.deadline);
         final long calledAt = System.nanoTime();

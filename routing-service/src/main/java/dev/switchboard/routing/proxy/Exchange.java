@@ -2,7 +2,6 @@ package dev.switchboard.routing.proxy;
 
 import dev.switchboard.routing.failover.FailoverPlan;
 import dev.switchboard.routing.outcome.Attempt;
-import dev.switchboard.schemas.VersionKey;
 import io.netty.channel.Channel;
 import java.time.Instant;
 
@@ -22,7 +21,6 @@ final class Exchange {
     /** When the front door took the request, and how long its attempts waited on upstreams: the overhead. */
     final long startedNanos = System.nanoTime();
     long upstreamNanos;
-    VersionKey lastVersion;
     /** The last attempt, for the request log, and the status of the error the client gets, if it gets one. */
     Attempt lastAttempt;
     int errorStatus;

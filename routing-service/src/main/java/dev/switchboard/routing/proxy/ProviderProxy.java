@@ -126,8 +126,8 @@ public final class ProviderProxy implements AutoCloseable {
         return run(exchange, plan.first(), response)
             .doOnError(FrontDoorException.class, failure -> exchange.errorStatus = failure.status())
             .doFinally(signal -> {
-                if (exchange.lastVersion != null) {
-                    parts.overhead().record(exchange.lastVersion,
+                if (exchange.lastAttempt != null) {
+                    parts.overhead().record(exchange.lastAttempt.version().key(),
                         Math.max(0, System.nanoTime() - exchange.startedNanos - exchange.upstreamNanos));
                 }
                 RequestLog.write(exchange, response, signal);

@@ -37,7 +37,7 @@ final class RequestLog {
         }
         final int status = signal == SignalType.CANCEL ? 499
             : exchange.errorStatus != 0 ? exchange.errorStatus : response.status().code();
-        final String version = exchange.lastVersion == null ? "-" : exchange.lastVersion.version();
+        final String version = exchange.lastAttempt == null ? "-" : exchange.lastAttempt.version().version();
         // A cancelled attempt is marked so after this runs: the client's going away is the outcome then.
         final String outcome = signal == SignalType.CANCEL ? OutcomeStatus.CANCELLED.name()
             : exchange.lastAttempt == null ? "NO_ATTEMPT" : exchange.lastAttempt.status().name();
