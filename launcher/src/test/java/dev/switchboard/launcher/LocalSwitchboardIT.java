@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.switchboard.common.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,9 +33,11 @@ class LocalSwitchboardIT {
         final Path home = Path.of(System.getProperty("user.dir")).getParent();
         final Path data = Files.createTempDirectory("switchboard-launcher-it");
         final Map<String, String> env = new HashMap<>();
-        for (final String port : List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "ROUTER_PORT", "STATS_PORT",
-                "PROBER_PORT", "SIMULATOR_V1_PORT", "SIMULATOR_V2_PORT", "SIMULATOR_V3_PORT")) {
-            env.put(port, Integer.toString(freePort()));
+        final List<String> portSettings = List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "ROUTER_PORT",
+            "STATS_PORT", "PROBER_PORT", "SIMULATOR_V1_PORT", "SIMULATOR_V2_PORT", "SIMULATOR_V3_PORT");
+        final List<Integer> ports = FreePorts.distinct(portSettings.size());
+        for (int i = 0; i < portSettings.size(); i++) {
+            env.put(portSettings.get(i), Integer.toString(ports.get(i)));
         }
         env.put("SWITCHBOARD_DATA_DIR", data.toString());
         env.put("SWITCHBOARD_ADMIN_TOKEN", "it-admin");
@@ -119,12 +121,6 @@ class LocalSwitchboardIT {
                 kept.size())) + "\n";
         } catch (IOException e) {
             return log + " unreadable: " + e + "\n";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -87,9 +87,9 @@ class StatsClusterIT {
         final Path log;
         Process process;
 
-        Instance(final String name) throws IOException {
+        Instance(final String name, final int port) throws IOException {
             this.name = name;
-            this.port = FreePorts.any();
+            this.port = port;
             this.stateDir = Files.createTempDirectory("stats-" + name);
             this.log = Files.createTempFile("stats-" + name, ".log");
         }
@@ -129,8 +129,9 @@ class StatsClusterIT {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
             ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
             new StringSerializer(), EventSerdes.requestOutcome().serializer());
-        a = new Instance("a");
-        b = new Instance("b");
+        final List<Integer> ports = FreePorts.distinct(2);
+        a = new Instance("a", ports.get(0));
+        b = new Instance("b", ports.get(1));
         a.start();
         b.start();
         for (final Instance instance : List.of(a, b)) {
