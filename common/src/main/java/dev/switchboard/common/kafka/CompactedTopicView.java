@@ -86,6 +86,10 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         return this;
     }
 
+    public String topic() {
+        return topic;
+    }
+
     /** The latest value of every live key. */
     public Map<String, V> snapshot() {
         return Map.copyOf(latest);

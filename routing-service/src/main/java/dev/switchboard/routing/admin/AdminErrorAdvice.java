@@ -26,11 +26,13 @@ class AdminErrorAdvice {
         return Problems.of(e.status(), e.getMessage());
     }
 
-    /** A body that does not decode; the framework's own "Failed to read HTTP message" says too little. */
+    /**
+     * A body that does not bind to its command: the field and what it must be, or the command's own refusal. The
+     * framework's own "Failed to read HTTP message" says too little.
+     */
     @ExceptionHandler(ServerWebInputException.class)
     ProblemDetail unreadable(final ServerWebInputException e) {
-        return Problems.of(HttpStatus.BAD_REQUEST, "The request body is not valid JSON: "
-            + e.getMostSpecificCause().getMessage());
+        return refused(CommandErrors.explain(e));
     }
 
     @ExceptionHandler(ConfigUnavailableException.class)

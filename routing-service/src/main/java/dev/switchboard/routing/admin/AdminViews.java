@@ -8,6 +8,7 @@ import dev.switchboard.routing.table.VersionConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -32,17 +33,22 @@ final class AdminViews {
     }
 
     ProviderViews.Grayscale grayscale(final Provider provider) {
-        final ProviderPolicy policy = provider.policy();
+        final ProviderViews.Policy policy = policy(provider.policy());
         return new ProviderViews.Grayscale(new ProviderViews.GrayscaleState(provider.category(), provider.name(),
-            provider.strategy(),
+            provider.strategy(), policy.rollout(), policy.fallbackProvider(), policy.shadow(), policy.maxAttempts(),
+            provider.versions().stream().map(v -> {
+                final Optional<String> notRoutable = endpoints.whyNotRoutable(v);
+                return new ProviderViews.GrayscaleVersion(v.version(), v.weight(), v.active(), v.isDefault(),
+                    health.score(v.key()), notRoutable.isEmpty(), notRoutable.orElse(null), config(v));
+            }).toList()));
+    }
+
+    static ProviderViews.Policy policy(final ProviderPolicy policy) {
+        return new ProviderViews.Policy(policy.strategy(),
             policy.rollout().map(r -> new ProviderViews.Rollout(r.baseline(), r.candidate(), r.percentage()))
                 .orElse(null),
-            policy.fallbackProvider().orElse(null),
-            policy.shadow().map(m -> new ProviderViews.Shadow(m.candidate(), m.percentage())).orElse(null),
-            policy.maxAttempts(),
-            provider.versions().stream().map(v -> new ProviderViews.GrayscaleVersion(v.version(), v.weight(),
-                v.active(), v.isDefault(), health.score(v.key()), endpoints.isRoutable(v),
-                endpoints.whyNotRoutable(v).orElse(null), config(v))).toList()));
+            policy.fallbackProvider().orElse(null), policy.maxAttempts(),
+            policy.shadow().map(m -> new ProviderViews.Shadow(m.candidate(), m.percentage())).orElse(null));
     }
 
     /**
@@ -50,9 +56,10 @@ final class AdminViews {
      * endpoint); its health is the prober's, beside it in {@code health_score}.
      */
     ProviderViews.VersionSummary summary(final VersionConfig v) {
+        final Optional<String> notRoutable = endpoints.whyNotRoutable(v);
         return new ProviderViews.VersionSummary(v.key().category(), v.key().name(), v.version(), v.weight(),
-            v.active(), v.isDefault(), health.score(v.key()), endpoints.isRoutable(v),
-            endpoints.whyNotRoutable(v).orElse(null), v.createdAt(), v.updatedAt());
+            v.active(), v.isDefault(), health.score(v.key()), notRoutable.isEmpty(), notRoutable.orElse(null),
+            v.createdAt(), v.updatedAt());
     }
 
     /** A version's whole configuration, secrets masked; also what the audit trail records. */

@@ -2,14 +2,17 @@ package dev.switchboard.routing.admin;
 
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.routing.controlplane.AuditTrail;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The configuration history (behind the admin token): who changed what and when, with the state before and after
@@ -33,36 +36,36 @@ class AuditController {
      * @param subject only the changes of this subject ({@code category/name}, {@code category/name/version}, a
      *                rollout or experiment id) and of what lies under it, among the records read
      */
+    /** A page of the history, newest first; {@code undecodable} counts the records that could not be read. */
+    record Page(List<Entry> data, int total, long undecodable) {
+    }
+
+    /** One change: {@code before} and {@code after} are the JSON it recorded (text, if a record held no JSON). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Entry(Instant at, String actor, String action, String subject, @Nullable Object before,
+                 @Nullable Object after, String routerInstance) {
+    }
+
     @GetMapping("/api/audit")
-    Map<String, Object> changes(@RequestParam(defaultValue = "200") final int limit,
-                                @RequestParam(required = false) final String subject) {
+    Page changes(@RequestParam(defaultValue = "200") final int limit,
+                 @RequestParam(required = false) final @Nullable String subject) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw AdminException.badRequest("'limit' must be from 1 to " + MAX_LIMIT + ", got " + limit);
         }
         final Optional<String> wanted = Optional.ofNullable(subject).filter(s -> !s.isBlank());
         final AuditTrail.Found found = trail.newest(limit, change -> wanted
             .map(s -> change.getSubject().equals(s) || change.getSubject().startsWith(s + "/")).orElse(true));
-        final Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("data", found.changes().stream().map(this::view).toList());
-        answer.put("total", found.changes().size());
-        answer.put("undecodable", found.undecodable());
-        return answer;
+        return new Page(found.changes().stream().map(this::entry).toList(), found.changes().size(),
+            found.undecodable());
     }
 
-    private Map<String, Object> view(final ConfigChange change) {
-        final Map<String, Object> view = new LinkedHashMap<>();
-        view.put("at", change.getAt().toString());
-        view.put("actor", change.getActor());
-        view.put("action", change.getAction());
-        view.put("subject", change.getSubject());
-        view.put("before", parsed(change.getBefore()));
-        view.put("after", parsed(change.getAfter()));
-        view.put("router_instance", change.getRouterInstance());
-        return view;
+    private Entry entry(final ConfigChange change) {
+        return new Entry(change.getAt(), change.getActor(), change.getAction(), change.getSubject(),
+            parsed(change.getBefore()), parsed(change.getAfter()), change.getRouterInstance());
     }
 
     /** The JSON a change recorded, as JSON; a text that is not JSON stays text. */
-    private Object parsed(final String recorded) {
+    private @Nullable Object parsed(final @Nullable String recorded) {
         if (recorded == null) {
             return null;
         }

@@ -1,6 +1,5 @@
 package dev.switchboard.routing.admin;
 
-import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.routing.RoutingProperties;
@@ -33,17 +32,16 @@ final class DeclaredRollouts {
     private final List<RoutingProperties.DeclaredRollout> declared;
     private final RolloutAdmin admin;
     private final ConfigStore store;
-    private final CompactedTopicView<Rollout> plans;
-    private final CompactedTopicView<RolloutDecision> decisions;
+    private final ConfigLog.Definitions<Rollout> plans;
+    private final ConfigLog.Definitions<RolloutDecision> decisions;
 
     DeclaredRollouts(final List<RoutingProperties.DeclaredRollout> declared, final RolloutAdmin admin,
-                     final ConfigStore store, final CompactedTopicView<Rollout> plans,
-                     final CompactedTopicView<RolloutDecision> decisions) {
+                     final ConfigStore store, final ConfigLog configLog) {
         this.declared = List.copyOf(declared);
         this.admin = admin;
         this.store = store;
-        this.plans = plans;
-        this.decisions = decisions;
+        this.plans = configLog.rollouts();
+        this.decisions = configLog.rolloutDecisions();
     }
 
     void start() {

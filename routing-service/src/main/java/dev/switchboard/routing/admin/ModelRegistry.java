@@ -1,34 +1,25 @@
 package dev.switchboard.routing.admin;
 
-import static dev.switchboard.routing.admin.AdminBodies.optionalText;
-import static dev.switchboard.routing.admin.AdminBodies.text;
-
-import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.ModelStage;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.routing.controlplane.ConfigStore;
-import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.table.Provider;
-import dev.switchboard.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Seed 002's model registry, as events on {@code switchboard.model-registry}: a model version is registered with its
@@ -39,9 +30,6 @@ import tools.jackson.databind.node.JsonNodeFactory;
  */
 final class ModelRegistry {
 
-    private static final Pattern ALGORITHM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Set<String> FIELDS = Set.of("model_path", "algorithm_name", "training_params",
-        "performance_metrics", "description", "created_by", "provider", "version");
     /** Where each stage may go next; retiring is always allowed, and nothing comes back from retired. */
     private static final Map<ModelStage, Set<ModelStage>> NEXT = Map.of(
         ModelStage.REGISTERED, Set.of(ModelStage.VALIDATED, ModelStage.RETIRED),
@@ -49,39 +37,33 @@ final class ModelRegistry {
         ModelStage.CANARY, Set.of(ModelStage.DEPLOYED, ModelStage.VALIDATED, ModelStage.RETIRED),
         ModelStage.DEPLOYED, Set.of(ModelStage.RETIRED));
 
-    private final ConfigWriter writer;
+    private final ConfigLog configLog;
     private final ConfigStore store;
-    private final CompactedTopicView<RegisteredModel> view;
+    private final ConfigLog.Definitions<RegisteredModel> view;
     private final ProviderAdmin providers;
+    private final ObjectMapper json;
     private final Clock clock;
     private final String instanceId;
 
-    ModelRegistry(final ConfigWriter writer, final ConfigStore store, final CompactedTopicView<RegisteredModel> view,
-                  final ProviderAdmin providers, final Clock clock, final String instanceId) {
-        this.writer = writer;
+    ModelRegistry(final ConfigLog configLog, final ConfigStore store, final ProviderAdmin providers,
+                  final ObjectMapper json, final Clock clock, final String instanceId) {
+        this.configLog = configLog;
         this.store = store;
-        this.view = view;
+        this.view = configLog.models();
         this.providers = providers;
+        this.json = json;
         this.clock = clock;
         this.instanceId = instanceId;
     }
 
-    synchronized RegisteredModel register(final String actor, final JsonNode body) {
-        AdminBodies.object(body, FIELDS, "algorithm_name, provider, version, and optionally model_path, "
-            + "training_params, performance_metrics, description, created_by");
-        final String algorithm = text(body, "algorithm_name");
-        if (!ALGORITHM.matcher(algorithm).matches()) {
-            throw AdminException.badRequest("'algorithm_name' must be 1-64 letters, digits, '.', '_' or '-'");
-        }
-        final Provider provider = AdminBodies.provider(store, text(body, "provider"));
-        final String version = text(body, "version");
+    synchronized RegisteredModel register(final String actor, final ModelCommands.@Nullable Register body) {
+        final ModelCommands.Register command = Checks.body(body, ModelCommands.Register.FIELDS);
+        final String algorithm = command.algorithmName();
+        final Provider provider = AdminCommon.provider(store, command.provider());
+        final String version = command.version();
         if (provider.version(version).isEmpty()) {
             throw AdminException.badRequest("'version' names '" + version + "', which " + provider.id()
                 + " does not have");
-        }
-        final JsonNode params = body.path("training_params");
-        if (!params.isMissingNode() && !params.isObject()) {
-            throw AdminException.badRequest("'training_params' must be an object");
         }
         final Instant now = clock.instant();
         final int number = (int) view.snapshot().values().stream()
@@ -90,11 +72,11 @@ final class ModelRegistry {
             .setModelId(algorithm + "_" + shortHash(algorithm + "/" + provider.id() + "/" + version + "/" + now)
                 + "_v" + number + ".0")
             .setAlgorithmName(algorithm).setCategory(provider.category()).setProvider(provider.name())
-            .setVersion(version).setModelPath(optionalText(body, "model_path"))
-            .setTrainingParams(params.isMissingNode() ? "{}" : params.toString())
-            .setPerformanceMetrics(metrics(body.path("performance_metrics")))
-            .setDescription(optionalText(body, "description"))
-            .setCreatedBy(Optional.ofNullable(optionalText(body, "created_by")).orElse(actor))
+            .setVersion(version).setModelPath(command.modelPath())
+            .setTrainingParams(json.writeValueAsString(command.trainingParams()))
+            .setPerformanceMetrics(command.performanceMetrics())
+            .setDescription(command.description())
+            .setCreatedBy(Optional.ofNullable(command.createdBy()).orElse(actor))
             .setCreatedAt(now).setStage(ModelStage.REGISTERED).setStageChangedAt(now).setStageChangedBy(actor)
             .build();
         write(actor, "register_model", null, model);
@@ -116,9 +98,10 @@ final class ModelRegistry {
     }
 
     /** Moves a model to {@code stage}; deploying it also makes its version the provider's default. */
-    synchronized RegisteredModel promote(final String actor, final String id, final JsonNode body) {
+    synchronized RegisteredModel promote(final String actor, final String id,
+                                         final ModelCommands.@Nullable Promote body) {
         final RegisteredModel model = get(id);
-        final String wanted = text(AdminBodies.object(body, Set.of("stage"), "stage"), "stage");
+        final String wanted = Checks.body(body, "stage").stage();
         final ModelStage to;
         try {
             to = ModelStage.valueOf(wanted.toUpperCase(Locale.ROOT));
@@ -136,7 +119,7 @@ final class ModelRegistry {
             .setStageChangedBy(actor).build();
         if (to == ModelStage.DEPLOYED) {
             providers.setDefault(actor, model.getCategory(), model.getProvider(),
-                JsonNodeFactory.instance.objectNode().put("version", model.getVersion()));
+                new ProviderCommands.DefaultChange(model.getVersion()));
             view.snapshot().values().stream()
                 .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))
                 .filter(other -> other.getStage() == ModelStage.DEPLOYED && !other.getModelId().equals(id))
@@ -176,28 +159,10 @@ final class ModelRegistry {
 
     private void write(final String actor, final String action, final RegisteredModel before,
                        final RegisteredModel after) {
-        final ConfigChange audit = AdminBodies.audit(actor, after.getStageChangedAt(), action, after.getModelId(),
+        final ConfigChange audit = AdminCommon.audit(actor, after.getStageChangedAt(), action, after.getModelId(),
             before, after, instanceId);
-        AdminBodies.commitAndAwait(writer, writer.changes().putModel(after)
-            .audit(audit, after.getCategory() + "/" + after.getProvider()), view, Topics.MODEL_REGISTRY);
-    }
-
-    private static Map<String, Double> metrics(final JsonNode metrics) {
-        final Map<String, Double> values = new HashMap<>();
-        if (metrics.isMissingNode()) {
-            return values;
-        }
-        if (!metrics.isObject()) {
-            throw AdminException.badRequest("'performance_metrics' must be an object of metric name to number");
-        }
-        for (final Iterator<Map.Entry<String, JsonNode>> it = metrics.properties().iterator(); it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> metric = it.next();
-            if (!metric.getValue().isNumber()) {
-                throw AdminException.badRequest("'performance_metrics." + metric.getKey() + "' must be a number");
-            }
-            values.put(metric.getKey(), metric.getValue().asDouble());
-        }
-        return values;
+        configLog.commitAndSee(configLog.changes().putModel(after)
+            .audit(audit, after.getCategory() + "/" + after.getProvider()));
     }
 
     private static String shortHash(final String text) {

@@ -1,9 +1,10 @@
 package dev.switchboard.routing.admin;
 
 import dev.switchboard.events.RegisteredModel;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,13 +15,15 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
 /** Seed 002's model registry API (behind the admin token). */
 @RestController
 @RequestMapping("/api/models")
 class ModelRegistryController {
+
+    private static final TypeReference<Map<String, Object>> PARAMS = new TypeReference<>() { };
 
     private final ModelRegistry registry;
     private final ObjectMapper json;
@@ -31,48 +34,37 @@ class ModelRegistryController {
     }
 
     @PostMapping("/register")
-    ResponseEntity<Map<String, Object>> register(@RequestBody(required = false) final JsonNode body,
-                                                 @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
-                                                     defaultValue = "admin") final String actor) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(Map.of("data", view(registry.register(actor, body))));
+    ResponseEntity<AdminAnswer<ModelView>> register(@RequestBody(required = false) final ModelCommands.@Nullable
+                                                    Register body,
+                                                    @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
+                                                        defaultValue = "admin") final String actor) {
+        return ResponseEntity.status(HttpStatus.CREATED).body(new AdminAnswer<>(view(registry.register(actor, body))));
     }
 
     /** Filters: {@code algorithm} (seed 002's {@code ?algorithm=DDQN}), {@code stage}, {@code tag}. */
     @GetMapping
-    Map<String, Object> list(@RequestParam(required = false) final String algorithm,
-                             @RequestParam(required = false) final String stage,
-                             @RequestParam(required = false) final String tag) {
-        return Map.of("data", registry.list(Optional.ofNullable(algorithm), Optional.ofNullable(stage),
+    AdminAnswer<List<ModelView>> list(@RequestParam(required = false) final @Nullable String algorithm,
+                                      @RequestParam(required = false) final @Nullable String stage,
+                                      @RequestParam(required = false) final @Nullable String tag) {
+        return new AdminAnswer<>(registry.list(Optional.ofNullable(algorithm), Optional.ofNullable(stage),
             Optional.ofNullable(tag)).stream().map(this::view).toList());
     }
 
     @GetMapping("/{id}")
-    Map<String, Object> get(@PathVariable final String id) {
-        return Map.of("data", view(registry.get(id)));
+    AdminAnswer<ModelView> get(@PathVariable final String id) {
+        return new AdminAnswer<>(view(registry.get(id)));
     }
 
     @PostMapping("/{id}/promote")
-    Map<String, Object> promote(@PathVariable final String id, @RequestBody(required = false) final JsonNode body,
-                                @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin")
-                                final String actor) {
-        return Map.of("data", view(registry.promote(actor, id, body)));
+    AdminAnswer<ModelView> promote(@PathVariable final String id,
+                                   @RequestBody(required = false) final ModelCommands.@Nullable Promote body,
+                                   @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin")
+                                   final String actor) {
+        return new AdminAnswer<>(view(registry.promote(actor, id, body)));
     }
 
-    private Map<String, Object> view(final RegisteredModel model) {
-        final Map<String, Object> view = new LinkedHashMap<>();
-        view.put("model_id", model.getModelId());
-        view.put("algorithm_name", model.getAlgorithmName());
-        view.put("provider", model.getCategory() + "/" + model.getProvider());
-        view.put("version", model.getVersion());
-        view.put("model_path", model.getModelPath());
-        view.put("training_params", json.readTree(model.getTrainingParams()));
-        view.put("performance_metrics", model.getPerformanceMetrics());
-        view.put("description", model.getDescription());
-        view.put("created_by", model.getCreatedBy());
-        view.put("created_at", model.getCreatedAt().toString());
-        view.put("stage", ModelRegistry.stage(model.getStage()));
-        view.put("stage_changed_at", model.getStageChangedAt().toString());
-        view.put("tags", registry.tags(model));
-        return view;
+    /** The training parameters are kept as the JSON they were given as, and answered as that JSON again. */
+    private ModelView view(final RegisteredModel model) {
+        return ModelView.of(model, json.readValue(model.getTrainingParams(), PARAMS), registry.tags(model));
     }
 }

@@ -11,7 +11,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /** Seed 000's admin API for provider versions and their traffic split (behind the admin token). */
 @RestController
@@ -22,10 +21,12 @@ class ProviderAdminController {
     static final String ACTOR_HEADER = "X-Switchboard-Actor";
 
     private final ProviderAdmin admin;
+    private final ProviderPolicyAdmin policies;
     private final AdminViews views;
 
-    ProviderAdminController(final ProviderAdmin admin, final AdminViews views) {
+    ProviderAdminController(final ProviderAdmin admin, final ProviderPolicyAdmin policies, final AdminViews views) {
         this.admin = admin;
+        this.policies = policies;
         this.views = views;
     }
 
@@ -41,30 +42,30 @@ class ProviderAdminController {
 
     @PutMapping("/{category}/{name}/weight")
     ProviderViews.Grayscale weight(@PathVariable final String category, @PathVariable final String name,
-                               @RequestBody(required = false) final JsonNode body,
+                               @RequestBody(required = false) final ProviderCommands.WeightChange body,
                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
         return views.grayscale(admin.setWeight(actor, category, name, body));
     }
 
     @PutMapping("/{category}/{name}/default")
     ProviderViews.Grayscale defaultVersion(@PathVariable final String category, @PathVariable final String name,
-                                       @RequestBody(required = false) final JsonNode body,
+                                       @RequestBody(required = false) final ProviderCommands.DefaultChange body,
                                        @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
         return views.grayscale(admin.setDefault(actor, category, name, body));
     }
 
     @PutMapping("/{category}/{name}/strategy")
     ProviderViews.Grayscale strategy(@PathVariable final String category, @PathVariable final String name,
-                                 @RequestBody(required = false) final JsonNode body,
+                                 @RequestBody(required = false) final ProviderCommands.StrategyChange body,
                                  @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return views.grayscale(admin.setStrategy(actor, category, name, body));
+        return views.grayscale(policies.setStrategy(actor, category, name, body));
     }
 
     @PutMapping("/{category}/{name}/shadow")
     ProviderViews.Grayscale shadow(@PathVariable final String category, @PathVariable final String name,
-                               @RequestBody(required = false) final JsonNode body,
+                               @RequestBody(required = false) final ProviderCommands.ShadowChange body,
                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return views.grayscale(admin.setShadow(actor, category, name, body));
+        return views.grayscale(policies.setShadow(actor, category, name, body));
     }
 
     @PostMapping("/{category}/{name}/refresh")
@@ -74,7 +75,7 @@ class ProviderAdminController {
     }
 
     @PostMapping
-    ResponseEntity<ProviderViews.ConfigAnswer> create(@RequestBody(required = false) final JsonNode body,
+    ResponseEntity<ProviderViews.ConfigAnswer> create(@RequestBody(required = false) final VersionCommand body,
                                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin")
                                                final String actor) {
         return ResponseEntity.status(HttpStatus.CREATED).body(new ProviderViews.ConfigAnswer(AdminViews.config(admin.create(actor, body))));
@@ -89,7 +90,7 @@ class ProviderAdminController {
 
     @PutMapping("/{category}/{name}/versions/{version}")
     ProviderViews.ConfigAnswer update(@PathVariable final String category, @PathVariable final String name,
-                               @PathVariable final String version, @RequestBody(required = false) final JsonNode body,
+                               @PathVariable final String version, @RequestBody(required = false) final VersionCommand body,
                                @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
         return new ProviderViews.ConfigAnswer(AdminViews.config(admin.update(actor, category, name, version, body)));
     }

@@ -46,6 +46,13 @@ final class ProviderViews {
                           List<GrayscaleVersion> versions) {
     }
 
+    /** A provider's policy as the audit trail records it before and after a change. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Policy(String strategy, @Nullable Rollout rollout, @Nullable String fallbackProvider, int maxAttempts,
+                  @Nullable Shadow shadow) {
+    }
+
     record Rollout(String baseline, String candidate, double percentage) {
     }
 

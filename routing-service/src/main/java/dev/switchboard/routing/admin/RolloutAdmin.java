@@ -1,9 +1,5 @@
 package dev.switchboard.routing.admin;
 
-import static dev.switchboard.routing.admin.AdminBodies.optionalText;
-import static dev.switchboard.routing.admin.AdminBodies.text;
-
-import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutAction;
@@ -17,21 +13,17 @@ import dev.switchboard.events.RolloutStep;
 import dev.switchboard.rollout.RolloutScores;
 import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.routing.controlplane.ConfigStore;
-import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.rollout.RolloutBoard;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.VersionConfig;
-import dev.switchboard.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
-import tools.jackson.databind.JsonNode;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Progressive rollouts: a plan is written to {@code switchboard.rollouts}; every change of its state afterwards, the
@@ -48,23 +40,18 @@ final class RolloutAdmin {
     static final List<RolloutGate> DEFAULT_GATES = List.of(
         new RolloutGate(RolloutMetric.ERROR_RATE, RolloutGateKind.VS_BASELINE, 0.01),
         new RolloutGate(RolloutMetric.LATENCY_P95, RolloutGateKind.VS_BASELINE, 250.0));
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-    private static final Set<String> FIELDS = Set.of("rollout_id", "provider", "baseline", "candidate", "steps",
-        "gates", "on_failure");
     private static final Duration READ_BACK = Duration.ofSeconds(5);
 
-    private final ConfigWriter writer;
+    private final ConfigLog configLog;
     private final ConfigStore store;
-    private final CompactedTopicView<Rollout> plans;
     private final RolloutBoard board;
     private final Clock clock;
     private final String instanceId;
 
-    RolloutAdmin(final ConfigWriter writer, final ConfigStore store, final CompactedTopicView<Rollout> plans,
-                 final RolloutBoard board, final Clock clock, final String instanceId) {
-        this.writer = writer;
+    RolloutAdmin(final ConfigLog configLog, final ConfigStore store, final RolloutBoard board, final Clock clock,
+                 final String instanceId) {
+        this.configLog = configLog;
         this.store = store;
-        this.plans = plans;
         this.board = board;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -82,24 +69,20 @@ final class RolloutAdmin {
     }
 
     /** {@code POST /api/rollouts}: checks every field, refuses a second rollout on the provider, writes the plan. */
-    synchronized RolloutBoard.Entry create(final String actor, final JsonNode body) {
-        AdminBodies.object(body, FIELDS, "provider, candidate, and optionally rollout_id, baseline, steps, gates, "
-            + "on_failure");
-        final Provider provider = AdminBodies.provider(store, text(body, "provider"));
-        final String candidate = text(body, "candidate");
-        final String baseline = Optional.ofNullable(optionalText(body, "baseline"))
+    synchronized RolloutBoard.Entry create(final String actor, final @Nullable RolloutCommand body) {
+        final RolloutCommand command = Checks.body(body, RolloutCommand.FIELDS);
+        final Provider provider = AdminCommon.provider(store, command.provider());
+        final String candidate = command.candidate();
+        final String baseline = Optional.ofNullable(command.baseline())
             .orElseGet(() -> defaultOf(provider, "'baseline' is required: " + provider.id() + " has no default version"));
-        final String id = Optional.ofNullable(optionalText(body, "rollout_id"))
+        final String id = Optional.ofNullable(command.rolloutId())
             .orElseGet(() -> provider.name() + "-" + candidate + "-" + UUID.randomUUID().toString().substring(0, 8));
-        if (!ID.matcher(id).matches()) {
-            throw AdminException.badRequest("'rollout_id' must be 1-100 letters, digits, '.', '_' or '-'");
-        }
         final Rollout plan = Rollout.newBuilder()
             .setId(id).setCategory(provider.category()).setProvider(provider.name())
             .setBaseline(baseline).setCandidate(candidate)
-            .setSteps(body.has("steps") ? steps(body.path("steps")) : DEFAULT_STEPS)
-            .setGates(body.has("gates") ? gates(body.path("gates")) : DEFAULT_GATES)
-            .setOnFailure(onFailure(Optional.ofNullable(optionalText(body, "on_failure")).orElse("roll_back")))
+            .setSteps(command.plannedSteps())
+            .setGates(command.plannedGates())
+            .setOnFailure(command.failureAction())
             .setSalt(UUID.randomUUID().toString()).setDeclaredIn(RolloutSource.API)
             .setCreatedBy(actor).setCreatedAt(clock.instant())
             .build();
@@ -115,7 +98,7 @@ final class RolloutAdmin {
      * @return the rollout, whether written now or found
      */
     synchronized RolloutBoard.Entry declare(final String providerId, final String candidate, final double percentage) {
-        final Provider provider = AdminBodies.provider(store, providerId);
+        final Provider provider = AdminCommon.provider(store, providerId);
         final String id = "config-" + provider.category() + "-" + provider.name() + "-" + candidate;
         final Optional<RolloutBoard.Entry> existing = board.get(id);
         if (existing.isPresent()) {
@@ -162,7 +145,7 @@ final class RolloutAdmin {
             .setReason(reason == null || reason.isBlank() ? action + " by an operator" : reason)
             .setDecidedBy(actor).setDecidedAt(clock.instant()).setEvidence(null).setFailedGate(null)
             .build();
-        writer.commit(writer.changes().putRolloutDecision(decision));
+        configLog.commit(configLog.changes().putRolloutDecision(decision));
         final Optional<Boolean> applied;
         try {
             applied = board.awaitDecision(decision.getDecisionId(), READ_BACK);
@@ -188,9 +171,9 @@ final class RolloutAdmin {
      * quality-score gates: stats-streams joins it to the request's outcome (within a day) and counts it for the version
      * that served it. It travels with the experiments' scores, naming the rollout as {@code rollout:{id}}.
      */
-    ExperimentFeedback feedback(final String id, final JsonNode body) {
+    ExperimentFeedback feedback(final String id, final @Nullable ScoreCommand body) {
         get(id);
-        return AdminBodies.recordScore(writer, body, RolloutScores.scoreOf(id), clock.instant(), instanceId);
+        return AdminCommon.recordScore(configLog, body, RolloutScores.scoreOf(id), clock.instant(), instanceId);
     }
 
     static String status(final RolloutState.Status status) {
@@ -230,91 +213,9 @@ final class RolloutAdmin {
                     + " and the provider's configuration is being settled (default and weights); retry in a moment");
             }
         });
-        AdminBodies.commitAndAwait(writer, writer.changes().putRollout(plan).audit(AdminBodies.audit(actor,
-            plan.getCreatedAt(), "create_rollout", plan.getId(), null, plan, instanceId), provider.id()), plans,
-            Topics.ROLLOUTS);
+        configLog.commitAndSee(configLog.changes().putRollout(plan).audit(AdminCommon.audit(actor,
+            plan.getCreatedAt(), "create_rollout", plan.getId(), null, plan, instanceId), provider.id()));
         return board.get(plan.getId()).orElseThrow(() -> AdminException.unavailable("The rollout was written but this "
             + "router has not read it back yet; see GET /api/rollouts/" + plan.getId()));
-    }
-
-    private static List<RolloutStep> steps(final JsonNode steps) {
-        if (!steps.isArray() || steps.isEmpty() || steps.size() > 10) {
-            throw AdminException.badRequest("'steps' must be a list of 1 to 10 steps");
-        }
-        final List<RolloutStep> result = new ArrayList<>();
-        double previous = 0;
-        for (int i = 0; i < steps.size(); i++) {
-            final String at = "steps[" + i + "]";
-            final JsonNode step = nested(steps.get(i), at, Set.of("percentage", "minimum_duration_seconds",
-                "minimum_sample"));
-            final double percentage = number(step, at, "percentage", Double.NaN, 0.01, 99.99);
-            if (percentage <= previous) {
-                throw AdminException.badRequest("'" + at + ".percentage' must be above the step before's ("
-                    + previous + "): a rollout only grows; the last promote takes the candidate to 100");
-            }
-            previous = percentage;
-            result.add(new RolloutStep(percentage,
-                (long) number(step, at, "minimum_duration_seconds", 300, 0, Duration.ofDays(30).toSeconds()),
-                (long) number(step, at, "minimum_sample", 500, 0, 1e9)));
-        }
-        return result;
-    }
-
-    private static List<RolloutGate> gates(final JsonNode gates) {
-        if (!gates.isArray() || gates.isEmpty() || gates.size() > 8) {
-            throw AdminException.badRequest("'gates' must be a list of 1 to 8 gates");
-        }
-        final List<RolloutGate> result = new ArrayList<>();
-        for (int i = 0; i < gates.size(); i++) {
-            final String at = "gates[" + i + "]";
-            final JsonNode gate = nested(gates.get(i), at, Set.of("metric", "kind", "limit"));
-            final RolloutMetric metric = switch (text(gate, "metric")) {
-                case "error_rate" -> RolloutMetric.ERROR_RATE;
-                case "latency_p95" -> RolloutMetric.LATENCY_P95;
-                case "time_to_first_token_p95" -> RolloutMetric.TIME_TO_FIRST_TOKEN_P95;
-                case "quality_score" -> RolloutMetric.QUALITY_SCORE;
-                default -> throw AdminException.badRequest("'" + at + ".metric' must be error_rate, latency_p95, "
-                    + "time_to_first_token_p95 or quality_score");
-            };
-            final RolloutGateKind kind = switch (text(gate, "kind")) {
-                case "vs_baseline" -> RolloutGateKind.VS_BASELINE;
-                case "absolute" -> RolloutGateKind.ABSOLUTE;
-                default -> throw AdminException.badRequest("'" + at + ".kind' must be vs_baseline (a margin over the "
-                    + "baseline) or absolute (a fixed limit)");
-            };
-            final double limit = switch (metric) {
-                case ERROR_RATE -> number(gate, at, "limit", Double.NaN, 0, 0.99);
-                case LATENCY_P95, TIME_TO_FIRST_TOKEN_P95 -> number(gate, at, "limit", Double.NaN,
-                    kind == RolloutGateKind.ABSOLUTE ? 1 : 0, 3_600_000);
-                default -> number(gate, at, "limit", Double.NaN, kind == RolloutGateKind.ABSOLUTE ? -1e9 : 0, 1e9);
-            };
-            result.add(new RolloutGate(metric, kind, limit));
-        }
-        return result;
-    }
-
-    private static RolloutFailureAction onFailure(final String value) {
-        return switch (value) {
-            case "roll_back" -> RolloutFailureAction.ROLL_BACK;
-            case "pause" -> RolloutFailureAction.PAUSE;
-            default -> throw AdminException.badRequest("'on_failure' must be roll_back or pause, got '" + value + "'");
-        };
-    }
-
-    private static JsonNode nested(final JsonNode node, final String at, final Set<String> fields) {
-        try {
-            return AdminBodies.object(node, fields, String.join(", ", fields));
-        } catch (AdminException e) {
-            throw AdminException.badRequest("'" + at + "': " + e.getMessage());
-        }
-    }
-
-    private static double number(final JsonNode node, final String at, final String field, final double fallback,
-                                 final double min, final double max) {
-        try {
-            return AdminBodies.number(node, field, fallback, min, max);
-        } catch (AdminException e) {
-            throw AdminException.badRequest("'" + at + "." + field + "' must be a number from " + min + " to " + max);
-        }
     }
 }

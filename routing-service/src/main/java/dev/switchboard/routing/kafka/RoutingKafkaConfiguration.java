@@ -12,6 +12,7 @@ import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.StartupProviders;
+import dev.switchboard.routing.admin.ConfigLog;
 import dev.switchboard.routing.controlplane.ConfigEvents;
 import dev.switchboard.routing.controlplane.AuditTrail;
 import dev.switchboard.routing.controlplane.ConfigStore;
@@ -162,6 +163,15 @@ class RoutingKafkaConfiguration {
             config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
             return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         }, store, events, Duration.ofSeconds(10));
+    }
+
+    /** The admin API's configuration log: the writer, and the views it reads its definitions back from. */
+    @Bean
+    ConfigLog configLog(final ConfigWriter writer, final CompactedTopicView<Experiment> experimentView,
+                        final CompactedTopicView<RegisteredModel> modelRegistryView,
+                        final CompactedTopicView<Rollout> rolloutView,
+                        final CompactedTopicView<RolloutDecision> rolloutDecisionView) {
+        return new KafkaConfigLog(writer, experimentView, modelRegistryView, rolloutView, rolloutDecisionView);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,0 +1,62 @@
+package dev.switchboard.routing.admin;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The checks the admin commands make of their own fields, each failure a 400 that names the field as the caller
+ * wrote it and says what it must be.
+ */
+final class Checks {
+
+    private Checks() {
+    }
+
+    /** @return the value without surrounding blanks */
+    static String text(final @Nullable String value, final String field) {
+        if (value == null) {
+            throw AdminException.badRequest("'" + field + "' is required, as a string");
+        }
+        if (value.isBlank()) {
+            throw AdminException.badRequest("'" + field + "' must be a non-blank string");
+        }
+        return value.strip();
+    }
+
+    static @Nullable String optionalText(final @Nullable String value, final String field) {
+        return value == null ? null : text(value, field);
+    }
+
+    static int wholeNumber(final int value, final String field, final int min, final int max) {
+        if (value < min || value > max) {
+            throw AdminException.badRequest("'" + field + "' must be a whole number " + min + "-" + max + ", got "
+                + value);
+        }
+        return value;
+    }
+
+    static double percentage(final @Nullable Double value, final String field) {
+        if (value == null || value < 0 || value > 100) {
+            throw AdminException.badRequest("'" + field + "' must be a number 0-100");
+        }
+        return value;
+    }
+
+    /** @param fallback the value when the field is left out; NaN when it is required */
+    static double number(final @Nullable Number value, final String field, final double fallback, final double min,
+                         final double max) {
+        if (value == null && !Double.isNaN(fallback)) {
+            return fallback;
+        }
+        if (value == null || value.doubleValue() < min || value.doubleValue() > max) {
+            throw AdminException.badRequest("'" + field + "' must be a number from " + min + " to " + max);
+        }
+        return value.doubleValue();
+    }
+
+    static <T> T body(final @Nullable T body, final String expected) {
+        if (body == null) {
+            throw AdminException.badRequest("The body must be a JSON object with " + expected);
+        }
+        return body;
+    }
+}

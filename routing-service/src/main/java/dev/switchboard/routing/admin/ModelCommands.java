@@ -1,0 +1,55 @@
+package dev.switchboard.routing.admin;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/** Seed 002's model registry bodies, bound by Jackson with the seed's field names. */
+final class ModelCommands {
+
+    private ModelCommands() {
+    }
+
+    /**
+     * {@code POST /api/models/register}: a model version with the provider version that serves it.
+     *
+     * @param trainingParams kept as given, whatever its shape: the registry only shows it again
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Register(String algorithmName, String provider, String version, @Nullable String modelPath,
+                    Map<String, Object> trainingParams, Map<String, Double> performanceMetrics,
+                    @Nullable String description, @Nullable String createdBy) {
+
+        static final String FIELDS = "algorithm_name, provider, version, and optionally model_path, training_params, "
+            + "performance_metrics, description, created_by";
+        private static final Pattern ALGORITHM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+        Register {
+            algorithmName = Checks.text(algorithmName, "algorithm_name");
+            if (!ALGORITHM.matcher(algorithmName).matches()) {
+                throw AdminException.badRequest("'algorithm_name' must be 1-64 letters, digits, '.', '_' or '-'");
+            }
+            provider = Checks.text(provider, "provider");
+            version = Checks.text(version, "version");
+            modelPath = Checks.optionalText(modelPath, "model_path");
+            trainingParams = trainingParams == null ? Map.of() : trainingParams;
+            performanceMetrics = performanceMetrics == null ? Map.of() : performanceMetrics;
+            performanceMetrics.forEach((metric, value) -> {
+                if (value == null) {
+                    throw AdminException.badRequest("'performance_metrics." + metric + "' must be a number");
+                }
+            });
+            description = Checks.optionalText(description, "description");
+            createdBy = Checks.optionalText(createdBy, "created_by");
+        }
+    }
+
+    /** {@code POST /api/models/{id}/promote}: {@code {"stage": "deployed"}}. */
+    record Promote(String stage) {
+        Promote {
+            stage = Checks.text(stage, "stage");
+        }
+    }
+}

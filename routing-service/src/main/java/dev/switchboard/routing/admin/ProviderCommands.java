@@ -1,0 +1,82 @@
+package dev.switchboard.routing.admin;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * Seed 000's request bodies for a provider's traffic, bound by Jackson with the seed's field names. Each checks its
+ * own fields as it is made; what needs the routing table (does the version exist?) is {@link ProviderAdmin}'s.
+ * A version's own fields are a {@link VersionCommand}.
+ */
+final class ProviderCommands {
+
+    private ProviderCommands() {
+    }
+
+    /** {@code PUT .../weight}: {@code {"version": "v2", "weight": 30}}. */
+    record WeightChange(String version, Integer weight) {
+        WeightChange {
+            version = Checks.text(version, "version");
+            if (weight == null) {
+                throw AdminException.badRequest("'weight' is required: a whole number 0-100");
+            }
+            Checks.wholeNumber(weight, "weight", 0, 100);
+        }
+    }
+
+    /** {@code PUT .../default}: {@code {"version": "v2"}}. */
+    record DefaultChange(String version) {
+        DefaultChange {
+            version = Checks.text(version, "version");
+        }
+    }
+
+    /**
+     * {@code PUT .../strategy}: the strategy, and what it needs: a sticky rollout's versions and share, the provider
+     * to fall back to, the attempts per request. Fields left out keep their value.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record StrategyChange(String strategy, @Nullable RolloutSplit rollout, @Nullable String fallbackProvider,
+                          @Nullable Integer maxAttempts) {
+        StrategyChange {
+            strategy = Checks.text(strategy, "strategy");
+            if (maxAttempts != null) {
+                Checks.wholeNumber(maxAttempts, "max_attempts", 1, 10);
+            }
+        }
+    }
+
+    /** A sticky rollout's split: {@code percentage} of the subjects on {@code candidate}, the rest on the baseline. */
+    record RolloutSplit(String baseline, String candidate, Double percentage) {
+        RolloutSplit {
+            baseline = Checks.text(baseline, "rollout.baseline");
+            candidate = Checks.text(candidate, "rollout.candidate");
+            Checks.percentage(percentage, "rollout.percentage");
+            if (baseline.equals(candidate)) {
+                throw AdminException.badRequest("A rollout needs two different versions, got " + baseline + " twice");
+            }
+        }
+    }
+
+    /**
+     * {@code PUT .../shadow}, seed 003's shadow mode: {@code {"candidate": "v2", "percentage": 100}} mirrors that
+     * share of the requests other versions answered to the candidate; {@code {"percentage": 0}} or
+     * {@code {"enabled": false}} ends it.
+     */
+    record ShadowChange(@Nullable String candidate, @Nullable Double percentage, @Nullable Boolean enabled) {
+        ShadowChange {
+            if (Boolean.FALSE.equals(enabled) || percentage != null && percentage == 0) {
+                candidate = null;
+            } else {
+                candidate = Checks.text(candidate, "candidate");
+                Checks.percentage(percentage, "percentage");
+            }
+        }
+
+        /** Whether it ends the mirroring (there is no candidate then). */
+        boolean ends() {
+            return candidate == null;
+        }
+    }
+}

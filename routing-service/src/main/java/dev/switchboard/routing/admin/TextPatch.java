@@ -1,0 +1,54 @@
+package dev.switchboard.routing.admin;
+
+import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.annotation.JsonDeserialize;
+import tools.jackson.databind.deser.std.StdDeserializer;
+
+/**
+ * A text field of a partial update, which can be left out (keep what is there), {@code null} (remove it) or a
+ * string (set it). {@code Optional} cannot tell the first two apart: Jackson reads both as empty.
+ */
+@JsonDeserialize(using = TextPatch.Reader.class)
+record TextPatch(boolean given, @Nullable String value) {
+
+    static final TextPatch ABSENT = new TextPatch(false, null);
+    static final TextPatch REMOVED = new TextPatch(true, null);
+
+    /** @return the new value if one was given, {@code current} if the field was left out, empty if removed */
+    <T> Optional<T> applyTo(final Optional<T> current, final Function<String, T> parse) {
+        if (!given) {
+            return current;
+        }
+        return Optional.ofNullable(value).map(parse);
+    }
+
+    static final class Reader extends StdDeserializer<TextPatch> {
+
+        Reader() {
+            super(TextPatch.class);
+        }
+
+        @Override
+        public TextPatch deserialize(final JsonParser parser, final DeserializationContext context) {
+            if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+                return (TextPatch) context.handleUnexpectedToken(TextPatch.class, parser);
+            }
+            return new TextPatch(true, parser.getString());
+        }
+
+        @Override
+        public TextPatch getNullValue(final DeserializationContext context) {
+            return REMOVED;
+        }
+
+        @Override
+        public Object getAbsentValue(final DeserializationContext context) {
+            return ABSENT;
+        }
+    }
+}

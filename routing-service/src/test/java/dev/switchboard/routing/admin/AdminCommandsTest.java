@@ -1,0 +1,161 @@
+package dev.switchboard.routing.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.switchboard.routing.table.Secrets;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The admin commands bound as the router binds them (its Jackson settings for commands): each refuses what is wrong
+ * with a message that names the field as the caller wrote it, and a partial update tells a field left out from a
+ * field set to null.
+ */
+class AdminCommandsTest {
+
+    private static final JsonMapper JSON = strictMapper();
+
+    private static JsonMapper strictMapper() {
+        final JsonMapper.Builder builder = JsonMapper.builder();
+        new AdminConfiguration().strictAdminCommands().customize(builder);
+        return builder.build();
+    }
+
+    @Test
+    void shouldBindAWeightChange() {
+        assertThat(read("{\"version\": \" v2 \", \"weight\": 30}", ProviderCommands.WeightChange.class))
+            .isEqualTo(new ProviderCommands.WeightChange("v2", 30));
+    }
+
+    @Test
+    void shouldRefuseAWeightThatIsNotAWholeNumber0To100() {
+        assertThat(refusal("{\"version\": \"v2\", \"weight\": 101}", ProviderCommands.WeightChange.class))
+            .isEqualTo("'weight' must be a whole number 0-100, got 101");
+        assertThat(refusal("{\"version\": \"v2\", \"weight\": \"x\"}", ProviderCommands.WeightChange.class))
+            .startsWith("'weight' must be a whole number");
+        assertThat(refusal("{\"version\": \"v2\", \"weight\": \"5\"}", ProviderCommands.WeightChange.class))
+            .as("no conversion from text").startsWith("'weight' must be a whole number");
+        assertThat(refusal("{\"version\": \"v2\", \"weight\": 1.5}", ProviderCommands.WeightChange.class))
+            .as("no rounding").isEqualTo("'weight' must be a whole number, got 1.5");
+        assertThat(refusal("{\"version\": \"v2\"}", ProviderCommands.WeightChange.class))
+            .isEqualTo("'weight' is required: a whole number 0-100");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownFieldNamingTheKnownOnes() {
+        assertThat(refusal("{\"strategy\": \"weight\", \"max_attemps\": 5}", ProviderCommands.StrategyChange.class))
+            .isEqualTo("Unknown field 'max_attemps'; the fields are [fallback_provider, max_attempts, rollout, "
+                + "strategy]");
+    }
+
+    @Test
+    void shouldRefuseABodyThatIsNotAnObject() {
+        assertThat(refusal("[1, 2]", ProviderCommands.DefaultChange.class))
+            .isEqualTo("The request body must be a JSON object");
+        assertThat(refusal("{\"version\": ", ProviderCommands.DefaultChange.class))
+            .startsWith("The request body is not valid JSON");
+    }
+
+    @Test
+    void shouldKeepWhatAVersionUpdateLeavesOutAndRemoveWhatItSetsToNull() {
+        final VersionCommand leftOut = read("{\"weight\": 5}", VersionCommand.class);
+        final VersionCommand removed = read("{\"url\": null, \"model_name\": null, \"voice\": null, \"api_key\": null}",
+            VersionCommand.class);
+        final Optional<URI> url = Optional.of(URI.create("http://127.0.0.1:9"));
+        final Secrets secrets = Secrets.of(Map.of("api_key", "sk-1"));
+
+        assertThat(leftOut.url(url)).isEqualTo(url);
+        assertThat(leftOut.modelName(Optional.of("m"))).contains("m");
+        assertThat(leftOut.parameters(Map.of("voice", "a"))).containsEntry("voice", "a");
+        assertThat(leftOut.secrets(secrets).names()).containsExactly("api_key");
+        assertThat(removed.url(url)).isEmpty();
+        assertThat(removed.modelName(Optional.of("m"))).isEmpty();
+        assertThat(removed.parameters(Map.of("voice", "a"))).doesNotContainKey("voice");
+        assertThat(removed.secrets(secrets).names()).isEmpty();
+    }
+
+    @Test
+    void shouldTakeSeed000sVersionBodyWithItsParametersAndSecrets() {
+        final VersionCommand doubao = read("{\"category\": \"TTS\", \"name\": \"DoubaoTTS\", \"version\": \"v2\", "
+            + "\"type\": \"doubao\", \"weight\": 20, \"is_active\": true, \"appid\": \"a-1\", \"token\": \"t-1\", "
+            + "\"voice_type\": \"BV001\", \"speed_ratio\": 1.2, \"max_chars\": 300}", VersionCommand.class);
+
+        assertThat(doubao.parameters(Map.of())).containsOnly(Map.entry("voice_type", "BV001"),
+            Map.entry("speed_ratio", 1.2), Map.entry("max_chars", 300L));
+        assertThat(doubao.secrets(Secrets.none()).names()).containsExactlyInAnyOrder("appid", "token");
+        assertThat(doubao.type()).isEqualTo("doubao");
+    }
+
+    @Test
+    void shouldRefuseAParameterThatIsNotAScalarAndABlankSecret() {
+        assertThat(refusal("{\"voice\": {\"a\": 1}}", VersionCommand.class))
+            .isEqualTo("'voice' must be a string, number or boolean");
+        assertThat(refusal("{\"api_key\": \" \"}", VersionCommand.class))
+            .isEqualTo("Secret field 'api_key' must be a non-blank string");
+        assertThat(refusal("{\"url\": \"ftp://x\"}", VersionCommand.class).replace("\"", ""))
+            .isEqualTo("'url' must be an absolute http(s) URL, got 'ftp://x'");
+    }
+
+    @Test
+    void shouldNameTheNestedFieldOfARolloutSplit() {
+        assertThat(refusal("{\"strategy\": \"sticky_rollout\", \"rollout\": {\"baseline\": \"v1\", \"candidate\": "
+            + "\"v2\", \"percentage\": 120}}", ProviderCommands.StrategyChange.class))
+            .isEqualTo("'rollout.percentage' must be a number 0-100");
+        assertThat(refusal("{\"strategy\": \"weight\", \"max_attempts\": 11}", ProviderCommands.StrategyChange.class))
+            .isEqualTo("'max_attempts' must be a whole number 1-10, got 11");
+    }
+
+    @Test
+    void shouldEndShadowingWithoutACandidate() {
+        assertThat(read("{\"enabled\": false}", ProviderCommands.ShadowChange.class).ends()).isTrue();
+        assertThat(read("{\"candidate\": \"v2\", \"percentage\": 0}", ProviderCommands.ShadowChange.class).ends())
+            .isTrue();
+        assertThat(refusal("{\"percentage\": 10}", ProviderCommands.ShadowChange.class))
+            .isEqualTo("'candidate' is required, as a string");
+    }
+
+    @Test
+    void shouldNameTheStepOfARolloutPlanThatIsWrong() {
+        assertThat(refusal("{\"provider\": \"LLM/A\", \"candidate\": \"v2\", \"steps\": [{\"percentage\": 20}, "
+            + "{\"percentage\": 10}]}", RolloutCommand.class))
+            .startsWith("'steps[1].percentage' must be above the step before's (20.0)");
+        assertThat(refusal("{\"provider\": \"LLM/A\", \"candidate\": \"v2\", \"steps\": [{\"percentage\": \"x\"}]}",
+            RolloutCommand.class)).isEqualTo("'steps[0].percentage' must be a number");
+        assertThat(refusal("{\"provider\": \"LLM/A\", \"candidate\": \"v2\", \"gates\": [{\"metric\": \"error_rate\", "
+            + "\"kind\": \"absolute\", \"limit\": 2}]}", RolloutCommand.class))
+            .isEqualTo("'gates[0].limit' must be a number from 0.0 to 0.99");
+        assertThat(read("{\"provider\": \"LLM/A\", \"candidate\": \"v2\"}", RolloutCommand.class).plannedSteps())
+            .isEqualTo(RolloutAdmin.DEFAULT_STEPS);
+    }
+
+    @Test
+    void shouldKeepAnExperimentsArmsInTheOrderGiven() {
+        final ExperimentCommand command = read("{\"experiment_name\": \"e\", \"provider\": \"LLM/A\", "
+            + "\"model_a\": \"v1\", \"model_b\": \"v2\", \"arms\": {\"z\": \"v4\", \"c\": \"v3\"}, "
+            + "\"traffic_split\": {\"model_a\": 0.25, \"model_b\": 0.25, \"z\": 0.25, \"c\": 0.25}, "
+            + "\"success_metric\": \"latency\", \"duration_days\": 7}", ExperimentCommand.class);
+
+        assertThat(command.allArms()).containsExactly(Map.entry("model_a", "v1"), Map.entry("model_b", "v2"),
+            Map.entry("z", "v4"), Map.entry("c", "v3"));
+        assertThat(command.alpha()).isEqualTo(0.05);
+        assertThat(refusal("{\"experiment_name\": \"e\", \"provider\": \"LLM/A\", \"model_a\": \"v1\", "
+            + "\"model_b\": \"v2\", \"success_metric\": \"clicks\", \"duration_days\": 7}", ExperimentCommand.class))
+            .isEqualTo("'success_metric' must be one of success_rate, latency, tokens, score; got 'clicks'");
+    }
+
+    private static <T> T read(final String body, final Class<T> type) {
+        return JSON.readValue(body, type);
+    }
+
+    private static String refusal(final String body, final Class<?> type) {
+        final RuntimeException failure = catchThrowableOfType(RuntimeException.class, () -> read(body, type));
+        assertThat(failure).as("refused: " + body).isNotNull();
+        final AdminException explained = CommandErrors.explain(failure);
+        assertThat(explained.status().value()).isEqualTo(400);
+        return explained.getMessage();
+    }
+}
