@@ -4,6 +4,7 @@ import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.web.Problems;
 import java.net.URI;
 import java.time.Duration;
+import io.swagger.v3.oas.annotations.Hidden;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -27,6 +28,7 @@ import tools.jackson.databind.ObjectMapper;
  * (method, path, query, body, the caller's own bearer token), and the answer is relayed back. The admin token is
  * checked here too, before anything is relayed.
  */
+@Hidden // the relayed paths are in the prober's and stats-streams' own descriptions
 @RestController
 class ApiRelay {
 

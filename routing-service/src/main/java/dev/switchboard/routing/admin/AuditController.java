@@ -37,17 +37,17 @@ class AuditController {
      *                rollout or experiment id) and of what lies under it, among the records read
      */
     /** A page of the history, newest first; {@code undecodable} counts the records that could not be read. */
-    record Page(List<Entry> data, int total, long undecodable) {
+    record AuditPage(List<AuditEntry> data, int total, long undecodable) {
     }
 
     /** One change: {@code before} and {@code after} are the JSON it recorded (text, if a record held no JSON). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Entry(Instant at, String actor, String action, String subject, @Nullable Object before,
+    record AuditEntry(Instant at, String actor, String action, String subject, @Nullable Object before,
                  @Nullable Object after, String routerInstance) {
     }
 
     @GetMapping("/api/audit")
-    Page changes(@RequestParam(defaultValue = "200") final int limit,
+    AuditPage changes(@RequestParam(defaultValue = "200") final int limit,
                  @RequestParam(required = false) final @Nullable String subject) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw AdminException.badRequest("'limit' must be from 1 to " + MAX_LIMIT + ", got " + limit);
@@ -55,12 +55,12 @@ class AuditController {
         final Optional<String> wanted = Optional.ofNullable(subject).filter(s -> !s.isBlank());
         final AuditTrail.Found found = trail.newest(limit, change -> wanted
             .map(s -> change.getSubject().equals(s) || change.getSubject().startsWith(s + "/")).orElse(true));
-        return new Page(found.changes().stream().map(this::entry).toList(), found.changes().size(),
+        return new AuditPage(found.changes().stream().map(this::entry).toList(), found.changes().size(),
             found.undecodable());
     }
 
-    private Entry entry(final ConfigChange change) {
-        return new Entry(change.getAt(), change.getActor(), change.getAction(), change.getSubject(),
+    private AuditEntry entry(final ConfigChange change) {
+        return new AuditEntry(change.getAt(), change.getActor(), change.getAction(), change.getSubject(),
             parsed(change.getBefore()), parsed(change.getAfter()), change.getRouterInstance());
     }
 

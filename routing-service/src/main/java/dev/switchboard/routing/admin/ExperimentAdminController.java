@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -12,6 +11,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -30,12 +30,12 @@ class ExperimentAdminController {
     }
 
     @PostMapping
-    ResponseEntity<AdminAnswer<ExperimentView>> create(@RequestBody(required = false) final @Nullable
+    @ResponseStatus(HttpStatus.CREATED)
+    AdminAnswer<ExperimentView> create(@RequestBody(required = false) final @Nullable
                                                        ExperimentCommand body,
                                                        @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
                                                            defaultValue = "admin") final String actor) {
-        return ResponseEntity.status(HttpStatus.CREATED)
-            .body(new AdminAnswer<>(ExperimentView.of(admin.create(actor, body))));
+        return new AdminAnswer<>(ExperimentView.of(admin.create(actor, body)));
     }
 
     @GetMapping
@@ -59,10 +59,10 @@ class ExperimentAdminController {
 
     /** Seed 002's client feedback: a quality score for one request, by the {@code X-Request-Id} it was answered. */
     @PostMapping("/{name}/feedback")
-    ResponseEntity<AdminAnswer<ExperimentView.Scored>> feedback(@PathVariable final String name,
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    AdminAnswer<ExperimentView.ExperimentScore> feedback(@PathVariable final String name,
                                                                 @RequestBody(required = false) final @Nullable
                                                                 ScoreCommand body) {
-        return ResponseEntity.status(HttpStatus.ACCEPTED)
-            .body(new AdminAnswer<>(ExperimentView.Scored.of(name, admin.feedback(name, body))));
+        return new AdminAnswer<>(ExperimentView.ExperimentScore.of(name, admin.feedback(name, body)));
     }
 }

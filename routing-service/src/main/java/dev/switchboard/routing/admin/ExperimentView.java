@@ -41,10 +41,10 @@ record ExperimentView(String experimentName, String provider, String modelA, Str
 
     /** The answer to a client's score: what was recorded. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Scored(String experimentName, String requestId, double score) {
+    record ExperimentScore(String experimentName, String requestId, double score) {
 
-        static Scored of(final String scoredFor, final ExperimentFeedback feedback) {
-            return new Scored(scoredFor, feedback.getRequestId(), feedback.getScore());
+        static ExperimentScore of(final String scoredFor, final ExperimentFeedback feedback) {
+            return new ExperimentScore(scoredFor, feedback.getRequestId(), feedback.getScore());
         }
     }
 }

@@ -18,7 +18,7 @@ final class ModelCommands {
      * @param trainingParams kept as given, whatever its shape: the registry only shows it again
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Register(String algorithmName, String provider, String version, @Nullable String modelPath,
+    record ModelRegistration(String algorithmName, String provider, String version, @Nullable String modelPath,
                     Map<String, Object> trainingParams, Map<String, Double> performanceMetrics,
                     @Nullable String description, @Nullable String createdBy) {
 
@@ -26,7 +26,7 @@ final class ModelCommands {
             + "performance_metrics, description, created_by";
         private static final Pattern ALGORITHM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-        Register {
+        ModelRegistration {
             algorithmName = Checks.text(algorithmName, "algorithm_name");
             if (!ALGORITHM.matcher(algorithmName).matches()) {
                 throw AdminException.badRequest("'algorithm_name' must be 1-64 letters, digits, '.', '_' or '-'");
@@ -47,8 +47,8 @@ final class ModelCommands {
     }
 
     /** {@code POST /api/models/{id}/promote}: {@code {"stage": "deployed"}}. */
-    record Promote(String stage) {
-        Promote {
+    record StageChange(String stage) {
+        StageChange {
             stage = Checks.text(stage, "stage");
         }
     }

@@ -56,8 +56,8 @@ final class ModelRegistry {
         this.instanceId = instanceId;
     }
 
-    synchronized RegisteredModel register(final String actor, final ModelCommands.@Nullable Register body) {
-        final ModelCommands.Register command = Checks.body(body, ModelCommands.Register.FIELDS);
+    synchronized RegisteredModel register(final String actor, final ModelCommands.@Nullable ModelRegistration body) {
+        final ModelCommands.ModelRegistration command = Checks.body(body, ModelCommands.ModelRegistration.FIELDS);
         final String algorithm = command.algorithmName();
         final Provider provider = AdminCommon.provider(store, command.provider());
         final String version = command.version();
@@ -99,7 +99,7 @@ final class ModelRegistry {
 
     /** Moves a model to {@code stage}; deploying it also makes its version the provider's default. */
     synchronized RegisteredModel promote(final String actor, final String id,
-                                         final ModelCommands.@Nullable Promote body) {
+                                         final ModelCommands.@Nullable StageChange body) {
         final RegisteredModel model = get(id);
         final String wanted = Checks.body(body, "stage").stage();
         final ModelStage to;

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -14,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
@@ -34,11 +34,12 @@ class ModelRegistryController {
     }
 
     @PostMapping("/register")
-    ResponseEntity<AdminAnswer<ModelView>> register(@RequestBody(required = false) final ModelCommands.@Nullable
-                                                    Register body,
+    @ResponseStatus(HttpStatus.CREATED)
+    AdminAnswer<ModelView> register(@RequestBody(required = false) final ModelCommands.@Nullable
+                                                    ModelRegistration body,
                                                     @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
                                                         defaultValue = "admin") final String actor) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(new AdminAnswer<>(view(registry.register(actor, body))));
+        return new AdminAnswer<>(view(registry.register(actor, body)));
     }
 
     /** Filters: {@code algorithm} (seed 002's {@code ?algorithm=DDQN}), {@code stage}, {@code tag}. */
@@ -57,7 +58,7 @@ class ModelRegistryController {
 
     @PostMapping("/{id}/promote")
     AdminAnswer<ModelView> promote(@PathVariable final String id,
-                                   @RequestBody(required = false) final ModelCommands.@Nullable Promote body,
+                                   @RequestBody(required = false) final ModelCommands.@Nullable StageChange body,
                                    @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin")
                                    final String actor) {
         return new AdminAnswer<>(view(registry.promote(actor, id, body)));

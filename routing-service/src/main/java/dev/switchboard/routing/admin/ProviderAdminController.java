@@ -1,7 +1,6 @@
 package dev.switchboard.routing.admin;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -10,6 +9,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Seed 000's admin API for provider versions and their traffic split (behind the admin token). */
@@ -75,10 +75,10 @@ class ProviderAdminController {
     }
 
     @PostMapping
-    ResponseEntity<ProviderViews.ConfigAnswer> create(@RequestBody(required = false) final VersionCommand body,
-                                               @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin")
-                                               final String actor) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(new ProviderViews.ConfigAnswer(AdminViews.config(admin.create(actor, body))));
+    @ResponseStatus(HttpStatus.CREATED)
+    ProviderViews.ConfigAnswer create(@RequestBody(required = false) final VersionCommand body,
+                                      @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
+        return new ProviderViews.ConfigAnswer(AdminViews.config(admin.create(actor, body)));
     }
 
     @GetMapping("/{category}/{name}/versions/{version}")
@@ -105,10 +105,10 @@ class ProviderAdminController {
     }
 
     @DeleteMapping("/{category}/{name}/versions/{version}")
-    ResponseEntity<Void> delete(@PathVariable final String category, @PathVariable final String name,
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable final String category, @PathVariable final String name,
                                 @PathVariable final String version,
                                 @RequestHeader(value = ACTOR_HEADER, defaultValue = "admin") final String actor) {
         admin.delete(actor, category, name, version);
-        return ResponseEntity.noContent().build();
     }
 }

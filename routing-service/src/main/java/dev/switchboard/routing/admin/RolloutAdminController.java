@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +21,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -50,11 +50,11 @@ class RolloutAdminController {
     }
 
     @PostMapping
-    ResponseEntity<AdminAnswer<RolloutView>> create(@RequestBody(required = false) final @Nullable RolloutCommand body,
+    @ResponseStatus(HttpStatus.CREATED)
+    AdminAnswer<RolloutView> create(@RequestBody(required = false) final @Nullable RolloutCommand body,
                                                     @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
                                                         defaultValue = "admin") final String actor) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(new AdminAnswer<>(RolloutView.of(admin.create(actor,
-            body))));
+        return new AdminAnswer<>(RolloutView.of(admin.create(actor, body)));
     }
 
     @GetMapping
@@ -72,12 +72,12 @@ class RolloutAdminController {
     }
 
     /** {@code {"reason": "..."}}, optional: what the decision log says the operator decided for. */
-    record Reason(@Nullable String reason) {
+    record DecisionReason(@Nullable String reason) {
     }
 
     @PostMapping("/{id}/{action:pause|resume|abort|promote}")
     AdminAnswer<RolloutView> act(@PathVariable final String id, @PathVariable final String action,
-                                 @RequestBody(required = false) final @Nullable Reason body,
+                                 @RequestBody(required = false) final @Nullable DecisionReason body,
                                  @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin")
                                  final String actor) {
         return new AdminAnswer<>(RolloutView.of(admin.act(actor, id, action, body == null ? null : body.reason())));
@@ -85,12 +85,11 @@ class RolloutAdminController {
 
     /** A client's quality score for a request the rollout served, for its quality-score gates. */
     @PostMapping("/{id}/feedback")
-    ResponseEntity<AdminAnswer<RolloutView.Scored>> feedback(@PathVariable final String id,
-                                                             @RequestBody(required = false) final @Nullable
-                                                             ScoreCommand body) {
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    AdminAnswer<RolloutView.RolloutScore> feedback(@PathVariable final String id,
+                                                   @RequestBody(required = false) final @Nullable ScoreCommand body) {
         final ExperimentFeedback feedback = admin.feedback(id, body);
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new AdminAnswer<>(new RolloutView.Scored(id,
-            feedback.getRequestId(), feedback.getScore())));
+        return new AdminAnswer<>(new RolloutView.RolloutScore(id, feedback.getRequestId(), feedback.getScore()));
     }
 
     /** The canary judge's view now, from stats-streams; the rollout's state above stands without it. */

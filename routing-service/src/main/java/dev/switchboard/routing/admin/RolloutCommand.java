@@ -20,7 +20,8 @@ import tools.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable String baseline, String candidate,
-                      @Nullable List<Step> steps, @Nullable List<Gate> gates, @Nullable String onFailure) {
+                      @Nullable List<PlannedStep> steps, @Nullable List<PlannedGate> gates,
+                      @Nullable String onFailure) {
 
     static final String FIELDS = "provider, candidate, and optionally rollout_id, baseline, steps, gates, on_failure";
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
@@ -44,11 +45,11 @@ record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable Str
 
     /** One step: the candidate's share, held at least this long and until this many requests reached each version. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Step(Double percentage, @Nullable Long minimumDurationSeconds, @Nullable Long minimumSample) {
+    record PlannedStep(Double percentage, @Nullable Long minimumDurationSeconds, @Nullable Long minimumSample) {
     }
 
     /** A gate: a metric, against the baseline ({@code vs_baseline}) or a fixed limit ({@code absolute}). */
-    record Gate(String metric, String kind, Double limit) {
+    record PlannedGate(String metric, String kind, Double limit) {
     }
 
     List<RolloutStep> plannedSteps() {
@@ -63,7 +64,7 @@ record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable Str
         return onFailure(onFailure);
     }
 
-    private static List<RolloutStep> stepsOf(final List<Step> steps) {
+    private static List<RolloutStep> stepsOf(final List<PlannedStep> steps) {
         if (steps.isEmpty() || steps.size() > 10) {
             throw AdminException.badRequest("'steps' must be a list of 1 to 10 steps");
         }
@@ -71,7 +72,7 @@ record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable Str
         double previous = 0;
         for (int i = 0; i < steps.size(); i++) {
             final String at = "steps[" + i + "]";
-            final Step step = Checks.body(steps.get(i), "percentage, minimum_duration_seconds, minimum_sample");
+            final PlannedStep step = Checks.body(steps.get(i), "percentage, minimum_duration_seconds, minimum_sample");
             final double percentage = Checks.number(step.percentage(), at + ".percentage", Double.NaN, 0.01, 99.99);
             if (percentage <= previous) {
                 throw AdminException.badRequest("'" + at + ".percentage' must be above the step before's ("
@@ -86,14 +87,14 @@ record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable Str
         return result;
     }
 
-    private static List<RolloutGate> gatesOf(final List<Gate> gates) {
+    private static List<RolloutGate> gatesOf(final List<PlannedGate> gates) {
         if (gates.isEmpty() || gates.size() > 8) {
             throw AdminException.badRequest("'gates' must be a list of 1 to 8 gates");
         }
         final List<RolloutGate> result = new ArrayList<>();
         for (int i = 0; i < gates.size(); i++) {
             final String at = "gates[" + i + "]";
-            final Gate gate = Checks.body(gates.get(i), "metric, kind, limit");
+            final PlannedGate gate = Checks.body(gates.get(i), "metric, kind, limit");
             final RolloutMetric metric = switch (Checks.text(gate.metric(), at + ".metric")) {
                 case "error_rate" -> RolloutMetric.ERROR_RATE;
                 case "latency_p95" -> RolloutMetric.LATENCY_P95;

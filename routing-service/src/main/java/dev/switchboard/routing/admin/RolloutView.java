@@ -31,8 +31,8 @@ import tools.jackson.databind.annotation.JsonNaming;
 record RolloutView(String rolloutId, String provider, String baseline, String candidate, String status, int step,
                    int stepsTotal, Map<String, Double> weights, Instant stepStartedAt, long revision,
                    List<Step> steps, List<Gate> gates, String onFailure, String declaredIn, String createdBy,
-                   Instant createdAt, Instant changedAt, @Nullable List<Decision> decisions,
-                   @Nullable List<Decision> holds, @Nullable Map<String, Object> judge) {
+                   Instant createdAt, Instant changedAt, @Nullable List<DecisionView> decisions,
+                   @Nullable List<DecisionView> holds, @Nullable Map<String, Object> judge) {
 
     static RolloutView of(final RolloutBoard.Entry entry) {
         return of(entry, null);
@@ -51,8 +51,8 @@ record RolloutView(String rolloutId, String provider, String baseline, String ca
             state.stepStartedAt(), state.revision(), plan.getSteps().stream().map(Step::of).toList(),
             plan.getGates().stream().map(Gate::of).toList(), lower(plan.getOnFailure()), lower(plan.getDeclaredIn()),
             plan.getCreatedBy(), plan.getCreatedAt(), entry.changedAt(),
-            judge == null ? null : entry.history().stream().map(Decision::of).toList(),
-            judge == null ? null : entry.holds().stream().map(Decision::of).toList(), judge);
+            judge == null ? null : entry.history().stream().map(DecisionView::of).toList(),
+            judge == null ? null : entry.holds().stream().map(DecisionView::of).toList(), judge);
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -75,14 +75,14 @@ record RolloutView(String rolloutId, String provider, String baseline, String ca
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Decision(String action, int step, long revision, String reason, String decidedBy, Instant decidedAt,
+    record DecisionView(String action, int step, long revision, String reason, String decidedBy, Instant decidedAt,
                     @Nullable String failedGate, @Nullable Long baselineSamples, @Nullable Long baselineFailures,
                     @Nullable Long candidateSamples, @Nullable Long candidateFailures, @Nullable Long inStepMs,
                     @Nullable List<GateStatus> gates) {
 
-        static Decision of(final RolloutDecision decision) {
+        static DecisionView of(final RolloutDecision decision) {
             final RolloutEvidence evidence = decision.getEvidence();
-            return new Decision(lower(decision.getAction()), decision.getStep() + 1, decision.getRevision(),
+            return new DecisionView(lower(decision.getAction()), decision.getStep() + 1, decision.getRevision(),
                 decision.getReason(), decision.getDecidedBy(), decision.getDecidedAt(), decision.getFailedGate(),
                 evidence == null ? null : evidence.getBaselineSamples(),
                 evidence == null ? null : evidence.getBaselineFailures(),
@@ -102,7 +102,7 @@ record RolloutView(String rolloutId, String provider, String baseline, String ca
 
     /** The answer to a client's score: what was recorded. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Scored(String rolloutId, String requestId, double score) {
+    record RolloutScore(String rolloutId, String requestId, double score) {
     }
 
     private static String lower(final Enum<?> value) {

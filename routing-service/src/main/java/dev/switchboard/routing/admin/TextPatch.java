@@ -2,6 +2,7 @@ package dev.switchboard.routing.admin;
 
 import java.util.Optional;
 import java.util.function.Function;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -14,6 +15,7 @@ import tools.jackson.databind.deser.std.StdDeserializer;
  * string (set it). {@code Optional} cannot tell the first two apart: Jackson reads both as empty.
  */
 @JsonDeserialize(using = TextPatch.Reader.class)
+@Schema(type = "string", description = "left out: kept; null: removed; a string: set")
 record TextPatch(boolean given, @Nullable String value) {
 
     static final TextPatch ABSENT = new TextPatch(false, null);

@@ -2,6 +2,7 @@ package dev.switchboard.routing.admin;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.switchboard.routing.table.Secrets;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -22,10 +23,13 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param extra every other field: parameters and secrets, checked to be strings, numbers or booleans
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@Schema(additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "Fields beyond these are the "
+    + "version's parameters (strings, numbers, booleans), or its write-only secrets (api_key, token, appid); null "
+    + "removes one")
 record VersionCommand(@Nullable String category, @Nullable String name, @Nullable String version,
                       @Nullable String type, TextPatch modelName, TextPatch url, @Nullable Integer weight,
-                      @Nullable Boolean isActive, @Nullable Boolean isDefault, @Nullable Object id,
-                      @JsonAnySetter Map<String, @Nullable Object> extra) {
+                      @Nullable Boolean isActive, @Nullable Boolean isDefault, @Schema(hidden = true) @Nullable Object id,
+                      @Schema(hidden = true) @JsonAnySetter Map<String, @Nullable Object> extra) {
 
     VersionCommand {
         category = Checks.optionalText(category, "category");
