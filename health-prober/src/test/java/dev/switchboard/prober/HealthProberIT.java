@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.common.testing.ApiContract;
 import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderVersion;
@@ -215,6 +216,36 @@ class HealthProberIT {
             Duration.between(stopped, health.get(V1).orElseThrow().getCheckedAt()).toMillis(), owner);
         await().atMost(Duration.ofSeconds(30)).until(() -> Optional.of(health.get(V2).orElseThrow())
             .filter(e -> e.getProberInstance().equals(other) && e.getCheckedAt().isAfter(stopped)).isPresent());
+    }
+
+    @Test
+    @Order(5)
+    void servesSeed001sApiAsItsCommittedOpenApiDescriptionSays() throws Exception {
+        final ConfigurableApplicationContext prober = proberA.isActive() ? proberA : proberB;
+        final ApiContract contract = ApiContract.of(send(prober, "GET", "/v3/api-docs", null, ADMIN).body());
+        contract.assertCommittedAs(ApiContract.committed("health-prober"));
+        assertThat(contract.fieldsOf("VersionHealthView")).contains("provider_id", "provider_name", "category",
+            "version", "is_active", "status", "is_healthy", "health_score", "error_count", "last_error",
+            "last_validated_at", "next_retry_at", "success_rate_24h", "total_requests_24h");
+        assertThat(contract.fieldsOf("HealthCheckChange")).contains("enabled", "interval_minutes", "max_error_count",
+            "retry_after_hours");
+
+        final Map<ApiContract.Operation, String[]> calls = Map.of(
+            new ApiContract.Operation("GET", "/api/providers/health"), new String[] {"/api/providers/health", null},
+            new ApiContract.Operation("GET", "/api/providers/health/{category}/{name}/{version}"),
+            new String[] {"/api/providers/health/" + V1, null},
+            new ApiContract.Operation("GET", "/api/health-check/config"), new String[] {"/api/health-check/config", null},
+            new ApiContract.Operation("PUT", "/api/health-check/config"),
+            new String[] {"/api/health-check/config", "{\"max_error_count\": 4}"},
+            new ApiContract.Operation("POST", "/api/health-check/force/{category}/{name}/{version}"),
+            new String[] {"/api/health-check/force/" + V2, null});
+        assertThat(calls.keySet()).as("every documented operation is called here").isEqualTo(contract.operations());
+        for (final Map.Entry<ApiContract.Operation, String[]> call : calls.entrySet()) {
+            final HttpResponse<String> answer = send(prober, call.getKey().method(), call.getValue()[0],
+                call.getValue()[1], ADMIN);
+            assertThat(answer.statusCode()).as(call.getKey() + ": " + answer.body()).isEqualTo(200);
+            contract.assertAnswer(call.getKey(), 200, answer.body());
+        }
     }
 
     private static JsonNode call(final ConfigurableApplicationContext prober, final String method, final String path,

@@ -1,5 +1,6 @@
 package dev.switchboard.prober.web;
 
+import dev.switchboard.common.web.BindingErrors;
 import dev.switchboard.prober.kafka.HealthCheckConfigStore.HealthConfigUnavailableException;
 import dev.switchboard.prober.schedule.UnknownVersionException;
 import org.slf4j.Logger;
@@ -25,10 +26,15 @@ class HealthApiErrors {
         return problem(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
+    /** A body that did not bind to its command: the command's own refusal, or what is wrong with the JSON. */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(final HttpMessageNotReadableException e) {
-        return problem(HttpStatus.BAD_REQUEST, "The request body is not valid JSON: "
-            + e.getMostSpecificCause().getMessage());
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BadRequestException refused) {
+                return badRequest(refused);
+            }
+        }
+        return problem(HttpStatus.BAD_REQUEST, BindingErrors.describe(e));
     }
 
     @ExceptionHandler(UnknownVersionException.class)

@@ -6,8 +6,8 @@ import dev.switchboard.prober.schedule.ProbeScheduler;
 import dev.switchboard.prober.stats.StatsClient;
 import dev.switchboard.schemas.VersionKey;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,13 +16,15 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
 
 /** Seed 001's health-check management: read and change the config, force a check of one version. */
 @RestController
 class HealthCheckController {
 
     private static final Logger log = LoggerFactory.getLogger(HealthCheckController.class);
+
+    private static final String FIELDS = "enabled, interval_minutes, interval_seconds, max_error_count, "
+        + "retry_after_hours, retry_after_minutes, retry_after_seconds";
 
     private final HealthCheckConfigStore config;
     private final ProbeScheduler scheduler;
@@ -36,27 +38,30 @@ class HealthCheckController {
     }
 
     @GetMapping("/api/health-check/config")
-    Map<String, Object> config() {
-        return HealthViews.ok(HealthViews.config(config.current()));
+    HealthAnswer<HealthCheckConfigView> config() {
+        return HealthAnswer.ok(HealthCheckConfigView.of(config.current()));
     }
 
     @PutMapping("/api/health-check/config")
-    Map<String, Object> change(@RequestBody final JsonNode body, final HttpServletRequest request) {
-        final var changed = config.write(HealthCheckChange.apply(body, config.policy()),
-            "admin-api from " + request.getRemoteAddr());
-        log.info("Health check config changed by {}: {}", changed.updatedBy().orElse("?"),
-            HealthViews.config(changed));
-        return HealthViews.ok(HealthViews.config(changed));
+    HealthAnswer<HealthCheckConfigView> change(@RequestBody(required = false) final @Nullable HealthCheckChange body,
+                                               final HttpServletRequest request) {
+        if (body == null) {
+            throw new BadRequestException("The body must be a JSON object with any of " + FIELDS);
+        }
+        final var changed = config.write(body.applyTo(config.policy()), "admin-api from " + request.getRemoteAddr());
+        final HealthCheckConfigView view = HealthCheckConfigView.of(changed);
+        log.info("Health check config changed by {}: {}", changed.updatedBy().orElse("?"), view);
+        return HealthAnswer.ok(view);
     }
 
     /** Probes the version now, whichever prober owns it, and answers with its fresh state. */
     @PostMapping("/api/health-check/force/{category}/{name}/{version}")
-    Map<String, Object> force(@PathVariable final String category, @PathVariable final String name,
-                              @PathVariable final String version) {
+    HealthAnswer<VersionHealthView> force(@PathVariable final String category, @PathVariable final String name,
+                                          @PathVariable final String version) {
         final VersionKey key = ProviderHealthController.key(category, name, version);
         final HealthReport report = scheduler.checkNow(key);
         log.info("Forced check of {}: {}", key, report.health().status());
-        return HealthViews.ok(HealthViews.version(key, true, Optional.of(report.health()),
+        return HealthAnswer.ok(VersionHealthView.of(key, true, Optional.of(report.health()),
             Optional.of(report.score()), stats.recent(key)));
     }
 }

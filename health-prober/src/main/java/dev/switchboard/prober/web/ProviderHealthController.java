@@ -32,30 +32,30 @@ class ProviderHealthController {
     }
 
     @GetMapping("/api/providers/health")
-    Map<String, Object> all() {
+    HealthAnswer<List<VersionHealthView>> all() {
         final List<Map.Entry<String, ProviderVersion>> configured = versions.snapshot().entrySet().stream()
             .sorted(Map.Entry.comparingByKey()).toList();
         // One stats call per version, all at once: the list answers as fast as the slowest one.
-        final List<Future<Map<String, Object>>> views;
+        final List<Future<VersionHealthView>> views;
         try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
             views = configured.stream()
                 .map(entry -> calls.submit(() -> view(VersionKey.parse(entry.getKey()), entry.getValue())))
                 .toList();
         } // closing waits for every call
-        return HealthViews.ok(views.stream().map(Future::resultNow).toList());
+        return HealthAnswer.ok(views.stream().map(Future::resultNow).toList());
     }
 
     @GetMapping("/api/providers/health/{category}/{name}/{version}")
-    Map<String, Object> one(@PathVariable final String category, @PathVariable final String name,
-                            @PathVariable final String version) {
+    HealthAnswer<VersionHealthView> one(@PathVariable final String category, @PathVariable final String name,
+                                        @PathVariable final String version) {
         final VersionKey key = key(category, name, version);
         final ProviderVersion config = versions.get(key.toString()).orElseThrow(() -> new UnknownVersionException(key));
-        return HealthViews.ok(view(key, config));
+        return HealthAnswer.ok(view(key, config));
     }
 
-    private Map<String, Object> view(final VersionKey key, final ProviderVersion config) {
+    private VersionHealthView view(final VersionKey key, final ProviderVersion config) {
         final Optional<PublishedHealth.Published> published = health.of(key);
-        return HealthViews.version(key, config.getIsActive(), published.map(PublishedHealth.Published::health),
+        return VersionHealthView.of(key, config.getIsActive(), published.map(PublishedHealth.Published::health),
             published.map(PublishedHealth.Published::score), stats.recent(key));
     }
 

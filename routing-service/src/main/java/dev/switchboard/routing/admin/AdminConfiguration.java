@@ -1,5 +1,6 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.common.web.BindingErrors;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.health.HealthBoard;
@@ -10,12 +11,7 @@ import java.time.Clock;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
-import tools.jackson.databind.type.LogicalType;
 
 @Configuration(proxyBeanMethods = false)
 class AdminConfiguration {
@@ -26,16 +22,13 @@ class AdminConfiguration {
      * whole number, {@code 5} is not a name). Only the admin API binds request bodies to classes here: the front
      * door reads its bodies as trees and passes unknown fields on.
      */
+    /**
+     * The admin commands are read strictly ({@link BindingErrors#strict}). Only the admin API binds request bodies to
+     * classes here: the front door reads its bodies as trees and passes unknown fields on.
+     */
     @Bean
     JsonMapperBuilderCustomizer strictAdminCommands() {
-        return builder -> builder
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .withCoercionConfig(LogicalType.Textual, text -> text
-                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+        return BindingErrors::strict;
     }
 
     @Bean

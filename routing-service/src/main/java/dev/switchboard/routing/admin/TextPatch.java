@@ -37,8 +37,8 @@ record TextPatch(boolean given, @Nullable String value) {
 
         @Override
         public TextPatch deserialize(final JsonParser parser, final DeserializationContext context) {
-            if (!parser.hasToken(JsonToken.VALUE_STRING)) {
-                return (TextPatch) context.handleUnexpectedToken(TextPatch.class, parser);
+            if (!parser.hasToken(JsonToken.VALUE_STRING)) { // refused as a string would be: "must be a string"
+                return new TextPatch(true, (String) context.handleUnexpectedToken(String.class, parser));
             }
             return new TextPatch(true, parser.getString());
         }
