@@ -3,6 +3,7 @@ package dev.switchboard.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.switchboard.common.testing.ApiContract;
 import dev.switchboard.common.testing.FreePorts;
 import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.events.Experiment;
@@ -33,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -352,6 +354,40 @@ class StatsClusterIT {
         assertThat(fromA.path("comparisons").path(0).path("test").asString()).isEqualTo("two_proportion_z");
         assertThat(get(a, "/api/experiments/nobody/results", ADMIN).statusCode()).isEqualTo(404);
         log.info("Experiment results from the real pipeline: {}", fromA.path("comparisons").path(0));
+    }
+
+    @Test
+    @Order(8)
+    void servesEveryOperationOfItsCommittedOpenApiDescription() throws Exception {
+        final ApiContract contract = ApiContract.of(get(a, "/v3/api-docs", ADMIN).body());
+        contract.assertCommittedAs(ApiContract.committed("stats-streams"));
+        final Map<String, String> paths = new TreeMap<>(Map.ofEntries(
+            Map.entry("/api/stats/providers/{category}/{name}/versions/{version}/daily", daily(1)),
+            Map.entry("/api/stats/providers/{category}/{name}/versions/{version}/minutes",
+                "/api/stats/providers/LLM/Cluster/versions/v1/minutes"),
+            Map.entry("/api/stats/providers/{category}/{name}/versions/{version}/last-24h",
+                "/api/stats/providers/LLM/Cluster/versions/v1/last-24h"),
+            Map.entry("/api/stats/providers/{category}/{name}/daily", PROVIDER),
+            Map.entry("/api/stats/totals/daily", "/api/stats/totals/daily"),
+            Map.entry("/api/stats/versions/recent", "/api/stats/versions/recent?minutes=60"),
+            Map.entry("/api/stats/shadow/{category}/{name}/{baseline}/daily", "/api/stats/shadow/LLM/Cluster/v0/daily"),
+            Map.entry("/api/stats/shadow/{category}/{name}/{baseline}/candidates/{candidate}/daily",
+                "/api/stats/shadow/LLM/Cluster/v0/candidates/v1/daily"),
+            Map.entry("/api/experiments/{name}/results", "/api/experiments/cluster-ab/results"),
+            Map.entry("/api/experiments/{name}/report", "/api/experiments/cluster-ab/report"),
+            Map.entry("/api/rollouts/{id}/canary", "/api/rollouts/none/canary")));
+        assertThat(paths.keySet().stream().map(path -> new ApiContract.Operation("GET", path)).toList())
+            .as("every documented operation is called here").containsExactlyInAnyOrderElementsOf(contract.operations());
+        for (final Map.Entry<String, String> path : paths.entrySet()) {
+            final HttpResponse<String> answer = get(b, path.getValue(), ADMIN);
+            final ApiContract.Operation operation = new ApiContract.Operation("GET", path.getKey());
+            if (path.getKey().equals("/api/rollouts/{id}/canary")) { // no rollout here: a problem that says so
+                assertThat(answer.statusCode()).as(operation + ": " + answer.body()).isEqualTo(404);
+                continue;
+            }
+            assertThat(answer.statusCode()).as(operation + ": " + answer.body()).isEqualTo(200);
+            contract.assertAnswer(operation, 200, answer.body());
+        }
     }
 
     private static void sendArmOutcome(final int version, final String arm, final boolean success,

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.springframework.http.HttpHeaders;
+import io.swagger.v3.oas.annotations.Hidden;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -120,6 +121,7 @@ class ProviderStatsController {
     }
 
     /** This instance's share of a many-version query; {@link ClusterShares} asks every instance for it. */
+    @Hidden // between the instances, not for clients
     @GetMapping(ClusterShares.SHARE_PATH)
     ClusterShares.Share share(@RequestParam final String store, @RequestParam final String from,
                               @RequestParam final String to,
