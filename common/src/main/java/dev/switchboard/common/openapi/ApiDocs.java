@@ -9,36 +9,50 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 
 /**
- * What every service's OpenAPI description shares: property names as the answers carry them, and the bearer token
- * the APIs are behind. Each service serves its own description at {@code /v3/api-docs}; the committed copies are in
+ * What every service's OpenAPI description shares, for each service that has springdoc: property names as the
+ * answers carry them, its title and purpose ({@code switchboard.api-docs.*}), and the bearer token the APIs are
+ * behind. Each service serves its own description at {@code /v3/api-docs}; the committed copies are in
  * {@code docs/openapi/}.
  */
-public final class ApiDocs {
+@AutoConfiguration
+@ConditionalOnClass(OpenAPI.class)
+@EnableConfigurationProperties(ApiDocs.Description.class)
+public class ApiDocs {
 
     private static final String BEARER = "bearer";
 
-    private ApiDocs() {
+    /**
+     * @param token what the bearer token is, e.g. {@code SWITCHBOARD_ADMIN_TOKEN}
+     */
+    @ConfigurationProperties("switchboard.api-docs")
+    public record Description(String title, String description, String token) {
     }
 
     /**
      * springdoc reads the records through Jackson 2, which does not see the Jackson 3 {@code @JsonNaming} the
      * services name their fields with; the APIs' fields are snake_case throughout (seed 000's {@code is_active},
-     * seed 001's {@code max_error_count}, OpenAI's {@code owned_by}), so the description names them so too.
+     * seed 001's {@code max_error_count}), so the description names them so too.
      */
-    public static ModelResolver snakeCaseModels() {
+    @Bean
+    ModelResolver snakeCaseModels() {
         final ObjectMapper mapper = Json31.mapper().copy()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         return new ModelResolver(mapper).openapi31(true);
     }
 
-    /** The description's title and purpose, and the bearer token every operation needs. */
-    public static OpenAPI describe(final String title, final String description, final String token) {
+    @Bean
+    OpenAPI apiDescription(final Description description) {
         return new OpenAPI()
-            .info(new Info().title(title).description(description).version("1"))
+            .info(new Info().title(description.title()).description(description.description()).version("1"))
             .components(new Components().addSecuritySchemes(BEARER, new SecurityScheme()
-                .type(SecurityScheme.Type.HTTP).scheme("bearer").description(token)))
+                .type(SecurityScheme.Type.HTTP).scheme("bearer").description(description.token())))
             .addSecurityItem(new SecurityRequirement().addList(BEARER));
     }
 }
