@@ -34,26 +34,27 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 # start_broker KAFKA_PORT CONTROLLER_PORT: the launcher's single-node KRaft broker, with Switchboard's topics,
 # in its own process; returns once it is ready.
-start_broker() {
-  SWITCHBOARD_DATA_DIR="$work/data" KAFKA_PORT=$1 KAFKA_CONTROLLER_PORT=$2 \
+start_broker() { # port controller-port [data directory, default $work/data]
+  SWITCHBOARD_DATA_DIR="${3:-$work/data}" KAFKA_PORT=$1 KAFKA_CONTROLLER_PORT=$2 \
     "$JAVA_HOME/bin/java" -Dswitchboard.home="$root" \
     -cp "$root/launcher/target/lib/*:$(ls "$root"/launcher/target/launcher-*.jar | head -n 1)" \
     dev.switchboard.launcher.LocalBroker > "$work/broker.out" 2>&1 &
-  local pid=$!
-  pids+=($pid)
-  until grep -q "Kafka is ready" "$work/broker.out" 2>/dev/null; do sleep 1; kill -0 "$pid" || { cat "$work/broker.out"; exit 1; }; done
+  broker_pid=$!
+  pids+=($broker_pid)
+  until grep -q "Kafka is ready" "$work/broker.out" 2>/dev/null; do sleep 1; kill -0 "$broker_pid" || { cat "$work/broker.out"; exit 1; }; done
 }
 
 # start_router PORT KAFKA_PORT PROVIDERS_YAML: the router's jar with the benchmark's keys (and ROUTER_JVM_OPTS);
 # returns once it answers.
-start_router() {
+start_router() { # port kafka-port providers.yml [exec jar, default this checkout's]
+  local jar="${4:-$(ls "$root"/routing-service/target/routing-service-*-exec.jar | head -n 1)}"
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$2 SWITCHBOARD_ADMIN_TOKEN=bench-admin SWITCHBOARD_CLIENT_KEYS=bench-key \
-    "$JAVA_HOME/bin/java" -Xms1g -Xmx1g ${ROUTER_JVM_OPTS:-} -jar "$(ls "$root"/routing-service/target/routing-service-*-exec.jar | head -n 1)" \
+    "$JAVA_HOME/bin/java" -Xms1g -Xmx1g ${ROUTER_JVM_OPTS:-} -jar "$jar" \
     --server.port=$1 --spring.config.additional-location="file:$3" \
-    --switchboard.routing.outcome-buffer=100000 > "$work/router.log" 2>&1 &
+    --switchboard.routing.outcome-buffer=100000 > "$work/router-$1.log" 2>&1 &
   local pid=$!
   pids+=($pid)
-  until curl -sf "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null; do sleep 1; kill -0 "$pid" || { tail -50 "$work/router.log"; exit 1; }; done
+  until curl -sf "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null; do sleep 1; kill -0 "$pid" || { tail -50 "$work/router-$1.log"; exit 1; }; done
 }
 
 # Reading wrk's output in $work/NAME.txt.

@@ -10,7 +10,9 @@
 # Usage: bench/router/run.sh [duration-seconds (default 20)] [throughput rounds (default 3)]
 # Environment: BENCH_PARTS (default "throughput latency slow"; also "clients": the lean client for plain answers
 #              against Reactor Netty's) picks the parts to measure;
-#              ROUTER_JVM_OPTS adds JVM options to the router (a profiler, a GC log).
+#              ROUTER_JVM_OPTS adds JVM options to the router (a profiler, a GC log);
+#              BASELINE_JAR, another build's routing-service exec jar (an earlier commit's, see bench/baseline.sh), adds
+#              a part: nginx, that router and this one in alternating rounds, each router's ratio to nginx.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -123,6 +125,31 @@ if wants clients; then
   clients_ratio=$ratio; lean_rps=$ref_rps; reactor_rps=$measured_rps
 fi
 
+# Before and after a change, in one run: an earlier build's router (BASELINE_JAR) beside this one, both against
+# nginx in three-way alternating rounds, so the two ratios are measured minutes apart at most.
+before_ratio=-; after_ratio=-; before_rps=-; after_rps=-
+if [ -n "${BASELINE_JAR:-}" ]; then
+  before_router=$(free_port)
+  start_router "$before_router" "$kafka" "$work/providers.yml" "$BASELINE_JAR"
+  echo "Before and after: warming the baseline router ($BASELINE_JAR) for 120s first..."
+  wrk_run warm-before "http://127.0.0.1:$before_router/v1/chat/completions" post.lua 64 120
+  for round in $(seq 1 "$rounds"); do
+    wrk_run "ba-nginx-$round" "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 "$duration"
+    wrk_run "ba-before-$round" "http://127.0.0.1:$before_router/v1/chat/completions" post.lua 64 "$duration"
+    wrk_run "ba-after-$round" "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
+    echo "  round $round: nginx $(rps "ba-nginx-$round"), before $(rps "ba-before-$round"), after $(rps "ba-after-$round") req/s"
+  done
+  for side in before after; do
+    for round in $(seq 1 "$rounds"); do
+      awk -v m="$(rps "ba-$side-$round")" -v r="$(rps "ba-nginx-$round")" 'BEGIN {printf "%.3f\n", m/r}'
+    done > "$work/ba-$side-ratios.txt"
+  done
+  before_ratio=$(median < "$work/ba-before-ratios.txt" | xargs printf "%.2f")
+  after_ratio=$(median < "$work/ba-after-ratios.txt" | xargs printf "%.2f")
+  before_rps=$(for round in $(seq 1 "$rounds"); do rps "ba-before-$round"; done | median)
+  after_rps=$(for round in $(seq 1 "$rounds"); do rps "ba-after-$round"; done | median)
+fi
+
 if wants latency; then
 echo "Latency at 1 connection, ${duration}s each..."
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
@@ -172,11 +199,12 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| the router's own overhead histogram over the 1-connection run, p50 / p99 (ms, bucket upper bounds; ${overhead_requests:--} requests) | - | ${overhead50:--} / ${overhead99:--} | beside the added latency above | - |"
   echo "| 5,000 concurrent, 2 s upstream: p99 (ms); direct $(pct slow-direct 99%) | $(pct slow-nginx 99%) | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
   echo "| 5,000 concurrent: errors / requests | $nginx_slow_errors / $(requests slow-nginx) | $slow_errors / $(requests slow-router) | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
+  echo "| before and after: ${BASELINE_JAR:-no baseline} vs this build, each / nginx (req/s, median of $rounds three-way rounds) | - | before $before_rps, after $after_rps | after within noise of before, or better | before $before_ratio ($(paste -sd' ' "$work/ba-before-ratios.txt" 2>/dev/null)), after $after_ratio ($(paste -sd' ' "$work/ba-after-ratios.txt" 2>/dev/null)) |"
   echo "| plain answers, 64 connections: lean client vs Reactor Netty's (req/s, median of $rounds rounds) | lean $lean_rps | reactor $reactor_rps | two clients only if the lean one is faster | reactor / lean $clients_ratio ($(paste -sd' ' "$work/client-ratios.txt" 2>/dev/null)) |"
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round client-lean-$round client-reactor-$round"; done) lat-direct lat-nginx lat-router slow-direct slow-nginx slow-router; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-direct lat-nginx lat-router slow-direct slow-nginx slow-router; do
     [ -f "$work/$run.txt" ] || continue
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done

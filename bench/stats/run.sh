@@ -17,12 +17,40 @@ fi
 
 bench_work stats
 
-kafka=$(free_port); ctl=$(free_port)
-start_broker "$kafka" "$ctl"
-
 (cd "$root" && mvn -B -ntp -q -pl stats-streams dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
-echo "Loading $count outcomes, then the minimal app, the full topology and the latency run (a few minutes)..."
-"$JAVA_HOME/bin/java" -Xmx1g ${BENCH_JVM_OPTS:-} -Dlogback.configurationFile="$here/logback.xml" \
-  -cp "$root/stats-streams/target/classes:$(cat "$work/cp.txt")" "$here/StatsBench.java" \
-  "127.0.0.1:$kafka" "$count" "$work/state" "$rounds" | tee "$report"
+
+# bench LABEL ROOT CLASSES: one benchmark run on a broker of its own, with ROOT's StatsBench.java and CLASSES first on
+# the class path (another build's classes, for a before-and-after comparison).
+bench() {
+  local label=$1 dir=$2 classes=$3 kafka ctl
+  kafka=$(free_port); ctl=$(free_port)
+  : > "$work/broker.out"
+  start_broker "$kafka" "$ctl" "$work/data-$label"
+  echo "[$label] Loading $count outcomes, then the minimal app, the full topology and the latency run (a few minutes)..."
+  "$JAVA_HOME/bin/java" -Xmx1g ${BENCH_JVM_OPTS:-} -Dlogback.configurationFile="$here/logback.xml" \
+    -cp "$classes:$(cat "$work/cp.txt")" "$dir/bench/stats/StatsBench.java" \
+    "127.0.0.1:$kafka" "$count" "$work/state-$label" "$rounds" | tee "$work/$label.md"
+  kill "$broker_pid" && wait "$broker_pid" 2>/dev/null || true
+}
+
+# BASELINE_ROOT: a checkout of an earlier commit, built (bench/baseline.sh makes one), benchmarked first in the same
+# run: its classes ahead of this build's on the class path, with its own StatsBench.java.
+if [ -n "${BASELINE_ROOT:-}" ]; then
+  bench before "$BASELINE_ROOT" "$BASELINE_ROOT/stats-streams/target/classes:$BASELINE_ROOT/common/target/classes:$BASELINE_ROOT/schemas/target/classes"
+fi
+bench after "$root" "$root/stats-streams/target/classes"
+{
+  if [ -n "${BASELINE_ROOT:-}" ]; then
+    echo "# Before and after, one run: $BASELINE_ROOT, then this build"
+    echo
+    echo "| build | throughput ratio to the minimal app (median of the rounds) |"
+    echo "| --- | --- |"
+    for label in before after; do
+      echo "| $label | $(awk -F'|' '/throughput ratio, median/ {gsub(/ /,"",$3); print $3}' "$work/$label.md") |"
+    done
+    echo
+    echo "## Before"; cat "$work/before.md"; echo; echo "## After"
+  fi
+  cat "$work/after.md"
+} > "$report"
 echo "Report: $report"
