@@ -54,8 +54,12 @@ start_router() { # port kafka-port providers.yml [exec jar, default this checkou
     --switchboard.routing.outcome-buffer=100000 > "$work/router-$1.log" 2>&1 &
   local pid=$!
   pids+=($pid)
+  router_pid=$pid
   until curl -sf "http://127.0.0.1:$1/actuator/health/readiness" >/dev/null; do sleep 1; kill -0 "$pid" || { tail -50 "$work/router-$1.log"; exit 1; }; done
 }
+
+# cpu_ticks PID: the CPU time a process has used so far (user + system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # Reading wrk's output in $work/NAME.txt.
 rps() { awk '/Requests\/sec/ {print $2}' "$work/$1.txt"; }

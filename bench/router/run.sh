@@ -74,6 +74,7 @@ switchboard:
           - {version: v1, type: openai, model_name: slow, url: "http://127.0.0.1:$slow", weight: 100, is_default: true}
 YAML
 start_router "$router" "$kafka" "$work/providers.yml"
+after_pid=$router_pid
 
 wrk_run() { # name url script connections seconds extra...
   local name=$1 url=$2 script=$3 conns=$4 secs=$5; shift 5
@@ -127,16 +128,26 @@ fi
 
 # Before and after a change, in one run: an earlier build's router (BASELINE_JAR) beside this one, both against
 # nginx in three-way alternating rounds, so the two ratios are measured minutes apart at most.
-before_ratio=-; after_ratio=-; before_rps=-; after_rps=-
+before_ratio=-; after_ratio=-; before_rps=-; after_rps=-; before_cpu=-; after_cpu=-
 if [ -n "${BASELINE_JAR:-}" ]; then
   before_router=$(free_port)
   start_router "$before_router" "$kafka" "$work/providers.yml" "$BASELINE_JAR"
+  before_pid=$router_pid
   echo "Before and after: warming the baseline router ($BASELINE_JAR) for 120s first..."
   wrk_run warm-before "http://127.0.0.1:$before_router/v1/chat/completions" post.lua 64 120
   for round in $(seq 1 "$rounds"); do
+    # nginx first, then the two routers, in turn first: whichever runs last in a round runs on a warmer machine.
     wrk_run "ba-nginx-$round" "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 "$duration"
-    wrk_run "ba-before-$round" "http://127.0.0.1:$before_router/v1/chat/completions" post.lua 64 "$duration"
-    wrk_run "ba-after-$round" "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 "$duration"
+    if (( round % 2 )); then order="before after"; else order="after before"; fi
+    for side in $order; do
+      if [ "$side" = before ]; then port=$before_router; pid=$before_pid; else port=$router; pid=$after_pid; fi
+      # The router's CPU per request as well: throughput on a shared 2-core machine swings with whatever ran just
+      # before (the broker still taking the last run's outcome events), the CPU a request costs much less.
+      ticks=$(cpu_ticks "$pid")
+      wrk_run "ba-$side-$round" "http://127.0.0.1:$port/v1/chat/completions" post.lua 64 "$duration"
+      awk -v t="$(( $(cpu_ticks "$pid") - ticks ))" -v hz="$(getconf CLK_TCK)" -v n="$(awk '/requests in/ {print $1}' "$work/ba-$side-$round.txt")" \
+        'BEGIN {printf "%.1f\n", 1e6 * t / hz / n}' >> "$work/ba-$side-cpu.txt"
+    done
     echo "  round $round: nginx $(rps "ba-nginx-$round"), before $(rps "ba-before-$round"), after $(rps "ba-after-$round") req/s"
   done
   for side in before after; do
@@ -148,6 +159,7 @@ if [ -n "${BASELINE_JAR:-}" ]; then
   after_ratio=$(median < "$work/ba-after-ratios.txt" | xargs printf "%.2f")
   before_rps=$(for round in $(seq 1 "$rounds"); do rps "ba-before-$round"; done | median)
   after_rps=$(for round in $(seq 1 "$rounds"); do rps "ba-after-$round"; done | median)
+  before_cpu=$(median < "$work/ba-before-cpu.txt"); after_cpu=$(median < "$work/ba-after-cpu.txt")
 fi
 
 if wants latency; then
@@ -200,6 +212,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| 5,000 concurrent, 2 s upstream: p99 (ms); direct $(pct slow-direct 99%) | $(pct slow-nginx 99%) | $slow_p99 | <= 2200 | $(verdict "$slow_p99" 2200 '<=') |"
   echo "| 5,000 concurrent: errors / requests | $nginx_slow_errors / $(requests slow-nginx) | $slow_errors / $(requests slow-router) | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
   echo "| before and after: ${BASELINE_JAR:-no baseline} vs this build, each / nginx (req/s, median of $rounds three-way rounds) | - | before $before_rps, after $after_rps | after within noise of before, or better | before $before_ratio ($(paste -sd' ' "$work/ba-before-ratios.txt" 2>/dev/null)), after $after_ratio ($(paste -sd' ' "$work/ba-after-ratios.txt" 2>/dev/null)) |"
+  echo "| before and after: the router's CPU per request (microseconds, user + system, median of $rounds rounds) | - | before $before_cpu, after $after_cpu | after within noise of before, or less | before ($(paste -sd' ' "$work/ba-before-cpu.txt" 2>/dev/null)), after ($(paste -sd' ' "$work/ba-after-cpu.txt" 2>/dev/null)) |"
   echo "| plain answers, 64 connections: lean client vs Reactor Netty's (req/s, median of $rounds rounds) | lean $lean_rps | reactor $reactor_rps | two clients only if the lean one is faster | reactor / lean $clients_ratio ($(paste -sd' ' "$work/client-ratios.txt" 2>/dev/null)) |"
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."

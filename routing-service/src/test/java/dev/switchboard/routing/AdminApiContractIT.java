@@ -82,6 +82,15 @@ class AdminApiContractIT {
     }
 
     @Test
+    void shouldNameAQueryParameterOfTheWrongKindInItsOwnWords() throws Exception {
+        final HttpResponse<String> answer = call("GET", "/api/audit?limit=ten", null);
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(answer.body()).path("detail").asString())
+            .isEqualTo("'limit' must be a whole number, got 'ten'");
+    }
+
+    @Test
     void shouldAnswerEveryDocumentedOperationAsItsSchemaSays() throws Exception {
         final String llm = BASE + "/LLM/ContractLLM";
         answers("POST", BASE, BASE, 201, version("c1", 100, true));

@@ -80,7 +80,8 @@ public final class BindingErrors {
         return names.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ", "[", "]"));
     }
 
-    private static String kind(final Class<?> type) {
+    /** What a value of {@code type} is, in a caller's words: "a whole number", "true or false", "a string"... */
+    public static String kind(final Class<?> type) {
         if (type == null) {
             return "of another type";
         }

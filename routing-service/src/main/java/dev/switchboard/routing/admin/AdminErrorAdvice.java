@@ -1,15 +1,19 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.common.web.BindingErrors;
 import dev.switchboard.routing.controlplane.ConfigUnavailableException;
 import dev.switchboard.routing.web.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ServerWebInputException;
 
@@ -28,10 +32,18 @@ class AdminErrorAdvice {
 
     /**
      * A body that does not bind to its command: the field and what it must be, or the command's own refusal. The
-     * framework's own "Failed to read HTTP message" says too little.
+     * framework's own "Failed to read HTTP message" says too little. A query or path parameter of the wrong kind
+     * (e.g. {@code ?limit=ten}) is named by the framework's reason instead.
      */
     @ExceptionHandler(ServerWebInputException.class)
     ProblemDetail unreadable(final ServerWebInputException e) {
+        final MethodParameter parameter = e.getMethodParameter();
+        if (parameter != null && !parameter.hasParameterAnnotation(RequestBody.class)) {
+            return Problems.of(HttpStatus.BAD_REQUEST, e.getCause() instanceof TypeMismatchException mismatch
+                ? "'" + parameter.getParameterName() + "' must be " + BindingErrors.kind(mismatch.getRequiredType())
+                    + ", got '" + mismatch.getValue() + "'"
+                : e.getReason());
+        }
         return refused(CommandErrors.explain(e));
     }
 
