@@ -3,6 +3,7 @@ package dev.switchboard.prober;
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.prober.probe.ProbeTarget;
+import dev.switchboard.schemas.TypeEndpoints;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
 import java.util.Collection;
@@ -47,9 +48,8 @@ final class ProbeTargets implements CompactedTopicView.Listener<ProviderVersion>
             .or(() -> typeEndpoints.of(version.getType()));
         if (url.isEmpty()) {
             byKey.remove(key);
-            log.warn("Version {} has no url and no endpoint is configured for its type '{}' "
-                + "(switchboard.routing.types.{}.url): not probed, and not routed", key, version.getType(),
-                version.getType());
+            log.warn("Version {} has no url and no endpoint is configured for its type '{}' ({}): not probed, and not "
+                + "routed", key, version.getType(), TypeEndpoints.setting(version.getType()));
             return;
         }
         byKey.put(key, ProbeTarget.of(version, url.get(), openApiKey));

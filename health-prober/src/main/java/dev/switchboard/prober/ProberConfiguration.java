@@ -58,9 +58,9 @@ class ProberConfiguration {
     }
 
     @Bean
-    ProbeTargets probeTargets(final ProberProperties prober, final TypeEndpoints typeEndpoints) {
+    ProbeTargets probeTargets(final ProberProperties prober, final TypeEndpointSettings typeEndpoints) {
         final SecretSealer sealer = SecretSealer.fromConfig(prober.secretsKey(), prober.adminToken());
-        return new ProbeTargets(typeEndpoints, (key, sealed) -> {
+        return new ProbeTargets(typeEndpoints.endpoints(), (key, sealed) -> {
             try {
                 return Optional.of(sealer.open(sealed, key + "#api_key"));
             } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.prober.probe.ProbeTarget;
+import dev.switchboard.schemas.TypeEndpoints;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
@@ -14,7 +15,7 @@ class ProbeTargetsTest {
 
     @Test
     void shouldNotProbeAVersionWithNoUrlAndNoEndpointForItsType() {
-        final ProbeTargets targets = new ProbeTargets(new TypeEndpoints(Map.of()), (key, sealed) -> Optional.empty());
+        final ProbeTargets targets = new ProbeTargets(TypeEndpoints.none(), (key, sealed) -> Optional.empty());
 
         targets.onChange("TTS/EdgeTTS/v1", edgeWithoutUrl());
 
@@ -23,8 +24,8 @@ class ProbeTargetsTest {
 
     @Test
     void shouldProbeAVersionWithoutAUrlAtItsTypesEndpoint() {
-        final ProbeTargets targets = new ProbeTargets(new TypeEndpoints(Map.of("EDGE",
-            new TypeEndpoints.TypeSettings(URI.create("http://tts-gateway:8000/edge")))),
+        final ProbeTargets targets = new ProbeTargets(TypeEndpoints.of(Map.of("EDGE",
+            URI.create("http://tts-gateway:8000/edge"))),
             (key, sealed) -> Optional.empty());
 
         targets.onChange("TTS/EdgeTTS/v1", edgeWithoutUrl());

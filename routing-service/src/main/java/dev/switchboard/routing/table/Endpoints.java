@@ -1,10 +1,9 @@
 package dev.switchboard.routing.table;
 
+import dev.switchboard.schemas.TypeEndpoints;
 import java.net.URI;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Where each version is called: at its own {@code url}, or, for a version configured without one (seed 000's TTS
@@ -13,27 +12,18 @@ import java.util.TreeMap;
  */
 public final class Endpoints {
 
-    private static final Endpoints NONE = new Endpoints(Map.of());
+    private static final Endpoints NONE = new Endpoints(TypeEndpoints.none());
 
-    private final Map<String, URI> byType;
+    private final TypeEndpoints types;
 
-    private Endpoints(final Map<String, URI> byType) {
-        this.byType = Map.copyOf(byType);
+    private Endpoints(final TypeEndpoints types) {
+        this.types = types;
     }
 
-    /** @param byType each type's endpoint; type names are matched without regard to case, as versions' types are */
+    /** @param byType each type's endpoint ({@link TypeEndpoints#of}) */
     public static Endpoints of(final Map<String, URI> byType) {
-        final Map<String, URI> lowered = new TreeMap<>();
-        byType.forEach((type, url) -> {
-            if (url == null || url.getScheme() == null || url.getHost() == null) {
-                throw new IllegalArgumentException("switchboard.routing.types." + type + ".url must be an absolute "
-                    + "url, got '" + url + "'");
-            }
-            if (lowered.put(type.toLowerCase(Locale.ROOT), url) != null) {
-                throw new IllegalArgumentException("switchboard.routing.types names type '" + type + "' twice");
-            }
-        });
-        return lowered.isEmpty() ? NONE : new Endpoints(lowered);
+        final TypeEndpoints types = TypeEndpoints.of(byType);
+        return types.byType().isEmpty() ? NONE : new Endpoints(types);
     }
 
     public static Endpoints none() {
@@ -42,22 +32,22 @@ public final class Endpoints {
 
     /** The url the version is called at, if it has one. */
     public Optional<URI> of(final VersionConfig version) {
-        return version.url().isPresent() ? version.url() : Optional.ofNullable(byType.get(version.type()));
+        return version.url().isPresent() ? version.url() : types.of(version.type());
     }
 
     public boolean isRoutable(final VersionConfig version) {
-        return version.url().isPresent() || byType.containsKey(version.type());
+        return of(version).isPresent();
     }
 
     /** Why the version cannot be called, when it cannot: what an operator must set. */
     public Optional<String> whyNotRoutable(final VersionConfig version) {
         return isRoutable(version) ? Optional.empty() : Optional.of("version " + version.key() + " has no url and no "
-            + "endpoint is configured for its type '" + version.type() + "': set its url, or switchboard.routing.types."
-            + version.type() + ".url on the routers");
+            + "endpoint is configured for its type '" + version.type() + "': set its url, or "
+            + TypeEndpoints.setting(version.type()) + " on the routers");
     }
 
     /** Each type's endpoint, for the start-up log and the admin API. */
     public Map<String, URI> byType() {
-        return byType;
+        return types.byType();
     }
 }
