@@ -11,18 +11,22 @@ import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.prober.kafka.HealthCheckConfigStore;
 import dev.switchboard.prober.kafka.HealthEventPublisher;
 import dev.switchboard.prober.kafka.ProbeAssignments;
+import dev.switchboard.prober.health.ProbeLag;
 import dev.switchboard.prober.kafka.PublishedHealth;
 import dev.switchboard.prober.probe.Prober;
 import dev.switchboard.prober.schedule.ProbeScheduler;
 import dev.switchboard.prober.stats.StatsClient;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -120,6 +124,28 @@ class ProberConfiguration {
     @Bean
     PublishedHealth publishedHealth(final CompactedTopicView<HealthEvent> providerHealthView) {
         return new PublishedHealth(providerHealthView);
+    }
+
+    /**
+     * The health of the health checks, for Prometheus (deploy/prometheus/switchboard-rules.yml):
+     * {@code switchboard_prober_stale_versions}, the versions whose probe is overdue by more than an interval, and
+     * {@code switchboard_prober_probe_overdue_seconds}, how far the most overdue one is. Every prober reads every
+     * version's published health, so each reports the same figures whichever versions it probes itself.
+     */
+    @Bean
+    MeterBinder probeLagMetrics(final ProbeTargets targets, final CompactedTopicView<ProviderVersion> providerConfigView,
+                                final PublishedHealth health, final HealthCheckConfigStore config, final Clock clock) {
+        final Supplier<ProbeLag> lag = () -> ProbeLag.of(targets.all().stream()
+            .map(target -> new ProbeLag.Probed(health.state(target.key()), providerConfigView
+                .get(target.key().toString()).map(ProviderVersion::getUpdatedAt).orElseGet(clock::instant)))
+            .toList(), config.policy(), clock.instant());
+        return registry -> {
+            Gauge.builder("switchboard.prober.stale.versions", lag, now -> now.get().staleVersions())
+                .description("Versions whose probe is overdue by more than an interval").register(registry);
+            Gauge.builder("switchboard.prober.probe.overdue", lag, now -> now.get().mostOverdue().toMillis() / 1000.0)
+                .description("How far the most overdue probe is past its time").baseUnit("seconds")
+                .register(registry);
+        };
     }
 
     @Bean(destroyMethod = "close")

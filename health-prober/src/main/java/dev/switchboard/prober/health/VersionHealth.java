@@ -65,6 +65,12 @@ public record VersionHealth(Status status, int errorCount, Optional<String> last
         return status.routable();
     }
 
+    /** When the next probe is due: an unhealthy version's at its retry time, others an interval after the last. */
+    public Optional<Instant> dueAt(final HealthCheckPolicy policy) {
+        return status == Status.UNHEALTHY && nextRetryAt.isPresent() ? nextRetryAt
+            : lastValidatedAt.map(last -> last.plus(policy.interval()));
+    }
+
     /** Whether the version is due a probe at {@code now}: an unhealthy one at its retry time, others each interval. */
     public boolean isDue(final Instant now, final HealthCheckPolicy policy) {
         if (status == Status.UNHEALTHY) {

@@ -21,6 +21,7 @@ import dev.switchboard.routing.controlplane.StartupSeeder;
 import dev.switchboard.routing.experiment.ExperimentBoard;
 import dev.switchboard.routing.experiment.ExperimentEvents;
 import dev.switchboard.routing.health.HealthBoard;
+import dev.switchboard.routing.metrics.CountedOutcomes;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.schemas.EventSerdes;
@@ -93,10 +94,12 @@ class RoutingKafkaConfiguration {
         return publisher;
     }
 
+    /** Outcomes to Kafka, counted on the way for Prometheus ({@link CountedOutcomes}). */
     @Bean
     OutcomeRecorder outcomeRecorder(final BoundedEventPublisher<RequestOutcome> outcomePublisher,
-                                    final BoundedEventPublisher<ShadowComparison> comparisonPublisher) {
-        return new KafkaOutcomeRecorder(outcomePublisher, comparisonPublisher);
+                                    final BoundedEventPublisher<ShadowComparison> comparisonPublisher,
+                                    final MeterRegistry registry) {
+        return new CountedOutcomes(new KafkaOutcomeRecorder(outcomePublisher, comparisonPublisher), registry);
     }
 
     @Bean(destroyMethod = "close")
