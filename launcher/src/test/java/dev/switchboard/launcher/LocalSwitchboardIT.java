@@ -16,7 +16,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import dev.switchboard.common.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +78,12 @@ class LocalSwitchboardIT {
                 .contains("\"total_requests\""));
             assertThat(data.resolve("kafka/data/meta.properties")).exists();
 
+            // Every metric the shipped Prometheus rules read is one the services export.
+            final String scraped = scrape(env.get("ROUTER_PORT")) + scrape(env.get("PROBER_PORT"))
+                + scrape(env.get("STATS_PORT"));
+            assertThat(metricsTheRulesRead(home)).isNotEmpty().allSatisfy(metric -> assertThat(scraped)
+                .as("the services' /actuator/prometheus").containsPattern("(?m)^" + metric + "[{ ]"));
+
             // The rollout demo: the good candidate promoted to the end, the bad one rolled back, decisions printed.
             // Two rollouts of about a minute each, and the settling between them (up to 2 minutes on a loaded machine).
             await().atMost(Duration.ofMinutes(7)).pollInterval(Duration.ofMillis(500)).until(() ->
@@ -101,6 +111,22 @@ class LocalSwitchboardIT {
             assertThat(children).as("child processes left running").noneMatch(ProcessHandle::isAlive);
         }
         assertThat(lines(console)).anyMatch(l -> l.contains("Stopped. Events and state are kept in"));
+    }
+
+    private String scrape(final String port) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The metric names deploy/prometheus/switchboard-rules.yml reads (recording rules' names have a colon). */
+    private static Set<String> metricsTheRulesRead(final Path home) throws IOException {
+        final Matcher names = Pattern.compile("\\b(switchboard_[a-z0-9_]+)")
+            .matcher(Files.readString(home.resolve("deploy/prometheus/switchboard-rules.yml")));
+        final Set<String> metrics = new TreeSet<>();
+        while (names.find()) {
+            metrics.add(names.group(1));
+        }
+        return metrics;
     }
 
     private static List<String> lines(final Path file) throws IOException {
