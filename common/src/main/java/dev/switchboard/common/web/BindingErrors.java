@@ -2,6 +2,7 @@ package dev.switchboard.common.web;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DatabindException;
@@ -38,6 +39,19 @@ public final class BindingErrors {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    }
+
+    /**
+     * The service's own refusal among {@code failure}'s causes: a command's check that threw while Jackson made the
+     * command, wrapped by Jackson and then by the web framework.
+     */
+    public static <E extends Throwable> Optional<E> refusal(final Throwable failure, final Class<E> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return Optional.of(type.cast(cause));
+            }
+        }
+        return Optional.empty();
     }
 
     /** What is wrong with a body that did not bind, found in {@code failure}'s causes. */

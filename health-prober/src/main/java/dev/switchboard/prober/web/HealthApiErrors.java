@@ -29,12 +29,8 @@ class HealthApiErrors {
     /** A body that did not bind to its command: the command's own refusal, or what is wrong with the JSON. */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(final HttpMessageNotReadableException e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof BadRequestException refused) {
-                return badRequest(refused);
-            }
-        }
-        return problem(HttpStatus.BAD_REQUEST, BindingErrors.describe(e));
+        return BindingErrors.refusal(e, BadRequestException.class).map(this::badRequest)
+            .orElseGet(() -> problem(HttpStatus.BAD_REQUEST, BindingErrors.describe(e)));
     }
 
     @ExceptionHandler(UnknownVersionException.class)

@@ -12,11 +12,7 @@ final class CommandErrors {
     }
 
     static AdminException explain(final Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof AdminException refused) {
-                return refused;
-            }
-        }
-        return AdminException.badRequest(BindingErrors.describe(failure));
+        return BindingErrors.refusal(failure, AdminException.class)
+            .orElseGet(() -> AdminException.badRequest(BindingErrors.describe(failure)));
     }
 }
