@@ -22,6 +22,14 @@ final class Checks {
         return value.strip();
     }
 
+    /** For a field whose blanks {@link #optionalText} has already refused. */
+    static String required(final @Nullable String value, final String field) {
+        if (value == null) {
+            throw AdminException.badRequest("'" + field + "' is required");
+        }
+        return value;
+    }
+
     static @Nullable String optionalText(final @Nullable String value, final String field) {
         return value == null ? null : text(value, field);
     }
@@ -51,6 +59,14 @@ final class Checks {
             throw AdminException.badRequest("'" + field + "' must be a number from " + min + " to " + max);
         }
         return value.doubleValue();
+    }
+
+    /** Seed 000's bodies: any of their fields may be what is missing, so none is named. */
+    static <T> T body(final @Nullable T body) {
+        if (body == null) {
+            throw AdminException.badRequest("The request body must be a JSON object");
+        }
+        return body;
     }
 
     static <T> T body(final @Nullable T body, final String expected) {

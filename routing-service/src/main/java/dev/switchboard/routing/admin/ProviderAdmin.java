@@ -61,9 +61,9 @@ final class ProviderAdmin {
     }
 
     synchronized VersionConfig create(final String actor, final @Nullable VersionCommand body) {
-        final VersionCommand command = present(body);
-        final VersionKey key = key(required(command.category(), "category"), required(command.name(), "name"),
-            required(command.version(), "version"));
+        final VersionCommand command = Checks.body(body);
+        final VersionKey key = key(Checks.required(command.category(), "category"), Checks.required(command.name(), "name"),
+            Checks.required(command.version(), "version"));
         if (key.name().contains("@") || key.version().contains("@")) {
             throw AdminException.badRequest("'name' and 'version' may not contain '@': clients pin a version as "
                 + "\"model\": \"name@version\"");
@@ -91,7 +91,7 @@ final class ProviderAdmin {
 
     synchronized VersionConfig update(final String actor, final String category, final String name,
                                       final String versionName, final @Nullable VersionCommand body) {
-        final VersionCommand command = present(body);
+        final VersionCommand command = Checks.body(body);
         final VersionConfig old = version(provider(category, name), versionName);
         unchanged(command.category(), category, "category");
         unchanged(command.name(), name, "name");
@@ -114,7 +114,7 @@ final class ProviderAdmin {
 
     synchronized Provider setWeight(final String actor, final String category, final String name,
                                     final ProviderCommands.@Nullable WeightChange body) {
-        final ProviderCommands.WeightChange change = present(body);
+        final ProviderCommands.WeightChange change = Checks.body(body);
         final VersionConfig old = version(provider(category, name), change.version());
         final VersionConfig updated = old.withWeight(change.weight(), clock.instant());
         configLog.commit(configLog.changes().putVersion(updated)
@@ -125,7 +125,7 @@ final class ProviderAdmin {
     synchronized Provider setDefault(final String actor, final String category, final String name,
                                      final ProviderCommands.@Nullable DefaultChange body) {
         final Provider provider = provider(category, name);
-        final VersionConfig chosen = version(provider, present(body).version());
+        final VersionConfig chosen = version(provider, Checks.body(body).version());
         if (!chosen.active()) {
             throw AdminException.conflict("Version " + chosen.version() + " is inactive; activate it before making it "
                 + "the default");
@@ -172,13 +172,6 @@ final class ProviderAdmin {
             + provider.versions().stream().map(VersionConfig::version).toList()));
     }
 
-    static <T> T present(final @Nullable T body) {
-        if (body == null) {
-            throw AdminException.badRequest("The request body must be a JSON object");
-        }
-        return body;
-    }
-
     /** The audit record of a change to a version, as its answers show it: secrets are never in them. */
     private ConfigChange audit(final String actor, final String action, final @Nullable VersionConfig before,
                                final @Nullable VersionConfig after) {
@@ -191,13 +184,6 @@ final class ProviderAdmin {
     private Optional<Provider> find(final String id) {
         return store.table().find(id) instanceof RoutingTable.Lookup.Found found
             ? Optional.of(found.provider()) : Optional.empty();
-    }
-
-    private static String required(final @Nullable String value, final String field) {
-        if (value == null) {
-            throw AdminException.badRequest("'" + field + "' is required");
-        }
-        return value;
     }
 
     private static void unchanged(final @Nullable String given, final String current, final String field) {

@@ -43,7 +43,7 @@ final class ProviderPolicyAdmin {
 
     Provider setStrategy(final String actor, final String category, final String name,
                          final ProviderCommands.@Nullable StrategyChange body) {
-        final ProviderCommands.StrategyChange change = ProviderAdmin.present(body);
+        final ProviderCommands.StrategyChange change = Checks.body(body);
         synchronized (versions) {
             final Provider provider = versions.provider(category, name);
             if (!strategies.contains(change.strategy())) {
@@ -67,7 +67,7 @@ final class ProviderPolicyAdmin {
 
     Provider setShadow(final String actor, final String category, final String name,
                        final ProviderCommands.@Nullable ShadowChange body) {
-        final ProviderCommands.ShadowChange change = ProviderAdmin.present(body);
+        final ProviderCommands.ShadowChange change = Checks.body(body);
         synchronized (versions) {
             final Provider provider = versions.provider(category, name);
             final Optional<ShadowMirror> mirror = change.ends() ? Optional.empty() : Optional.of(new ShadowMirror(
