@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,8 @@ class ProbeSchedulerTest {
 
     private final MutableClock clock = new MutableClock();
     private final AtomicReference<HealthCheckPolicy> policy = new AtomicReference<>(POLICY);
+    /** How often the scheduler has read the policy: each tick reads it once, first. */
+    private final AtomicInteger policyReads = new AtomicInteger();
     private final Set<VersionKey> owned = ConcurrentHashMap.newKeySet();
     private final Map<VersionKey, VersionHealth> published = new ConcurrentHashMap<>();
     private final List<HealthReport> reports = new CopyOnWriteArrayList<>();
@@ -48,7 +51,10 @@ class ProbeSchedulerTest {
         v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, Knobs.defaults());
         scheduler = new ProbeScheduler(new ProbeScheduler.Edges(
             () -> List.of(target(V1, v1), target(V2, v2)), owned::contains,
-            key -> Optional.ofNullable(published.get(key)), policy::get, key -> Optional.empty(), reports::add),
+            key -> Optional.ofNullable(published.get(key)), () -> {
+                policyReads.incrementAndGet();
+                return policy.get();
+            }, key -> Optional.empty(), reports::add),
             new Prober(Duration.ofSeconds(2)), clock);
         scheduler.start();
     }
@@ -103,6 +109,10 @@ class ProbeSchedulerTest {
     @Test
     void shouldProbeNothingWhileTurnedOffAndResumeWhenTurnedOn() {
         policy.set(new HealthCheckPolicy(false, Duration.ofMinutes(5), 3, Duration.ofHours(1)));
+        // A tick that read the policy just before it was turned off may still be looking at owned versions: wait
+        // for the next tick (ticks run one after another), so none sees V1 under the old policy.
+        final int readsWhenTurnedOff = policyReads.get();
+        await().until(() -> policyReads.get() > readsWhenTurnedOff);
         owned.add(V1);
         owned.add(V2);
         final HealthReport forced = scheduler.checkNow(V2); // an operator may still check by hand
