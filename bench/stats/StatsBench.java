@@ -113,7 +113,7 @@ public final class StatsBench {
         StatsTopology.build(builder, new StatsTopology.Settings(
             new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(400), Duration.ofDays(3)),
             new RolloutTopology.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), CanaryJudge.defaults(),
-                "bench"), Clock.systemUTC()));
+                "bench"), Clock.systemUTC(), Duration.ofSeconds(10)));
     }
 
     private record Run(double rate, Duration took) {

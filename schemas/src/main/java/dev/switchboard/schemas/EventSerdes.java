@@ -1,5 +1,8 @@
 package dev.switchboard.schemas;
 
+import dev.switchboard.events.AlertChannel;
+import dev.switchboard.events.AlertEvent;
+import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.Experiment;
@@ -67,6 +70,18 @@ public final class EventSerdes {
 
     public static AvroEventSerde<ConfigChange> configChange() {
         return of(ConfigChange.class, ConfigChange.getClassSchema());
+    }
+
+    public static AvroEventSerde<AlertRule> alertRule() {
+        return of(AlertRule.class, AlertRule.getClassSchema());
+    }
+
+    public static AvroEventSerde<AlertChannel> alertChannel() {
+        return of(AlertChannel.class, AlertChannel.getClassSchema());
+    }
+
+    public static AvroEventSerde<AlertEvent> alertEvent() {
+        return of(AlertEvent.class, AlertEvent.getClassSchema());
     }
 
     private static <T extends SpecificRecord> AvroEventSerde<T> of(final Class<T> type, final Schema current) {

@@ -23,6 +23,12 @@ public final class Topics {
     /** Key {@code {category}/{name}}: the plan of the rollout running on that provider; a tombstone when it ends. */
     public static final String ACTIVE_ROLLOUTS = "switchboard.active-rollouts";
     public static final String DEAD_LETTERS = "switchboard.dead-letters";
+    /** Key: the rule id. Thresholds that stats-streams evaluates. */
+    public static final String ALERT_RULES = "switchboard.alert-rules";
+    /** Key: the channel id. Where notifications go (webhook secrets included, so readers must be trusted). */
+    public static final String ALERT_CHANNELS = "switchboard.alert-channels";
+    /** Key {@code {rule_id}|{category}/{name}/{version}}: each rule's transitions; compaction keeps its current state. */
+    public static final String ALERTS = "switchboard.alerts";
 
     /** Outcomes are the source of truth for replay, so they are kept for a week unless configured otherwise. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
@@ -54,7 +60,11 @@ public final class Topics {
             // Written by stats-streams' rollout processor, read back (by every instance) to pick the outcomes the
             // canaries need: the running rollouts only, so an ended rollout costs nothing.
             TopicSpec.compacted(ACTIVE_ROLLOUTS, 1, replicationFactor),
-            TopicSpec.retained(DEAD_LETTERS, 1, replicationFactor, Duration.ofDays(30)));
+            TopicSpec.retained(DEAD_LETTERS, 1, replicationFactor, Duration.ofDays(30)),
+            TopicSpec.compacted(ALERT_RULES, 1, replicationFactor),
+            TopicSpec.compacted(ALERT_CHANNELS, 1, replicationFactor),
+            // Written by every stats-streams task, read by the notifier (one consumer per channel) and the console.
+            TopicSpec.compacted(ALERTS, 3, replicationFactor));
     }
 
     /** The layout used by the local launcher and the tests: one broker. */

@@ -2,6 +2,9 @@ package dev.switchboard.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.events.AlertChannel;
+import dev.switchboard.events.AlertEvent;
+import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentFeedback;
@@ -35,7 +38,8 @@ class SchemaCompatibilityTest {
             ShadowComparison.getClassSchema(), ProviderVersion.getClassSchema(), ProviderSettings.getClassSchema(),
             ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema(),
             RegisteredModel.getClassSchema(), ExperimentFeedback.getClassSchema(), Rollout.getClassSchema(),
-            RolloutDecision.getClassSchema());
+            RolloutDecision.getClassSchema(), AlertRule.getClassSchema(), AlertChannel.getClassSchema(),
+            AlertEvent.getClassSchema());
     }
 
     @ParameterizedTest

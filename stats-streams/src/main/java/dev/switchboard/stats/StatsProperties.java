@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param replicationFactor replication of the topics this app creates
  * @param adminToken        bearer token of {@code /api/*}
  * @param rollouts          the canary judge of progressive rollouts
+ * @param alerts            the alert rules' evaluation
  */
 @ConfigurationProperties("switchboard.stats")
 public record StatsProperties(
@@ -23,7 +24,8 @@ public record StatsProperties(
     @DefaultValue("6") int outcomePartitions,
     @DefaultValue("1") short replicationFactor,
     String adminToken,
-    @DefaultValue Rollouts rollouts) {
+    @DefaultValue Rollouts rollouts,
+    @DefaultValue Alerts alerts) {
 
     /**
      * @param judgeEvery how often every running rollout is judged (wall-clock); its always-valid intervals make
@@ -33,6 +35,18 @@ public record StatsProperties(
      */
     public record Rollouts(@DefaultValue("5s") Duration judgeEvery, @DefaultValue("1m") Duration holdEvery,
                            @DefaultValue("0.05") double alpha) {
+    }
+
+    /**
+     * @param evaluateEvery how often every alert rule is evaluated (wall-clock); a rule fires at most this much
+     *                      after its hold time is up
+     */
+    public record Alerts(@DefaultValue("10s") Duration evaluateEvery) {
+        public Alerts {
+            if (evaluateEvery.isNegative() || evaluateEvery.isZero()) {
+                throw new IllegalArgumentException("switchboard.stats.alerts.evaluate-every must be positive");
+            }
+        }
     }
 
     public StatsProperties {

@@ -41,8 +41,9 @@ class LayeringTest {
         .because("Kafka Streams' internals change without notice: one class may lean on them, and says why");
 
     @ArchTest
-    static final ArchRule experimentAndRolloutCoresArePlainJava = noClasses()
-        .that().resideInAnyPackage("dev.switchboard.stats.experiment", "dev.switchboard.rollout")
+    static final ArchRule experimentRolloutAndAlertCoresArePlainJava = noClasses()
+        .that().resideInAnyPackage("dev.switchboard.stats.experiment", "dev.switchboard.rollout",
+            "dev.switchboard.stats.alert")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..");
 
     /** A class is public only when another package uses it. */

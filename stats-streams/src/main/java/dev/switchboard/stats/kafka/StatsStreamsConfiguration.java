@@ -69,7 +69,7 @@ class StatsStreamsConfiguration {
                                         final RolloutTopology.Settings rolloutSettings, final Clock clock) {
         return StatsTopology.build(builder, new StatsTopology.Settings(
             new DailyStatsTopology.Windows(stats.grace(), stats.retention(), stats.minuteRetention()),
-            rolloutSettings, clock));
+            rolloutSettings, clock, stats.alerts().evaluateEvery()));
     }
 
     @Bean

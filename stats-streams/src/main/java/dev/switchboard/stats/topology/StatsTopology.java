@@ -1,7 +1,9 @@
 package dev.switchboard.stats.topology;
 
+import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ShadowComparison;
+import dev.switchboard.stats.alert.stream.AlertTopology;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.daily.OutcomeFacts;
 import dev.switchboard.stats.experiment.ExperimentDay;
@@ -10,6 +12,7 @@ import dev.switchboard.stats.rollout.RolloutOutput;
 import dev.switchboard.stats.rollout.RolloutTopology;
 import dev.switchboard.stats.shadow.ShadowStatsTopology;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
@@ -17,7 +20,7 @@ import org.apache.kafka.streams.kstream.Windowed;
 
 /**
  * The whole stats-streams topology: daily and minute stats, experiment arms, shadow comparisons and the canary
- * judge. The app and every topology test build it through this one method, so a test drives the topology that
+ * judge, and the alert rules. The app and every topology test build it through this one method, so a test drives the topology that
  * runs, sub-topologies and all.
  */
 public final class StatsTopology {
@@ -26,15 +29,17 @@ public final class StatsTopology {
      * @param windows  the stats' grace and retention
      * @param rollouts the canary judge and how often it judges
      * @param clock    the judge's clock
+     * @param alertsEvery how often (wall-clock) the alert rules are evaluated
      */
-    public record Settings(DailyStatsTopology.Windows windows, RolloutTopology.Settings rollouts, Clock clock) {
+    public record Settings(DailyStatsTopology.Windows windows, RolloutTopology.Settings rollouts, Clock clock,
+                           Duration alertsEvery) {
     }
 
     /** The streams and tables the topology ends in. */
     public record Streams(KStream<String, OutcomeFacts> served, KStream<String, ExperimentFeedback> clientScores,
                           KTable<Windowed<String>, ExperimentDay> experimentDays,
                           KStream<String, ShadowComparison> shadowComparisons,
-                          KStream<String, RolloutOutput> rolloutOutputs) {
+                          KStream<String, RolloutOutput> rolloutOutputs, KStream<String, AlertEvent> alerts) {
     }
 
     private StatsTopology() {
@@ -47,6 +52,7 @@ public final class StatsTopology {
         return new Streams(served, scores,
             ExperimentTopology.build(builder, served, scores, windows.grace(), windows.dailyRetention()),
             ShadowStatsTopology.build(builder, windows.grace(), windows.dailyRetention()),
-            RolloutTopology.build(builder, served, scores, settings.rollouts(), windows.grace(), settings.clock()));
+            RolloutTopology.build(builder, served, scores, settings.rollouts(), windows.grace(), settings.clock()),
+            AlertTopology.build(builder, served, settings.alertsEvery()));
     }
 }

@@ -7,10 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.streams.StreamsBuilder;
 
-/** The topology the app runs, as every topology test builds it: six hours' grace, the default judge every 5 s. */
+/** The topology the app runs, as every topology test builds it: six hours' grace, the default judge every 5 s, alert rules
+ * every 10 s. */
 public final class TestTopology {
 
     public static final Duration GRACE = Duration.ofHours(6);
+    /** How often the alert rules are evaluated (wall-clock). */
+    public static final Duration ALERTS_EVERY = Duration.ofSeconds(10);
 
     private TestTopology() {
     }
@@ -19,6 +22,6 @@ public final class TestTopology {
         return StatsTopology.build(builder, new StatsTopology.Settings(
             new DailyStatsTopology.Windows(GRACE, Duration.ofDays(30), Duration.ofDays(3)),
             new RolloutTopology.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), CanaryJudge.defaults(),
-                "judge-test"), clock));
+                "judge-test"), clock, ALERTS_EVERY));
     }
 }
