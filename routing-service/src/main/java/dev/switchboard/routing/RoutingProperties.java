@@ -51,6 +51,7 @@ import org.springframework.util.unit.DataSize;
  *                        a version with neither is listed but not routable
  * @param plainAnswerClient which client calls upstreams for plain answers: {@code lean} (the default) or
  *                        {@code reactor} (Reactor Netty's, as streams use; slower, kept as a fallback)
+ * @param notifications   delivery to the alert channels (see {@link NotificationSettings})
  */
 @ConfigurationProperties("switchboard.routing")
 public record RoutingProperties(
@@ -71,7 +72,18 @@ public record RoutingProperties(
     @DefaultValue List<ProviderSettings> providers,
     @DefaultValue List<DeclaredRollout> rollouts,
     @DefaultValue Map<String, TypeSettings> types,
-    @DefaultValue("lean") PlainAnswerClient plainAnswerClient) {
+    @DefaultValue("lean") PlainAnswerClient plainAnswerClient,
+    @DefaultValue NotificationSettings notifications) {
+
+    /**
+     * @param firstRetry the wait after a channel's first failed delivery; it doubles with each failure after
+     * @param maxRetry   the longest wait between two attempts
+     * @param maxAge     how long an event is tried; older, it is given up (counted and logged)
+     * @param timeout    one attempt's time limit
+     */
+    public record NotificationSettings(@DefaultValue("1s") Duration firstRetry, @DefaultValue("30s") Duration maxRetry,
+                                       @DefaultValue("24h") Duration maxAge, @DefaultValue("10s") Duration timeout) {
+    }
 
     /** Where versions of a type that have no url of their own are called ({@code types.<type>.url}). */
     public record TypeSettings(URI url) {

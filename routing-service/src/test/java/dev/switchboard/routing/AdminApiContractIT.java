@@ -138,6 +138,24 @@ class AdminApiContractIT {
         answers("POST", "/api/rollouts/{id}/{action}", "/api/rollouts/contract/abort", 200,
             "{\"reason\": \"contract test\"}");
 
+        answers("POST", "/api/alerts/rules", "/api/alerts/rules", 201, "{\"rule_id\": \"contract-slow\", "
+            + "\"provider\": \"LLM/ContractLLM\", \"version\": \"c2\", \"metric\": \"p95_latency_ms\", "
+            + "\"comparison\": \"above\", \"threshold\": 10000}");
+        answers("GET", "/api/alerts/rules", "/api/alerts/rules", 200, null);
+        answers("GET", "/api/alerts/rules/{id}", "/api/alerts/rules/contract-slow", 200, null);
+        answers("PUT", "/api/alerts/rules/{id}", "/api/alerts/rules/contract-slow", 200, "{\"provider\": "
+            + "\"LLM/ContractLLM\", \"metric\": \"success_rate\", \"comparison\": \"below\", \"threshold\": 0.95}");
+        answers("DELETE", "/api/alerts/rules/{id}", "/api/alerts/rules/contract-slow", 204, null);
+        answers("POST", "/api/alerts/channels", "/api/alerts/channels", 201, "{\"channel_id\": \"contract-hook\", "
+            + "\"kind\": \"webhook\", \"url\": \"http://127.0.0.1:9/hook\", \"secret\": \"s3cret\", "
+            + "\"enabled\": false}");
+        answers("GET", "/api/alerts/channels", "/api/alerts/channels", 200, null);
+        answers("GET", "/api/alerts/channels/{id}", "/api/alerts/channels/contract-hook", 200, null);
+        answers("PUT", "/api/alerts/channels/{id}", "/api/alerts/channels/contract-hook", 200, "{\"kind\": "
+            + "\"webhook\", \"url\": \"http://127.0.0.1:9/other\", \"enabled\": false}");
+        answers("DELETE", "/api/alerts/channels/{id}", "/api/alerts/channels/contract-hook", 204, null);
+        answers("GET", "/api/alerts", "/api/alerts?state=firing", 200, null);
+
         answers("GET", "/api/console/session", "/api/console/session", 200, null);
         answers("GET", "/api/console/providers", "/api/console/providers", 200, null);
         answers("GET", "/api/console/health-history/{category}/{name}/{version}",

@@ -2,6 +2,7 @@ package dev.switchboard.routing.admin;
 
 import dev.switchboard.common.web.BindingErrors;
 import dev.switchboard.routing.RoutingProperties;
+import dev.switchboard.routing.controlplane.ConfigEvents;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.rollout.RolloutBoard;
@@ -67,6 +68,12 @@ class AdminConfiguration {
     RolloutAdmin rolloutAdmin(final ConfigStore store, final ConfigLog configLog, final RolloutBoard rolloutBoard,
                               final Clock clock, final RoutingProperties routing) {
         return new RolloutAdmin(configLog, store, rolloutBoard, clock, routing.instanceId());
+    }
+
+    @Bean
+    AlertAdmin alertAdmin(final ConfigStore store, final ConfigLog configLog, final ConfigEvents events,
+                          final Clock clock, final RoutingProperties routing) {
+        return new AlertAdmin(configLog, store, events, clock, routing.instanceId());
     }
 
     @Bean

@@ -19,7 +19,8 @@ import org.springframework.web.server.ServerWebInputException;
 
 /** Admin API failures as RFC 9457 problem details; nothing is changed by a request that fails. */
 @RestControllerAdvice(assignableTypes = {ProviderAdminController.class, ExperimentAdminController.class,
-    ModelRegistryController.class, RolloutAdminController.class, AuditController.class})
+    ModelRegistryController.class, RolloutAdminController.class, AuditController.class,
+    AlertAdminController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE) // before Boot's generic problem details, whose "Failed to read request" says too little
 class AdminErrorAdvice {
 

@@ -1,5 +1,8 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.events.AlertChannel;
+import dev.switchboard.events.AlertEvent;
+import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.Rollout;
@@ -35,6 +38,13 @@ public interface ConfigLog {
     Definitions<Rollout> rollouts();
 
     Definitions<RolloutDecision> rolloutDecisions();
+
+    Definitions<AlertRule> alertRules();
+
+    Definitions<AlertChannel> alertChannels();
+
+    /** Each rule's latest transition per version (written by stats-streams, read only here). */
+    Definitions<AlertEvent> alerts();
 
     /** The latest definition per key, as this router has read them so far. */
     interface Definitions<V> {

@@ -1,9 +1,12 @@
 package dev.switchboard.routing.controlplane;
 
 import dev.switchboard.common.security.SecretSealer;
+import dev.switchboard.events.AlertChannel;
+import dev.switchboard.events.ChannelKind;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.StickyRollout;
+import dev.switchboard.routing.notify.Channel;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.Secrets;
 import dev.switchboard.routing.table.ShadowMirror;
@@ -48,6 +51,45 @@ public final class ConfigEvents {
         return new VersionConfig(key, event.getType(), event.getModelName(),
             Optional.ofNullable(event.getUrl()).map(URI::create), event.getWeight(), event.getIsActive(), event.getIsDefault(), parameters,
             Secrets.of(secrets), event.getCreatedAt(), event.getUpdatedAt());
+    }
+
+    /**
+     * @return the channel with its secret (and a Slack channel's url, its credential) opened; empty, and logged by
+     *         name only, when they do not open
+     */
+    public Optional<Channel> toChannel(final AlertChannel event) {
+        final String id = event.getChannelId();
+        try {
+            final String url = event.getKind() == ChannelKind.SLACK
+                ? sealer.open(event.getUrl(), channelContext(id, "url")) : event.getUrl();
+            final String secret = event.getSecret() == null ? null
+                : sealer.open(event.getSecret(), channelContext(id, "secret"));
+            return Optional.of(new Channel(id, event.getKind(), URI.create(url), secret,
+                java.util.Set.copyOf(event.getSubscriptions()), java.util.Set.copyOf(event.getProviders()),
+                event.getCreatedAt()));
+        } catch (IllegalArgumentException e) {
+            log.warn("Channel {} cannot be opened ({}); it delivers nothing until it is written again", id,
+                e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The channel as its event keeps it: the secret, and a Slack channel's url, sealed. */
+    public AlertChannel toEvent(final Channel channel, final boolean enabled, final Instant updatedAt,
+                                final String updatedBy) {
+        final String id = channel.id();
+        return AlertChannel.newBuilder().setChannelId(id).setKind(channel.kind())
+            .setUrl(channel.kind() == ChannelKind.SLACK
+                ? sealer.seal(channel.url().toString(), channelContext(id, "url")) : channel.url().toString())
+            .setSecret(channel.secret() == null ? null : sealer.seal(channel.secret(), channelContext(id, "secret")))
+            .setSubscriptions(java.util.List.copyOf(channel.subscriptions()))
+            .setProviders(java.util.List.copyOf(channel.providers()))
+            .setEnabled(enabled).setCreatedAt(channel.createdAt()).setUpdatedAt(updatedAt).setUpdatedBy(updatedBy)
+            .build();
+    }
+
+    private static String channelContext(final String id, final String field) {
+        return "alert-channel/" + id + "#" + field;
     }
 
     public ProviderVersion toEvent(final VersionConfig version) {

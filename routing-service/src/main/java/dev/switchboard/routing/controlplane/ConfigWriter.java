@@ -1,5 +1,7 @@
 package dev.switchboard.routing.controlplane;
 
+import dev.switchboard.events.AlertChannel;
+import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentFeedback;
@@ -95,6 +97,28 @@ public final class ConfigWriter implements AutoCloseable {
         public ChangeSet putRolloutDecision(final RolloutDecision decision) {
             records.add(new ProducerRecord<>(Topics.ROLLOUT_DECISIONS, decision.getRolloutId(),
                 EventSerdes.rolloutDecision().serialize(Topics.ROLLOUT_DECISIONS, decision)));
+            return this;
+        }
+
+        public ChangeSet putAlertRule(final AlertRule rule) {
+            records.add(new ProducerRecord<>(Topics.ALERT_RULES, rule.getRuleId(),
+                EventSerdes.alertRule().serialize(Topics.ALERT_RULES, rule)));
+            return this;
+        }
+
+        public ChangeSet deleteAlertRule(final String id) {
+            records.add(new ProducerRecord<>(Topics.ALERT_RULES, id, null));
+            return this;
+        }
+
+        public ChangeSet putAlertChannel(final AlertChannel channel) {
+            records.add(new ProducerRecord<>(Topics.ALERT_CHANNELS, channel.getChannelId(),
+                EventSerdes.alertChannel().serialize(Topics.ALERT_CHANNELS, channel)));
+            return this;
+        }
+
+        public ChangeSet deleteAlertChannel(final String id) {
+            records.add(new ProducerRecord<>(Topics.ALERT_CHANNELS, id, null));
             return this;
         }
 

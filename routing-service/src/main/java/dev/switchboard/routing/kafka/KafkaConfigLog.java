@@ -1,6 +1,9 @@
 package dev.switchboard.routing.kafka;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.AlertChannel;
+import dev.switchboard.events.AlertEvent;
+import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.Rollout;
@@ -28,15 +31,21 @@ final class KafkaConfigLog implements ConfigLog {
     private final View<RegisteredModel> models;
     private final View<Rollout> rollouts;
     private final View<RolloutDecision> rolloutDecisions;
+    private final View<AlertRule> alertRules;
+    private final View<AlertChannel> alertChannels;
+    private final View<AlertEvent> alerts;
 
     KafkaConfigLog(final ConfigWriter writer, final CompactedTopicView<Experiment> experiments,
                    final CompactedTopicView<RegisteredModel> models, final CompactedTopicView<Rollout> rollouts,
-                   final CompactedTopicView<RolloutDecision> rolloutDecisions) {
+                   final CompactedTopicView<RolloutDecision> rolloutDecisions, final Alerting alerting) {
         this.writer = writer;
         this.experiments = new View<>(experiments);
         this.models = new View<>(models);
         this.rollouts = new View<>(rollouts);
         this.rolloutDecisions = new View<>(rolloutDecisions);
+        this.alertRules = new View<>(alerting.rules());
+        this.alertChannels = new View<>(alerting.channels());
+        this.alerts = new View<>(alerting.alerts());
     }
 
     @Override
@@ -53,7 +62,7 @@ final class KafkaConfigLog implements ConfigLog {
     public void commitAndSee(final ConfigWriter.ChangeSet changes) {
         final Map<TopicPartition, Long> written = writer.commit(changes);
         try {
-            for (final View<?> view : List.of(experiments, models, rollouts, rolloutDecisions)) {
+            for (final View<?> view : List.of(experiments, models, rollouts, rolloutDecisions, alertRules, alertChannels)) {
                 view.await(written);
             }
         } catch (InterruptedException e) {
@@ -79,6 +88,33 @@ final class KafkaConfigLog implements ConfigLog {
     @Override
     public Definitions<RolloutDecision> rolloutDecisions() {
         return rolloutDecisions;
+    }
+
+    @Override
+    public Definitions<AlertRule> alertRules() {
+        return alertRules;
+    }
+
+    @Override
+    public Definitions<AlertChannel> alertChannels() {
+        return alertChannels;
+    }
+
+    @Override
+    public Definitions<AlertEvent> alerts() {
+        return alerts;
+    }
+
+    /** The alerting topics' views: rules, channels and the rules' transitions. */
+    record Alerting(CompactedTopicView<AlertRule> rules, CompactedTopicView<AlertChannel> channels,
+                    CompactedTopicView<AlertEvent> alerts) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            rules.close();
+            channels.close();
+            alerts.close();
+        }
     }
 
     private record View<V>(CompactedTopicView<V> view) implements Definitions<V> {

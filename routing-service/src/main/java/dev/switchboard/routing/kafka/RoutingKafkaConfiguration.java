@@ -2,6 +2,9 @@ package dev.switchboard.routing.kafka;
 
 import dev.switchboard.common.kafka.BoundedEventPublisher;
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.events.AlertChannel;
+import dev.switchboard.events.AlertEvent;
+import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.RegisteredModel;
@@ -22,6 +25,8 @@ import dev.switchboard.routing.experiment.ExperimentBoard;
 import dev.switchboard.routing.experiment.ExperimentEvents;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.metrics.CountedOutcomes;
+import dev.switchboard.routing.notify.Backoff;
+import dev.switchboard.routing.notify.HttpChannelSender;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.schemas.EventSerdes;
@@ -33,6 +38,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.net.http.HttpClient;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import tools.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -173,8 +182,58 @@ class RoutingKafkaConfiguration {
     ConfigLog configLog(final ConfigWriter writer, final CompactedTopicView<Experiment> experimentView,
                         final CompactedTopicView<RegisteredModel> modelRegistryView,
                         final CompactedTopicView<Rollout> rolloutView,
-                        final CompactedTopicView<RolloutDecision> rolloutDecisionView) {
-        return new KafkaConfigLog(writer, experimentView, modelRegistryView, rolloutView, rolloutDecisionView);
+                        final CompactedTopicView<RolloutDecision> rolloutDecisionView,
+                        final KafkaConfigLog.Alerting alerting) {
+        return new KafkaConfigLog(writer, experimentView, modelRegistryView, rolloutView, rolloutDecisionView,
+            alerting);
+    }
+
+    /**
+     * Alert rules (read by the admin API; stats-streams evaluates them), channels (each one followed by the
+     * notifier) and the rules' latest transitions (the console's firing alerts).
+     */
+    @Bean(destroyMethod = "close")
+    KafkaConfigLog.Alerting alerting(final KafkaProperties kafka, final RoutingProperties routing,
+                                     final NotificationChannels notifier) {
+        final Map<String, Object> rules = viewConsumerConfig(kafka, routing.instanceId() + "-alert-rules");
+        final Map<String, Object> channels = viewConsumerConfig(kafka, routing.instanceId() + "-alert-channels");
+        final Map<String, Object> alerts = viewConsumerConfig(kafka, routing.instanceId() + "-alerts");
+        return new KafkaConfigLog.Alerting(
+            new CompactedTopicView<>(Topics.ALERT_RULES,
+                () -> new KafkaConsumer<>(rules, new StringDeserializer(), EventSerdes.alertRule()),
+                (id, rule) -> { }).start(),
+            new CompactedTopicView<>(Topics.ALERT_CHANNELS,
+                () -> new KafkaConsumer<>(channels, new StringDeserializer(), EventSerdes.alertChannel()),
+                notifier::apply).start(),
+            new CompactedTopicView<>(Topics.ALERTS,
+                () -> new KafkaConsumer<>(alerts, new StringDeserializer(), EventSerdes.alertEvent()),
+                (key, alert) -> { }).start());
+    }
+
+    /**
+     * Delivers alerts and rollout decisions to the channels: one consumer group per channel, shared by the routers,
+     * so each event goes out from one router (again after a failure: at least once, receivers deduplicate by id).
+     */
+    @Bean(destroyMethod = "close")
+    NotificationChannels notificationChannels(final KafkaProperties kafka, final RoutingProperties routing,
+                                              final CompactedTopicView<Rollout> rolloutView,
+                                              final ConfigEvents events, final MeterRegistry meters,
+                                              final ObjectMapper json, final Clock clock) {
+        final RoutingProperties.NotificationSettings settings = routing.notifications();
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(settings.timeout())
+            .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        return new NotificationChannels(group -> {
+            final Map<String, Object> config = kafka.buildConsumerProperties();
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            config.put(ConsumerConfig.CLIENT_ID_CONFIG, routing.instanceId() + "-" + group);
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+            return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        }, events, new HttpChannelSender(http, json, clock, settings.timeout()),
+            rolloutView::get, meters,
+            new Backoff(settings.firstRetry(), settings.maxRetry()), settings.maxAge(), clock);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,0 +1,97 @@
+package dev.switchboard.routing.notify;
+
+import dev.switchboard.events.AlertEvent;
+import dev.switchboard.events.AlertState;
+import dev.switchboard.events.NotificationKind;
+import dev.switchboard.events.Rollout;
+import dev.switchboard.events.RolloutAction;
+import dev.switchboard.events.RolloutDecision;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One thing to tell a channel.
+ *
+ * @param id         the same for every delivery of the same event: receivers deduplicate by it
+ * @param kind       what a channel subscribes to
+ * @param provider   {@code category/name}, for channels that follow some providers only
+ * @param title      one line
+ * @param text       what happened, in words
+ * @param occurredAt when it happened
+ * @param event      the event's figures, named as in its schema (JSON-ready: no NaN)
+ */
+public record Notification(String id, NotificationKind kind, String provider, String title, String text,
+                           Instant occurredAt, Map<String, @Nullable Object> event) {
+
+    public Notification {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(kind, "kind");
+        event = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(event));
+    }
+
+    public static Notification of(final AlertEvent alert) {
+        final String provider = alert.getCategory() + "/" + alert.getProvider();
+        final boolean firing = alert.getState() == AlertState.FIRING;
+        final Map<String, @Nullable Object> event = new LinkedHashMap<>();
+        event.put("rule_id", alert.getRuleId());
+        event.put("provider", provider);
+        event.put("version", alert.getVersion());
+        event.put("state", lower(alert.getState().name()));
+        event.put("metric", lower(alert.getMetric().name()));
+        event.put("comparison", lower(alert.getComparison().name()));
+        event.put("threshold", alert.getThreshold());
+        event.put("value", Double.isFinite(alert.getValue()) ? alert.getValue() : null);
+        event.put("samples", alert.getSamples());
+        event.put("window_start", alert.getWindowStart().toString());
+        event.put("window_end", alert.getWindowEnd().toString());
+        event.put("condition_since", alert.getConditionSince().toString());
+        event.put("fired_at", alert.getFiredAt().toString());
+        event.put("reason", alert.getReason());
+        event.put("description", alert.getDescription());
+        return new Notification(alert.getEventId(), NotificationKind.ALERTS, provider,
+            (firing ? "FIRING" : "RESOLVED") + ": " + alert.getRuleId() + " on " + provider + "/"
+                + alert.getVersion(),
+            alert.getReason() + (alert.getDescription() == null ? "" : " (" + alert.getDescription() + ")"),
+            alert.getEventTime(), event);
+    }
+
+    /**
+     * @param plan the rollout the decision is about, when this router has read it (its provider and versions)
+     * @return empty for a decision that is nobody's news (an unknown action)
+     */
+    public static Optional<Notification> of(final RolloutDecision decision, final @Nullable Rollout plan) {
+        if (decision.getAction() == RolloutAction.UNKNOWN) {
+            return Optional.empty();
+        }
+        final String provider = plan == null ? "" : plan.getCategory() + "/" + plan.getProvider();
+        final Map<String, @Nullable Object> event = new LinkedHashMap<>();
+        event.put("rollout_id", decision.getRolloutId());
+        event.put("provider", provider);
+        event.put("candidate", plan == null ? null : plan.getCandidate());
+        event.put("baseline", plan == null ? null : plan.getBaseline());
+        event.put("action", lower(decision.getAction().name()));
+        event.put("step", decision.getStep());
+        event.put("revision", decision.getRevision());
+        event.put("reason", decision.getReason());
+        event.put("failed_gate", decision.getFailedGate());
+        event.put("decided_by", decision.getDecidedBy());
+        event.put("decided_at", decision.getDecidedAt().toString());
+        final NotificationKind kind = decision.getAction() == RolloutAction.HOLD
+            ? NotificationKind.ROLLOUT_HOLDS : NotificationKind.ROLLOUT_DECISIONS;
+        final String subject = plan == null ? decision.getRolloutId()
+            : decision.getRolloutId() + " (" + provider + ": " + plan.getCandidate() + " against "
+                + plan.getBaseline() + ")";
+        return Optional.of(new Notification(decision.getDecisionId(), kind, provider,
+            decision.getAction().name() + ": rollout " + subject + " at step " + (decision.getStep() + 1),
+            decision.getReason() + " (by " + decision.getDecidedBy() + ")", decision.getDecidedAt(), event));
+    }
+
+    private static String lower(final String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+}
