@@ -40,6 +40,7 @@ public final class LocalSwitchboard {
 
     /** The demo provider's configuration, relative to the checkout; docker-compose.yml mounts the same file. */
     static final String DEMO_PROVIDERS = "docker/routing-providers.yml";
+    static final String DEMO_ALERT_RULE = "demo-v2-p95-latency";
     /** The demo's canary judge: every 2 s (5 s by default), so its decisions come quickly. Compose passes the same. */
     static final List<String> STATS_DEMO_ARGS = List.of("--switchboard.stats.rollouts.judge-every=2s",
         "--switchboard.stats.rollouts.hold-every=30s");
@@ -106,7 +107,27 @@ public final class LocalSwitchboard {
         awaitUp(prober, settings.proberPort());
         awaitUp(router, settings.routerPort());
         awaitUp(null, settings.simulatorV1Port(), "/sim/knobs");
+        demoAlertRule();
         printWelcome();
+    }
+
+    /**
+     * Seed 002's kind of threshold on the demo provider: p95 latency of v2 above 500 ms for a minute. It is there
+     * from the start (kept across restarts); a channel added through {@code /api/alerts/channels} hears it fire.
+     */
+    private void demoAlertRule() throws IOException, InterruptedException {
+        final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + settings.routerPort() + "/api/alerts/rules"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + settings.adminToken()).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"rule_id\": \"" + DEMO_ALERT_RULE + "\", \"provider\": "
+                + "\"LLM/OllamaLLM\", \"version\": \"v2\", \"metric\": \"p95_latency_ms\", \"comparison\": "
+                + "\"above\", \"threshold\": 500, \"window_seconds\": 60, \"min_samples\": 10, "
+                + "\"hold_seconds\": 60, \"description\": \"the demo's threshold: v2 slower than 500 ms\"}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 201 && answer.statusCode() != 409) {
+            say("The demo alert rule was not made (HTTP " + answer.statusCode() + "): " + answer.body());
+        }
     }
 
     private ChildProcess service(final String module, final int port, final Map<String, String> env,
@@ -187,6 +208,10 @@ public final class LocalSwitchboard {
             + "/sim/knobs -d '{\"outage\":true}'   # break v2; the prober takes it out of rotation");
         say("  curl -s -H 'Authorization: Bearer " + settings.adminToken() + "' " + router
             + "/api/providers/health   # seed 001's health view, at the router's port");
+        say("  curl -s -H 'Authorization: Bearer " + settings.adminToken() + "' " + router + "/api/alerts/rules"
+            + "   # the demo's alert rule " + DEMO_ALERT_RULE + ": p95 of v2 above 500 ms for 1 minute");
+        say("  curl -s -X PUT http://localhost:" + settings.simulatorV2Port()
+            + "/sim/knobs -d '{\"latency_median_ms\":900}'   # slow v2 down: the rule fires about a minute later");
         say("");
         say("Switchboard is ready. Press Ctrl-C to stop.");
     }

@@ -22,6 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.switchboard.common.testing.FreePorts;
+import dev.switchboard.common.testing.WebhookReceiver;
+import dev.switchboard.routing.notify.WebhookSignature;
+import java.time.Instant;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +34,9 @@ import org.junit.jupiter.api.Test;
  * services as processes, prints its ready line, answers the printed request, and stops everything on SIGTERM.
  */
 class LocalSwitchboardIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String HOOK_SECRET = "whsec-launcher-it";
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -78,6 +86,21 @@ class LocalSwitchboardIT {
                 .contains("\"total_requests\""));
             assertThat(data.resolve("kafka/data/meta.properties")).exists();
 
+            // A channel whose receiver is down for the first 30 s of the rollout the judge rolls back: its decisions
+            // wait in the topic, and reach the receiver once it is back.
+            final WebhookReceiver receiver = new WebhookReceiver(FreePorts.any());
+            final HttpResponse<String> channel = admin(env, "POST", "/api/alerts/channels", """
+                {"channel_id": "it-hook", "kind": "webhook", "url": "%s", "secret": "%s",
+                 "subscriptions": ["alerts", "rollout_decisions"]}""".formatted(receiver.url("/hook"), HOOK_SECRET));
+            assertThat(channel.statusCode()).as(channel.body()).isEqualTo(201);
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250)).until(() ->
+                lines(console).stream().anyMatch(l -> l.contains("Rollout demo 2/2") || l.contains("Rollout demo stopped")));
+            final Instant badRolloutBegan = Instant.now();
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Duration.between(badRolloutBegan, Instant.now()).compareTo(Duration.ofSeconds(30)) >= 0);
+            final Instant receiverBack = Instant.now();
+            receiver.start();
+
             // Every metric the shipped Prometheus rules read is one the services export.
             final String scraped = scrape(env.get("ROUTER_PORT")) + scrape(env.get("PROBER_PORT"))
                 + scrape(env.get("STATS_PORT"));
@@ -98,6 +121,57 @@ class LocalSwitchboardIT {
                 .anyMatch(l -> l.matches(".*demo-v3-\\w+ rolled back, .* s after the fault began.*"))
                 .anyMatch(l -> l.contains("PROMOTE by canary-judge@"))
                 .anyMatch(l -> l.contains("ROLL_BACK by canary-judge@"));
+
+            // Every decision of both rollouts but the judge's periodic holds reached the channel, signed, none lost.
+            final Set<String> decided = new TreeSet<>();
+            for (final JsonNode rollout : JSON.readTree(admin(env, "GET", "/api/rollouts?provider=LLM/OllamaLLM", null)
+                .body()).path("data")) {
+                for (final JsonNode decision : JSON.readTree(admin(env, "GET", "/api/rollouts/"
+                    + rollout.path("rollout_id").asString(), null).body()).path("data").path("decisions")) {
+                    if (!decision.path("action").asString().equalsIgnoreCase("hold")) {
+                        decided.add(decision.path("decision_id").asString());
+                    }
+                }
+            }
+            assertThat(decided).isNotEmpty();
+            await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(delivered(receiver, "rollout_decisions"))
+                .containsAll(decided));
+            assertThat(receiver.received()).allSatisfy(LocalSwitchboardIT::assertSigned);
+            final WebhookReceiver.Received rolledBack = receiver.received().stream()
+                .filter(r -> r.body().contains("\"action\":\"roll_back\"")).findFirst().orElseThrow();
+            final Instant decidedAt = Instant.parse(JSON.readTree(rolledBack.body()).path("event").path("decided_at")
+                .asString());
+            assertThat(decidedAt).as("rolled back while the receiver was down").isBefore(receiverBack);
+            System.out.printf("Channel it-hook: receiver down from the channel's creation until %s (30 s into the "
+                + "rollout of v3); ROLL_BACK decided at %s, received at %s (%s after the receiver came back); %d "
+                + "decisions of both rollouts (holds aside) all delivered, %d requests in all%n", receiverBack,
+                decidedAt, rolledBack.at(), Duration.between(receiverBack, rolledBack.at()), decided.size(),
+                receiver.received().size());
+
+            // The demo's alert rule: p95 of v2 above 500 ms for 1 minute. v2 carries the traffic after the demo.
+            final Instant slowed = Instant.now();
+            knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 900}");
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> alert(receiver, "firing") != null);
+            final WebhookReceiver.Received firing = alert(receiver, "firing");
+            final Instant restored = Instant.now();
+            knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 40}");
+            assertThat(JSON.readTree(firing.body()).path("event").path("value").asDouble()).isGreaterThan(500);
+            assertThat(admin(env, "GET", "/api/alerts?state=firing", null).body()).contains("demo-v2-p95-latency");
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> alert(receiver, "resolved") != null);
+            final WebhookReceiver.Received resolved = alert(receiver, "resolved");
+            assertSigned(firing);
+            assertSigned(resolved);
+            final JsonNode fired = JSON.readTree(firing.body()).path("event");
+            System.out.printf("Alert demo-v2-p95-latency: v2 slowed at %s; the condition held from %s, fired at %s, "
+                + "FIRING received %s after the change (%s); v2 restored at %s, the condition stopped at %s, RESOLVED "
+                + "received %s after the change%n", slowed, fired.path("condition_since").asString(),
+                fired.path("fired_at").asString(), Duration.between(slowed, firing.at()),
+                JSON.readTree(firing.body()).path("text").asString(), restored,
+                JSON.readTree(resolved.body()).path("event").path("condition_since").asString(),
+                Duration.between(restored, resolved.at()));
+            receiver.close();
         } finally {
             final List<ProcessHandle> children = new ArrayList<>(launcher.descendants().toList());
             launcher.destroy(); // SIGTERM, as Ctrl-C would
@@ -111,6 +185,48 @@ class LocalSwitchboardIT {
             assertThat(children).as("child processes left running").noneMatch(ProcessHandle::isAlive);
         }
         assertThat(lines(console)).anyMatch(l -> l.contains("Stopped. Events and state are kept in"));
+    }
+
+    private HttpResponse<String> admin(final Map<String, String> env, final String method, final String path,
+                                       final String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + env.get("ROUTER_PORT") + path))
+            .header("Authorization", "Bearer it-admin").header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void knobs(final String port, final String body) throws IOException, InterruptedException {
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/sim/knobs"))
+            .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+            .statusCode()).isEqualTo(200);
+    }
+
+    /** The ids the receiver got of one kind of notification. */
+    private static Set<String> delivered(final WebhookReceiver receiver, final String kind) {
+        final Set<String> ids = new TreeSet<>();
+        for (final WebhookReceiver.Received request : receiver.received()) {
+            final JsonNode body = JSON.readTree(request.body());
+            if (body.path("kind").asString().equals(kind)) {
+                ids.add(body.path("id").asString());
+            }
+        }
+        return ids;
+    }
+
+    /** The first notification of the demo rule in that state, or null. */
+    private static WebhookReceiver.Received alert(final WebhookReceiver receiver, final String state) {
+        return receiver.received().stream().filter(request -> {
+            final JsonNode event = JSON.readTree(request.body()).path("event");
+            return event.path("rule_id").asString().equals("demo-v2-p95-latency")
+                && event.path("state").asString().equals(state);
+        }).findFirst().orElse(null);
+    }
+
+    private static void assertSigned(final WebhookReceiver.Received request) {
+        final long timestamp = Long.parseLong(request.headers().first(WebhookSignature.TIMESTAMP_HEADER).orElseThrow());
+        assertThat(WebhookSignature.verify(HOOK_SECRET, timestamp, request.body(),
+            request.headers().first(WebhookSignature.SIGNATURE_HEADER).orElse(null))).as("signed: " + request.body())
+            .isTrue();
     }
 
     private String scrape(final String port) throws IOException, InterruptedException {

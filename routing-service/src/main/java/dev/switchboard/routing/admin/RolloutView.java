@@ -75,15 +75,16 @@ record RolloutView(String rolloutId, String provider, String baseline, String ca
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record DecisionView(String action, int step, long revision, String reason, String decidedBy, Instant decidedAt,
+    record DecisionView(String decisionId, String action, int step, long revision, String reason, String decidedBy, Instant decidedAt,
                     @Nullable String failedGate, @Nullable Long baselineSamples, @Nullable Long baselineFailures,
                     @Nullable Long candidateSamples, @Nullable Long candidateFailures, @Nullable Long inStepMs,
                     @Nullable List<GateStatus> gates) {
 
         static DecisionView of(final RolloutDecision decision) {
             final RolloutEvidence evidence = decision.getEvidence();
-            return new DecisionView(lower(decision.getAction()), decision.getStep() + 1, decision.getRevision(),
-                decision.getReason(), decision.getDecidedBy(), decision.getDecidedAt(), decision.getFailedGate(),
+            return new DecisionView(decision.getDecisionId(), lower(decision.getAction()), decision.getStep() + 1,
+                decision.getRevision(), decision.getReason(), decision.getDecidedBy(), decision.getDecidedAt(),
+                decision.getFailedGate(),
                 evidence == null ? null : evidence.getBaselineSamples(),
                 evidence == null ? null : evidence.getBaselineFailures(),
                 evidence == null ? null : evidence.getCandidateSamples(),
