@@ -10,6 +10,8 @@ import dev.switchboard.events.AlertComparison;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertMetric;
 import dev.switchboard.events.AlertState;
+import dev.switchboard.events.ExperimentOutcome;
+import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.RolloutAction;
 import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.routing.notify.WebhookSignature;
@@ -86,7 +88,8 @@ class AlertingIT {
         try (WebhookReceiver receiver = new WebhookReceiver(FreePorts.any())) {
             final HttpResponse<String> created = call("POST", "/api/alerts/channels", """
                 {"channel_id": "team-hook", "kind": "webhook", "url": "%s", "secret": "%s",
-                 "subscriptions": ["alerts", "rollout_decisions"], "providers": ["LLM/AlertLLM"]}
+                 "subscriptions": ["alerts", "rollout_decisions", "experiment_verdicts"],
+                 "providers": ["LLM/AlertLLM"]}
                 """.formatted(receiver.url("/hook"), SECRET));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             assertThat(created.body()).doesNotContain(SECRET).contains("\"secret_set\":true");
@@ -103,13 +106,22 @@ class AlertingIT {
                 EventSerdes.alertEvent().serialize(Topics.ALERTS, otherProvider));
             send(Topics.ROLLOUT_DECISIONS, rolledBack.getRolloutId(),
                 EventSerdes.rolloutDecision().serialize(Topics.ROLLOUT_DECISIONS, rolledBack));
+            final ExperimentVerdict verdict = ExperimentVerdict.newBuilder().setEventId(UUID.randomUUID().toString())
+                .setExperiment("tone").setCategory("LLM").setProvider("AlertLLM").setCandidate("model_b")
+                .setControl("model_a").setVerdict(ExperimentOutcome.CANDIDATE_BETTER).setMetric("success_rate")
+                .setTest("two_proportion_z").setDifference(0.05).setPValue(0.001).setCandidateSamples(900)
+                .setControlSamples(910).setDecidedAt(Instant.now()).build();
+            send(Topics.EXPERIMENT_VERDICTS, "tone",
+                EventSerdes.experimentVerdict().serialize(Topics.EXPERIMENT_VERDICTS, verdict));
 
             // The receiver is down: the channel fails, backs off, and tries again.
-            await().atMost(Duration.ofSeconds(30)).until(() -> counted("team-hook", "alerts", "failed") >= 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> counted("team-hook", null, "failed") >= 2);
             receiver.start();
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().size() >= 1);
-            final WebhookReceiver.Received alert = receiver.received().get(0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().stream()
+                .anyMatch(r -> r.body().contains(firing.getEventId())));
+            final WebhookReceiver.Received alert = receiver.received().stream()
+                .filter(r -> r.body().contains(firing.getEventId())).findFirst().orElseThrow();
             final long timestamp = Long.parseLong(alert.headers().first(WebhookSignature.TIMESTAMP_HEADER).orElseThrow());
             assertThat(WebhookSignature.verify(SECRET, timestamp, alert.body(),
                 alert.headers().first(WebhookSignature.SIGNATURE_HEADER).orElseThrow())).isTrue();
@@ -121,7 +133,10 @@ class AlertingIT {
             assertThat(body.path("event").path("state").asString()).isEqualTo("firing");
             assertThat(body.path("event").path("value").asDouble()).isEqualTo(812.0);
             assertThat(body.path("title").asString()).contains("FIRING").contains("LLM/AlertLLM/a1");
-            assertThat(counted("team-hook", "alerts", "retried")).isGreaterThanOrEqualTo(1);
+            assertThat(counted("team-hook", null, "retried")).isGreaterThanOrEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().stream()
+                .anyMatch(r -> r.body().contains(verdict.getEventId())));
+            assertThat(counted("team-hook", "experiment_verdicts", "sent")).isEqualTo(1);
             // The decision names a rollout this router does not know: no provider, so a channel that follows
             // LLM/AlertLLM only does not get it; the other provider's alert is filtered out too.
             assertThat(receiver.received()).extracting(WebhookReceiver.Received::path).containsOnly("/hook");
@@ -157,6 +172,7 @@ class AlertingIT {
             assertThat(body.path("text").asString()).startsWith("PAUSE: rollout slack-plan");
             assertThat(body.path("blocks").isArray()).isTrue();
             assertThat(slack.received()).allMatch(r -> r.headers().first(WebhookSignature.SIGNATURE_HEADER).isEmpty());
+            assertThat(call("DELETE", "/api/alerts/channels/team-slack", null).statusCode()).isEqualTo(204);
         }
     }
 
@@ -197,11 +213,13 @@ class AlertingIT {
         producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
 
+    /** @param kind null for every kind */
     private static double counted(final String channel, final String kind, final String outcome) throws Exception {
         final String scraped = call("GET", "/actuator/prometheus", null).body();
         return scraped.lines()
             .filter(line -> line.startsWith("switchboard_notifications_total{") && line.contains("channel=\"" + channel
-                + "\"") && line.contains("kind=\"" + kind + "\"") && line.contains("outcome=\"" + outcome + "\""))
+                + "\"") && (kind == null || line.contains("kind=\"" + kind + "\""))
+                && line.contains("outcome=\"" + outcome + "\""))
             .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 

@@ -7,6 +7,7 @@ import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentFeedback;
+import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
@@ -82,6 +83,10 @@ public final class EventSerdes {
 
     public static AvroEventSerde<AlertEvent> alertEvent() {
         return of(AlertEvent.class, AlertEvent.getClassSchema());
+    }
+
+    public static AvroEventSerde<ExperimentVerdict> experimentVerdict() {
+        return of(ExperimentVerdict.class, ExperimentVerdict.getClassSchema());
     }
 
     private static <T extends SpecificRecord> AvroEventSerde<T> of(final Class<T> type, final Schema current) {

@@ -29,6 +29,8 @@ public final class Topics {
     public static final String ALERT_CHANNELS = "switchboard.alert-channels";
     /** Key {@code {rule_id}|{category}/{name}/{version}}: each rule's transitions; compaction keeps its current state. */
     public static final String ALERTS = "switchboard.alerts";
+    /** Key: the experiment name. Each change of an experiment's verdict on a candidate, for the notifier. */
+    public static final String EXPERIMENT_VERDICTS = "switchboard.experiment-verdicts";
 
     /** Outcomes are the source of truth for replay, so they are kept for a week unless configured otherwise. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
@@ -64,7 +66,8 @@ public final class Topics {
             TopicSpec.compacted(ALERT_RULES, 1, replicationFactor),
             TopicSpec.compacted(ALERT_CHANNELS, 1, replicationFactor),
             // Written by every stats-streams task, read by the notifier (one consumer per channel) and the console.
-            TopicSpec.compacted(ALERTS, 3, replicationFactor));
+            TopicSpec.compacted(ALERTS, 3, replicationFactor),
+            TopicSpec.retained(EXPERIMENT_VERDICTS, 1, replicationFactor, Duration.ofDays(365)));
     }
 
     /** The layout used by the local launcher and the tests: one broker. */

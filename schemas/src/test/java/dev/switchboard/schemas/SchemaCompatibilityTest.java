@@ -8,6 +8,7 @@ import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentFeedback;
+import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
@@ -39,7 +40,7 @@ class SchemaCompatibilityTest {
             ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema(),
             RegisteredModel.getClassSchema(), ExperimentFeedback.getClassSchema(), Rollout.getClassSchema(),
             RolloutDecision.getClassSchema(), AlertRule.getClassSchema(), AlertChannel.getClassSchema(),
-            AlertEvent.getClassSchema());
+            AlertEvent.getClassSchema(), ExperimentVerdict.getClassSchema());
     }
 
     @ParameterizedTest

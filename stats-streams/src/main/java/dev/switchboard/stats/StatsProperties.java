@@ -38,8 +38,9 @@ public record StatsProperties(
     }
 
     /**
-     * @param evaluateEvery how often every alert rule is evaluated (wall-clock); a rule fires at most this much
-     *                      after its hold time is up
+     * @param evaluateEvery how often every alert rule is evaluated, and every experiment whose data changed is
+     *                      judged again for its verdicts (wall-clock); a rule fires at most this much after its hold
+     *                      time is up
      */
     public record Alerts(@DefaultValue("10s") Duration evaluateEvery) {
         public Alerts {

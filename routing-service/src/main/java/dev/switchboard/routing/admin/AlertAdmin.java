@@ -79,16 +79,15 @@ final class AlertAdmin {
             .setDescription(command.description()).setUpdatedAt(clock.instant()).setUpdatedBy(actor).build();
         configLog.commitAndSee(configLog.changes().putAlertRule(rule).audit(AdminCommon.audit(actor,
             rule.getUpdatedAt(), before.isEmpty() ? "create_alert_rule" : "update_alert_rule", "alerts/rules/" + ruleId,
-            before.map(old -> AlertViews.RuleView.of(old, List.of())).orElse(null), AlertViews.RuleView.of(rule,
-                List.of()), instanceId), provider.id()));
+            before.orElse(null), rule, instanceId), provider.id()));
         return rule(ruleId);
     }
 
     synchronized void deleteRule(final String actor, final String id) {
         final AlertRule rule = existingRule(id);
         configLog.commitAndSee(configLog.changes().deleteAlertRule(id).audit(AdminCommon.audit(actor,
-            clock.instant(), "delete_alert_rule", "alerts/rules/" + id, AlertViews.RuleView.of(rule, List.of()), null,
-            instanceId), rule.getCategory() + "/" + rule.getProvider()));
+            clock.instant(), "delete_alert_rule", "alerts/rules/" + id, rule, null, instanceId),
+            rule.getCategory() + "/" + rule.getProvider()));
     }
 
     List<AlertViews.ChannelView> channels() {
@@ -126,14 +125,14 @@ final class AlertAdmin {
         final AlertChannel event = events.toEvent(channel, command.enabled(), now, actor);
         configLog.commitAndSee(configLog.changes().putAlertChannel(event).audit(AdminCommon.audit(actor, now,
             before.isEmpty() ? "create_alert_channel" : "update_alert_channel", CHANNELS_SUBJECT + "/" + channelId,
-            before.map(this::view).orElse(null), view(event), instanceId), CHANNELS_SUBJECT));
+            before.map(this::masked).orElse(null), masked(event), instanceId), CHANNELS_SUBJECT));
         return channel(channelId);
     }
 
     synchronized void deleteChannel(final String actor, final String id) {
         final AlertChannel channel = existingChannel(id);
         configLog.commitAndSee(configLog.changes().deleteAlertChannel(id).audit(AdminCommon.audit(actor,
-            clock.instant(), "delete_alert_channel", CHANNELS_SUBJECT + "/" + id, view(channel), null, instanceId),
+            clock.instant(), "delete_alert_channel", CHANNELS_SUBJECT + "/" + id, masked(channel), null, instanceId),
             CHANNELS_SUBJECT));
     }
 
@@ -149,6 +148,12 @@ final class AlertAdmin {
     private AlertViews.ChannelView view(final AlertChannel channel) {
         final URI url = events.toChannel(channel).map(Channel::url).orElse(URI.create("https://unreadable"));
         return AlertViews.ChannelView.of(channel, url);
+    }
+
+    /** The channel as the audit records it (its JSON): the secret and a Slack url masked, not even sealed. */
+    private AlertChannel masked(final AlertChannel channel) {
+        return AlertChannel.newBuilder(channel).setUrl(view(channel).url())
+            .setSecret(channel.getSecret() == null ? null : AdminViews.MASK).build();
     }
 
     private AlertRule existingRule(final String id) {

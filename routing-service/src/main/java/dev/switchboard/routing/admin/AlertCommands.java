@@ -77,8 +77,8 @@ final class AlertCommands {
      * A channel.
      *
      * @param secret        a webhook's HMAC key: write-only; left out on a change, the current one is kept
-     * @param subscriptions alerts, rollout_decisions, rollout_holds, experiment_verdicts (default: alerts and
-     *                      rollout_decisions)
+     * @param subscriptions alerts, rollout_decisions, rollout_holds, experiment_verdicts (default: all but
+     *                      rollout_holds)
      * @param providers     {@code category/name}; empty for every provider
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -86,7 +86,8 @@ final class AlertCommands {
                           @Schema(type = "string", allowableValues = {"webhook", "slack"}) ChannelKind kind, URI url,
                           @Nullable String secret,
                           @ArraySchema(schema = @Schema(type = "string",
-                              allowableValues = {"alerts", "rollout_decisions", "rollout_holds"}))
+                              allowableValues = {"alerts", "rollout_decisions", "rollout_holds",
+                                  "experiment_verdicts"}))
                           Set<NotificationKind> subscriptions, List<String> providers, boolean enabled) {
 
         static final String FIELDS = "kind (webhook or slack), url, and optionally channel_id, secret, subscriptions, "
@@ -161,20 +162,15 @@ final class AlertCommands {
 
     private static Set<NotificationKind> subscriptions(final @Nullable List<String> given) {
         if (given == null) {
-            return Set.of(NotificationKind.ALERTS, NotificationKind.ROLLOUT_DECISIONS);
+            return Set.of(NotificationKind.ALERTS, NotificationKind.ROLLOUT_DECISIONS,
+                NotificationKind.EXPERIMENT_VERDICTS);
         }
         if (given.isEmpty()) {
             throw AdminException.badRequest("'subscriptions' must name at least one of alerts, rollout_decisions, "
                 + "rollout_holds, experiment_verdicts");
         }
-        final Set<NotificationKind> kinds = given.stream()
-            .map(kind -> known(NotificationKind.class, kind, "subscriptions[]"))
+        return given.stream().map(kind -> known(NotificationKind.class, kind, "subscriptions[]"))
             .collect(Collectors.toCollection(LinkedHashSet::new));
-        if (kinds.contains(NotificationKind.EXPERIMENT_VERDICTS)) {
-            throw AdminException.badRequest("'subscriptions': experiment_verdicts are not delivered yet; alerts, "
-                + "rollout_decisions and rollout_holds are");
-        }
-        return kinds;
     }
 
     static String lower(final Enum<?> value) {

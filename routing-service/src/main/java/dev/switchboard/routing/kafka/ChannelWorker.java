@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 final class ChannelWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelWorker.class);
-    static final List<String> TOPICS = List.of(Topics.ALERTS, Topics.ROLLOUT_DECISIONS);
+    static final List<String> TOPICS = List.of(Topics.ALERTS, Topics.ROLLOUT_DECISIONS, Topics.EXPERIMENT_VERDICTS);
 
     /** Counts what happens to deliveries: sent, failed (an attempt), retried (an attempt after a failure), given up. */
     interface Outcomes {
@@ -163,6 +163,10 @@ final class ChannelWorker implements Runnable {
         try {
             if (record.topic().equals(Topics.ALERTS)) {
                 return Optional.of(Notification.of(EventSerdes.alertEvent().deserialize(record.topic(),
+                    record.value())));
+            }
+            if (record.topic().equals(Topics.EXPERIMENT_VERDICTS)) {
+                return Optional.of(Notification.of(EventSerdes.experimentVerdict().deserialize(record.topic(),
                     record.value())));
             }
             final RolloutDecision decision = EventSerdes.rolloutDecision().deserialize(record.topic(), record.value());

@@ -2,6 +2,7 @@ package dev.switchboard.routing.notify;
 
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertState;
+import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.NotificationKind;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutAction;
@@ -89,6 +90,32 @@ public record Notification(String id, NotificationKind kind, String provider, St
         return Optional.of(new Notification(decision.getDecisionId(), kind, provider,
             decision.getAction().name() + ": rollout " + subject + " at step " + (decision.getStep() + 1),
             decision.getReason() + " (by " + decision.getDecidedBy() + ")", decision.getDecidedAt(), event));
+    }
+
+    public static Notification of(final ExperimentVerdict verdict) {
+        final String provider = verdict.getCategory() + "/" + verdict.getProvider();
+        final Map<String, @Nullable Object> event = new LinkedHashMap<>();
+        event.put("experiment", verdict.getExperiment());
+        event.put("provider", provider);
+        event.put("candidate", verdict.getCandidate());
+        event.put("control", verdict.getControl());
+        event.put("verdict", lower(verdict.getVerdict().name()));
+        event.put("previous", verdict.getPrevious() == null ? null : lower(verdict.getPrevious().name()));
+        event.put("metric", verdict.getMetric());
+        event.put("test", verdict.getTest());
+        event.put("difference", Double.isFinite(verdict.getDifference()) ? verdict.getDifference() : null);
+        event.put("p_value", verdict.getPValue());
+        event.put("candidate_samples", verdict.getCandidateSamples());
+        event.put("control_samples", verdict.getControlSamples());
+        event.put("decided_at", verdict.getDecidedAt().toString());
+        return new Notification(verdict.getEventId(), NotificationKind.EXPERIMENT_VERDICTS, provider,
+            "Experiment " + verdict.getExperiment() + ": " + verdict.getCandidate() + " "
+                + lower(verdict.getVerdict().name()).replace('_', ' ') + " than " + verdict.getControl(),
+            String.format(java.util.Locale.ROOT, "%s on %s: difference %.4g (%s, p = %.3g) over %d and %d requests; "
+                    + "was %s", verdict.getCandidate(), verdict.getMetric(), verdict.getDifference(),
+                verdict.getTest(), verdict.getPValue(), verdict.getCandidateSamples(), verdict.getControlSamples(),
+                verdict.getPrevious() == null ? "not judged yet" : lower(verdict.getPrevious().name())),
+            verdict.getDecidedAt(), event);
     }
 
     private static String lower(final String name) {

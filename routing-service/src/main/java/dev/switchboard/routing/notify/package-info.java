@@ -5,4 +5,7 @@
  * dev.switchboard.routing.notify.WebhookSignature}) and how long to wait before trying again ({@link
  * dev.switchboard.routing.notify.Backoff}). Plain Java: the consumers that deliver them are in {@code routing.kafka}.
  */
+@NullMarked
 package dev.switchboard.routing.notify;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,8 @@ import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertMetric;
 import dev.switchboard.events.AlertState;
 import dev.switchboard.events.ChannelKind;
+import dev.switchboard.events.ExperimentOutcome;
+import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.NotificationKind;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutAction;
@@ -61,6 +63,20 @@ class NotificationsTest {
             .containsEntry("fired_at", "2026-12-06T09:55:00Z");
         assertThat(ChannelPayloads.of(ChannelKind.WEBHOOK, notification)).containsEntry("id", "e-1")
             .containsEntry("kind", "alerts");
+    }
+
+    @Test
+    void shouldTellAnExperimentsNewVerdictWithWhatItWas() {
+        final Notification notification = Notification.of(ExperimentVerdict.newBuilder().setEventId("v-1")
+            .setExperiment("tone").setCategory("LLM").setProvider("OllamaLLM").setCandidate("model_b")
+            .setControl("model_a").setVerdict(ExperimentOutcome.CANDIDATE_WORSE).setPrevious(null)
+            .setMetric("success_rate").setTest("two_proportion_z").setDifference(-0.1).setPValue(1e-9)
+            .setCandidateSamples(1_040).setControlSamples(1_040).setDecidedAt(AT).build());
+
+        assertThat(notification.kind()).isEqualTo(NotificationKind.EXPERIMENT_VERDICTS);
+        assertThat(notification.title()).isEqualTo("Experiment tone: model_b candidate worse than model_a");
+        assertThat(notification.text()).contains("success_rate").contains("-0.1000").contains("not judged yet");
+        assertThat(notification.event()).containsEntry("verdict", "candidate_worse").containsEntry("previous", null);
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where one rule stands for one version. A rule fires only after its condition has held for the whole hold time
@@ -14,7 +15,7 @@ import java.util.Optional;
  * @param firedAt when the current episode began firing; null while OK or PENDING
  * @param last    the latest reading
  */
-public record RuleState(Status status, Instant since, Instant firedAt, Reading last) {
+public record RuleState(Status status, Instant since, @Nullable Instant firedAt, Reading last) {
 
     public enum Status { OK, PENDING, FIRING, RESOLVING }
 

@@ -4,4 +4,7 @@
  * rule's hold time ({@link dev.switchboard.stats.alert.RuleState}). Plain Java; the Kafka Streams processor that runs
  * them is in {@code stats.alert.stream}.
  */
+@NullMarked
 package dev.switchboard.stats.alert;
+
+import org.jspecify.annotations.NullMarked;

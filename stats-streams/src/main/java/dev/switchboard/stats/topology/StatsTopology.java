@@ -29,7 +29,7 @@ public final class StatsTopology {
      * @param windows  the stats' grace and retention
      * @param rollouts the canary judge and how often it judges
      * @param clock    the judge's clock
-     * @param alertsEvery how often (wall-clock) the alert rules are evaluated
+     * @param alertsEvery how often (wall-clock) the alert rules are evaluated, and changed experiments judged again
      */
     public record Settings(DailyStatsTopology.Windows windows, RolloutTopology.Settings rollouts, Clock clock,
                            Duration alertsEvery) {
@@ -50,7 +50,8 @@ public final class StatsTopology {
         final KStream<String, OutcomeFacts> served = DailyStatsTopology.build(builder, windows);
         final KStream<String, ExperimentFeedback> scores = ExperimentTopology.clientScores(builder);
         return new Streams(served, scores,
-            ExperimentTopology.build(builder, served, scores, windows.grace(), windows.dailyRetention()),
+            ExperimentTopology.build(builder, served, scores, windows.grace(), windows.dailyRetention(),
+                settings.alertsEvery()),
             ShadowStatsTopology.build(builder, windows.grace(), windows.dailyRetention()),
             RolloutTopology.build(builder, served, scores, settings.rollouts(), windows.grace(), settings.clock()),
             AlertTopology.build(builder, served, settings.alertsEvery()));

@@ -19,6 +19,8 @@ import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
@@ -36,6 +38,7 @@ public final class ExperimentTopology {
 
     public static final String ARMS_STORE = "experiment-arms-daily";
     public static final String DEFINITIONS_STORE = "experiment-definitions";
+    static final String VERDICTS_STORE = "experiment-verdicts";
     static final String REPARTITION = "experiment-arms";
     static final String BY_REQUEST = "experiment-outcomes-by-request";
     static final String SCORES_JOIN = "experiment-scores";
@@ -48,6 +51,8 @@ public final class ExperimentTopology {
      * @param served the served (not shadow) outcomes, keyed by version
      * @param grace  how long a day stays open for late events, and how long after its request a client's score is
      *               still joined to it (a day plus this)
+     * @param verdictsEvery how often (wall-clock) the experiments whose days changed are judged again; a changed
+     *                      verdict goes to {@code switchboard.experiment-verdicts}
      * @return the experiments' days
      */
     /**
@@ -63,7 +68,8 @@ public final class ExperimentTopology {
     public static KTable<Windowed<String>, ExperimentDay> build(final StreamsBuilder builder,
                                                                 final KStream<String, OutcomeFacts> served,
                                                                 final KStream<String, ExperimentFeedback> scores,
-                                                                final Duration grace, final Duration retention) {
+                                                                final Duration grace, final Duration retention,
+                                                                final Duration verdictsEvery) {
         builder.globalTable(Topics.EXPERIMENTS, Consumed.with(Serdes.String(), EventSerdes.experiment()),
             Materialized.<String, Experiment, KeyValueStore<Bytes, byte[]>>as(DEFINITIONS_STORE));
         final KStream<String, OutcomeFacts> inExperiments =
@@ -78,7 +84,7 @@ public final class ExperimentTopology {
         final KStream<String, ExperimentObservation> scored = scores(scores, inExperiments, grace)
             .repartition(Repartitioned.with(Serdes.String(), ExperimentStoreSerdes.observation())
                 .withName(SCORES_BY_EXPERIMENT));
-        return outcomes.merge(scored)
+        final KTable<Windowed<String>, ExperimentDay> days = outcomes.merge(scored)
             .groupByKey(Grouped.with(Serdes.String(), ExperimentStoreSerdes.observation()))
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace))
             .aggregate(ExperimentDay::empty, (experiment, seen, day) -> {
@@ -93,6 +99,11 @@ public final class ExperimentTopology {
                 .withKeySerde(Serdes.String())
                 .withValueSerde(ExperimentStoreSerdes.day())
                 .withRetention(retention));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERDICTS_STORE),
+            Serdes.String(), Serdes.String()));
+        days.toStream().process(() -> new VerdictProcessor(verdictsEvery), ARMS_STORE, VERDICTS_STORE)
+            .to(Topics.EXPERIMENT_VERDICTS, Produced.with(Serdes.String(), EventSerdes.experimentVerdict()));
+        return days;
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentArm;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentMetric;
+import dev.switchboard.events.ExperimentOutcome;
+import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
@@ -23,11 +25,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -121,6 +125,44 @@ class ExperimentTopologyTest {
         assertThat(result.comparisons().get(0).verdict()).as("20% errors against 10%")
             .isEqualTo(Verdict.CANDIDATE_WORSE);
         assertThat(result.sampleRatio().mismatch()).as("500 : 500 is what a 50/50 split asks for").isFalse();
+    }
+
+    @Test
+    void shouldTellAVerdictOnceItHasTheMinimumSampleAndAgainOnlyWhenItChanges() {
+        final TestOutputTopic<String, ExperimentVerdict> verdicts = driver.createOutputTopic(Topics.EXPERIMENT_VERDICTS,
+            new StringDeserializer(), EventSerdes.experimentVerdict().deserializer());
+        arms(40, 10, 5);
+        driver.advanceWallClockTime(TestTopology.ALERTS_EVERY);
+        assertThat(verdicts.isEmpty()).as("40 requests an arm, short of the minimum of 100").isTrue();
+
+        arms(1_000, 10, 5);
+        driver.advanceWallClockTime(TestTopology.ALERTS_EVERY);
+        final ExperimentVerdict worse = verdicts.readValue();
+        assertThat(worse.getVerdict()).as("20% errors against 10%").isEqualTo(ExperimentOutcome.CANDIDATE_WORSE);
+        assertThat(worse.getPrevious()).isNull();
+        assertThat(worse.getCandidate()).isEqualTo("model_b");
+        assertThat(worse.getControl()).isEqualTo("model_a");
+        assertThat(worse.getCandidateSamples()).isEqualTo(1_040);
+
+        arms(100, 10, 5);
+        driver.advanceWallClockTime(TestTopology.ALERTS_EVERY);
+        assertThat(verdicts.isEmpty()).as("still worse: nothing to tell").isTrue();
+
+        arms(6_000, 10, 1_000_000);
+        driver.advanceWallClockTime(TestTopology.ALERTS_EVERY);
+        final ExperimentVerdict better = verdicts.readValue();
+        assertThat(better.getVerdict()).isEqualTo(ExperimentOutcome.CANDIDATE_BETTER);
+        assertThat(better.getPrevious()).isEqualTo(ExperimentOutcome.CANDIDATE_WORSE);
+        assertThat(better.getEventId()).isNotEqualTo(worse.getEventId());
+        assertThat(verdicts.isEmpty()).isTrue();
+    }
+
+    /** {@code n} requests an arm; one in {@code everyA} of model_a's fails, one in {@code everyB} of model_b's. */
+    private void arms(final int n, final int everyA, final int everyB) {
+        for (int i = 0; i < n; i++) {
+            outcomes.pipeInput("LLM/OllamaLLM/v1", outcome("v1", "model_a", i % everyA != 0, 100), NOW);
+            outcomes.pipeInput("LLM/OllamaLLM/v2", outcome("v2", "model_b", i % everyB != 0, 100), NOW);
+        }
     }
 
     private List<KeyValue<Long, ExperimentDay>> days(final String experiment) {
