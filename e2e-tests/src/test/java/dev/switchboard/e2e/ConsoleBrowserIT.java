@@ -90,7 +90,8 @@ class ConsoleBrowserIT {
             "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("switchboard-stats-console"),
             "--switchboard.stats.admin-token=" + ADMIN,
             "--switchboard.stats.rollouts.judge-every=1s",
-            "--switchboard.stats.rollouts.hold-every=5s");
+            "--switchboard.stats.rollouts.hold-every=5s",
+            "--switchboard.stats.alerts.evaluate-every=1s");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
             LocalCalls.send(http, "GET", base(stats) + "/actuator/health", null, null).body())
             .contains("\"status\":\"UP\""));
@@ -369,6 +370,57 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(11)
+    void shouldShowAFiringAlertOnTheProvidersViewAndEachRulesState() throws Exception {
+        final HttpResponse<String> busy = admin("POST", "/api/alerts/rules", "{\"rule_id\": \"console-busy\", "
+            + "\"provider\": \"" + PROVIDER + "\", \"metric\": \"requests_per_minute\", "
+            + "\"comparison\": \"above\", \"threshold\": 0, \"window_seconds\": 60, \"hold_seconds\": 0, "
+            + "\"description\": \"any traffic at all\"}");
+        assertThat(busy.statusCode()).as(busy.body()).isEqualTo(201);
+        final HttpResponse<String> quiet = admin("POST", "/api/alerts/rules", "{\"rule_id\": \"console-errors\", "
+            + "\"provider\": \"" + PROVIDER + "\", \"metric\": \"error_rate\", \"comparison\": \"above\", "
+            + "\"threshold\": 0.5, \"window_seconds\": 300, \"hold_seconds\": 120}");
+        assertThat(quiet.statusCode()).as(quiet.body()).isEqualTo(201);
+        // Channels that deliver nothing here (disabled): what the view shows of them, never their secrets.
+        assertThat(admin("POST", "/api/alerts/channels", "{\"channel_id\": \"oncall\", \"kind\": \"webhook\", "
+            + "\"url\": \"https://hooks.example/switchboard\", \"secret\": \"whsec-console\", \"enabled\": false}")
+            .statusCode()).isEqualTo(201);
+        assertThat(admin("POST", "/api/alerts/channels", "{\"channel_id\": \"team-chat\", \"kind\": \"slack\", "
+            + "\"url\": \"https://hooks.slack.example/services/T0/B0/XSECRETX\", \"subscriptions\": "
+            + "[\"rollout_decisions\"], \"enabled\": false}").statusCode()).isEqualTo(201);
+
+        open("/console/providers");
+        final By banner = By.cssSelector("[data-provider='" + PROVIDER + "'] [data-test=provider-alert]"
+            + "[data-rule=console-busy]");
+        await().atMost(Duration.ofSeconds(60)).until(() -> !driver.findElements(banner).isEmpty());
+        final WebElement firing = driver.findElement(banner);
+        final String version = firing.getAttribute("data-version");
+        assertThat(firing.getText()).contains("Firing: console-busy on " + version)
+            .contains("requests_per_minute").contains("above 0 over");
+        assertThat(driver.findElements(By.cssSelector("[data-provider='" + PROVIDER + "'] tr[data-version='" + version
+            + "'] [data-test=version-alert]"))).hasSize(1);
+        browser.screenshot("providers-alert");
+
+        open("/console/alerts");
+        await().atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(
+            By.cssSelector("[data-test=alert-rule][data-rule=console-busy][data-state=firing]")).isEmpty());
+        assertThat(driver.findElements(By.cssSelector("[data-test=alert-rule][data-rule=console-errors][data-state=ok]")))
+            .hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("[data-test=alert-transition][data-rule=console-busy]")))
+            .isNotEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> driver.findElements(
+            By.cssSelector("[data-test=alert-channel]")).size() == 2);
+        final String page = driver.findElement(By.cssSelector("[data-view=alerts]")).getText();
+        assertThat(page).contains("oncall", "yes (secret set)", "https://hooks.slack.example/********")
+            .doesNotContain("whsec-console").doesNotContain("XSECRETX");
+        browser.screenshot("alerts");
+        admin("DELETE", "/api/alerts/rules/console-busy", null);
+        admin("DELETE", "/api/alerts/rules/console-errors", null);
+        admin("DELETE", "/api/alerts/channels/oncall", null);
+        admin("DELETE", "/api/alerts/channels/team-chat", null);
+    }
+
+    @Test
+    @Order(12)
     void shouldKeepTheTokenOutOfUrlsCookiesAndLogsAndGiveNothingWithoutIt() throws Exception {
         final List<String> urls = browser.requestedUrls();
         assertThat(urls).as("the console called the API").anyMatch(u -> u.contains("/api/console/providers"));
@@ -396,7 +448,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void shouldSayStatsUnavailableWhileStatsStreamsIsDownAndKeepTheRestWorking() throws Exception {
         stats.close();
         open("/console/providers");

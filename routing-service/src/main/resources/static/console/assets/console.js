@@ -169,6 +169,7 @@ const VIEWS = [
   { view: 'experiments', title: 'Experiments' },
   { view: 'shadow', title: 'Shadow' },
   { view: 'health', title: 'Health' },
+  { view: 'alerts', title: 'Alerts' },
   { view: 'audit', title: 'Audit' },
 ];
 
@@ -284,6 +285,7 @@ document.addEventListener('alpine:init', () => {
   // Providers: every provider and version, refreshed every 2 s, with the actions seed 000's admin API offers.
   Alpine.data('providersView', () => ({
     data: null, error: '', actionError: '', actionDone: '', weights: {}, busy: false, minutes: 5, editing: null,
+    firing: [], alertsError: '',
     form: { category: 'LLM', name: '', version: '', type: 'openai', model_name: '', url: '', weight: 0,
       is_active: true, is_default: false, parameters: '' },
     init() { poll(this, () => this.load()); },
@@ -293,7 +295,13 @@ document.addEventListener('alpine:init', () => {
         this.data = (await api('GET', '/api/console/providers?minutes=' + this.minutes)).data;
         this.error = '';
       } catch (e) { this.error = e.message; }
+      try {
+        this.firing = (await api('GET', '/api/alerts?state=firing')).data;
+        this.alertsError = '';
+      } catch (e) { this.alertsError = e.message; }
     },
+    /** The alerts firing now on one provider (each rule's latest word per version, from the alerts topic). */
+    firingOn(p) { return this.firing.filter((a) => a.provider === p.id); },
     edit(p) { this.editing = this.editing === p.id ? null : p.id; },
     /** The provider's strategy and what is going on with it, as badges. */
     badges(p) {
@@ -310,7 +318,8 @@ document.addEventListener('alpine:init', () => {
         const observed = t && t.observed_share !== null ? t.observed_share : null;
         return html`<tr data-test="version-row" data-version="${v.version}">
           <td><a href="${consolePath('providers', p.category, p.name, v.version)}">${v.version}</a>
-            ${v.is_default ? html` <span class="badge ok">default</span>` : ''}</td>
+            ${v.is_default ? html` <span class="badge ok">default</span>` : ''}
+            ${this.firingOn(p).some((a) => a.version === v.version) ? html` <a class="badge firing" data-test="version-alert" href="/console/alerts">alert</a>` : ''}</td>
           <td class="small">${v.type} · ${v.model_name}</td>
           <td class="num" data-field="weight">${v.weight}</td>
           <td><span class="badge ${v.is_active ? 'ok' : 'stopped'}">${v.is_active ? 'active' : 'inactive'}</span>
@@ -666,6 +675,36 @@ document.addEventListener('alpine:init', () => {
       } catch (e) { this.error = 'Force check of ' + row.provider_id + ' failed: ' + e.message; }
       this.forcing = '';
       await this.load();
+    },
+  }));
+
+  // Alerts: each rule and where it stands, the channels told, every rule's latest transition per version.
+  Alpine.data('alertsView', () => ({
+    rules: [], channels: [], alerts: [], error: '', loaded: false,
+    init() { poll(this, () => this.load()); },
+    destroy() { this._stopPolling(); },
+    async load() {
+      try {
+        const [rules, channels, alerts] = await Promise.all([api('GET', '/api/alerts/rules'),
+          api('GET', '/api/alerts/channels'), api('GET', '/api/alerts')]);
+        this.rules = rules.data;
+        this.channels = channels.data;
+        this.alerts = alerts.data;
+        this.error = '';
+      } catch (e) { this.error = e.message; }
+      this.loaded = true;
+    },
+    /** A rule's condition in words: "p95_latency_ms above 500 over 1 min, held 1 min, 10 requests at least". */
+    condition(r) {
+      const figure = r.metric.endsWith('_rate') ? fmt.rate(r.threshold, 1) : r.metric.endsWith('_ms')
+        ? fmt.ms(r.threshold) : fmt.num(r.threshold, 1);
+      return r.metric + ' ' + r.comparison + ' ' + figure + ' over ' + fmt.duration(r.window_seconds)
+        + ', held ' + fmt.duration(r.hold_seconds)
+        + (r.metric === 'requests_per_minute' ? '' : ', ' + r.min_samples + ' requests at least');
+    },
+    value(a) {
+      if (a.value === null) return '–';
+      return a.metric.endsWith('_rate') ? fmt.rate(a.value) : a.metric.endsWith('_ms') ? fmt.ms(a.value) : fmt.num(a.value, 1);
     },
   }));
 

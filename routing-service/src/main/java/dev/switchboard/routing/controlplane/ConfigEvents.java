@@ -82,8 +82,8 @@ public final class ConfigEvents {
             .setUrl(channel.kind() == ChannelKind.SLACK
                 ? sealer.seal(channel.url().toString(), channelContext(id, "url")) : channel.url().toString())
             .setSecret(channel.secret() == null ? null : sealer.seal(channel.secret(), channelContext(id, "secret")))
-            .setSubscriptions(java.util.List.copyOf(channel.subscriptions()))
-            .setProviders(java.util.List.copyOf(channel.providers()))
+            .setSubscriptions(channel.subscriptions().stream().sorted().toList())
+            .setProviders(channel.providers().stream().sorted().toList())
             .setEnabled(enabled).setCreatedAt(channel.createdAt()).setUpdatedAt(updatedAt).setUpdatedBy(updatedBy)
             .build();
     }

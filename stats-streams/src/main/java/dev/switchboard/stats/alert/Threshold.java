@@ -3,6 +3,8 @@ package dev.switchboard.stats.alert;
 import dev.switchboard.events.AlertComparison;
 import dev.switchboard.events.AlertMetric;
 import dev.switchboard.stats.daily.DailyStats;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -62,7 +64,9 @@ public record Threshold(AlertMetric metric, AlertComparison comparison, double t
         return comparison.name().toLowerCase(Locale.ROOT);
     }
 
+    /** 812.3, 0.05, 0: a figure as a person writes it (four significant digits below 10). */
     private static String format(final double value) {
-        return String.format(Locale.ROOT, value >= 10 ? "%.1f" : "%.4f", value);
+        return Math.abs(value) >= 10 ? String.format(Locale.ROOT, "%.1f", value)
+            : new BigDecimal(value).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 }

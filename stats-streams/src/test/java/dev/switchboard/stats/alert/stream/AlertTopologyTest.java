@@ -85,6 +85,7 @@ class AlertTopologyTest {
                 .isGreaterThanOrEqualTo(Duration.ofMinutes(1));
             assertThat(event.getConditionSince()).isAfterOrEqualTo(slowFrom);
             assertThat(event.getReason()).contains("p95_latency_ms").contains("above 500.0");
+            assertThat(event.getReason()).matches("p95_latency_ms \\d+\\.\\d above 500\\.0 over \\d+ requests");
         });
 
         traffic("v2", Duration.ofMinutes(5), 100, OutcomeStatus.SUCCESS);
