@@ -8,9 +8,6 @@ import dev.switchboard.common.testing.ApiContract.Operation;
 import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
@@ -18,8 +15,6 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,10 +29,9 @@ class AdminApiContractIT {
     private static final String ADMIN = "contract-admin";
     private static final String BASE = "/api/system-configs/provider";
     private static final String PROVIDER = BASE + "/{category}/{name}";
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     private static SimulatedProvider upstream;
-    private static ConfigurableApplicationContext router;
+    private static TestRouter router;
     private static ApiContract contract;
     private final Set<Operation> called = new TreeSet<>();
 
@@ -46,11 +40,7 @@ class AdminApiContractIT {
         final String brokers = System.getProperty("spring.embedded.kafka.brokers");
         TestTopics.createAll(brokers);
         upstream = SimulatedProvider.start("contract", "127.0.0.1", 0, new Knobs(0, 0, 0, 500, false, 3, 0));
-        router = RoutingServiceApplication.builder().run("--server.port=0", "--spring.kafka.bootstrap-servers=" + brokers,
-            "--switchboard.routing.instance-id=contract", "--switchboard.security.admin-token=" + ADMIN,
-            "--switchboard.security.client-keys=contract-key");
-        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/actuator/health/readiness", null)
-            .statusCode() == 200);
+        router = TestRouter.start("contract", ADMIN);
         contract = ApiContract.of(call("GET", "/v3/api-docs", null).body());
     }
 
@@ -184,10 +174,6 @@ class AdminApiContractIT {
 
     private static HttpResponse<String> call(final String method, final String path, final String body)
         throws Exception {
-        final int port = ((WebServerApplicationContext) router).getWebServer().getPort();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        return router.call(method, path, body);
     }
 }

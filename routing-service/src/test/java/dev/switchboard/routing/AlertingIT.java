@@ -19,9 +19,6 @@ import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +33,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,10 +46,9 @@ class AlertingIT {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ADMIN = "alerting-admin";
     private static final String SECRET = "whsec-alerting-it";
-    private static final HttpClient http = HttpClient.newHttpClient();
 
     private static SimulatedProvider upstream;
-    private static ConfigurableApplicationContext router;
+    private static TestRouter router;
     private static KafkaProducer<String, byte[]> producer;
 
     @BeforeAll
@@ -62,12 +56,8 @@ class AlertingIT {
         final String brokers = System.getProperty("spring.embedded.kafka.brokers");
         TestTopics.createAll(brokers);
         upstream = SimulatedProvider.start("alerting", "127.0.0.1", 0, new Knobs(0, 0, 0, 500, false, 3, 0));
-        router = RoutingServiceApplication.builder().run("--server.port=0", "--spring.kafka.bootstrap-servers=" + brokers,
-            "--switchboard.routing.instance-id=alerting", "--switchboard.security.admin-token=" + ADMIN,
-            "--switchboard.security.client-keys=alerting-key",
+        router = TestRouter.start("alerting", ADMIN,
             "--switchboard.routing.notifications.first-retry=200ms", "--switchboard.routing.notifications.max-retry=1s");
-        await().atMost(Duration.ofSeconds(30)).until(() -> call("GET", "/actuator/health/readiness", null)
-            .statusCode() == 200);
         assertThat(call("POST", "/api/system-configs/provider", """
             {"category": "LLM", "name": "AlertLLM", "version": "a1", "type": "openai", "model_name": "m",
              "url": "http://127.0.0.1:%d", "weight": 100, "is_active": true, "is_default": true}
@@ -225,10 +215,6 @@ class AlertingIT {
 
     private static HttpResponse<String> call(final String method, final String path, final String body)
         throws Exception {
-        final int port = ((WebServerApplicationContext) router).getWebServer().getPort();
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        return router.call(method, path, body);
     }
 }

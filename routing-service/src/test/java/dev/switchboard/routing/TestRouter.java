@@ -1,0 +1,55 @@
+package dev.switchboard.routing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A router on the tests' embedded broker, ready, and called as its admin. */
+final class TestRouter implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final ConfigurableApplicationContext context;
+    private final String adminToken;
+
+    private TestRouter(final ConfigurableApplicationContext context, final String adminToken) {
+        this.context = context;
+        this.adminToken = adminToken;
+    }
+
+    /** Starts a router named {@code instance} on a free port and waits until it is ready. */
+    static TestRouter start(final String instance, final String adminToken, final String... settings) {
+        final List<String> args = new ArrayList<>(List.of("--server.port=0",
+            "--spring.kafka.bootstrap-servers=" + System.getProperty("spring.embedded.kafka.brokers"),
+            "--switchboard.routing.instance-id=" + instance, "--switchboard.security.admin-token=" + adminToken,
+            "--switchboard.security.client-keys=" + instance + "-key"));
+        args.addAll(List.of(settings));
+        final TestRouter router = new TestRouter(RoutingServiceApplication.builder().run(args.toArray(String[]::new)),
+            adminToken);
+        await().atMost(Duration.ofSeconds(30)).until(() -> router.call("GET", "/actuator/health/readiness", null)
+            .statusCode() == 200);
+        return router;
+    }
+
+    /** Calls the router with the admin token; {@code body} null for none. */
+    HttpResponse<String> call(final String method, final String path, final String body) throws Exception {
+        final int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
