@@ -698,9 +698,11 @@ document.addEventListener('alpine:init', () => {
     condition(r) {
       const figure = r.metric.endsWith('_rate') ? fmt.rate(r.threshold, 1) : r.metric.endsWith('_ms')
         ? fmt.ms(r.threshold) : fmt.num(r.threshold, 1);
-      return r.metric + ' ' + r.comparison + ' ' + figure + ' over ' + fmt.duration(r.window_seconds)
+      const onHealth = r.metric === 'unhealthy' || r.metric === 'health_score';
+      return r.metric + ' ' + r.comparison + ' ' + figure
+        + (onHealth ? ' as the prober reports it' : ' over ' + fmt.duration(r.window_seconds))
         + ', held ' + fmt.duration(r.hold_seconds)
-        + (r.metric === 'requests_per_minute' ? '' : ', ' + r.min_samples + ' requests at least');
+        + (onHealth || r.metric === 'requests_per_minute' ? '' : ', ' + r.min_samples + ' requests at least');
     },
     value(a) {
       if (a.value === null) return '–';

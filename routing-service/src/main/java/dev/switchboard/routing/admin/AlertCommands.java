@@ -38,7 +38,8 @@ final class AlertCommands {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record RuleCommand(@Nullable String ruleId, String provider, @Nullable String version,
                        @Schema(type = "string", allowableValues = {"error_rate", "success_rate", "p50_latency_ms",
-                           "p95_latency_ms", "p99_latency_ms", "p95_ttft_ms", "requests_per_minute"})
+                           "p95_latency_ms", "p99_latency_ms", "p95_ttft_ms", "requests_per_minute", "unhealthy",
+                           "health_score"})
                        AlertMetric metric,
                        @Schema(type = "string", allowableValues = {"above", "below"}) AlertComparison comparison,
                        double threshold, long windowSeconds, long minSamples,
@@ -65,6 +66,9 @@ final class AlertCommands {
             if (windowSeconds % 60 != 0) {
                 throw AdminException.badRequest("'window_seconds' must be whole minutes (the stats are per minute), "
                     + "got " + windowSeconds);
+            }
+            if (metric == AlertMetric.HEALTH_SCORE && threshold > 100) {
+                throw AdminException.badRequest("'threshold' of health_score is a score 0-100, got " + threshold);
             }
             if ((metric == AlertMetric.ERROR_RATE || metric == AlertMetric.SUCCESS_RATE) && threshold > 1) {
                 throw AdminException.badRequest("'threshold' of " + lower(metric) + " is a fraction 0-1 (0.95 for "

@@ -8,6 +8,7 @@ import java.math.MathContext;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a rule watches: a metric of a version's requests over a window, compared with a threshold once the window has
@@ -28,6 +29,26 @@ public record Threshold(AlertMetric metric, AlertComparison comparison, double t
         }
     }
 
+    /** Whether the rule watches the prober's word on a version rather than its traffic. */
+    public boolean onHealth() {
+        return metric == AlertMetric.UNHEALTHY || metric == AlertMetric.HEALTH_SCORE;
+    }
+
+    /**
+     * A health rule's figure: the prober's latest word on the version.
+     *
+     * @param healthy whether the prober reports it healthy; null when it has not probed it
+     * @param score   its health score (0-100), null where unknown
+     */
+    public Reading readHealth(final @Nullable Boolean healthy, final @Nullable Double score) {
+        final Double value = healthy == null ? null
+            : metric == AlertMetric.UNHEALTHY ? (Double) (healthy ? 0.0 : 1.0) : score;
+        if (value == null) {
+            return new Reading(Double.NaN, 0, false, "the prober has no " + name() + " for the version");
+        }
+        return compare(value, 1, "as the prober last reported");
+    }
+
     /**
      * @param totals the version's requests in the window. Its samples are the requests the version answered or
      *               failed: a client's own error (4xx) or cancel says nothing about the version, as in the canary.
@@ -46,14 +67,20 @@ public record Threshold(AlertMetric metric, AlertComparison comparison, double t
             case P99_LATENCY_MS -> totals.latencyQuantileMs(0.99);
             case P95_TTFT_MS -> totals.timeToFirstTokenQuantileMs(0.95);
             case REQUESTS_PER_MINUTE -> samples / (double) window.toMinutes();
+            case UNHEALTHY, HEALTH_SCORE -> throw new IllegalStateException("a health rule is read by readHealth");
             case UNKNOWN -> throw new IllegalStateException("checked in the constructor");
         };
         if (Double.isNaN(value)) {
             return new Reading(value, samples, false, name() + " has no figure (no streamed answer in the window)");
         }
+        return compare(value, samples, "over " + samples + " requests");
+    }
+
+    /** @param basis what the figure comes from, in words: "over 36 requests" */
+    private Reading compare(final double value, final long samples, final String basis) {
         final boolean breached = comparison == AlertComparison.ABOVE ? value > threshold : value < threshold;
-        return new Reading(value, samples, breached, String.format(Locale.ROOT, "%s %s %s %s over %d requests",
-            name(), format(value), breached ? side() : "not " + side(), format(threshold), samples));
+        return new Reading(value, samples, breached, String.format(Locale.ROOT, "%s %s %s %s %s",
+            name(), format(value), breached ? side() : "not " + side(), format(threshold), basis));
     }
 
     private String name() {

@@ -3,6 +3,7 @@ package dev.switchboard.stats.alert.stream;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.AlertState;
+import dev.switchboard.events.HealthEvent;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.alert.Reading;
 import dev.switchboard.stats.alert.RuleState;
@@ -47,6 +48,9 @@ final class AlertProcessor implements Processor<String, OutcomeFacts, String, Al
     private ReadOnlyWindowStore<String, DailyStats> minutes;
     private KeyValueStore<String, RuleState> states;
     private KeyValueStore<String, ValueAndTimestamp<AlertRule>> rules;
+    private KeyValueStore<String, ValueAndTimestamp<HealthEvent>> health;
+    /** Health rules read a global table: every task sees every version, so the first task alone evaluates them. */
+    private boolean judgesHealth;
 
     AlertProcessor(final Duration evaluateEvery) {
         this.evaluateEvery = evaluateEvery;
@@ -58,6 +62,8 @@ final class AlertProcessor implements Processor<String, OutcomeFacts, String, Al
         this.minutes = context.getStateStore(DailyStatsTopology.MINUTE_STORE);
         this.states = context.getStateStore(AlertTopology.STATES_STORE);
         this.rules = context.getStateStore(AlertTopology.RULES_STORE);
+        this.health = context.getStateStore(AlertTopology.HEALTH_STORE);
+        this.judgesHealth = context.taskId().partition() == 0;
         context.schedule(evaluateEvery, PunctuationType.WALL_CLOCK_TIME, now -> evaluate(Instant.ofEpochMilli(now)));
     }
 
@@ -113,16 +119,25 @@ final class AlertProcessor implements Processor<String, OutcomeFacts, String, Al
             log.warn("Alert rule {} is not evaluated: {}", rule.getRuleId(), e.getMessage());
             return;
         }
-        final Window window = Window.of(now, threshold.window());
-        final Map<String, DailyStats> totals = totalsByVersion(rule, window);
-        // Versions with a state but no traffic in the window are evaluated too: a silence can resolve or fire.
+        if (threshold.onHealth() && !judgesHealth) {
+            return;
+        }
+        final Window window = threshold.onHealth() ? new Window(now, now) : Window.of(now, threshold.window());
+        final Map<String, Reading> readings = new TreeMap<>();
+        if (threshold.onHealth()) {
+            healthByVersion(rule).forEach((version, event) ->
+                readings.put(version, threshold.readHealth(event.getHealthy(), event.getHealthScore())));
+        } else {
+            totalsByVersion(rule, window).forEach((version, total) -> readings.put(version, threshold.read(total)));
+        }
+        // Versions with a state but no figure now are evaluated too: a silence can resolve or fire.
         try (KeyValueIterator<String, RuleState> known = states.prefixScan(rule.getRuleId() + SEPARATOR,
             new org.apache.kafka.common.serialization.StringSerializer())) {
-            known.forEachRemaining(state -> totals.putIfAbsent(versionOf(state.key), DailyStats.empty()));
+            known.forEachRemaining(state -> readings.computeIfAbsent(versionOf(state.key), version ->
+                threshold.onHealth() ? threshold.readHealth(null, null) : threshold.read(DailyStats.empty())));
         }
-        totals.forEach((version, total) -> {
+        readings.forEach((version, reading) -> {
             final String key = rule.getRuleId() + SEPARATOR + version;
-            final Reading reading = threshold.read(total);
             final RuleState before = states.get(key);
             final RuleState state = before == null ? RuleState.initial(now, reading) : before;
             final RuleState.Step step = state.next(reading, now, threshold.hold());
@@ -135,16 +150,28 @@ final class AlertProcessor implements Processor<String, OutcomeFacts, String, Al
         });
     }
 
+    /** The prober's latest event on each version the rule covers. */
+    private Map<String, HealthEvent> healthByVersion(final AlertRule rule) {
+        final KeyRange range = KeyRange.of(rule);
+        final Map<String, HealthEvent> latest = new TreeMap<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<HealthEvent>> all = health.range(range.from(), range.to())) {
+            all.forEachRemaining(entry -> {
+                if (entry.value != null && entry.value.value() != null && range.covers(entry.key)) {
+                    latest.put(entry.key, entry.value.value());
+                }
+            });
+        }
+        return latest;
+    }
+
     private Map<String, DailyStats> totalsByVersion(final AlertRule rule, final Window window) {
-        final String provider = rule.getCategory() + "/" + rule.getProvider();
-        final String from = rule.getVersion() == null ? provider + "/" : provider + "/" + rule.getVersion();
-        final String to = rule.getVersion() == null ? provider + "/\uffff" : from;
+        final KeyRange range = KeyRange.of(rule);
         final Map<String, DailyStats> totals = new TreeMap<>();
-        try (KeyValueIterator<Windowed<String>, DailyStats> minute = minutes.fetch(from, to, window.start(),
-            window.end())) {
+        try (KeyValueIterator<Windowed<String>, DailyStats> minute = minutes.fetch(range.from(), range.to(),
+            window.start(), window.end())) {
             minute.forEachRemaining((KeyValue<Windowed<String>, DailyStats> entry) -> {
                 final String version = entry.key.key();
-                if (entry.value != null && provider.equals(VersionKey.parse(version).provider())) {
+                if (entry.value != null && range.covers(version)) {
                     totals.computeIfAbsent(version, v -> DailyStats.empty()).addAll(entry.value);
                 }
             });
@@ -187,6 +214,23 @@ final class AlertProcessor implements Processor<String, OutcomeFacts, String, Al
 
     private static String versionOf(final String key) {
         return key.substring(key.indexOf(SEPARATOR) + 1);
+    }
+
+    /** The version keys a rule covers: its version, or every version of its provider. */
+    private record KeyRange(String provider, String from, String to) {
+        static KeyRange of(final AlertRule rule) {
+            final String provider = rule.getCategory() + "/" + rule.getProvider();
+            final String from = rule.getVersion() == null ? provider + "/" : provider + "/" + rule.getVersion();
+            return new KeyRange(provider, from, rule.getVersion() == null ? provider + "/\uffff" : from);
+        }
+
+        boolean covers(final String version) {
+            try {
+                return provider.equals(VersionKey.parse(version).provider());
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
     }
 
     /** The minutes a rule's figure is read from: those that began in the last window, and the running one. */

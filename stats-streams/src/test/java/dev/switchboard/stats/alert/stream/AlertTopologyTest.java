@@ -7,6 +7,7 @@ import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertMetric;
 import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.AlertState;
+import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
@@ -171,6 +172,29 @@ class AlertTopologyTest {
     }
 
     @Test
+    void shouldFireWhileTheProberReportsAVersionUnhealthyForTheHoldTime() {
+        final TestInputTopic<String, HealthEvent> health = driver.createInputTopic(Topics.PROVIDER_HEALTH,
+            new StringSerializer(), EventSerdes.healthEvent().serializer());
+        rules.pipeInput("down", ruleBuilder("down", null, AlertMetric.UNHEALTHY, AlertComparison.ABOVE, 0).build());
+        health.pipeInput("LLM/OllamaLLM/v1", probe("v1", true, 100.0));
+        health.pipeInput("LLM/OllamaLLM/v2", probe("v2", false, 20.0));
+        tick(Duration.ofSeconds(50));
+        assertThat(alerts.isEmpty()).as("unhealthy for less than the hold time").isTrue();
+
+        tick(Duration.ofSeconds(20));
+        assertThat(alerts.readKeyValuesToList()).singleElement().satisfies(alert -> {
+            assertThat(alert.key).isEqualTo("down|LLM/OllamaLLM/v2");
+            assertThat(alert.value.getState()).isEqualTo(AlertState.FIRING);
+            assertThat(alert.value.getValue()).isEqualTo(1.0);
+            assertThat(alert.value.getReason()).isEqualTo("unhealthy 1 above 0 as the prober last reported");
+        });
+
+        health.pipeInput("LLM/OllamaLLM/v2", probe("v2", true, 90.0));
+        tick(Duration.ofSeconds(70));
+        assertThat(alerts.readValuesToList()).extracting(AlertEvent::getState).containsExactly(AlertState.RESOLVED);
+    }
+
+    @Test
     void keepsTheAlertStatesSchemaReleased() {
         final var released = ReleasedSchemas.of("AlertProgress");
         assertThat(SchemaNormalization.parsingFingerprint64(AlertProgress.getClassSchema()))
@@ -202,9 +226,20 @@ class AlertTopologyTest {
         outcomes.pipeInput("LLM/OllamaLLM/" + version, outcome, now);
     }
 
+    /** Moves the clock by {@code by}, one evaluation interval at a time, as a running app's punctuator sees it. */
     private void tick(final Duration by) {
-        now = now.plus(by);
-        driver.advanceWallClockTime(by);
+        Duration left = by;
+        while (left.isPositive()) {
+            final Duration step = left.compareTo(EVERY) < 0 ? left : EVERY;
+            now = now.plus(step);
+            driver.advanceWallClockTime(step);
+            left = left.minus(step);
+        }
+    }
+
+    private HealthEvent probe(final String version, final boolean healthy, final double score) {
+        return HealthEvent.newBuilder().setCategory("LLM").setName("OllamaLLM").setVersion(version)
+            .setCheckedAt(now).setHealthy(healthy).setHealthScore(score).setProberInstance("prober-test").build();
     }
 
     private static AlertRule rule(final String id, final String version, final AlertMetric metric,
