@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -57,6 +59,7 @@ final class ChannelWorker implements Runnable {
     private final Duration maxAge;
     private final Clock clock;
     private volatile boolean running = true;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private int failures;
 
     ChannelWorker(final Channel channel, final Consumer<String, byte[]> consumer, final ChannelSender sender,
@@ -77,8 +80,10 @@ final class ChannelWorker implements Runnable {
         channel.set(changed);
     }
 
+    /** Stops soon: a poll in progress wakes up, a backoff in progress ends; the consumer then leaves its group. */
     void stop() {
         running = false;
+        stopped.countDown();
         consumer.wakeup();
     }
 
@@ -110,7 +115,7 @@ final class ChannelWorker implements Runnable {
                 final Optional<Notification> notification = notification(record).filter(this::wanted);
                 if (notification.isPresent() && !delivered(notification.get())) {
                     rewind(records, done, partition, record.offset());
-                    Thread.sleep(backoff.after(failures));
+                    stopped.await(backoff.after(failures).toMillis(), TimeUnit.MILLISECONDS);
                     return;
                 }
                 consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
@@ -204,8 +209,11 @@ final class ChannelWorker implements Runnable {
             if (fresh.isEmpty()) {
                 return;
             }
-            final Map<TopicPartition, OffsetAndTimestamp> since = consumer.offsetsForTimes(fresh);
+            // The ends first: an event written after them is after the creation too, so where no event since the
+            // creation is found, the end as it was before the search is where to start (the end after it could
+            // pass over an event written in between).
             final Map<TopicPartition, Long> ends = consumer.endOffsets(fresh.keySet());
+            final Map<TopicPartition, OffsetAndTimestamp> since = consumer.offsetsForTimes(fresh);
             fresh.keySet().forEach(partition -> {
                 final OffsetAndTimestamp first = since.get(partition);
                 consumer.seek(partition, first == null ? ends.get(partition) : first.offset());

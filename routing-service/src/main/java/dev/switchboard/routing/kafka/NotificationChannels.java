@@ -86,7 +86,6 @@ final class NotificationChannels implements AutoCloseable {
     private void stop(final String id, final Running current) {
         running.remove(id);
         current.worker().stop();
-        current.thread().interrupt();
         log.info("Channel {} stopped delivering", id);
     }
 
