@@ -302,6 +302,8 @@ class FrontDoorIT {
 
         assertThat(liveness.statusCode()).isEqualTo(200);
         assertThat(readiness.statusCode()).as(readiness.body()).isEqualTo(503);
+        assertThat(readiness.headers().firstValue("connection")).as("WebFlux's answers close their connection")
+            .contains("close");
         final JsonNode ready = JSON.readTree(readiness.body());
         assertThat(ready.path("status").asString()).isEqualTo("OUT_OF_SERVICE");
         assertThat(ready.path("components").path("configTopics").path("details").path("read").asBoolean()).isFalse();

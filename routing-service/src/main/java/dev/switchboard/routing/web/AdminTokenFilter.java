@@ -44,9 +44,6 @@ final class AdminTokenFilter implements WebFilter, Ordered {
         final ServerHttpResponse response = exchange.getResponse();
         response.setStatusCode(HttpStatus.UNAUTHORIZED);
         response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        // The refused request's body is never read: the connection is not kept for another request, whose bytes
-        // would otherwise follow an unread body on it (an answer went missing once on a connection reused so).
-        response.getHeaders().setConnection("close");
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         final byte[] body = json.writeValueAsBytes(BearerTokens.unauthorizedProblem(
             BearerTokens.refusal(header, "admin token")));
@@ -55,6 +52,6 @@ final class AdminTokenFilter implements WebFilter, Ordered {
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE;
+        return Ordered.HIGHEST_PRECEDENCE + 1;
     }
 }

@@ -51,6 +51,11 @@ class WebConfiguration {
     }
 
     @Bean
+    ClosingAfterApiAnswers closingAfterApiAnswers() {
+        return new ClosingAfterApiAnswers();
+    }
+
+    @Bean
     JsonByDefault jsonByDefault() {
         return new JsonByDefault();
     }
