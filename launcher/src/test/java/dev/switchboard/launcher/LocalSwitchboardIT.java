@@ -96,8 +96,11 @@ class LocalSwitchboardIT {
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250)).until(() ->
                 lines(console).stream().anyMatch(l -> l.contains("Rollout demo 2/2") || l.contains("Rollout demo stopped")));
             final Instant badRolloutBegan = Instant.now();
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(250))
-                .until(() -> Duration.between(badRolloutBegan, Instant.now()).compareTo(Duration.ofSeconds(30)) >= 0);
+            // Down for the rollout's first 30 s at least, and until the judge has rolled it back (its time varies).
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(250))
+                .until(() -> Duration.between(badRolloutBegan, Instant.now()).compareTo(Duration.ofSeconds(30)) >= 0
+                    && lines(console).stream().anyMatch(l -> l.matches(".*demo-v3-\\w+ rolled back.*")
+                        || l.contains("Rollout demo stopped")));
             final Instant receiverBack = Instant.now();
             receiver.start();
 
@@ -142,10 +145,11 @@ class LocalSwitchboardIT {
             final Instant decidedAt = Instant.parse(JSON.readTree(rolledBack.body()).path("event").path("decided_at")
                 .asString());
             assertThat(decidedAt).as("rolled back while the receiver was down").isBefore(receiverBack);
-            System.out.printf("Channel it-hook: receiver down from the channel's creation until %s (30 s into the "
-                + "rollout of v3); ROLL_BACK decided at %s, received at %s (%s after the receiver came back); %d "
-                + "decisions of both rollouts (holds aside) all delivered, %d requests in all%n", receiverBack,
-                decidedAt, rolledBack.at(), Duration.between(receiverBack, rolledBack.at()), decided.size(),
+            System.out.printf("Channel it-hook: receiver down from the channel's creation until %s (%s into the "
+                + "rollout of v3, begun %s); ROLL_BACK decided at %s, received at %s (%s after the receiver came "
+                + "back); %d decisions of both rollouts (holds aside) all delivered, %d requests in all%n",
+                receiverBack, Duration.between(badRolloutBegan, receiverBack), badRolloutBegan, decidedAt,
+                rolledBack.at(), Duration.between(receiverBack, rolledBack.at()), decided.size(),
                 receiver.received().size());
 
             // The demo's alert rule: p95 of v2 above 500 ms for 1 minute. v2 carries the traffic after the demo.
