@@ -113,10 +113,7 @@ class ExperimentTopologyTest {
 
     @Test
     void theStoredDaysAreJudgedByTheExperimentsDesign() {
-        for (int i = 0; i < 1_000; i++) {
-            outcomes.pipeInput("LLM/OllamaLLM/v1", outcome("v1", "model_a", i % 10 != 0, 100), NOW);
-            outcomes.pipeInput("LLM/OllamaLLM/v2", outcome("v2", "model_b", i % 5 != 0, 100), NOW);
-        }
+        arms(400, 10, 5);
         final ExperimentDay day = days("tone").get(0).value;
 
         final ExperimentResult result = ExperimentAnalysis.analyze(ExperimentDesigns.of(experiment()),
@@ -124,7 +121,7 @@ class ExperimentTopologyTest {
 
         assertThat(result.comparisons().get(0).verdict()).as("20% errors against 10%")
             .isEqualTo(Verdict.CANDIDATE_WORSE);
-        assertThat(result.sampleRatio().mismatch()).as("500 : 500 is what a 50/50 split asks for").isFalse();
+        assertThat(result.sampleRatio().mismatch()).as("400 : 400 is what a 50/50 split asks for").isFalse();
     }
 
     @Test
