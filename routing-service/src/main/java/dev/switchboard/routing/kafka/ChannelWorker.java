@@ -1,5 +1,7 @@
 package dev.switchboard.routing.kafka;
 
+import dev.switchboard.events.AlertEvent;
+import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.NotificationKind;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutDecision;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +61,10 @@ final class ChannelWorker implements Runnable {
     private final Backoff backoff;
     private final Duration maxAge;
     private final Clock clock;
+    // Built once: a serde reads and parses its released schemas when it is made.
+    private final Deserializer<AlertEvent> alerts = EventSerdes.alertEvent().deserializer();
+    private final Deserializer<ExperimentVerdict> verdicts = EventSerdes.experimentVerdict().deserializer();
+    private final Deserializer<RolloutDecision> decisions = EventSerdes.rolloutDecision().deserializer();
     private volatile boolean running = true;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private int failures;
@@ -167,14 +174,12 @@ final class ChannelWorker implements Runnable {
         }
         try {
             if (record.topic().equals(Topics.ALERTS)) {
-                return Optional.of(Notification.of(EventSerdes.alertEvent().deserialize(record.topic(),
-                    record.value())));
+                return Optional.of(Notification.of(alerts.deserialize(record.topic(), record.value())));
             }
             if (record.topic().equals(Topics.EXPERIMENT_VERDICTS)) {
-                return Optional.of(Notification.of(EventSerdes.experimentVerdict().deserialize(record.topic(),
-                    record.value())));
+                return Optional.of(Notification.of(verdicts.deserialize(record.topic(), record.value())));
             }
-            final RolloutDecision decision = EventSerdes.rolloutDecision().deserialize(record.topic(), record.value());
+            final RolloutDecision decision = decisions.deserialize(record.topic(), record.value());
             return Notification.of(decision, rollouts.apply(decision.getRolloutId()).orElse(null));
         } catch (RuntimeException e) {
             log.warn("Channel {} skips an unreadable record at {}-{}@{}: {}", channel.get().id(),
