@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -22,7 +21,6 @@ import tools.jackson.databind.annotation.JsonNaming;
 /** The bodies of {@code /api/alerts/rules} and {@code /api/alerts/channels}, checked as they are bound. */
 final class AlertCommands {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final long DAY_SECONDS = 86_400;
 
     private AlertCommands() {
@@ -57,9 +55,9 @@ final class AlertCommands {
             this(id(ruleId, "rule_id"), Checks.text(provider, "provider"), Checks.optionalText(version, "version"),
                 known(AlertMetric.class, metric, "metric"), known(AlertComparison.class, comparison, "comparison"),
                 Checks.number(threshold, "threshold", Double.NaN, 0, Double.MAX_VALUE),
-                whole(windowSeconds, "window_seconds", 300, 60, DAY_SECONDS),
-                whole(minSamples, "min_samples", 20, 0, 1_000_000_000), whole(holdSeconds, "hold_seconds", 60, 0,
-                    DAY_SECONDS), enabled == null || enabled, Checks.optionalText(description, "description"));
+                Checks.wholeNumber(windowSeconds, "window_seconds", 300, 60, DAY_SECONDS),
+                Checks.wholeNumber(minSamples, "min_samples", 20, 0, 1_000_000_000),
+                Checks.wholeNumber(holdSeconds, "hold_seconds", 60, 0, DAY_SECONDS), enabled == null || enabled, Checks.optionalText(description, "description"));
         }
 
         RuleCommand {
@@ -122,22 +120,7 @@ final class AlertCommands {
 
     private static @Nullable String id(final @Nullable String id, final String field) {
         final String given = Checks.optionalText(id, field);
-        if (given != null && !ID.matcher(given).matches()) {
-            throw AdminException.badRequest("'" + field + "' must be 1-64 letters, digits, '.', '_' or '-'");
-        }
-        return given;
-    }
-
-    private static long whole(final @Nullable Long value, final String field, final long fallback, final long min,
-                              final long max) {
-        if (value == null) {
-            return fallback;
-        }
-        if (value < min || value > max) {
-            throw AdminException.badRequest("'" + field + "' must be a whole number " + min + "-" + max + ", got "
-                + value);
-        }
-        return value;
+        return given == null ? null : Checks.name(given, field, 64);
     }
 
     private static <E extends Enum<E>> E known(final Class<E> type, final @Nullable String value, final String field) {
@@ -151,17 +134,10 @@ final class AlertCommands {
         return Enum.valueOf(type, given.toUpperCase(Locale.ROOT));
     }
 
+    /** A refused url is not echoed: a Slack channel's url is its credential. */
     private static URI httpUrl(final @Nullable String url) {
-        final String given = Checks.text(url, "url");
-        try {
-            final URI uri = URI.create(given);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw AdminException.badRequest("'url' must be an absolute http or https URL");
+        return Checks.httpUrl(Checks.text(url, "url"))
+            .orElseThrow(() -> AdminException.badRequest("'url' must be an absolute http or https URL"));
     }
 
     private static Set<NotificationKind> subscriptions(final @Nullable List<String> given) {

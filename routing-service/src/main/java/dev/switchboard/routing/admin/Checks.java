@@ -1,5 +1,8 @@
 package dev.switchboard.routing.admin;
 
+import java.net.URI;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +35,44 @@ final class Checks {
 
     static @Nullable String optionalText(final @Nullable String value, final String field) {
         return value == null ? null : text(value, field);
+    }
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+    /**
+     * A name or id that goes into keys and paths: 1 to {@code maxLength} letters, digits, '.', '_' or '-', starting
+     * with a letter or digit.
+     */
+    static String name(final String value, final String field, final int maxLength) {
+        if (value.length() > maxLength || !NAME.matcher(value).matches()) {
+            throw AdminException.badRequest("'" + field + "' must be 1-" + maxLength
+                + " letters, digits, '.', '_' or '-'");
+        }
+        return value;
+    }
+
+    /** An absolute http or https URL; empty for anything else (the caller words the refusal). */
+    static Optional<URI> httpUrl(final String value) {
+        try {
+            final URI uri = URI.create(value.strip());
+            return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+                ? Optional.of(uri) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** @param fallback the value when the field is left out */
+    static long wholeNumber(final @Nullable Long value, final String field, final long fallback, final long min,
+                            final long max) {
+        if (value == null) {
+            return fallback;
+        }
+        if (value < min || value > max) {
+            throw AdminException.badRequest("'" + field + "' must be a whole number " + min + "-" + max + ", got "
+                + value);
+        }
+        return value;
     }
 
     static int wholeNumber(final int value, final String field, final int min, final int max) {

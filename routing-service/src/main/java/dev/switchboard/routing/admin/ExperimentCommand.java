@@ -4,7 +4,6 @@ import dev.switchboard.events.ExperimentMetric;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -23,13 +22,9 @@ record ExperimentCommand(String experimentName, String provider, String modelA, 
 
     static final String FIELDS = "experiment_name, provider, model_a, model_b, traffic_split, success_metric and "
         + "duration_days";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     ExperimentCommand {
-        experimentName = Checks.text(experimentName, "experiment_name");
-        if (!NAME.matcher(experimentName).matches()) {
-            throw AdminException.badRequest("'experiment_name' must be 1-100 letters, digits, '.', '_' or '-'");
-        }
+        experimentName = Checks.name(Checks.text(experimentName, "experiment_name"), "experiment_name", 100);
         provider = Checks.text(provider, "provider");
         modelA = Checks.text(modelA, "model_a");
         modelB = Checks.text(modelB, "model_b");

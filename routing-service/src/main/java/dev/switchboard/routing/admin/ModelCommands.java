@@ -1,7 +1,6 @@
 package dev.switchboard.routing.admin;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -24,13 +23,9 @@ final class ModelCommands {
 
         static final String FIELDS = "algorithm_name, provider, version, and optionally model_path, training_params, "
             + "performance_metrics, description, created_by";
-        private static final Pattern ALGORITHM = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
         ModelRegistration {
-            algorithmName = Checks.text(algorithmName, "algorithm_name");
-            if (!ALGORITHM.matcher(algorithmName).matches()) {
-                throw AdminException.badRequest("'algorithm_name' must be 1-64 letters, digits, '.', '_' or '-'");
-            }
+            algorithmName = Checks.name(Checks.text(algorithmName, "algorithm_name"), "algorithm_name", 64);
             provider = Checks.text(provider, "provider");
             version = Checks.text(version, "version");
             modelPath = Checks.optionalText(modelPath, "model_path");

@@ -8,7 +8,6 @@ import dev.switchboard.events.RolloutStep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -24,12 +23,11 @@ record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable Str
                       @Nullable String onFailure) {
 
     static final String FIELDS = "provider, candidate, and optionally rollout_id, baseline, steps, gates, on_failure";
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     RolloutCommand {
         rolloutId = Checks.optionalText(rolloutId, "rollout_id");
-        if (rolloutId != null && !ID.matcher(rolloutId).matches()) {
-            throw AdminException.badRequest("'rollout_id' must be 1-100 letters, digits, '.', '_' or '-'");
+        if (rolloutId != null) {
+            Checks.name(rolloutId, "rollout_id", 100);
         }
         provider = Checks.text(provider, "provider");
         baseline = Checks.optionalText(baseline, "baseline");

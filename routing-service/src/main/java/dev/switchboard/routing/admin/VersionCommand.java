@@ -102,15 +102,8 @@ record VersionCommand(@Nullable String category, @Nullable String name, @Nullabl
     }
 
     private static URI absoluteUrl(final String url) {
-        try {
-            final URI uri = URI.create(url.strip());
-            if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                throw new IllegalArgumentException();
-            }
-            return uri;
-        } catch (IllegalArgumentException e) {
-            throw AdminException.badRequest("'url' must be an absolute http(s) URL, got '" + url + "'");
-        }
+        return Checks.httpUrl(url).orElseThrow(() ->
+            AdminException.badRequest("'url' must be an absolute http(s) URL, got '" + url + "'"));
     }
 
     /** Parameters are scalars (whole numbers kept as longs), secrets non-blank strings; null removes either. */
