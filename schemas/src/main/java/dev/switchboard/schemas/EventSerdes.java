@@ -3,11 +3,12 @@ package dev.switchboard.schemas;
 import dev.switchboard.events.AlertChannel;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
+import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.ConfigChange;
-import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentVerdict;
+import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
@@ -87,6 +88,10 @@ public final class EventSerdes {
 
     public static AvroEventSerde<ExperimentVerdict> experimentVerdict() {
         return of(ExperimentVerdict.class, ExperimentVerdict.getClassSchema());
+    }
+
+    public static AvroEventSerde<ChangeProposal> changeProposal() {
+        return of(ChangeProposal.class, ChangeProposal.getClassSchema());
     }
 
     private static <T extends SpecificRecord> AvroEventSerde<T> of(final Class<T> type, final Schema current) {

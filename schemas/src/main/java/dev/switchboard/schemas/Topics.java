@@ -31,6 +31,8 @@ public final class Topics {
     public static final String ALERTS = "switchboard.alerts";
     /** Key: the experiment name. Each change of an experiment's verdict on a candidate, for the notifier. */
     public static final String EXPERIMENT_VERDICTS = "switchboard.experiment-verdicts";
+    /** Changes waiting for an approver, and what became of them (ChangeProposal, keyed by proposal id). */
+    public static final String CHANGE_PROPOSALS = "switchboard.change-proposals";
 
     /** Outcomes are the source of truth for replay, so they are kept for a week unless configured otherwise. */
     public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
@@ -67,7 +69,8 @@ public final class Topics {
             TopicSpec.compacted(ALERT_CHANNELS, 1, replicationFactor),
             // Written by every stats-streams task, read by the notifier (one consumer per channel) and the console.
             TopicSpec.compacted(ALERTS, 3, replicationFactor),
-            TopicSpec.retained(EXPERIMENT_VERDICTS, 1, replicationFactor, Duration.ofDays(365)));
+            TopicSpec.retained(EXPERIMENT_VERDICTS, 1, replicationFactor, Duration.ofDays(365)),
+            TopicSpec.compacted(CHANGE_PROPOSALS, 1, replicationFactor));
     }
 
     /** The layout used by the local launcher and the tests: one broker. */

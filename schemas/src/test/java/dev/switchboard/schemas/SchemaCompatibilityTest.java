@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.events.AlertChannel;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
+import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentFeedback;
@@ -21,8 +22,8 @@ import dev.switchboard.events.ShadowComparison;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,7 +41,7 @@ class SchemaCompatibilityTest {
             ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema(),
             RegisteredModel.getClassSchema(), ExperimentFeedback.getClassSchema(), Rollout.getClassSchema(),
             RolloutDecision.getClassSchema(), AlertRule.getClassSchema(), AlertChannel.getClassSchema(),
-            AlertEvent.getClassSchema(), ExperimentVerdict.getClassSchema());
+            AlertEvent.getClassSchema(), ExperimentVerdict.getClassSchema(), ChangeProposal.getClassSchema());
     }
 
     @ParameterizedTest
