@@ -8,10 +8,10 @@ import dev.switchboard.common.security.SecretSealer;
 import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderVersion;
+import dev.switchboard.prober.health.ProbeLag;
 import dev.switchboard.prober.kafka.HealthCheckConfigStore;
 import dev.switchboard.prober.kafka.HealthEventPublisher;
 import dev.switchboard.prober.kafka.ProbeAssignments;
-import dev.switchboard.prober.health.ProbeLag;
 import dev.switchboard.prober.kafka.PublishedHealth;
 import dev.switchboard.prober.probe.Prober;
 import dev.switchboard.prober.schedule.ProbeScheduler;
@@ -204,7 +204,7 @@ class ProberConfiguration {
 
     @Bean
     FilterRegistrationBean<BearerAuthFilter> adminTokenFilter(final ProberProperties prober) {
-        return AdminApiFilter.registration(prober.adminToken());
+        return AdminApiFilter.registration(prober.adminToken(), prober.adminTokens());
     }
 
     /**

@@ -19,7 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param groupId        the consumer group the probers share the versions through
  * @param sessionTimeout how long a silent prober keeps its versions before the others take them over
  * @param statsUrl       stats-streams, for the last day's traffic of each version
- * @param adminToken     bearer token of {@code /api/*}
+ * @param adminToken     the shared bearer token of {@code /api/*} ({@code SWITCHBOARD_ADMIN_TOKEN}), every role
+ * @param adminTokens       named tokens with a role each ({@code SWITCHBOARD_ADMIN_TOKENS}: {@code name:role:token,...})
  * @param secretsKey     {@code SWITCHBOARD_SECRETS_KEY}, to open the api keys sealed in config events
  */
 @ConfigurationProperties("switchboard.prober")
@@ -34,6 +35,7 @@ record ProberProperties(
     @DefaultValue("10s") Duration sessionTimeout,
     @DefaultValue("http://localhost:8081") URI statsUrl,
     String adminToken,
+    String adminTokens,
     String secretsKey) {
 
     public ProberProperties {

@@ -165,6 +165,7 @@ const secs = (iso) => new Date(iso).getTime() / 1000;
 
 const VIEWS = [
   { view: 'providers', title: 'Providers' },
+  { view: 'proposals', title: 'Proposals' },
   { view: 'rollouts', title: 'Rollouts' },
   { view: 'experiments', title: 'Experiments' },
   { view: 'shadow', title: 'Shadow' },
@@ -215,6 +216,11 @@ document.addEventListener('alpine:init', () => {
     checking: true,
     loginError: '',
     routerInstance: '',
+    // Who is signed in, and what their role lets them do: views show only the actions they may take.
+    operator: '',
+    role: '',
+    mayChange: false,
+    mayApprove: false,
     fmt,
     consolePath,
 
@@ -259,6 +265,10 @@ document.addEventListener('alpine:init', () => {
         const answer = await api('GET', '/api/console/session', undefined, token);
         session.keep(token);
         this.routerInstance = answer.data.router_instance;
+        this.operator = answer.data.operator;
+        this.role = answer.data.role;
+        this.mayChange = answer.data.may_change;
+        this.mayApprove = answer.data.may_approve;
         this.loginError = '';
         this.signedIn = true;
       } catch (e) {
@@ -285,7 +295,7 @@ document.addEventListener('alpine:init', () => {
   // Providers: every provider and version, refreshed every 2 s, with the actions seed 000's admin API offers.
   Alpine.data('providersView', () => ({
     data: null, error: '', actionError: '', actionDone: '', weights: {}, busy: false, minutes: 5, editing: null,
-    firing: [], alertsError: '',
+    firing: [], alertsError: '', pending: [],
     form: { category: 'LLM', name: '', version: '', type: 'openai', model_name: '', url: '', weight: 0,
       is_active: true, is_default: false, parameters: '' },
     init() { poll(this, () => this.load()); },
@@ -295,6 +305,9 @@ document.addEventListener('alpine:init', () => {
         this.data = (await api('GET', '/api/console/providers?minutes=' + this.minutes)).data;
         this.error = '';
       } catch (e) { this.error = e.message; }
+      try {
+        this.pending = (await api('GET', '/api/proposals?status=pending')).data;
+      } catch (e) { this.pending = []; }
       try {
         this.firing = (await api('GET', '/api/alerts?state=firing')).data;
         this.alertsError = '';
@@ -342,13 +355,16 @@ document.addEventListener('alpine:init', () => {
       const key = p.id + '/' + v.version;
       return this.weights[key] ?? v.weight;
     },
+    pendingOn(p) { return this.pending.filter((q) => q.provider === p.id); },
     async act(label, method, path, body) {
       this.busy = true;
       this.actionError = '';
       this.actionDone = '';
       try {
-        await api(method, path, body);
-        this.actionDone = label;
+        const answer = await api(method, path, body);
+        // 202: the provider's change policy sent it to an approver; nothing changed yet.
+        this.actionDone = answer && answer.data && answer.data.status === 'pending' && answer.message
+          ? label + ': proposed for approval (' + answer.data.reasons.join('; ') + ')' : label;
         await this.load();
         return true;
       } catch (e) {
@@ -388,6 +404,35 @@ document.addEventListener('alpine:init', () => {
         '/api/system-configs/provider', body)) {
         this.form.version = '';
       }
+    },
+  }));
+
+  // Proposals: changes waiting for an approver, and what became of them; approve or reject (approvers), withdraw (author).
+  Alpine.data('proposalsView', () => ({
+    proposals: [], error: '', actionError: '', actionDone: '', busy: false, loaded: false,
+    init() { poll(this, () => this.load()); },
+    destroy() { this._stopPolling(); },
+    async load() {
+      try {
+        this.proposals = (await api('GET', '/api/proposals')).data;
+        this.error = '';
+      } catch (e) { this.error = e.message; }
+      this.loaded = true;
+    },
+    badgeOf(q) {
+      return { pending: 'pending', applied: 'ok', rejected: 'bad', stale: 'bad', expired: 'stopped', withdrawn: 'stopped' }[q.status] || '';
+    },
+    async decide(q, action) {
+      this.busy = true;
+      this.actionError = '';
+      this.actionDone = '';
+      try {
+        const answer = await api('POST', '/api/proposals/' + enc(q.id) + '/' + action);
+        this.actionDone = q.summary + ': ' + answer.data.status;
+        await this.load();
+      } catch (e) {
+        this.actionError = q.summary + ': ' + action + ' refused: ' + e.message;
+      } finally { this.busy = false; }
     },
   }));
 

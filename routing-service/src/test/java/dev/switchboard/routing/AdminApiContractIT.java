@@ -3,13 +3,14 @@ package dev.switchboard.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.common.testing.ApiContract;
 import dev.switchboard.common.testing.ApiContract.Operation;
+import dev.switchboard.common.testing.ApiContract;
 import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +28,8 @@ class AdminApiContractIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String ADMIN = "contract-admin";
+    /** An approver other than the shared token's operator, to approve what that one proposed. */
+    private static final String APPROVER = "contract-approver";
     private static final String BASE = "/api/system-configs/provider";
     private static final String PROVIDER = BASE + "/{category}/{name}";
 
@@ -40,7 +43,8 @@ class AdminApiContractIT {
         final String brokers = System.getProperty("spring.embedded.kafka.brokers");
         TestTopics.createAll(brokers);
         upstream = SimulatedProvider.start("contract", "127.0.0.1", 0, new Knobs(0, 0, 0, 500, false, 3, 0));
-        router = TestRouter.start("contract", ADMIN);
+        router = TestRouter.start("contract", ADMIN,
+            "--switchboard.security.admin-tokens=approver-b:approver:" + APPROVER);
         contract = ApiContract.of(call("GET", "/v3/api-docs", null).body());
     }
 
@@ -98,6 +102,20 @@ class AdminApiContractIT {
         answers("GET", PROVIDER + "/grayscale", llm + "/grayscale", 200, null);
         answers("POST", PROVIDER + "/refresh", llm + "/refresh", 200, null);
         answers("GET", "/api/audit", "/api/audit?subject=LLM/ContractLLM", 200, null);
+        final String before = Instant.now().toString();
+        answers("PUT", PROVIDER + "/change-policy", llm + "/change-policy", 200,
+            "{\"max_weight_step\": 5, \"approval_for\": [\"restore\"], \"proposal_ttl_minutes\": 30}");
+        final String raise = answers("PUT", PROVIDER + "/weight", llm + "/weight", 202,
+            "{\"version\": \"c2\", \"weight\": 50}").path("data").path("id").asString();
+        answers("GET", "/api/proposals", "/api/proposals?status=pending&provider=LLM/ContractLLM", 200, null);
+        answers("GET", "/api/proposals/{id}", "/api/proposals/" + raise, 200, null);
+        answersAs(APPROVER, "POST", "/api/proposals/{id}/approve", "/api/proposals/" + raise + "/approve", 200, null);
+        answers("GET", PROVIDER + "/history", llm + "/history?limit=50", 200, null);
+        final String restore = answers("POST", PROVIDER + "/restore", llm + "/restore", 202,
+            "{\"at\": \"" + before + "\"}").path("data").path("id").asString();
+        answersAs(APPROVER, "POST", "/api/proposals/{id}/reject", "/api/proposals/" + restore + "/reject", 200,
+            "{\"reason\": \"contract test\"}");
+        answers("PUT", PROVIDER + "/change-policy", llm + "/change-policy", 200, "{}");
 
         final JsonNode model = answers("POST", "/api/models/register", "/api/models/register", 201,
             "{\"algorithm_name\": \"contract\", \"provider\": \"LLM/ContractLLM\", \"version\": \"c2\", "
@@ -156,9 +174,14 @@ class AdminApiContractIT {
 
     private JsonNode answers(final String method, final String documented, final String path, final int status,
                              final String body) throws Exception {
+        return answersAs(ADMIN, method, documented, path, status, body);
+    }
+
+    private JsonNode answersAs(final String token, final String method, final String documented, final String path,
+                               final int status, final String body) throws Exception {
         final Operation operation = new Operation(method, documented);
         called.add(operation);
-        final HttpResponse<String> answer = call(method, path, body);
+        final HttpResponse<String> answer = router.callAs(token, method, path, body);
         assertThat(answer.statusCode()).as(operation + " at " + path + ": " + answer.body()).isEqualTo(status);
         contract.assertAnswer(operation, status, answer.body());
         return answer.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer.body());

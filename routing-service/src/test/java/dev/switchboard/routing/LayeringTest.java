@@ -5,10 +5,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.switchboard.common.testing.PublicOnlyWhenUsed;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.switchboard.common.testing.PublicOnlyWhenUsed;
 
 /** The routing core (table, strategies, health, outcomes) is plain Java: HTTP, Spring and Kafka stay at the edges. */
 @AnalyzeClasses(packages = "dev.switchboard.routing", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -17,13 +17,14 @@ class LayeringTest {
     @ArchTest
     static final ArchRule coreImportsOnlyJavaAndTheEvents = classes()
         .that().resideInAnyPackage("..routing.table..", "..routing.strategy..", "..routing.health..",
-            "..routing.outcome..", "..routing.failover..", "..routing.shadow..", "..routing.rollout..")
+            "..routing.outcome..", "..routing.failover..", "..routing.shadow..", "..routing.rollout..",
+            "..routing.governance..")
         .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "javax.crypto..", "dev.switchboard.events..",
             "dev.switchboard.schemas", "dev.switchboard.routing.table..", "dev.switchboard.routing.strategy..",
             "dev.switchboard.routing.health..", "dev.switchboard.routing.outcome..", "dev.switchboard.routing.failover..",
             "org.apache.commons.codec.digest..", "dev.switchboard.routing.shadow..",
             "org.apache.commons.text.similarity..", "dev.switchboard.rollout..", "dev.switchboard.routing.rollout..",
-            "org.jspecify.annotations..")
+            "org.jspecify.annotations..", "dev.switchboard.routing.governance..")
         .because("the routing core must be testable and reusable without Spring, HTTP or Kafka");
 
     @ArchTest

@@ -41,11 +41,27 @@ final class TestRouter implements AutoCloseable {
 
     /** Calls the router with the admin token; {@code body} null for none. */
     HttpResponse<String> call(final String method, final String path, final String body) throws Exception {
-        final int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        return callAs(adminToken, method, path, body);
+    }
+
+    /** Calls the router with {@code token} as the bearer token, or with none when it is null. */
+    HttpResponse<String> callAs(final String token, final String method, final String path, final String body)
+        throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+            .header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    String url(final String path) {
+        return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort() + path;
+    }
+
+    ConfigurableApplicationContext context() {
+        return context;
     }
 
     @Override

@@ -12,7 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param minuteRetention   how long per-minute totals stay queryable (canary windows, the rolling last 24 hours)
  * @param outcomePartitions partitions of the outcome topics when this app creates them
  * @param replicationFactor replication of the topics this app creates
- * @param adminToken        bearer token of {@code /api/*}
+ * @param adminToken        the shared bearer token of {@code /api/*} ({@code SWITCHBOARD_ADMIN_TOKEN}), every role
+ * @param adminTokens       named tokens with a role each ({@code SWITCHBOARD_ADMIN_TOKENS}: {@code name:role:token,...})
  * @param rollouts          the canary judge of progressive rollouts
  * @param alerts            the alert rules' evaluation
  */
@@ -24,6 +25,7 @@ public record StatsProperties(
     @DefaultValue("6") int outcomePartitions,
     @DefaultValue("1") short replicationFactor,
     String adminToken,
+    String adminTokens,
     @DefaultValue Rollouts rollouts,
     @DefaultValue Alerts alerts) {
 

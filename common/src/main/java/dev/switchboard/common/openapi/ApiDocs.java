@@ -2,6 +2,7 @@ package dev.switchboard.common.openapi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.switchboard.common.security.Operator;
 import io.swagger.v3.core.jackson.ModelResolver;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.Components;
@@ -9,6 +10,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -27,6 +29,11 @@ import org.springframework.context.annotation.Bean;
 public class ApiDocs {
 
     private static final String BEARER = "bearer";
+
+    static {
+        // The caller an admin handler is given comes from its token, not from the request: no parameter to describe.
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(Operator.class);
+    }
 
     /**
      * @param token what the bearer token is, e.g. {@code SWITCHBOARD_ADMIN_TOKEN}

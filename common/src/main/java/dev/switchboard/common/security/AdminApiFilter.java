@@ -8,11 +8,15 @@ public final class AdminApiFilter {
     private AdminApiFilter() {
     }
 
-    /** @param adminToken the configured token; blank refuses to start, since the API would otherwise be open */
-    public static FilterRegistrationBean<BearerAuthFilter> registration(final String adminToken) {
-        final BearerTokens token = BearerTokens.ofCommaSeparated(adminToken,
-            "switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN)");
-        final var registration = new FilterRegistrationBean<>(new BearerAuthFilter(token, "admin token"));
+    /**
+     * @param adminToken  the shared token, or blank
+     * @param adminTokens the named tokens with their roles ({@code name:role:token,...}), or blank; with neither the
+     *                    service refuses to start, since the API would otherwise be open
+     */
+    public static FilterRegistrationBean<BearerAuthFilter> registration(final String adminToken,
+                                                                        final String adminTokens) {
+        final var registration = new FilterRegistrationBean<>(new BearerAuthFilter(
+            AdminCredentials.of(adminToken, adminTokens), "admin token"));
         registration.addUrlPatterns("/api/*");
         registration.setName("adminTokenFilter");
         return registration;

@@ -1,40 +1,24 @@
 package dev.switchboard.common.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
-/**
- * A set of accepted bearer tokens, checked in constant time. Tokens are kept only as SHA-256 digests, and
- * every check compares against every digest, so neither the length nor the position of a match leaks
- * through timing.
- */
+/** A set of accepted bearer tokens, checked in constant time ({@link TokenOwners}). */
 public final class BearerTokens {
 
-    private static final String PREFIX = "bearer ";
-    private static final MessageDigest SHA_256 = newSha256(); // a prototype, never updated itself
+    private final TokenOwners<Boolean> tokens;
 
-    private final List<byte[]> digests;
-
-    private BearerTokens(final List<byte[]> digests) {
-        this.digests = digests;
+    private BearerTokens(final TokenOwners<Boolean> tokens) {
+        this.tokens = tokens;
     }
 
     /** @throws IllegalArgumentException when no usable token is given: an empty set would lock everyone out silently */
     public static BearerTokens of(final Collection<String> tokens, final String what) {
-        final List<byte[]> digests = tokens.stream()
-            .map(String::strip)
-            .filter(t -> !t.isEmpty())
-            .map(BearerTokens::sha256)
-            .toList();
-        if (digests.isEmpty()) {
-            throw new IllegalArgumentException(what + " must name at least one non-blank token");
-        }
-        return new BearerTokens(digests);
+        final Map<String, Boolean> owners = new HashMap<>();
+        tokens.forEach(token -> owners.put(token, true));
+        return new BearerTokens(TokenOwners.of(owners, what));
     }
 
     /** Splits a comma-separated list such as {@code SWITCHBOARD_CLIENT_KEYS}. */
@@ -44,17 +28,7 @@ public final class BearerTokens {
 
     /** @param authorizationHeader the raw {@code Authorization} header, may be null */
     public boolean accepts(final String authorizationHeader) {
-        if (authorizationHeader == null
-            || authorizationHeader.length() <= PREFIX.length()
-            || !authorizationHeader.substring(0, PREFIX.length()).toLowerCase(Locale.ROOT).equals(PREFIX)) {
-            return false;
-        }
-        final byte[] presented = sha256(authorizationHeader.substring(PREFIX.length()).strip());
-        boolean match = false;
-        for (final byte[] digest : digests) {
-            match |= MessageDigest.isEqual(digest, presented);
-        }
-        return match;
+        return tokens.owner(authorizationHeader).isPresent();
     }
 
     /**
@@ -74,20 +48,8 @@ public final class BearerTokens {
         return Map.of("type", "about:blank", "title", "Unauthorized", "status", 401, "detail", detail);
     }
 
-    /** Cloning a prepared digest is much cheaper than looking the algorithm up on every request. */
-    private static byte[] sha256(final String token) {
-        try {
-            return ((MessageDigest) SHA_256.clone()).digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
-        }
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+    /** The RFC 9457 problem detail of a 403: the caller is known, the action is not theirs. */
+    public static Map<String, Object> forbiddenProblem(final String detail) {
+        return Map.of("type", "about:blank", "title", "Forbidden", "status", 403, "detail", detail);
     }
 }

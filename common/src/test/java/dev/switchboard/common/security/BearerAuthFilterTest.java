@@ -2,7 +2,6 @@ package dev.switchboard.common.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -10,7 +9,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 class BearerAuthFilterTest {
 
-    private final BearerAuthFilter filter = new BearerAuthFilter(BearerTokens.of(List.of("s3cret"), "test"), "admin token");
+    private final BearerAuthFilter filter = new BearerAuthFilter(
+        AdminCredentials.of("s3cret", "watcher:viewer:w4tch"), "admin token");
 
     @Test
     void shouldLetARequestWithTheTokenThrough() throws Exception {
@@ -38,5 +38,25 @@ class BearerAuthFilterTest {
         assertThat(response.getContentType()).startsWith("application/problem+json");
         assertThat(response.getContentAsString()).contains("\"status\":401")
             .contains("Invalid admin token in the Authorization header").doesNotContain("guess");
+    }
+
+    @Test
+    void shouldLetAViewerReadButNotChange() throws Exception {
+        final MockHttpServletRequest read = new MockHttpServletRequest("GET", "/api/stats");
+        read.addHeader("Authorization", "Bearer w4tch");
+        final MockFilterChain readChain = new MockFilterChain();
+        filter.doFilter(read, new MockHttpServletResponse(), readChain);
+        assertThat(readChain.getRequest()).isSameAs(read);
+
+        final MockHttpServletRequest change = new MockHttpServletRequest("POST", "/api/health-check/LLM/x/v1/check");
+        change.addHeader("Authorization", "Bearer w4tch");
+        final MockHttpServletResponse response = new MockHttpServletResponse();
+        final MockFilterChain chain = new MockFilterChain();
+        filter.doFilter(change, response, chain);
+
+        assertThat(chain.getRequest()).isNull();
+        assertThat(response.getStatus()).isEqualTo(403);
+        assertThat(response.getContentAsString()).contains("\"status\":403")
+            .contains("Operator 'watcher' has the role viewer").contains("needs operator");
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.routing.admin;
 
 import dev.switchboard.common.web.BindingErrors;
 import dev.switchboard.routing.RoutingProperties;
+import dev.switchboard.routing.controlplane.AuditTrail;
 import dev.switchboard.routing.controlplane.ConfigEvents;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.health.HealthBoard;
@@ -18,12 +19,6 @@ import tools.jackson.databind.ObjectMapper;
 class AdminConfiguration {
 
     /**
-     * The admin commands are read strictly: an unknown field (a typo such as {@code wieght}) is refused rather than
-     * ignored, and a value of the wrong kind is not converted ({@code "5"} is not a weight, {@code 1.5} is not a
-     * whole number, {@code 5} is not a name). Only the admin API binds request bodies to classes here: the front
-     * door reads its bodies as trees and passes unknown fields on.
-     */
-    /**
      * The admin commands are read strictly ({@link BindingErrors#strict}). Only the admin API binds request bodies to
      * classes here: the front door reads its bodies as trees and passes unknown fields on.
      */
@@ -38,17 +33,41 @@ class AdminConfiguration {
     }
 
     @Bean
-    ProviderAdmin providerAdmin(final ConfigStore store, final ConfigLog configLog, final ObjectMapper json,
-                                final Clock clock, final RoutingProperties routing) {
-        return new ProviderAdmin(store, configLog, json, clock, routing.instanceId());
+    ChangeGate changeGate(final ConfigStore store, final ConfigLog configLog, final ObjectMapper json,
+                          final Clock clock, final RoutingProperties routing) {
+        return new ChangeGate(store, configLog, json, clock, routing.instanceId());
+    }
+
+    @Bean
+    ProviderAdmin providerAdmin(final ConfigStore store, final ConfigLog configLog, final ChangeGate gate,
+                                final ObjectMapper json, final Clock clock, final RoutingProperties routing) {
+        return new ProviderAdmin(store, configLog, gate, json, clock, routing.instanceId());
     }
 
     @Bean
     ProviderPolicyAdmin providerPolicyAdmin(final ProviderAdmin versions, final ConfigStore store,
-                                            final ConfigLog configLog, final VersionSelector selector,
-                                            final ObjectMapper json, final Clock clock,
-                                            final RoutingProperties routing) {
-        return new ProviderPolicyAdmin(versions, store, configLog, selector.strategyNames(), json, clock,
+                                            final ConfigLog configLog, final ChangeGate gate,
+                                            final VersionSelector selector, final ObjectMapper json,
+                                            final Clock clock, final RoutingProperties routing) {
+        return new ProviderPolicyAdmin(versions, store, configLog, gate, selector.strategyNames(), json, clock,
+            routing.instanceId());
+    }
+
+    @Bean
+    ProviderHistory providerHistory(final ProviderAdmin providers, final ConfigStore store, final ConfigLog configLog,
+                                    final ConfigEvents events, final AuditTrail trail, final RolloutBoard rollouts,
+                                    final ChangeGate gate, final ObjectMapper json, final Clock clock,
+                                    final RoutingProperties routing) {
+        return new ProviderHistory(providers, store, configLog, events, trail, rollouts, gate, json, clock,
+            routing.instanceId());
+    }
+
+    @Bean
+    ProposalAdmin proposalAdmin(final ConfigLog configLog, final ChangeGate gate, final ProviderAdmin providers,
+                                final ProviderPolicyAdmin policies, final ProviderHistory history,
+                                final RolloutAdmin rollouts, final ObjectMapper json, final Clock clock,
+                                final RoutingProperties routing) {
+        return new ProposalAdmin(configLog, gate, providers, policies, history, rollouts, json, clock,
             routing.instanceId());
     }
 
@@ -66,8 +85,8 @@ class AdminConfiguration {
 
     @Bean
     RolloutAdmin rolloutAdmin(final ConfigStore store, final ConfigLog configLog, final RolloutBoard rolloutBoard,
-                              final Clock clock, final RoutingProperties routing) {
-        return new RolloutAdmin(configLog, store, rolloutBoard, clock, routing.instanceId());
+                              final ChangeGate gate, final Clock clock, final RoutingProperties routing) {
+        return new RolloutAdmin(configLog, store, rolloutBoard, gate, clock, routing.instanceId());
     }
 
     @Bean

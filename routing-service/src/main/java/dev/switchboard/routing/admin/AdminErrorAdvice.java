@@ -1,8 +1,10 @@
 package dev.switchboard.routing.admin;
 
 import dev.switchboard.common.web.BindingErrors;
+import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.routing.controlplane.ConfigUnavailableException;
 import dev.switchboard.routing.web.Problems;
+import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -16,15 +18,31 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ServerWebInputException;
+import tools.jackson.databind.ObjectMapper;
 
 /** Admin API failures as RFC 9457 problem details; nothing is changed by a request that fails. */
 @RestControllerAdvice(assignableTypes = {ProviderAdminController.class, ExperimentAdminController.class,
     ModelRegistryController.class, RolloutAdminController.class, AuditController.class,
-    AlertAdminController.class})
+    AlertAdminController.class, ProposalAdminController.class})
 @Order(Ordered.HIGHEST_PRECEDENCE) // before Boot's generic problem details, whose "Failed to read request" says too little
 class AdminErrorAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(AdminErrorAdvice.class);
+
+    private final ObjectMapper json;
+
+    AdminErrorAdvice(final ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** A change the provider's policy sends to an approver: accepted as a proposal, not applied. */
+    @ExceptionHandler(ApprovalRequired.class)
+    ResponseEntity<ProposalAnswer> proposed(final ApprovalRequired e) {
+        final ChangeProposal proposal = e.proposal();
+        return ResponseEntity.status(HttpStatus.ACCEPTED)
+            .location(URI.create("/api/proposals/" + proposal.getId()))
+            .body(new ProposalAnswer(ProposalView.of(proposal, proposal.getCreatedAt(), json), e.getMessage()));
+    }
 
     @ExceptionHandler(AdminException.class)
     ProblemDetail refused(final AdminException e) {

@@ -20,6 +20,11 @@ final class AdminException extends RuntimeException {
         return new AdminException(HttpStatus.NOT_FOUND, message);
     }
 
+    /** The caller is known, but this is not theirs to do. */
+    static AdminException forbidden(final String message) {
+        return new AdminException(HttpStatus.FORBIDDEN, message);
+    }
+
     static AdminException conflict(final String message) {
         return new AdminException(HttpStatus.CONFLICT, message);
     }

@@ -1,5 +1,7 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.routing.governance.ChangePolicy;
+import dev.switchboard.routing.governance.Guard;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.table.Provider;
@@ -40,7 +42,12 @@ final class AdminViews {
                 final Optional<String> notRoutable = endpoints.whyNotRoutable(v);
                 return new ProviderViews.GrayscaleVersion(v.version(), v.weight(), v.active(), v.isDefault(),
                     health.score(v.key()), notRoutable.isEmpty(), notRoutable.orElse(null), config(v));
-            }).toList()));
+            }).toList(), rules(provider.policy().changes())));
+    }
+
+    static ProviderViews.ChangeRules rules(final ChangePolicy policy) {
+        return new ProviderViews.ChangeRules(policy.maxWeightStep().orElse(null),
+            policy.approvalFor().stream().sorted().map(Guard::label).toList(), policy.proposalTtl().toMinutes());
     }
 
     static ProviderViews.Policy policy(final ProviderPolicy policy) {

@@ -1,5 +1,6 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.common.security.Operator;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -10,7 +11,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -47,22 +47,21 @@ class AlertAdminController {
     @ResponseStatus(HttpStatus.CREATED)
     AdminAnswer<AlertViews.RuleView> createRule(
         @RequestBody(required = false) final AlertCommands.@Nullable RuleCommand body,
-        @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return new AdminAnswer<>(alerts.putRule(actor, null, body));
+        final Operator operator) {
+        return new AdminAnswer<>(alerts.putRule(operator.name(), null, body));
     }
 
     @PutMapping("/rules/{id}")
     AdminAnswer<AlertViews.RuleView> changeRule(
         @PathVariable final String id, @RequestBody(required = false) final AlertCommands.@Nullable RuleCommand body,
-        @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return new AdminAnswer<>(alerts.putRule(actor, id, body));
+        final Operator operator) {
+        return new AdminAnswer<>(alerts.putRule(operator.name(), id, body));
     }
 
     @DeleteMapping("/rules/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void deleteRule(@PathVariable final String id, @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
-        defaultValue = "admin") final String actor) {
-        alerts.deleteRule(actor, id);
+    void deleteRule(@PathVariable final String id, final Operator operator) {
+        alerts.deleteRule(operator.name(), id);
     }
 
     @GetMapping("/channels")
@@ -79,22 +78,21 @@ class AlertAdminController {
     @ResponseStatus(HttpStatus.CREATED)
     AdminAnswer<AlertViews.ChannelView> createChannel(
         @RequestBody(required = false) final AlertCommands.@Nullable ChannelCommand body,
-        @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return new AdminAnswer<>(alerts.putChannel(actor, null, body));
+        final Operator operator) {
+        return new AdminAnswer<>(alerts.putChannel(operator.name(), null, body));
     }
 
     @PutMapping("/channels/{id}")
     AdminAnswer<AlertViews.ChannelView> changeChannel(
         @PathVariable final String id,
         @RequestBody(required = false) final AlertCommands.@Nullable ChannelCommand body,
-        @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin") final String actor) {
-        return new AdminAnswer<>(alerts.putChannel(actor, id, body));
+        final Operator operator) {
+        return new AdminAnswer<>(alerts.putChannel(operator.name(), id, body));
     }
 
     @DeleteMapping("/channels/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void deleteChannel(@PathVariable final String id, @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
-        defaultValue = "admin") final String actor) {
-        alerts.deleteChannel(actor, id);
+    void deleteChannel(@PathVariable final String id, final Operator operator) {
+        alerts.deleteChannel(operator.name(), id);
     }
 }

@@ -61,11 +61,11 @@ class AuditController {
 
     private AuditEntry entry(final ConfigChange change) {
         return new AuditEntry(change.getAt(), change.getActor(), change.getAction(), change.getSubject(),
-            parsed(change.getBefore()), parsed(change.getAfter()), change.getRouterInstance());
+            parsed(json, change.getBefore()), parsed(json, change.getAfter()), change.getRouterInstance());
     }
 
     /** The JSON a change recorded, as JSON; a text that is not JSON stays text. */
-    private @Nullable Object parsed(final @Nullable String recorded) {
+    static @Nullable Object parsed(final ObjectMapper json, final @Nullable String recorded) {
         if (recorded == null) {
             return null;
         }

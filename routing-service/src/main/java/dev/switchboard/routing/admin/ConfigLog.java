@@ -3,6 +3,7 @@ package dev.switchboard.routing.admin;
 import dev.switchboard.events.AlertChannel;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
+import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.Rollout;
@@ -45,6 +46,9 @@ public interface ConfigLog {
 
     /** Each rule's latest transition per version (written by stats-streams, read only here). */
     Definitions<AlertEvent> alerts();
+
+    /** Changes waiting for an approver, and what became of them. */
+    Definitions<ChangeProposal> proposals();
 
     /** The latest definition per key, as this router has read them so far. */
     interface Definitions<V> {

@@ -1,5 +1,6 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.common.security.Operator;
 import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -8,7 +9,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -33,9 +33,8 @@ class ExperimentAdminController {
     @ResponseStatus(HttpStatus.CREATED)
     AdminAnswer<ExperimentView> create(@RequestBody(required = false) final @Nullable
                                                        ExperimentCommand body,
-                                                       @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
-                                                           defaultValue = "admin") final String actor) {
-        return new AdminAnswer<>(ExperimentView.of(admin.create(actor, body)));
+                                                       final Operator operator) {
+        return new AdminAnswer<>(ExperimentView.of(admin.create(operator.name(), body)));
     }
 
     @GetMapping
@@ -52,9 +51,8 @@ class ExperimentAdminController {
 
     @PostMapping("/{name}/{action:start|pause|stop}")
     AdminAnswer<ExperimentView> change(@PathVariable final String name, @PathVariable final String action,
-                                       @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
-                                           defaultValue = "admin") final String actor) {
-        return new AdminAnswer<>(ExperimentView.of(admin.change(actor, name, action)));
+                                       final Operator operator) {
+        return new AdminAnswer<>(ExperimentView.of(admin.change(operator.name(), name, action)));
     }
 
     /** Seed 002's client feedback: a quality score for one request, by the {@code X-Request-Id} it was answered. */

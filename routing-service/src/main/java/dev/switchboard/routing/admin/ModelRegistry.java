@@ -98,8 +98,9 @@ final class ModelRegistry {
     }
 
     /** Moves a model to {@code stage}; deploying it also makes its version the provider's default. */
-    synchronized RegisteredModel promote(final String actor, final String id,
+    synchronized RegisteredModel promote(final Authority who, final String id,
                                          final ModelCommands.@Nullable StageChange body) {
+        final String actor = who.actor();
         final RegisteredModel model = get(id);
         final String wanted = Checks.body(body, "stage").stage();
         final ModelStage to;
@@ -118,7 +119,7 @@ final class ModelRegistry {
         final RegisteredModel moved = RegisteredModel.newBuilder(model).setStage(to).setStageChangedAt(now)
             .setStageChangedBy(actor).build();
         if (to == ModelStage.DEPLOYED) {
-            providers.setDefault(actor, model.getCategory(), model.getProvider(),
+            providers.setDefault(who, model.getCategory(), model.getProvider(),
                 new ProviderCommands.DefaultChange(model.getVersion()));
             view.snapshot().values().stream()
                 .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))

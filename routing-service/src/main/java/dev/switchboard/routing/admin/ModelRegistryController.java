@@ -1,6 +1,10 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.common.security.Operator;
 import dev.switchboard.events.RegisteredModel;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +14,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -37,9 +40,8 @@ class ModelRegistryController {
     @ResponseStatus(HttpStatus.CREATED)
     AdminAnswer<ModelView> register(@RequestBody(required = false) final ModelCommands.@Nullable
                                                     ModelRegistration body,
-                                                    @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
-                                                        defaultValue = "admin") final String actor) {
-        return new AdminAnswer<>(view(registry.register(actor, body)));
+                                                    final Operator operator) {
+        return new AdminAnswer<>(view(registry.register(operator.name(), body)));
     }
 
     /** Filters: {@code algorithm} (seed 002's {@code ?algorithm=DDQN}), {@code stage}, {@code tag}. */
@@ -56,12 +58,14 @@ class ModelRegistryController {
         return new AdminAnswer<>(view(registry.get(id)));
     }
 
+    @ApiResponse(responseCode = "200", description = "OK")
+    @ApiResponse(responseCode = "202", description = ProposalAnswer.DESCRIPTION,
+        content = @Content(schema = @Schema(implementation = ProposalAnswer.class)))
     @PostMapping("/{id}/promote")
     AdminAnswer<ModelView> promote(@PathVariable final String id,
                                    @RequestBody(required = false) final ModelCommands.@Nullable StageChange body,
-                                   @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin")
-                                   final String actor) {
-        return new AdminAnswer<>(view(registry.promote(actor, id, body)));
+                                   final Operator operator) {
+        return new AdminAnswer<>(view(registry.promote(Authority.of(operator), id, body)));
     }
 
     /** The training parameters are kept as the JSON they were given as, and answered as that JSON again. */

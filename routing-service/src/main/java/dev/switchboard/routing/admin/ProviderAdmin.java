@@ -3,6 +3,7 @@ package dev.switchboard.routing.admin;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
+import dev.switchboard.routing.governance.GuardedChange;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.RoutingTable;
 import dev.switchboard.routing.table.Secrets;
@@ -11,6 +12,8 @@ import dev.switchboard.schemas.VersionKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,14 +30,16 @@ final class ProviderAdmin {
 
     private final ConfigStore store;
     private final ConfigLog configLog;
+    private final ChangeGate gate;
     private final ObjectMapper json;
     private final Clock clock;
     private final String instanceId;
 
-    ProviderAdmin(final ConfigStore store, final ConfigLog configLog, final ObjectMapper json, final Clock clock,
-                  final String instanceId) {
+    ProviderAdmin(final ConfigStore store, final ConfigLog configLog, final ChangeGate gate, final ObjectMapper json,
+                  final Clock clock, final String instanceId) {
         this.store = store;
         this.configLog = configLog;
+        this.gate = gate;
         this.json = json;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -60,7 +65,7 @@ final class ProviderAdmin {
         return provider(category, name);
     }
 
-    synchronized VersionConfig create(final String actor, final @Nullable VersionCommand body) {
+    synchronized VersionConfig create(final Authority who, final @Nullable VersionCommand body) {
         final VersionCommand command = Checks.body(body);
         final VersionKey key = key(Checks.required(command.category(), "category"), Checks.required(command.name(), "name"),
             Checks.required(command.version(), "version"));
@@ -81,18 +86,21 @@ final class ProviderAdmin {
         if (created.isDefault() && !created.active()) {
             throw AdminException.badRequest("A default version must be active: is_default true needs is_active true");
         }
+        provider.ifPresent(p -> refuseProposing(p, "create it with weight 0 and not as the default, then raise its "
+            + "weight or make it the default", effects(p, null, created)));
         final ConfigWriter.ChangeSet changes = configLog.changes().putVersion(created);
         if (created.isDefault()) {
             provider.flatMap(Provider::defaultVersion).ifPresent(old -> changes.putVersion(old.withDefault(false, now)));
         }
-        configLog.commit(changes.audit(audit(actor, "create_version", null, created), key.provider()));
+        gate.commit(who, changes.audit(audit(who.actor(), "create_version", null, created), key.provider()));
         return created;
     }
 
-    synchronized VersionConfig update(final String actor, final String category, final String name,
+    synchronized VersionConfig update(final Authority who, final String category, final String name,
                                       final String versionName, final @Nullable VersionCommand body) {
         final VersionCommand command = Checks.body(body);
-        final VersionConfig old = version(provider(category, name), versionName);
+        final Provider provider = provider(category, name);
+        final VersionConfig old = version(provider, versionName);
         unchanged(command.category(), category, "category");
         unchanged(command.name(), name, "name");
         unchanged(command.version(), versionName, "version");
@@ -107,22 +115,27 @@ final class ProviderAdmin {
         if (old.isDefault() && !updated.active()) {
             throw AdminException.conflict("Version " + versionName + " is the default; set another default first");
         }
-        configLog.commit(configLog.changes().putVersion(updated)
-            .audit(audit(actor, "update_version", old, updated), old.key().provider()));
+        refuseProposing(provider, "change the weight with PUT .../weight and activate with POST .../activate, which "
+            + "can be proposed", effects(provider, old, updated));
+        gate.commit(who, configLog.changes().putVersion(updated)
+            .audit(audit(who.actor(), "update_version", old, updated), old.key().provider()));
         return updated;
     }
 
-    synchronized Provider setWeight(final String actor, final String category, final String name,
+    synchronized Provider setWeight(final Authority who, final String category, final String name,
                                     final ProviderCommands.@Nullable WeightChange body) {
         final ProviderCommands.WeightChange change = Checks.body(body);
-        final VersionConfig old = version(provider(category, name), change.version());
+        final Provider provider = provider(category, name);
+        final VersionConfig old = version(provider, change.version());
         final VersionConfig updated = old.withWeight(change.weight(), clock.instant());
-        configLog.commit(configLog.changes().putVersion(updated)
-            .audit(audit(actor, "set_weight", old, updated), old.key().provider()));
+        gate.admit(who, provider, new ChangeGate.Proposed("set_weight", old.version(), change, "Set " + old.version()
+            + "'s weight from " + old.weight() + " to " + updated.weight()), effects(provider, old, updated));
+        gate.commit(who, configLog.changes().putVersion(updated)
+            .audit(audit(who.actor(), "set_weight", old, updated), old.key().provider()));
         return provider(category, name);
     }
 
-    synchronized Provider setDefault(final String actor, final String category, final String name,
+    synchronized Provider setDefault(final Authority who, final String category, final String name,
                                      final ProviderCommands.@Nullable DefaultChange body) {
         final Provider provider = provider(category, name);
         final VersionConfig chosen = version(provider, Checks.body(body).version());
@@ -130,28 +143,41 @@ final class ProviderAdmin {
             throw AdminException.conflict("Version " + chosen.version() + " is inactive; activate it before making it "
                 + "the default");
         }
+        final Optional<String> previous = provider.defaultVersion().map(VersionConfig::version);
+        if (!previous.equals(Optional.of(chosen.version()))) {
+            gate.admit(who, provider, new ChangeGate.Proposed("set_default", chosen.version(),
+                new ProviderCommands.DefaultChange(chosen.version()), "Make "
+                + chosen.version() + " the default" + previous.map(p -> " instead of " + p).orElse("")),
+                List.of(new GuardedChange.DefaultSwitch(previous, chosen.version())));
+        }
         final Instant now = clock.instant();
         final ConfigWriter.ChangeSet changes = configLog.changes();
         provider.defaultVersion().filter(old -> !old.equals(chosen))
             .ifPresent(old -> changes.putVersion(old.withDefault(false, now)));
         final VersionConfig updated = chosen.withDefault(true, now);
-        configLog.commit(changes.putVersion(updated).audit(audit(actor, "set_default", chosen, updated), provider.id()));
+        gate.commit(who, changes.putVersion(updated).audit(audit(who.actor(), "set_default", chosen, updated),
+            provider.id()));
         return provider(category, name);
     }
 
-    synchronized VersionConfig setActive(final String actor, final String category, final String name,
+    synchronized VersionConfig setActive(final Authority who, final String category, final String name,
                                          final String versionName, final boolean active) {
-        final VersionConfig old = version(provider(category, name), versionName);
+        final Provider provider = provider(category, name);
+        final VersionConfig old = version(provider, versionName);
         if (!active && old.isDefault()) {
             throw AdminException.conflict("Version " + versionName + " is the default; set another default first");
         }
         final VersionConfig updated = old.withActive(active, clock.instant());
-        configLog.commit(configLog.changes().putVersion(updated).audit(audit(actor, active ? "activate_version"
+        if (active) {
+            gate.admit(who, provider, new ChangeGate.Proposed("activate_version", versionName, null, "Activate "
+                + versionName), effects(provider, old, updated));
+        }
+        gate.commit(who, configLog.changes().putVersion(updated).audit(audit(who.actor(), active ? "activate_version"
             : "deactivate_version", old, updated), old.key().provider()));
         return updated;
     }
 
-    synchronized void delete(final String actor, final String category, final String name, final String versionName) {
+    synchronized void delete(final Authority who, final String category, final String name, final String versionName) {
         final Provider provider = provider(category, name);
         final VersionConfig old = version(provider, versionName);
         if (old.isDefault() && provider.versions().size() > 1) {
@@ -162,14 +188,48 @@ final class ProviderAdmin {
             throw AdminException.conflict("Version " + versionName + " is in the running sticky rollout; change the "
                 + "strategy first");
         }
-        configLog.commit(configLog.changes().deleteVersion(old.key())
-            .audit(audit(actor, "delete_version", old, null), old.key().provider()));
+        gate.admit(who, provider, new ChangeGate.Proposed("delete_version", versionName, null, "Delete "
+            + versionName), List.of(new GuardedChange.Deletion(versionName)));
+        gate.commit(who, configLog.changes().deleteVersion(old.key())
+            .audit(audit(who.actor(), "delete_version", old, null), old.key().provider()));
     }
 
     static VersionConfig version(final Provider provider, final String version) {
         return provider.version(version).orElseThrow(() -> AdminException.notFound("Unknown version '" + version
             + "' of " + provider.id() + "; its versions are "
             + provider.versions().stream().map(VersionConfig::version).toList()));
+    }
+
+    /** What the change policy judges in a change of one version, {@code before} null for a new one. */
+    static List<GuardedChange> effects(final Provider provider, final @Nullable VersionConfig before,
+                                       final VersionConfig after) {
+        final List<GuardedChange> effects = new ArrayList<>();
+        final int from = before == null ? 0 : before.weight();
+        if (after.weight() > from) {
+            effects.add(new GuardedChange.WeightRaise(after.version(), from, after.weight()));
+        }
+        if (before != null && after.active() && !before.active()) {
+            effects.add(new GuardedChange.Activation(after.version()));
+        }
+        if (after.isDefault() && (before == null || !before.isDefault())) {
+            effects.add(new GuardedChange.DefaultSwitch(provider.defaultVersion().map(VersionConfig::version),
+                after.version()));
+        }
+        return effects;
+    }
+
+    /**
+     * Creating or updating a version can carry its secrets, which a proposal must never hold: such a change is
+     * refused when the policy would want it approved, saying how to make it in steps that can be proposed.
+     */
+    private static void refuseProposing(final Provider provider, final String instead,
+                                        final List<GuardedChange> effects) {
+        final List<String> reasons = provider.policy().changes().reasonsForApproval(effects);
+        if (!reasons.isEmpty()) {
+            throw AdminException.conflict("This change needs an approver's approval under " + provider.id()
+                + "'s change policy (" + String.join("; ", reasons) + "), and a version's create or update cannot be "
+                + "proposed as it may carry secrets: " + instead);
+        }
     }
 
     /** The audit record of a change to a version, as its answers show it: secrets are never in them. */

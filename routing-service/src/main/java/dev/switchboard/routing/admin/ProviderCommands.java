@@ -1,5 +1,12 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.routing.governance.ChangePolicy;
+import dev.switchboard.routing.governance.Guard;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -77,6 +84,40 @@ final class ProviderCommands {
         /** Whether it ends the mirroring (there is no candidate then). */
         boolean ends() {
             return candidate == null;
+        }
+    }
+
+    /**
+     * {@code PUT .../change-policy}: which changes need an approver ({@code {"max_weight_step": 20, "approval_for":
+     * ["default", "delete"], "proposal_ttl_minutes": 1440}}); {@code {}} lets every change through at once.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ChangePolicyChange(@Nullable Integer maxWeightStep, @Nullable List<String> approvalFor,
+                              @Nullable Long proposalTtlMinutes) {
+        ChangePolicyChange {
+            if (maxWeightStep != null) {
+                Checks.wholeNumber(maxWeightStep, "max_weight_step", 0, 100);
+            }
+            approvalFor = approvalFor == null ? List.of() : List.copyOf(approvalFor);
+            approvalFor.forEach(label -> guard(label));
+            if (proposalTtlMinutes != null) {
+                Checks.wholeNumber(proposalTtlMinutes, "proposal_ttl_minutes", 1L, 1L, 43_200L);
+            }
+        }
+
+        ChangePolicy policy() {
+            final Set<Guard> guards = EnumSet.noneOf(Guard.class);
+            approvalFor.forEach(label -> guards.add(guard(label)));
+            return new ChangePolicy(Optional.ofNullable(maxWeightStep), guards, proposalTtlMinutes == null
+                ? ChangePolicy.DEFAULT_PROPOSAL_TTL : Duration.ofMinutes(proposalTtlMinutes));
+        }
+
+        private static Guard guard(final @Nullable String label) {
+            try {
+                return Guard.parse(Checks.text(label, "approval_for[]"));
+            } catch (IllegalArgumentException e) {
+                throw AdminException.badRequest("'approval_for': " + e.getMessage());
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.switchboard.routing.admin;
 
 import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.governance.ChangePolicy;
+import dev.switchboard.routing.governance.GuardedChange;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.RoutingTable;
@@ -8,6 +10,7 @@ import dev.switchboard.routing.table.ShadowMirror;
 import dev.switchboard.routing.table.StickyRollout;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -24,24 +27,26 @@ final class ProviderPolicyAdmin {
     private final ProviderAdmin versions;
     private final ConfigStore store;
     private final ConfigLog configLog;
+    private final ChangeGate gate;
     private final Set<String> strategies;
     private final ObjectMapper json;
     private final Clock clock;
     private final String instanceId;
 
     ProviderPolicyAdmin(final ProviderAdmin versions, final ConfigStore store, final ConfigLog configLog,
-                        final Set<String> strategies, final ObjectMapper json, final Clock clock,
-                        final String instanceId) {
+                        final ChangeGate gate, final Set<String> strategies, final ObjectMapper json,
+                        final Clock clock, final String instanceId) {
         this.versions = versions;
         this.store = store;
         this.configLog = configLog;
+        this.gate = gate;
         this.strategies = Set.copyOf(strategies);
         this.json = json;
         this.clock = clock;
         this.instanceId = instanceId;
     }
 
-    Provider setStrategy(final String actor, final String category, final String name,
+    Provider setStrategy(final Authority who, final String category, final String name,
                          final ProviderCommands.@Nullable StrategyChange body) {
         final ProviderCommands.StrategyChange change = Checks.body(body);
         synchronized (versions) {
@@ -60,27 +65,43 @@ final class ProviderPolicyAdmin {
                 : Optional.of(fallback(change.fallbackProvider(), provider));
             final int maxAttempts = change.maxAttempts() == null ? provider.policy().maxAttempts()
                 : change.maxAttempts();
-            return write(actor, "set_strategy", provider, new ProviderPolicy(change.strategy(), rollout, fallback,
-                maxAttempts, provider.policy().shadow()));
+            final double before = provider.policy().rollout().filter(r -> rollout.map(StickyRollout::candidate)
+                .filter(r.candidate()::equals).isPresent()).map(StickyRollout::percentage).orElse(0.0);
+            rollout.filter(split -> change.strategy().equals("sticky_rollout")).ifPresent(split -> gate.admit(who,
+                provider, new ChangeGate.Proposed("set_strategy", null, change, "Route by " + change.strategy()
+                    + " with " + split.candidate() + " at " + split.percentage() + "%"),
+                List.of(new GuardedChange.PercentageRaise(split.candidate(), before, split.percentage()))));
+            return write(who, "set_strategy", provider, new ProviderPolicy(change.strategy(), rollout, fallback,
+                maxAttempts, provider.policy().shadow(), provider.policy().changes()));
         }
     }
 
-    Provider setShadow(final String actor, final String category, final String name,
+    Provider setShadow(final Authority who, final String category, final String name,
                        final ProviderCommands.@Nullable ShadowChange body) {
         final ProviderCommands.ShadowChange change = Checks.body(body);
         synchronized (versions) {
             final Provider provider = versions.provider(category, name);
             final Optional<ShadowMirror> mirror = change.ends() ? Optional.empty() : Optional.of(new ShadowMirror(
                 ProviderAdmin.version(provider, change.candidate()).version(), change.percentage()));
-            return write(actor, "set_shadow", provider, provider.policy().withShadow(mirror));
+            return write(who, "set_shadow", provider, provider.policy().withShadow(mirror));
         }
     }
 
-    private Provider write(final String actor, final String action, final Provider provider,
+    /** Which changes to the provider need approval; only an approver may change it (the token filter sees to it). */
+    Provider setChangePolicy(final Authority who, final String category, final String name,
+                             final ProviderCommands.@Nullable ChangePolicyChange body) {
+        final ChangePolicy policy = Checks.body(body, "max_weight_step, approval_for, proposal_ttl_minutes").policy();
+        synchronized (versions) {
+            final Provider provider = versions.provider(category, name);
+            return write(who, "set_change_policy", provider, provider.policy().withChanges(policy));
+        }
+    }
+
+    private Provider write(final Authority who, final String action, final Provider provider,
                            final ProviderPolicy policy) {
         final Instant now = clock.instant();
-        configLog.commit(configLog.changes().putPolicy(provider.category(), provider.name(), policy, now)
-            .audit(AdminCommon.audit(actor, now, action, provider.id(),
+        gate.commit(who, configLog.changes().putPolicy(provider.category(), provider.name(), policy, now)
+            .audit(AdminCommon.audit(who.actor(), now, action, provider.id(),
                 json.writeValueAsString(AdminViews.policy(provider.policy())),
                 json.writeValueAsString(AdminViews.policy(policy)),
                 instanceId), provider.id()));

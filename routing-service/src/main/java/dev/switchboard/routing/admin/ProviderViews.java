@@ -43,7 +43,30 @@ final class ProviderViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record GrayscaleState(String category, String name, String strategy, @Nullable Rollout rollout,
                           @Nullable String fallbackProvider, @Nullable Shadow shadow, int maxAttempts,
-                          List<GrayscaleVersion> versions) {
+                          List<GrayscaleVersion> versions, ChangeRules changePolicy) {
+    }
+
+    /**
+     * Which changes need an approver: weights raised by more than {@code max_weight_step} (absent: any step), and
+     * every change of the kinds in {@code approval_for}.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ChangeRules(@Nullable Integer maxWeightStep, List<String> approvalFor, long proposalTtlMinutes) {
+    }
+
+    /** {@code GET .../history}: newest first; {@code undecodable} counts audit records that could not be read. */
+    record History(List<HistoryEntry> data, int total, long undecodable) {
+    }
+
+    /**
+     * One change to the provider. {@code before} and {@code after} are what the change recorded (secrets masked);
+     * {@code restorable} says whether {@code POST .../restore} can go back to just after it.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record HistoryEntry(@Nullable String changeId, Instant at, String actor, String action, String subject,
+                        @Nullable Object before, @Nullable Object after, boolean restorable) {
     }
 
     /** A provider's policy as the audit trail records it before and after a change. */

@@ -1,5 +1,7 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.common.security.Operator;
+import dev.switchboard.common.security.Role;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutAction;
@@ -13,6 +15,8 @@ import dev.switchboard.events.RolloutStep;
 import dev.switchboard.rollout.RolloutScores;
 import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.controlplane.ConfigWriter;
+import dev.switchboard.routing.governance.GuardedChange;
 import dev.switchboard.routing.rollout.RolloutBoard;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.VersionConfig;
@@ -41,18 +45,22 @@ final class RolloutAdmin {
         new RolloutGate(RolloutMetric.ERROR_RATE, RolloutGateKind.VS_BASELINE, 0.01),
         new RolloutGate(RolloutMetric.LATENCY_P95, RolloutGateKind.VS_BASELINE, 250.0));
     private static final Duration READ_BACK = Duration.ofSeconds(5);
+    /** Who declares a rollout in the deployment's configuration. */
+    private static final Operator CONFIGURATION = new Operator("configuration", Role.OPERATOR, false);
 
     private final ConfigLog configLog;
     private final ConfigStore store;
     private final RolloutBoard board;
+    private final ChangeGate gate;
     private final Clock clock;
     private final String instanceId;
 
-    RolloutAdmin(final ConfigLog configLog, final ConfigStore store, final RolloutBoard board, final Clock clock,
-                 final String instanceId) {
+    RolloutAdmin(final ConfigLog configLog, final ConfigStore store, final RolloutBoard board, final ChangeGate gate,
+                 final Clock clock, final String instanceId) {
         this.configLog = configLog;
         this.store = store;
         this.board = board;
+        this.gate = gate;
         this.clock = clock;
         this.instanceId = instanceId;
     }
@@ -69,7 +77,7 @@ final class RolloutAdmin {
     }
 
     /** {@code POST /api/rollouts}: checks every field, refuses a second rollout on the provider, writes the plan. */
-    synchronized RolloutBoard.Entry create(final String actor, final @Nullable RolloutCommand body) {
+    synchronized RolloutBoard.Entry create(final Authority who, final @Nullable RolloutCommand body) {
         final RolloutCommand command = Checks.body(body, RolloutCommand.FIELDS);
         final Provider provider = AdminCommon.provider(store, command.provider());
         final String candidate = command.candidate();
@@ -84,9 +92,12 @@ final class RolloutAdmin {
             .setGates(command.plannedGates())
             .setOnFailure(command.failureAction())
             .setSalt(UUID.randomUUID().toString()).setDeclaredIn(RolloutSource.API)
-            .setCreatedBy(actor).setCreatedAt(clock.instant())
+            .setCreatedBy(who.actor()).setCreatedAt(clock.instant())
             .build();
-        return start(actor, plan, provider);
+        checkStart(plan, provider);
+        gate.admit(who, provider, new ChangeGate.Proposed("create_rollout", id, command, "Roll " + candidate
+            + " out from " + baseline + " (rollout " + id + ")"), List.of(new GuardedChange.RolloutStart(candidate)));
+        return start(who, plan, provider);
     }
 
     /**
@@ -109,19 +120,22 @@ final class RolloutAdmin {
             DEFAULT_STEPS.get(0).getMinimumSample()));
         DEFAULT_STEPS.stream().filter(step -> step.getPercentage() > percentage).forEach(steps::add);
         final String baseline = defaultOf(provider, provider.id() + " has no default version to roll out from");
-        return start("configuration", Rollout.newBuilder()
+        final Rollout plan = Rollout.newBuilder()
             .setId(id).setCategory(provider.category()).setProvider(provider.name())
             .setBaseline(baseline).setCandidate(candidate).setSteps(steps).setGates(DEFAULT_GATES)
             .setOnFailure(RolloutFailureAction.ROLL_BACK).setSalt(UUID.randomUUID().toString())
             .setDeclaredIn(RolloutSource.CONFIGURATION).setCreatedBy("configuration").setCreatedAt(clock.instant())
-            .build(), provider);
+            .build();
+        checkStart(plan, provider);
+        // Declared in the deployment's own configuration, which is reviewed where it is kept: no proposal.
+        return start(Authority.of(CONFIGURATION), plan, provider);
     }
 
     /**
      * {@code pause}, {@code resume}, {@code abort} or {@code promote}, as a decision on the rollout's current revision.
      * Waits until this router has read it back and says whether it applied.
      */
-    RolloutBoard.Entry act(final String actor, final String id, final String action, final String reason) {
+    RolloutBoard.Entry act(final Authority who, final String id, final String action, final String reason) {
         final RolloutState state = get(id).state();
         final RolloutAction decided = switch (action) {
             case "pause" -> RolloutAction.PAUSE;
@@ -139,13 +153,18 @@ final class RolloutAdmin {
         if (!legal) {
             throw AdminException.conflict("Rollout '" + id + "' is " + status(state.status()) + "; it cannot " + action);
         }
+        if (decided == RolloutAction.PROMOTE) {
+            gate.admit(who, AdminCommon.provider(store, state.provider()), new ChangeGate.Proposed("promote_rollout",
+                id, new RolloutAdminController.DecisionReason(reason), "Promote rollout " + id + " by hand"),
+                List.of(new GuardedChange.RolloutPromotion(id)));
+        }
         final RolloutDecision decision = RolloutDecision.newBuilder()
             .setDecisionId(UUID.randomUUID().toString()).setRolloutId(id).setRevision(state.revision())
             .setStep(state.step()).setAction(decided)
             .setReason(reason == null || reason.isBlank() ? action + " by an operator" : reason)
-            .setDecidedBy(actor).setDecidedAt(clock.instant()).setEvidence(null).setFailedGate(null)
+            .setDecidedBy(who.actor()).setDecidedAt(clock.instant()).setEvidence(null).setFailedGate(null)
             .build();
-        configLog.commit(configLog.changes().putRolloutDecision(decision));
+        gate.commit(who, configLog.changes().putRolloutDecision(decision));
         final Optional<Boolean> applied;
         try {
             applied = board.awaitDecision(decision.getDecisionId(), READ_BACK);
@@ -186,7 +205,7 @@ final class RolloutAdmin {
             .orElseThrow(() -> AdminException.badRequest(otherwise));
     }
 
-    private RolloutBoard.Entry start(final String actor, final Rollout plan, final Provider provider) {
+    private void checkStart(final Rollout plan, final Provider provider) {
         if (board.get(plan.getId()).isPresent()) {
             throw AdminException.conflict("A rollout '" + plan.getId() + "' exists already");
         }
@@ -213,8 +232,16 @@ final class RolloutAdmin {
                     + " and the provider's configuration is being settled (default and weights); retry in a moment");
             }
         });
-        configLog.commitAndSee(configLog.changes().putRollout(plan).audit(AdminCommon.audit(actor,
-            plan.getCreatedAt(), "create_rollout", plan.getId(), null, plan, instanceId), provider.id()));
+    }
+
+    private RolloutBoard.Entry start(final Authority who, final Rollout plan, final Provider provider) {
+        final ConfigWriter.ChangeSet changes = configLog.changes().putRollout(plan).audit(AdminCommon.audit(who.actor(),
+            plan.getCreatedAt(), "create_rollout", plan.getId(), null, plan, instanceId), provider.id());
+        if (who instanceof Authority.Approved) {
+            gate.commit(who, changes);
+        } else {
+            configLog.commitAndSee(changes);
+        }
         return board.get(plan.getId()).orElseThrow(() -> AdminException.unavailable("The rollout was written but this "
             + "router has not read it back yet; see GET /api/rollouts/" + plan.getId()));
     }

@@ -1,7 +1,11 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.common.security.Operator;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.routing.RoutingProperties;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -49,12 +53,14 @@ class RolloutAdminController {
             .baseUrl(routing.statsUrl().toString()).build();
     }
 
+    @ApiResponse(responseCode = "201", description = "Created")
+    @ApiResponse(responseCode = "202", description = ProposalAnswer.DESCRIPTION,
+        content = @Content(schema = @Schema(implementation = ProposalAnswer.class)))
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     AdminAnswer<RolloutView> create(@RequestBody(required = false) final @Nullable RolloutCommand body,
-                                                    @RequestHeader(value = ProviderAdminController.ACTOR_HEADER,
-                                                        defaultValue = "admin") final String actor) {
-        return new AdminAnswer<>(RolloutView.of(admin.create(actor, body)));
+                                                    final Operator operator) {
+        return new AdminAnswer<>(RolloutView.of(admin.create(Authority.of(operator), body)));
     }
 
     @GetMapping
@@ -75,12 +81,14 @@ class RolloutAdminController {
     record DecisionReason(@Nullable String reason) {
     }
 
+    @ApiResponse(responseCode = "200", description = "OK")
+    @ApiResponse(responseCode = "202", description = ProposalAnswer.DESCRIPTION,
+        content = @Content(schema = @Schema(implementation = ProposalAnswer.class)))
     @PostMapping("/{id}/{action:pause|resume|abort|promote}")
     AdminAnswer<RolloutView> act(@PathVariable final String id, @PathVariable final String action,
                                  @RequestBody(required = false) final @Nullable DecisionReason body,
-                                 @RequestHeader(value = ProviderAdminController.ACTOR_HEADER, defaultValue = "admin")
-                                 final String actor) {
-        return new AdminAnswer<>(RolloutView.of(admin.act(actor, id, action, body == null ? null : body.reason())));
+                                 final Operator operator) {
+        return new AdminAnswer<>(RolloutView.of(admin.act(Authority.of(operator), id, action, body == null ? null : body.reason())));
     }
 
     /** A client's quality score for a request the rollout served, for its quality-score gates. */

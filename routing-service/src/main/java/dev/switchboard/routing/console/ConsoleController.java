@@ -1,5 +1,7 @@
 package dev.switchboard.routing.console;
 
+import dev.switchboard.common.security.Operator;
+import dev.switchboard.common.security.Role;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.health.HealthBoard;
@@ -47,10 +49,13 @@ class ConsoleController {
     }
 
     /** Answers only with the admin token (the filter in front says why not): the console's login check. */
+    /** Who is signed in, and what their role lets them do: the console shows only what they may. */
     @GetMapping("/api/console/session")
-    Map<String, Object> session() {
+    Map<String, Object> session(final Operator operator) {
         return Map.of("data", Map.of("router_instance", routing.instanceId(), "routing_from",
-            store.fromTopics() ? "config topics" : "start-up configuration"));
+            store.fromTopics() ? "config topics" : "start-up configuration", "operator", operator.name(), "role",
+            operator.role().label(), "may_change", operator.may(Role.OPERATOR), "may_approve",
+            operator.may(Role.APPROVER)));
     }
 
     @GetMapping("/api/console/providers")

@@ -6,6 +6,7 @@ import dev.switchboard.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +52,21 @@ public final class AuditTrail {
      * @throws ConfigUnavailableException when Kafka does not answer within the timeout
      */
     public Found newest(final int limit, final Predicate<ConfigChange> which) {
+        return read(limit, limit, which);
+    }
+
+    /**
+     * Reads the whole topic, for the history of one subject however far back it goes.
+     *
+     * @param limit the most changes answered, the newest of those wanted
+     * @throws ConfigUnavailableException when Kafka does not answer, or the topic is not read, within the timeout
+     */
+    public Found all(final int limit, final Predicate<ConfigChange> which) {
+        return read(Long.MAX_VALUE, limit, which);
+    }
+
+    /** @param depth how many of the newest records of each partition are read */
+    private Found read(final long depth, final int limit, final Predicate<ConfigChange> which) {
         final Instant deadline = Instant.now().plus(timeout);
         try (Consumer<String, byte[]> consumer = consumers.get()) {
             final List<TopicPartition> partitions = new ArrayList<>();
@@ -63,7 +79,7 @@ public final class AuditTrail {
             final Map<TopicPartition, Long> remaining = new HashMap<>();
             for (final TopicPartition partition : partitions) {
                 final long end = ends.get(partition);
-                consumer.seek(partition, Math.max(begins.get(partition), end - limit));
+                consumer.seek(partition, Math.max(begins.get(partition), end - Math.min(depth, end)));
                 if (end > begins.get(partition)) {
                     remaining.put(partition, end);
                 }
@@ -85,7 +101,12 @@ public final class AuditTrail {
                 // Transaction markers take offsets too: done once the position passed the end seen at the start.
                 remaining.keySet().removeIf(partition -> consumer.position(partition) >= remaining.get(partition));
             }
-            found.sort(Comparator.comparing(ConfigChange::getAt).reversed());
+            // Newest first: in the order written within a partition (a change's records share one transaction, an
+            // approval first, though its clock was read after the change's), by time across partitions.
+            Collections.reverse(found);
+            if (partitions.size() > 1) {
+                found.sort(Comparator.comparing(ConfigChange::getAt).reversed());
+            }
             return new Found(List.copyOf(found.subList(0, Math.min(limit, found.size()))), undecodable);
         } catch (KafkaException e) {
             throw new ConfigUnavailableException("the audit topic could not be read: " + e.getMessage(), e);

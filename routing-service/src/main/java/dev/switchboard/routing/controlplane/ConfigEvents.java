@@ -6,6 +6,8 @@ import dev.switchboard.events.ChannelKind;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.StickyRollout;
+import dev.switchboard.routing.governance.ChangePolicy;
+import dev.switchboard.routing.governance.Guard;
 import dev.switchboard.routing.notify.Channel;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.Secrets;
@@ -13,10 +15,14 @@ import dev.switchboard.routing.table.ShadowMirror;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -122,7 +128,25 @@ public final class ConfigEvents {
                 r.getPercentage(), r.getSalt()));
         return new ProviderPolicy(settings.getStrategy(), rollout, Optional.ofNullable(settings.getFallbackProvider()),
             settings.getMaxAttempts(), Optional.ofNullable(settings.getShadow())
-                .map(mirror -> new ShadowMirror(mirror.getCandidate(), mirror.getPercentage())));
+                .map(mirror -> new ShadowMirror(mirror.getCandidate(), mirror.getPercentage())),
+            toChangePolicy(settings.getChangePolicy()));
+    }
+
+    /** A guard this router does not know (written by a newer one) is left out, not fatal. */
+    private static ChangePolicy toChangePolicy(final dev.switchboard.events.@Nullable ChangePolicy event) {
+        if (event == null) {
+            return ChangePolicy.NONE;
+        }
+        final Set<Guard> guards = EnumSet.noneOf(Guard.class);
+        for (final String label : event.getApprovalFor()) {
+            try {
+                guards.add(Guard.parse(label));
+            } catch (IllegalArgumentException e) {
+                log.warn("Ignoring an unknown change guard in a provider's policy: {}", label);
+            }
+        }
+        return new ChangePolicy(Optional.ofNullable(event.getMaxWeightStep()), guards,
+            Duration.ofSeconds(event.getProposalTtlSeconds()));
     }
 
     public static ProviderSettings toEvent(final String category, final String name, final ProviderPolicy policy,
@@ -138,6 +162,12 @@ public final class ConfigEvents {
             .setShadow(policy.shadow().map(mirror -> new dev.switchboard.events.ShadowMirror(mirror.candidate(),
                 mirror.percentage())).orElse(null))
             .setUpdatedAt(now)
+            .setChangePolicy(policy.changes().isNone() && policy.changes().proposalTtl()
+                .equals(ChangePolicy.DEFAULT_PROPOSAL_TTL) ? null : dev.switchboard.events.ChangePolicy.newBuilder()
+                .setMaxWeightStep(policy.changes().maxWeightStep().orElse(null))
+                .setApprovalFor(policy.changes().approvalFor().stream().sorted().map(Guard::label).toList())
+                .setProposalTtlSeconds(policy.changes().proposalTtl().toSeconds())
+                .build())
             .build();
     }
 

@@ -2,6 +2,7 @@ package dev.switchboard.routing.controlplane;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.ProviderSettings;
+import dev.switchboard.events.ProviderSnapshot;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.routing.rollout.RolloutBoard;
 import dev.switchboard.routing.strategy.StickyRolloutStrategy;
@@ -94,6 +95,21 @@ public final class ConfigStore implements AutoCloseable {
         return versions.snapshot();
     }
 
+    /**
+     * A provider's configuration as its topics hold it (secrets sealed), before a running rollout's split is laid
+     * over it: what a change is computed against, recorded in the history, and restored.
+     */
+    public ProviderSnapshot configured(final String providerId) {
+        final List<ProviderVersion> list = new ArrayList<>();
+        versions.snapshot().forEach((key, event) -> {
+            if (key.startsWith(providerId + "/")) {
+                list.add(event);
+            }
+        });
+        list.sort(Comparator.comparing(ProviderVersion::getVersion));
+        return new ProviderSnapshot(list, settings.snapshot().get(providerId));
+    }
+
     public boolean awaitVersionPositions(final Map<TopicPartition, Long> offsets, final Duration timeout)
         throws InterruptedException {
         return versions.awaitPositions(offsets, timeout);
@@ -151,7 +167,7 @@ public final class ConfigStore implements AutoCloseable {
         return rollouts.routing(id, version -> list.stream().filter(v -> v.key().version().equals(version))
                 .findFirst())
             .map(split -> new ProviderPolicy(StickyRolloutStrategy.NAME, Optional.of(split),
-                policy.fallbackProvider(), policy.maxAttempts(), policy.shadow()))
+                policy.fallbackProvider(), policy.maxAttempts(), policy.shadow(), policy.changes()))
             .orElse(policy);
     }
 

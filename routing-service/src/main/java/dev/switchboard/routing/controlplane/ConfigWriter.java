@@ -2,9 +2,13 @@ package dev.switchboard.routing.controlplane;
 
 import dev.switchboard.events.AlertChannel;
 import dev.switchboard.events.AlertRule;
+import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentFeedback;
+import dev.switchboard.events.ProviderSettings;
+import dev.switchboard.events.ProviderSnapshot;
+import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutDecision;
@@ -17,12 +21,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,10 +52,17 @@ public final class ConfigWriter implements AutoCloseable {
 
     /** The records of one change. */
     public static final class ChangeSet {
-        private final List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        /** Made when written: an audit record gets the provider's configuration after the change first. */
+        private final List<Supplier<ProducerRecord<String, byte[]>>> records = new ArrayList<>();
         private final ConfigEvents events;
         /** Versions, settings and rollout plans (whose baseline is the default) are computed from the table. */
         private boolean computedFromTable;
+        /** Per provider: the versions put (by version name) or deleted (null), and the settings put. */
+        private final Map<String, Map<String, ProviderVersion>> versionsWritten = new LinkedHashMap<>();
+        private final Map<String, ProviderSettings> settingsWritten = new LinkedHashMap<>();
+        /** Per provider, its last audit record in this change: the one that carries the provider's snapshot. */
+        private final Map<String, ConfigChange> lastAudit = new LinkedHashMap<>();
+        private final List<ConfigChange> audits = new ArrayList<>();
 
         private ChangeSet(final ConfigEvents events) {
             this.events = events;
@@ -55,88 +70,146 @@ public final class ConfigWriter implements AutoCloseable {
 
         public ChangeSet putVersion(final VersionConfig version) {
             computedFromTable = true;
-            records.add(new ProducerRecord<>(Topics.PROVIDER_CONFIG, version.key().toString(),
-                EventSerdes.providerVersion().serialize(Topics.PROVIDER_CONFIG, events.toEvent(version))));
+            final ProviderVersion event = events.toEvent(version);
+            versionsWritten.computeIfAbsent(version.key().provider(), k -> new LinkedHashMap<>())
+                .put(version.version(), event);
+            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PROVIDER_CONFIG,
+                version.key().toString(), EventSerdes.providerVersion().serialize(Topics.PROVIDER_CONFIG, event));
+            records.add(() -> record);
             return this;
         }
 
         public ChangeSet deleteVersion(final VersionKey version) {
             computedFromTable = true;
-            records.add(new ProducerRecord<>(Topics.PROVIDER_CONFIG, version.toString(), null));
+            versionsWritten.computeIfAbsent(version.provider(), k -> new LinkedHashMap<>()).put(version.version(), null);
+            records.add(() -> new ProducerRecord<>(Topics.PROVIDER_CONFIG, version.toString(), null));
             return this;
         }
 
         public ChangeSet putPolicy(final String category, final String name, final ProviderPolicy policy,
                                    final Instant now) {
             computedFromTable = true;
-            records.add(new ProducerRecord<>(Topics.PROVIDER_SETTINGS, category + "/" + name,
-                EventSerdes.providerSettings().serialize(Topics.PROVIDER_SETTINGS,
-                    ConfigEvents.toEvent(category, name, policy, now))));
+            final ProviderSettings event = ConfigEvents.toEvent(category, name, policy, now);
+            settingsWritten.put(category + "/" + name, event);
+            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PROVIDER_SETTINGS,
+                category + "/" + name, EventSerdes.providerSettings().serialize(Topics.PROVIDER_SETTINGS, event));
+            records.add(() -> record);
             return this;
         }
 
         public ChangeSet putExperiment(final Experiment experiment) {
-            records.add(new ProducerRecord<>(Topics.EXPERIMENTS, experiment.getName(),
-                EventSerdes.experiment().serialize(Topics.EXPERIMENTS, experiment)));
-            return this;
+            return add(Topics.EXPERIMENTS, experiment.getName(),
+                EventSerdes.experiment().serialize(Topics.EXPERIMENTS, experiment));
         }
 
         public ChangeSet putModel(final RegisteredModel model) {
-            records.add(new ProducerRecord<>(Topics.MODEL_REGISTRY, model.getModelId(),
-                EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, model)));
-            return this;
+            return add(Topics.MODEL_REGISTRY, model.getModelId(),
+                EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, model));
         }
 
         public ChangeSet putRollout(final Rollout rollout) {
             computedFromTable = true;
-            records.add(new ProducerRecord<>(Topics.ROLLOUTS, rollout.getId(),
-                EventSerdes.rollout().serialize(Topics.ROLLOUTS, rollout)));
-            return this;
+            return add(Topics.ROLLOUTS, rollout.getId(), EventSerdes.rollout().serialize(Topics.ROLLOUTS, rollout));
         }
 
         public ChangeSet putRolloutDecision(final RolloutDecision decision) {
-            records.add(new ProducerRecord<>(Topics.ROLLOUT_DECISIONS, decision.getRolloutId(),
-                EventSerdes.rolloutDecision().serialize(Topics.ROLLOUT_DECISIONS, decision)));
-            return this;
+            return add(Topics.ROLLOUT_DECISIONS, decision.getRolloutId(),
+                EventSerdes.rolloutDecision().serialize(Topics.ROLLOUT_DECISIONS, decision));
         }
 
         public ChangeSet putAlertRule(final AlertRule rule) {
-            records.add(new ProducerRecord<>(Topics.ALERT_RULES, rule.getRuleId(),
-                EventSerdes.alertRule().serialize(Topics.ALERT_RULES, rule)));
-            return this;
+            return add(Topics.ALERT_RULES, rule.getRuleId(), EventSerdes.alertRule().serialize(Topics.ALERT_RULES, rule));
         }
 
         public ChangeSet deleteAlertRule(final String id) {
-            records.add(new ProducerRecord<>(Topics.ALERT_RULES, id, null));
-            return this;
+            return add(Topics.ALERT_RULES, id, null);
         }
 
         public ChangeSet putAlertChannel(final AlertChannel channel) {
-            records.add(new ProducerRecord<>(Topics.ALERT_CHANNELS, channel.getChannelId(),
-                EventSerdes.alertChannel().serialize(Topics.ALERT_CHANNELS, channel)));
-            return this;
+            return add(Topics.ALERT_CHANNELS, channel.getChannelId(),
+                EventSerdes.alertChannel().serialize(Topics.ALERT_CHANNELS, channel));
         }
 
         public ChangeSet deleteAlertChannel(final String id) {
-            records.add(new ProducerRecord<>(Topics.ALERT_CHANNELS, id, null));
-            return this;
+            return add(Topics.ALERT_CHANNELS, id, null);
+        }
+
+        public ChangeSet putProposal(final ChangeProposal proposal) {
+            return add(Topics.CHANGE_PROPOSALS, proposal.getId(),
+                EventSerdes.changeProposal().serialize(Topics.CHANGE_PROPOSALS, proposal));
         }
 
         /** A client's score: not configuration, but written as surely (acknowledged, or an error). */
         public ChangeSet putFeedback(final ExperimentFeedback feedback) {
-            records.add(new ProducerRecord<>(Topics.EXPERIMENT_FEEDBACK, feedback.getRequestId(),
-                EventSerdes.experimentFeedback().serialize(Topics.EXPERIMENT_FEEDBACK, feedback)));
+            return add(Topics.EXPERIMENT_FEEDBACK, feedback.getRequestId(),
+                EventSerdes.experimentFeedback().serialize(Topics.EXPERIMENT_FEEDBACK, feedback));
+        }
+
+        /** @param provider {@code category/name}: the audit topic's key, and whose history the change is part of */
+        public ChangeSet audit(final ConfigChange change, final String provider) {
+            if (change.getChangeId() == null) {
+                change.setChangeId(UUID.randomUUID().toString());
+            }
+            lastAudit.put(provider, change);
+            audits.add(change);
+            records.add(() -> new ProducerRecord<>(Topics.CONFIG_AUDIT, provider,
+                EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT, change)));
             return this;
         }
 
-        public ChangeSet audit(final ConfigChange change, final String provider) {
-            records.add(new ProducerRecord<>(Topics.CONFIG_AUDIT, provider,
+        /**
+         * An audit record to come before the change's own, such as the approval a change is applied on; the
+         * provider's snapshot stays with the change's own record.
+         */
+        public ChangeSet auditFirst(final ConfigChange change, final String provider) {
+            if (change.getChangeId() == null) {
+                change.setChangeId(UUID.randomUUID().toString());
+            }
+            lastAudit.putIfAbsent(provider, change);
+            audits.add(0, change);
+            records.add(0, () -> new ProducerRecord<>(Topics.CONFIG_AUDIT, provider,
                 EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT, change)));
             return this;
         }
 
         public boolean isEmpty() {
             return records.isEmpty();
+        }
+
+        /** The ids of this change's audit records, in order. */
+        public List<String> changeIds() {
+            return audits.stream().map(ConfigChange::getChangeId).toList();
+        }
+
+        /**
+         * Gives the last audit record of each provider whose versions or settings this change writes the provider's
+         * configuration after it: {@code configured} as the topics hold it now, with this change's records laid over.
+         */
+        private void recordSnapshots(final Function<String, ProviderSnapshot> configured) {
+            lastAudit.forEach((provider, audit) -> {
+                final Map<String, ProviderVersion> versions = versionsWritten.getOrDefault(provider, Map.of());
+                if (versions.isEmpty() && !settingsWritten.containsKey(provider)) {
+                    return;
+                }
+                final ProviderSnapshot before = configured.apply(provider);
+                final Map<String, ProviderVersion> after = new TreeMap<>();
+                before.getVersions().forEach(v -> after.put(v.getVersion(), v));
+                versions.forEach((version, event) -> {
+                    if (event == null) {
+                        after.remove(version);
+                    } else {
+                        after.put(version, event);
+                    }
+                });
+                audit.setSnapshot(new ProviderSnapshot(new ArrayList<>(after.values()),
+                    settingsWritten.getOrDefault(provider, before.getSettings())));
+            });
+        }
+
+        private ChangeSet add(final String topic, final String key, final byte[] value) {
+            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+            records.add(() -> record);
+            return this;
         }
     }
 
@@ -169,11 +242,13 @@ public final class ConfigWriter implements AutoCloseable {
                 + "provider config topics have not been read, or not seeded, yet. Nothing was changed; retry in a "
                 + "moment", null);
         }
+        changes.recordSnapshots(store::configured);
         return write(changes);
     }
 
     /** Writes the start-up configuration into the empty topics: the one change not computed from their table. */
     Map<TopicPartition, Long> seed(final ChangeSet changes) {
+        changes.recordSnapshots(provider -> new ProviderSnapshot(List.of(), null));
         return write(changes);
     }
 
@@ -209,8 +284,8 @@ public final class ConfigWriter implements AutoCloseable {
             final Producer<String, byte[]> p = producer();
             p.beginTransaction();
             final List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (final ProducerRecord<String, byte[]> record : changes.records) {
-                sent.add(p.send(record));
+            for (final Supplier<ProducerRecord<String, byte[]>> record : changes.records) {
+                sent.add(p.send(record.get()));
             }
             p.commitTransaction();
             final List<RecordMetadata> metadata = new ArrayList<>();

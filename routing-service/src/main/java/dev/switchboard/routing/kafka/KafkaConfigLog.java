@@ -4,6 +4,7 @@ import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.AlertChannel;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
+import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.Rollout;
@@ -34,10 +35,12 @@ final class KafkaConfigLog implements ConfigLog {
     private final View<AlertRule> alertRules;
     private final View<AlertChannel> alertChannels;
     private final View<AlertEvent> alerts;
+    private final View<ChangeProposal> proposals;
 
     KafkaConfigLog(final ConfigWriter writer, final CompactedTopicView<Experiment> experiments,
                    final CompactedTopicView<RegisteredModel> models, final CompactedTopicView<Rollout> rollouts,
-                   final CompactedTopicView<RolloutDecision> rolloutDecisions, final Alerting alerting) {
+                   final CompactedTopicView<RolloutDecision> rolloutDecisions, final Alerting alerting,
+                   final CompactedTopicView<ChangeProposal> proposals) {
         this.writer = writer;
         this.experiments = new View<>(experiments);
         this.models = new View<>(models);
@@ -46,6 +49,7 @@ final class KafkaConfigLog implements ConfigLog {
         this.alertRules = new View<>(alerting.rules());
         this.alertChannels = new View<>(alerting.channels());
         this.alerts = new View<>(alerting.alerts());
+        this.proposals = new View<>(proposals);
     }
 
     @Override
@@ -62,7 +66,8 @@ final class KafkaConfigLog implements ConfigLog {
     public void commitAndSee(final ConfigWriter.ChangeSet changes) {
         final Map<TopicPartition, Long> written = writer.commit(changes);
         try {
-            for (final View<?> view : List.of(experiments, models, rollouts, rolloutDecisions, alertRules, alertChannels)) {
+            for (final View<?> view : List.of(experiments, models, rollouts, rolloutDecisions, alertRules, alertChannels,
+                proposals)) {
                 view.await(written);
             }
         } catch (InterruptedException e) {
@@ -103,6 +108,11 @@ final class KafkaConfigLog implements ConfigLog {
     @Override
     public Definitions<AlertEvent> alerts() {
         return alerts;
+    }
+
+    @Override
+    public Definitions<ChangeProposal> proposals() {
+        return proposals;
     }
 
     /** The alerting topics' views: rules, channels and the rules' transitions. */

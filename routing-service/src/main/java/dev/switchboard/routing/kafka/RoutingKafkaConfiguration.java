@@ -5,19 +5,19 @@ import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.events.AlertChannel;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
+import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.RegisteredModel;
+import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutDecision;
-import dev.switchboard.routing.rollout.RolloutBoard;
-import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.StartupProviders;
 import dev.switchboard.routing.admin.ConfigLog;
-import dev.switchboard.routing.controlplane.ConfigEvents;
 import dev.switchboard.routing.controlplane.AuditTrail;
+import dev.switchboard.routing.controlplane.ConfigEvents;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.controlplane.StartupSeeder;
@@ -28,26 +28,26 @@ import dev.switchboard.routing.metrics.CountedOutcomes;
 import dev.switchboard.routing.notify.Backoff;
 import dev.switchboard.routing.notify.HttpChannelSender;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
+import dev.switchboard.routing.rollout.RolloutBoard;
 import dev.switchboard.routing.strategy.VersionSelector;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.VersionKey;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.net.http.HttpClient;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import tools.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -57,6 +57,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * The router's Kafka edges. None of them is on a request's path: outcomes go through a bounded buffer, and
@@ -183,9 +184,19 @@ class RoutingKafkaConfiguration {
                         final CompactedTopicView<RegisteredModel> modelRegistryView,
                         final CompactedTopicView<Rollout> rolloutView,
                         final CompactedTopicView<RolloutDecision> rolloutDecisionView,
-                        final KafkaConfigLog.Alerting alerting) {
+                        final KafkaConfigLog.Alerting alerting,
+                        final CompactedTopicView<ChangeProposal> proposalView) {
         return new KafkaConfigLog(writer, experimentView, modelRegistryView, rolloutView, rolloutDecisionView,
-            alerting);
+            alerting, proposalView);
+    }
+
+    /** Changes waiting for an approver, and what became of them. */
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<ChangeProposal> proposalView(final KafkaProperties kafka, final RoutingProperties routing) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-change-proposals");
+        return new CompactedTopicView<>(Topics.CHANGE_PROPOSALS,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.changeProposal()),
+            (id, proposal) -> { }).start();
     }
 
     /**

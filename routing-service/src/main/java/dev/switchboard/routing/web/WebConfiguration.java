@@ -1,5 +1,6 @@
 package dev.switchboard.routing.web;
 
+import dev.switchboard.common.security.AdminCredentials;
 import dev.switchboard.common.security.BearerTokens;
 import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.SecurityProperties;
@@ -9,6 +10,8 @@ import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.ObjectMapper;
 
@@ -62,7 +65,18 @@ class WebConfiguration {
 
     @Bean
     AdminTokenFilter adminTokenFilter(final SecurityProperties security, final ObjectMapper json) {
-        return new AdminTokenFilter(BearerTokens.ofCommaSeparated(security.adminToken(),
-            "switchboard.security.admin-token (SWITCHBOARD_ADMIN_TOKEN)"), clientKeys(security), json);
+        return new AdminTokenFilter(AdminCredentials.of(security.adminToken(), security.adminTokens()),
+            clientKeys(security), json);
+    }
+
+    /** Admin handlers take the calling {@code Operator} as a parameter. */
+    @Bean
+    WebFluxConfigurer operatorParameters() {
+        return new WebFluxConfigurer() {
+            @Override
+            public void configureArgumentResolvers(final ArgumentResolverConfigurer configurer) {
+                configurer.addCustomResolver(new OperatorArgumentResolver());
+            }
+        };
     }
 }

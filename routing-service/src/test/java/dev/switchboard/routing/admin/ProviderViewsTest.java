@@ -41,7 +41,10 @@ class ProviderViewsTest {
     void shouldAnswerTheGrayscaleStateWithEachVersionsConfig() {
         final JsonNode state = JSON.valueToTree(views.grayscale(provider)).path("data");
 
-        assertThat(state.propertyNames()).containsExactly("category", "name", "strategy", "max_attempts", "versions");
+        assertThat(state.propertyNames()).containsExactly("category", "name", "strategy", "max_attempts", "versions",
+            "change_policy");
+        assertThat(state.path("change_policy").path("approval_for")).isEmpty();
+        assertThat(state.path("change_policy").has("max_weight_step")).as("no limit").isFalse();
         final JsonNode v1 = state.path("versions").get(0);
         assertThat(v1.path("is_default").asBoolean()).isTrue();
         assertThat(v1.path("health_score").asDouble()).isEqualTo(100.0);

@@ -134,8 +134,8 @@ class ShadowMirroringTest {
     }
 
     private static Provider provider(final double percentage) {
-        return new Provider("LLM", "OllamaLLM", new ProviderPolicy("weight", Optional.empty(), Optional.empty(), 3,
-            Optional.of(new ShadowMirror("v2", percentage))), List.of(version("v1"), version("v2")));
+        return new Provider("LLM", "OllamaLLM", ProviderPolicy.of("weight")
+            .withShadow(Optional.of(new ShadowMirror("v2", percentage))), List.of(version("v1"), version("v2")));
     }
 
     private static VersionConfig version(final String version) {

@@ -6,6 +6,7 @@ import dev.switchboard.common.security.BearerAuthFilter;
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.StatsProperties;
+import dev.switchboard.stats.canary.CanaryJudge;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.query.ClusterShares;
 import dev.switchboard.stats.query.KeyOwners;
@@ -13,17 +14,16 @@ import dev.switchboard.stats.query.LocalStores;
 import dev.switchboard.stats.query.RemoteStats;
 import dev.switchboard.stats.rollout.RolloutTopology;
 import dev.switchboard.stats.topology.StatsTopology;
-import dev.switchboard.stats.canary.CanaryJudge;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -138,7 +138,7 @@ class StatsStreamsConfiguration {
 
     @Bean
     FilterRegistrationBean<BearerAuthFilter> adminTokenFilter(final StatsProperties stats) {
-        return AdminApiFilter.registration(stats.adminToken());
+        return AdminApiFilter.registration(stats.adminToken(), stats.adminTokens());
     }
 
     /**

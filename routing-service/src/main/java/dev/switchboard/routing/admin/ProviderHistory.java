@@ -1,0 +1,186 @@
+package dev.switchboard.routing.admin;
+
+import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.ProviderSnapshot;
+import dev.switchboard.routing.controlplane.AuditTrail;
+import dev.switchboard.routing.controlplane.ConfigEvents;
+import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.controlplane.ConfigWriter;
+import dev.switchboard.routing.governance.GuardedChange;
+import dev.switchboard.routing.rollout.RolloutBoard;
+import dev.switchboard.routing.table.Provider;
+import dev.switchboard.routing.table.ProviderPolicy;
+import dev.switchboard.routing.table.StickyRollout;
+import dev.switchboard.routing.table.VersionConfig;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
+
+/**
+ * A provider's configuration history and its restore. Every change to a provider's versions or settings is in the
+ * audit topic with the provider's whole configuration after it (its snapshot), so the history is read from there,
+ * and a restore brings a snapshot back as one new change: versions (weights, default, activity, parameters and
+ * secrets), strategy, sticky split, fallback, attempts and shadow mode. The change policy in force stays: a restore
+ * passes through it like any change.
+ */
+final class ProviderHistory {
+
+    /**
+     * {@code POST .../restore}: to the provider's configuration as it was at {@code at}, or just after the change
+     * {@code change_id}; exactly one of the two.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record RestoreCommand(@Nullable Instant at, @Nullable String changeId) {
+    }
+
+    private final ProviderAdmin providers;
+    private final ConfigStore store;
+    private final ConfigLog configLog;
+    private final ConfigEvents events;
+    private final AuditTrail trail;
+    private final RolloutBoard rollouts;
+    private final ChangeGate gate;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final String instanceId;
+
+    ProviderHistory(final ProviderAdmin providers, final ConfigStore store, final ConfigLog configLog,
+                    final ConfigEvents events, final AuditTrail trail, final RolloutBoard rollouts,
+                    final ChangeGate gate, final ObjectMapper json, final Clock clock, final String instanceId) {
+        this.providers = providers;
+        this.store = store;
+        this.configLog = configLog;
+        this.events = events;
+        this.trail = trail;
+        this.rollouts = rollouts;
+        this.gate = gate;
+        this.json = json;
+        this.clock = clock;
+        this.instanceId = instanceId;
+    }
+
+    /** The provider's changes, newest first; {@code undecodable} counts audit records that could not be read. */
+    AuditTrail.Found history(final String category, final String name, final int limit) {
+        final String id = providers.provider(category, name).id();
+        return trail.all(limit, change -> ofProvider(change, id));
+    }
+
+    Provider restore(final Authority who, final String category, final String name,
+                     final @Nullable RestoreCommand body) {
+        final RestoreCommand command = Checks.body(body, "at (a time) or change_id");
+        if ((command.at() == null) == (command.changeId() == null)) {
+            throw AdminException.badRequest("Give exactly one of 'at' (a time, e.g. 2026-12-06T10:00:00Z) and "
+                + "'change_id' (from GET .../history)");
+        }
+        synchronized (providers) {
+            final Provider provider = providers.provider(category, name);
+            refuseDuringRollout(provider);
+            final ConfigChange point = point(provider.id(), command);
+            final ProviderSnapshot snapshot = point.getSnapshot();
+            final Instant now = clock.instant();
+            final List<VersionConfig> wanted = snapshot.getVersions().stream().map(events::toVersion)
+                .map(v -> new VersionConfig(v.key(), v.type(), v.modelName(), v.url(), v.weight(), v.active(),
+                    v.isDefault(), v.parameters(), v.secrets(), v.createdAt(), now))
+                .toList();
+            final ProviderPolicy current = configuredPolicy(provider);
+            final ProviderPolicy restored = (snapshot.getSettings() == null ? ProviderPolicy.of("weight")
+                : ConfigEvents.toPolicy(snapshot.getSettings())).withChanges(current.changes());
+            final String label = "change " + point.getChangeId() + " (" + point.getAt() + ")";
+            gate.admit(who, provider, new ChangeGate.Proposed("restore", null, command, "Restore "
+                + provider.id() + " to its configuration after " + label), effects(provider, current, wanted,
+                restored, label));
+            final ConfigWriter.ChangeSet changes = configLog.changes();
+            wanted.forEach(changes::putVersion);
+            final Map<String, VersionConfig> byName = wanted.stream()
+                .collect(Collectors.toMap(VersionConfig::version, Function.identity()));
+            provider.versions().stream().filter(v -> !byName.containsKey(v.version()))
+                .forEach(v -> changes.deleteVersion(v.key()));
+            changes.putPolicy(provider.category(), provider.name(), restored, now);
+            final ConfigChange audit = AdminCommon.audit(who.actor(), now, "restore", provider.id(),
+                json.writeValueAsString(state(current, provider.versions())),
+                json.writeValueAsString(state(restored, wanted)), instanceId);
+            gate.commit(who, changes.audit(audit, provider.id()));
+            return providers.provider(category, name);
+        }
+    }
+
+    /** The snapshot to go back to: the change named, or the last change at or before the time given. */
+    private ConfigChange point(final String providerId, final RestoreCommand command) {
+        final List<ConfigChange> recorded = trail.all(Integer.MAX_VALUE,
+            change -> ofProvider(change, providerId) && change.getSnapshot() != null).changes();
+        if (command.changeId() != null) {
+            return recorded.stream().filter(c -> command.changeId().equals(c.getChangeId())).findFirst()
+                .orElseThrow(() -> AdminException.notFound("No change '" + command.changeId() + "' of " + providerId
+                    + " carries its configuration; GET .../history lists the changes that do (restorable)"));
+        }
+        return recorded.stream().filter(c -> !c.getAt().isAfter(command.at()))
+            .max(Comparator.comparing(ConfigChange::getAt))
+            .orElseThrow(() -> AdminException.conflict("No configuration of " + providerId + " is recorded at "
+                + command.at() + recorded.stream().map(ConfigChange::getAt).min(Comparator.naturalOrder())
+                .map(first -> "; its history begins at " + first).orElse("; it has no recorded history yet")));
+    }
+
+    private void refuseDuringRollout(final Provider provider) {
+        rollouts.latest(provider.id()).filter(entry -> !entry.state().status().ended()).ifPresent(entry -> {
+            throw AdminException.conflict("Rollout '" + entry.state().plan().getId() + "' is running on "
+                + provider.id() + "; finish or abort it before restoring an earlier configuration");
+        });
+    }
+
+    /** The provider's own policy, without the split a running rollout lays over it. */
+    private ProviderPolicy configuredPolicy(final Provider provider) {
+        final ProviderSnapshot configured = store.configured(provider.id());
+        return configured.getSettings() == null ? provider.policy() : ConfigEvents.toPolicy(configured.getSettings());
+    }
+
+    /** What the policy judges in a restore: it is a restore, and each weight raised, default moved, ... by it. */
+    private static List<GuardedChange> effects(final Provider provider, final ProviderPolicy current,
+                                               final List<VersionConfig> wanted, final ProviderPolicy restored,
+                                               final String label) {
+        final List<GuardedChange> effects = new ArrayList<>();
+        effects.add(new GuardedChange.Restore(label));
+        for (final VersionConfig target : wanted) {
+            final Optional<VersionConfig> now = provider.version(target.version());
+            final int weightNow = now.map(VersionConfig::weight).orElse(0);
+            if (target.weight() > weightNow) {
+                effects.add(new GuardedChange.WeightRaise(target.version(), weightNow, target.weight()));
+            }
+            if (target.active() && !now.map(VersionConfig::active).orElse(false)) {
+                effects.add(new GuardedChange.Activation(target.version()));
+            }
+        }
+        final Optional<String> defaultNow = provider.defaultVersion().map(VersionConfig::version);
+        wanted.stream().filter(VersionConfig::isDefault).map(VersionConfig::version)
+            .filter(version -> !Optional.of(version).equals(defaultNow))
+            .forEach(version -> effects.add(new GuardedChange.DefaultSwitch(defaultNow, version)));
+        provider.versions().stream().filter(v -> wanted.stream().noneMatch(w -> w.version().equals(v.version())))
+            .forEach(v -> effects.add(new GuardedChange.Deletion(v.version())));
+        restored.rollout().ifPresent(split -> effects.add(new GuardedChange.PercentageRaise(split.candidate(),
+            current.rollout().filter(r -> r.candidate().equals(split.candidate())).map(StickyRollout::percentage)
+                .orElse(0.0), split.percentage())));
+        return effects;
+    }
+
+    /** A provider's whole configuration as the audit records it: settings and every version, secrets masked. */
+    private static Map<String, Object> state(final ProviderPolicy policy, final List<VersionConfig> versions) {
+        final Map<String, Object> state = new LinkedHashMap<>();
+        state.put("policy", AdminViews.policy(policy));
+        state.put("versions", versions.stream().map(AdminViews::config).toList());
+        return state;
+    }
+
+    private static boolean ofProvider(final ConfigChange change, final String providerId) {
+        return change.getSubject().equals(providerId) || change.getSubject().startsWith(providerId + "/");
+    }
+}

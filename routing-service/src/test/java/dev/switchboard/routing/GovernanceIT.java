@@ -1,0 +1,293 @@
+package dev.switchboard.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.common.security.Role;
+import dev.switchboard.common.testing.TestTopics;
+import dev.switchboard.simulator.Knobs;
+import dev.switchboard.simulator.SimulatedProvider;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.reactive.result.method.RequestMappingInfo;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.pattern.PathPattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Change governance on a real broker: named operators with roles, a provider's change policy sending a large
+ * weight raise to an approver, approvals by someone other than the author only, a proposal made stale by a change
+ * under it, and a restore to an earlier configuration through the same policy.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GovernanceIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String SHARED = "governance-admin";
+    private static final String OPS_A = "ops-a-token";
+    private static final String OPS_B = "ops-b-token";
+    private static final String OPS_C = "ops-c-token";
+    private static final String VIEWER = "watcher-token";
+    private static final String PROVIDER = "/api/system-configs/provider/LLM/GovLLM";
+
+    private static SimulatedProvider upstream;
+    private static TestRouter router;
+
+    @BeforeAll
+    static void start() throws Exception {
+        TestTopics.createAll(System.getProperty("spring.embedded.kafka.brokers"));
+        upstream = SimulatedProvider.start("governance", "127.0.0.1", 0, new Knobs(0, 0, 0, 500, false, 3, 0));
+        router = TestRouter.start("governance", SHARED, "--switchboard.security.admin-tokens=ops-a:operator:" + OPS_A
+            + ",ops-b:approver:" + OPS_B + ",ops-c:approver:" + OPS_C + ",watcher:viewer:" + VIEWER);
+        for (final String version : List.of("v1", "v2")) {
+            final HttpResponse<String> created = router.call("POST", "/api/system-configs/provider", """
+                {"category": "LLM", "name": "GovLLM", "version": "%s", "type": "openai", "model_name": "m",
+                 "url": "http://127.0.0.1:%d", "weight": %d, "is_active": true, "is_default": %s}
+                """.formatted(version, upstream.port(), version.equals("v1") ? 90 : 10, version.equals("v1")));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        router.close();
+        upstream.close();
+    }
+
+    @Test
+    @Order(1)
+    void shouldLetOnlyAnApproverSetTheChangePolicy() throws Exception {
+        final String policy = """
+            {"max_weight_step": 20, "approval_for": ["default", "delete"], "proposal_ttl_minutes": 60}""";
+        final HttpResponse<String> byOperator = router.callAs(OPS_A, "PUT", PROVIDER + "/change-policy", policy);
+        assertThat(byOperator.statusCode()).isEqualTo(403);
+        assertThat(byOperator.body()).contains("Operator 'ops-a' has the role operator").contains("needs approver");
+
+        final HttpResponse<String> set = router.callAs(OPS_B, "PUT", PROVIDER + "/change-policy", policy);
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(JSON.readTree(set.body()).path("data").path("change_policy").toString())
+            .isEqualTo("{\"max_weight_step\":20,\"approval_for\":[\"default\",\"delete\"],\"proposal_ttl_minutes\":60}");
+
+        assertThat(router.callAs(OPS_B, "PUT", PROVIDER + "/change-policy", "{\"approval_for\": [\"everything\"]}")
+            .body()).contains("'approval_for': 'everything' is not a change that can need approval");
+    }
+
+    @Test
+    @Order(2)
+    void shouldSendALargeWeightRaiseToAnotherApproverAndApplyItOnlyThen() throws Exception {
+        final HttpResponse<String> byViewer = router.callAs(VIEWER, "PUT", PROVIDER + "/weight",
+            "{\"version\": \"v2\", \"weight\": 20}");
+        assertThat(byViewer.statusCode()).isEqualTo(403);
+        assertThat(byViewer.headers().firstValue("Content-Type")).hasValueSatisfying(
+            type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(byViewer.body()).contains("Operator 'watcher' has the role viewer");
+        assertThat(router.callAs(VIEWER, "GET", PROVIDER + "/grayscale", null).statusCode()).isEqualTo(200);
+
+        final HttpResponse<String> proposed = router.callAs(OPS_A, "PUT", PROVIDER + "/weight",
+            "{\"version\": \"v2\", \"weight\": 60}");
+        assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(202);
+        final JsonNode proposal = JSON.readTree(proposed.body()).path("data");
+        final String id = proposal.path("id").asString();
+        assertThat(proposal.path("status").asString()).isEqualTo("pending");
+        assertThat(proposal.path("author").asString()).isEqualTo("ops-a");
+        assertThat(proposal.path("reasons").get(0).asString())
+            .isEqualTo("raises v2's weight by 50 (10 to 60), more than the 20 allowed in one step");
+        assertThat(weights()).containsEntry("v2", 10);
+
+        final HttpResponse<String> ownByOperator = router.callAs(OPS_A, "POST", "/api/proposals/" + id + "/approve", null);
+        assertThat(ownByOperator.statusCode()).isEqualTo(403);
+        assertThat(ownByOperator.body()).contains("needs approver");
+
+        final HttpResponse<String> approved = router.callAs(OPS_B, "POST", "/api/proposals/" + id + "/approve", null);
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        assertThat(JSON.readTree(approved.body()).path("data").path("status").asString()).isEqualTo("applied");
+        assertThat(JSON.readTree(approved.body()).path("data").path("decided_by").asString()).isEqualTo("ops-b");
+        assertThat(weights()).containsEntry("v1", 90).containsEntry("v2", 60);
+        assertThat(router.callAs(OPS_B, "POST", "/api/proposals/" + id + "/approve", null).statusCode())
+            .as("applied once").isEqualTo(409);
+
+        final Map<String, Integer> served = serve(300);
+        assertThat(served.getOrDefault("v2", 0) / 300.0).as("v2's share of %s at weights 90:60", served)
+            .isBetween(0.3, 0.5);
+
+        final List<String> steps = new ArrayList<>();
+        JSON.readTree(router.callAs(VIEWER, "GET", "/api/audit?subject=LLM/GovLLM&limit=20", null).body())
+            .path("data").forEach(change -> steps.add(0, change.path("actor").asString() + " "
+                + change.path("action").asString()));
+        assertThat(steps).containsSubsequence("ops-a propose_set_weight", "ops-b approve_proposal", "ops-a set_weight");
+
+        final HttpResponse<String> smallStep = router.callAs(OPS_A, "PUT", PROVIDER + "/weight",
+            "{\"version\": \"v2\", \"weight\": 70}");
+        assertThat(smallStep.statusCode()).as("a step within the policy's 20 is applied at once").isEqualTo(200);
+        assertThat(weights()).containsEntry("v2", 70);
+    }
+
+    @Test
+    @Order(3)
+    void shouldNotLetAnApproverApproveTheirOwnProposal() throws Exception {
+        final HttpResponse<String> proposed = router.callAs(OPS_B, "PUT", PROVIDER + "/default",
+            "{\"version\": \"v2\"}");
+        assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(202);
+        final String id = JSON.readTree(proposed.body()).path("data").path("id").asString();
+
+        final HttpResponse<String> own = router.callAs(OPS_B, "POST", "/api/proposals/" + id + "/approve", null);
+        assertThat(own.statusCode()).isEqualTo(403);
+        assertThat(own.body()).contains("is ops-b's own; another approver must approve it");
+
+        final HttpResponse<String> withdrawn = router.callAs(OPS_B, "POST", "/api/proposals/" + id + "/reject",
+            "{\"reason\": \"not today\"}");
+        assertThat(JSON.readTree(withdrawn.body()).path("data").path("status").asString()).isEqualTo("withdrawn");
+        assertThat(router.callAs(OPS_C, "POST", "/api/proposals/" + id + "/approve", null).statusCode())
+            .isEqualTo(409);
+        assertThat(JSON.readTree(router.callAs(VIEWER, "GET", PROVIDER + "/grayscale", null).body()).path("data")
+            .path("versions").get(0).path("is_default").asBoolean()).as("v1 still the default").isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void shouldRefuseAProposalTheConfigurationMovedUnder() throws Exception {
+        final HttpResponse<String> proposed = router.callAs(OPS_A, "DELETE", PROVIDER + "/versions/v2", null);
+        assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(202);
+        final String id = JSON.readTree(proposed.body()).path("data").path("id").asString();
+        assertThat(router.callAs(OPS_A, "PUT", PROVIDER + "/weight", "{\"version\": \"v1\", \"weight\": 80}")
+            .statusCode()).isEqualTo(200);
+
+        final HttpResponse<String> stale = router.callAs(OPS_B, "POST", "/api/proposals/" + id + "/approve", null);
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(stale.body()).contains("configuration changed since proposal " + id);
+        assertThat(JSON.readTree(router.callAs(VIEWER, "GET", "/api/proposals/" + id, null).body()).path("data")
+            .path("status").asString()).isEqualTo("stale");
+        assertThat(weights()).containsKey("v2");
+    }
+
+    @Test
+    @Order(5)
+    void shouldRestoreAnEarlierConfigurationThroughThePolicy() throws Exception {
+        final String then = grayscale();
+        final Instant restorePoint = Instant.now();
+        router.callAs(OPS_A, "PUT", PROVIDER + "/weight", "{\"version\": \"v2\", \"weight\": 30}");
+        router.callAs(OPS_A, "PUT", PROVIDER + "/strategy", "{\"strategy\": \"round_robin\", \"max_attempts\": 2}");
+        router.callAs(OPS_A, "POST", PROVIDER + "/versions/v2/deactivate", null);
+        assertThat(grayscale()).isNotEqualTo(then);
+
+        final HttpResponse<String> history = router.callAs(VIEWER, "GET", PROVIDER + "/history?limit=5", null);
+        final JsonNode newest = JSON.readTree(history.body()).path("data").get(0);
+        assertThat(newest.path("action").asString()).isEqualTo("deactivate_version");
+        assertThat(newest.path("actor").asString()).isEqualTo("ops-a");
+        assertThat(newest.path("restorable").asBoolean()).isTrue();
+        assertThat(newest.path("before").path("is_active").asBoolean()).isTrue();
+        assertThat(newest.path("after").path("is_active").asBoolean()).isFalse();
+
+        final HttpResponse<String> proposed = router.callAs(OPS_A, "POST", PROVIDER + "/restore",
+            "{\"at\": \"" + restorePoint + "\"}");
+        assertThat(proposed.statusCode()).as(proposed.body()).isEqualTo(202);
+        final JsonNode proposal = JSON.readTree(proposed.body()).path("data");
+        assertThat(proposal.path("reasons").toString()).contains("raises v2's weight by 40 (30 to 70)");
+        assertThat(grayscale()).as("nothing restored before the approval").isNotEqualTo(then);
+        final HttpResponse<String> approved = router.callAs(OPS_B, "POST", "/api/proposals/"
+            + proposal.path("id").asString() + "/approve", null);
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        assertThat(grayscale()).isEqualTo(then);
+        assertThat(JSON.readTree(router.callAs(VIEWER, "GET", PROVIDER + "/history?limit=1", null).body())
+            .path("data").get(0).path("action").asString()).isEqualTo("restore");
+    }
+
+    /**
+     * Every admin endpoint, found from the router's own request mappings (so one added later is checked too): none
+     * answers without a token, a viewer may call the reads only, and approving or changing a change policy needs an
+     * approver. Endpoints outside {@code /api} are only the console's page and the API description.
+     */
+    @Test
+    @Order(6)
+    void shouldCheckTheRoleOfEveryAdminEndpoint() throws Exception {
+        final List<String> checked = new ArrayList<>();
+        final List<String> outsideApi = new ArrayList<>();
+        for (final RequestMappingHandlerMapping mapping : router.context()
+                .getBeansOfType(RequestMappingHandlerMapping.class).values()) {
+            for (final RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
+                final Set<RequestMethod> declared = info.getMethodsCondition().getMethods();
+                final Set<RequestMethod> methods = declared.isEmpty()
+                    ? EnumSet.of(RequestMethod.GET, RequestMethod.POST, RequestMethod.PUT, RequestMethod.DELETE)
+                    : declared;
+                for (final PathPattern pattern : info.getPatternsCondition().getPatterns()) {
+                    if (!pattern.getPatternString().startsWith("/api/")) {
+                        outsideApi.add(pattern.getPatternString());
+                        continue;
+                    }
+                    for (final RequestMethod method : methods) {
+                        checkRoles(method.name(), pattern.getPatternString());
+                        checked.add(method + " " + pattern.getPatternString());
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("admin endpoints found").hasSizeGreaterThan(40)
+            .contains("POST /api/proposals/{id}/approve", "PUT /api/system-configs/provider/{category}/{name}/weight");
+        assertThat(outsideApi).allMatch(path -> path.startsWith("/console") || path.startsWith("/v3/api-docs"),
+            "the console's pages and the API description only");
+        System.out.println("Roles checked on " + checked.size() + " admin endpoint methods: " + checked);
+    }
+
+    /** The role each endpoint needs: reads a viewer's, approvals and change policies an approver's, the rest an operator's. */
+    private static Role expectedRole(final String method, final String pattern) {
+        if (method.equals("GET")) {
+            return Role.VIEWER;
+        }
+        return pattern.endsWith("/approve") || pattern.endsWith("/change-policy") ? Role.APPROVER : Role.OPERATOR;
+    }
+
+    private static void checkRoles(final String method, final String pattern) throws Exception {
+        final String path = pattern.replaceAll("\\{[^}:]+:([^|}]+)[^}]*}", "$1").replaceAll("\\{[^}]+}", "x")
+            .replace("/**", "/x");
+        final String call = method + " " + pattern + " (" + path + ")";
+        final Role needed = expectedRole(method, pattern);
+        assertThat(router.callAs(null, method, path, "{}").statusCode()).as("%s without a token", call).isEqualTo(401);
+        final HttpResponse<String> asViewer = router.callAs(VIEWER, method, path, "{}");
+        if (needed == Role.VIEWER) {
+            assertThat(asViewer.statusCode()).as("%s by a viewer: %s", call, asViewer.body()).isNotIn(401, 403);
+        } else {
+            assertThat(asViewer.statusCode()).as("%s by a viewer", call).isEqualTo(403);
+            assertThat(asViewer.body()).as(call).contains("needs " + needed.label());
+        }
+        if (needed == Role.APPROVER) {
+            assertThat(router.callAs(OPS_A, method, path, "{}").statusCode()).as("%s by an operator", call)
+                .isEqualTo(403);
+        }
+    }
+
+    private static String grayscale() throws Exception {
+        return JSON.readTree(router.callAs(VIEWER, "GET", PROVIDER + "/grayscale", null).body()).path("data").toString();
+    }
+
+    private static Map<String, Integer> weights() throws Exception {
+        final Map<String, Integer> weights = new HashMap<>();
+        JSON.readTree(router.callAs(VIEWER, "GET", PROVIDER + "/grayscale", null).body()).path("data").path("versions")
+            .forEach(v -> weights.put(v.path("version").asString(), v.path("weight").asInt()));
+        return weights;
+    }
+
+    /** Sends {@code requests} chats and counts the versions that answered them. */
+    private static Map<String, Integer> serve(final int requests) throws Exception {
+        final Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < requests; i++) {
+            final HttpResponse<String> answer = router.callAs("governance-key", "POST", "/v1/chat/completions",
+                "{\"model\": \"GovLLM\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            served.merge(answer.headers().firstValue("X-Switchboard-Version").orElse("?"), 1, Integer::sum);
+        }
+        return served;
+    }
+}
