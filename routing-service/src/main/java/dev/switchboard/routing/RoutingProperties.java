@@ -52,6 +52,7 @@ import org.springframework.util.unit.DataSize;
  * @param plainAnswerClient which client calls upstreams for plain answers: {@code lean} (the default) or
  *                        {@code reactor} (Reactor Netty's, as streams use; slower, kept as a fallback)
  * @param notifications   delivery to the alert channels (see {@link NotificationSettings})
+ * @param registry        seed 002's retention of the model registry (see {@link RegistrySettings})
  */
 @ConfigurationProperties("switchboard.routing")
 public record RoutingProperties(
@@ -73,7 +74,26 @@ public record RoutingProperties(
     @DefaultValue List<DeclaredRollout> rollouts,
     @DefaultValue Map<String, TypeSettings> types,
     @DefaultValue("lean") PlainAnswerClient plainAnswerClient,
-    @DefaultValue NotificationSettings notifications) {
+    @DefaultValue NotificationSettings notifications,
+    @DefaultValue RegistrySettings registry) {
+
+    /**
+     * Seed 002's retention: registry entries older than {@code retention} are archived (listed only when asked for),
+     * unless tagged {@code stable} or deployed.
+     *
+     * @param retention   {@code METADATA_RETENTION_DAYS}, as a duration
+     * @param autoCleanup {@code AUTO_CLEANUP_ENABLED}: whether routers archive old entries at all
+     * @param cleanupEvery how often a router looks for entries to archive
+     */
+    public record RegistrySettings(@DefaultValue("365d") Duration retention, @DefaultValue("true") boolean autoCleanup,
+                                   @DefaultValue("1h") Duration cleanupEvery) {
+        public RegistrySettings {
+            if (retention.compareTo(Duration.ofDays(1)) < 0 || cleanupEvery.isNegative() || cleanupEvery.isZero()) {
+                throw new IllegalArgumentException("switchboard.routing.registry: retention must be at least a day "
+                    + "and cleanup-every positive");
+            }
+        }
+    }
 
     /**
      * @param firstRetry the wait after a channel's first failed delivery; it doubles with each failure after

@@ -125,6 +125,7 @@ class AdminApiContractIT {
         answers("GET", "/api/models/{id}", "/api/models/" + modelId, 200, null);
         answers("POST", "/api/models/{id}/promote", "/api/models/" + modelId + "/promote", 200,
             "{\"stage\": \"validated\"}");
+        answers("PUT", "/api/models/{id}/tags", "/api/models/" + modelId + "/tags", 200, "{\"tags\": [\"stable\"]}");
 
         answers("POST", "/api/experiments", "/api/experiments", 201, "{\"experiment_name\": \"contract\", "
             + "\"provider\": \"LLM/ContractLLM\", \"model_a\": \"c1\", \"model_b\": \"" + modelId + "\", "

@@ -1,12 +1,18 @@
 package dev.switchboard.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.security.Role;
 import dev.switchboard.common.testing.TestTopics;
+import dev.switchboard.events.ModelStage;
+import dev.switchboard.events.RegisteredModel;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.Topics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -14,6 +20,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -51,7 +62,8 @@ class GovernanceIT {
         TestTopics.createAll(System.getProperty("spring.embedded.kafka.brokers"));
         upstream = SimulatedProvider.start("governance", "127.0.0.1", 0, new Knobs(0, 0, 0, 500, false, 3, 0));
         router = TestRouter.start("governance", SHARED, "--switchboard.security.admin-tokens=ops-a:operator:" + OPS_A
-            + ",ops-b:approver:" + OPS_B + ",ops-c:approver:" + OPS_C + ",watcher:viewer:" + VIEWER);
+            + ",ops-b:approver:" + OPS_B + ",ops-c:approver:" + OPS_C + ",watcher:viewer:" + VIEWER,
+            "--switchboard.routing.registry.retention=30d", "--switchboard.routing.registry.cleanup-every=500ms");
         for (final String version : List.of("v1", "v2")) {
             final HttpResponse<String> created = router.call("POST", "/api/system-configs/provider", """
                 {"category": "LLM", "name": "GovLLM", "version": "%s", "type": "openai", "model_name": "m",
@@ -206,12 +218,66 @@ class GovernanceIT {
     }
 
     /**
+     * Seed 002's retention: entries registered long ago (written as an older deployment would have left them) are
+     * archived unless deployed or tagged stable; model versions, semver or timestamps, list in their natural order.
+     */
+    @Test
+    @Order(6)
+    void shouldArchiveOldRegistryEntriesButKeepStableAndDeployedOnesInNaturalVersionOrder() throws Exception {
+        final Instant longAgo = Instant.now().minus(Duration.ofDays(400));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                System.getProperty("spring.embedded.kafka.brokers")), new StringSerializer(), new ByteArraySerializer())) {
+            for (final RegisteredModel old : List.of(oldModel("old_plain", ModelStage.VALIDATED, List.of(), longAgo),
+                    oldModel("old_stable", ModelStage.VALIDATED, List.of("stable"), longAgo),
+                    oldModel("old_deployed", ModelStage.DEPLOYED, List.of(), longAgo))) {
+                producer.send(new ProducerRecord<>(Topics.MODEL_REGISTRY, old.getModelId(),
+                    EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, old))).get();
+            }
+        }
+        for (final String version : List.of("1.10.0", "1.9.2", "v2.0.0-rc.1", "2.0.0")) {
+            final HttpResponse<String> registered = router.callAs(OPS_A, "POST", "/api/models/register", """
+                {"algorithm_name": "keeper", "provider": "LLM/GovLLM", "version": "v1", "model_version": "%s"}
+                """.formatted(version));
+            assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        }
+        assertThat(router.callAs(OPS_A, "POST", "/api/models/register", """
+            {"algorithm_name": "keeper", "provider": "LLM/GovLLM", "version": "v1", "model_version": "newest"}""")
+            .body()).contains("'model_version': 'newest' is neither a semantic version");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(modelIds("?algorithm=retention"))
+            .containsExactlyInAnyOrder("old_stable", "old_deployed"));
+        final JsonNode all = JSON.readTree(router.callAs(VIEWER, "GET", "/api/models?algorithm=retention&archived=true",
+            null).body()).path("data");
+        assertThat(all.findValuesAsString("model_id")).contains("old_plain");
+        all.forEach(model -> assertThat(model.path("tags").toString().contains("archived"))
+            .as("%s", model).isEqualTo(model.path("model_id").asString().equals("old_plain")));
+
+        final List<String> versions = new ArrayList<>();
+        JSON.readTree(router.callAs(VIEWER, "GET", "/api/models?algorithm=keeper", null).body()).path("data")
+            .forEach(model -> versions.add(model.path("model_version").asString()));
+        assertThat(versions).containsExactly("1.9.2", "1.10.0", "v2.0.0-rc.1", "2.0.0");
+    }
+
+    private static List<String> modelIds(final String query) throws Exception {
+        return JSON.readTree(router.callAs(VIEWER, "GET", "/api/models" + query, null).body()).path("data")
+            .findValuesAsString("model_id");
+    }
+
+    private static RegisteredModel oldModel(final String id, final ModelStage stage, final List<String> tags,
+                                            final Instant at) {
+        return RegisteredModel.newBuilder().setModelId(id).setAlgorithmName("retention").setCategory("LLM")
+            .setProvider("GovLLM").setVersion("v1").setTrainingParams("{}").setPerformanceMetrics(Map.of())
+            .setCreatedBy("an older deployment").setCreatedAt(at).setStage(stage).setStageChangedAt(at)
+            .setStageChangedBy("an older deployment").setTags(tags).build();
+    }
+
+    /**
      * Every admin endpoint, found from the router's own request mappings (so one added later is checked too): none
      * answers without a token, a viewer may call the reads only, and approving or changing a change policy needs an
      * approver. Endpoints outside {@code /api} are only the console's page and the API description.
      */
     @Test
-    @Order(6)
+    @Order(7)
     void shouldCheckTheRoleOfEveryAdminEndpoint() throws Exception {
         final List<String> checked = new ArrayList<>();
         final List<String> outsideApi = new ArrayList<>();

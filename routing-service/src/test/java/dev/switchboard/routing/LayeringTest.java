@@ -24,7 +24,8 @@ class LayeringTest {
             "dev.switchboard.routing.health..", "dev.switchboard.routing.outcome..", "dev.switchboard.routing.failover..",
             "org.apache.commons.codec.digest..", "dev.switchboard.routing.shadow..",
             "org.apache.commons.text.similarity..", "dev.switchboard.rollout..", "dev.switchboard.routing.rollout..",
-            "org.jspecify.annotations..", "dev.switchboard.routing.governance..")
+            "org.jspecify.annotations..", "dev.switchboard.routing.governance..",
+            "org.apache.maven.artifact.versioning..")
         .because("the routing core must be testable and reusable without Spring, HTTP or Kafka");
 
     @ArchTest

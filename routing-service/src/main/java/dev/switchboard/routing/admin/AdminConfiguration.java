@@ -77,6 +77,11 @@ class AdminConfiguration {
         return new ModelRegistry(configLog, store, providerAdmin, json, clock, routing.instanceId());
     }
 
+    @Bean(destroyMethod = "close")
+    RegistryRetention registryRetention(final ModelRegistry registry, final RoutingProperties routing) {
+        return new RegistryRetention(registry, routing.registry()).start();
+    }
+
     @Bean
     ExperimentAdmin experimentAdmin(final ConfigStore store, final ConfigLog configLog, final ModelRegistry models,
                                     final Clock clock, final RoutingProperties routing) {

@@ -1,6 +1,9 @@
 package dev.switchboard.routing.admin;
 
 import java.util.Map;
+import dev.switchboard.routing.governance.VersionName;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
@@ -19,10 +22,11 @@ final class ModelCommands {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ModelRegistration(String algorithmName, String provider, String version, @Nullable String modelPath,
                     Map<String, Object> trainingParams, Map<String, Double> performanceMetrics,
-                    @Nullable String description, @Nullable String createdBy) {
+                    @Nullable String description, @Nullable String createdBy, @Nullable String modelVersion,
+                    @Nullable Set<String> tags) {
 
         static final String FIELDS = "algorithm_name, provider, version, and optionally model_path, training_params, "
-            + "performance_metrics, description, created_by";
+            + "performance_metrics, description, created_by, model_version, tags";
 
         ModelRegistration {
             algorithmName = Checks.name(Checks.text(algorithmName, "algorithm_name"), "algorithm_name", 64);
@@ -38,6 +42,31 @@ final class ModelCommands {
             });
             description = Checks.optionalText(description, "description");
             createdBy = Checks.optionalText(createdBy, "created_by");
+            modelVersion = modelVersion == null ? null : checkedVersion(modelVersion);
+            tags = tags == null ? Set.of() : Tags.checked(tags);
+        }
+    }
+
+    /** {@code PUT /api/models/{id}/tags}: {@code {"tags": ["stable"]}}, the entry's own labels (replaced). */
+    record Tags(Set<String> tags) {
+        Tags {
+            tags = checked(tags == null ? Set.of() : tags);
+        }
+
+        static Set<String> checked(final Set<String> tags) {
+            if (tags.size() > 20) {
+                throw AdminException.badRequest("'tags' may hold at most 20 labels, got " + tags.size());
+            }
+            return Set.copyOf(new TreeSet<>(tags.stream().map(tag -> Checks.name(Checks.text(tag, "tags[]"),
+                "tags[]", 64)).toList()));
+        }
+    }
+
+    private static String checkedVersion(final String given) {
+        try {
+            return VersionName.check(Checks.text(given, "model_version"));
+        } catch (IllegalArgumentException e) {
+            throw AdminException.badRequest("'model_version': " + e.getMessage());
         }
     }
 

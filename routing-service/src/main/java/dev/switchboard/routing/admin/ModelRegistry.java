@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import dev.switchboard.routing.governance.VersionName;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -29,6 +31,9 @@ import tools.jackson.databind.ObjectMapper;
  * Deploying a model makes its version the provider's default and retires the model deployed before it.
  */
 final class ModelRegistry {
+
+    /** Who archives entries for their age, in the audit. */
+    static final String RETENTION = "registry-retention";
 
     /** Where each stage may go next; retiring is always allowed, and nothing comes back from retired. */
     private static final Map<ModelStage, Set<ModelStage>> NEXT = Map.of(
@@ -68,9 +73,12 @@ final class ModelRegistry {
         final Instant now = clock.instant();
         final int number = (int) view.snapshot().values().stream()
             .filter(model -> model.getAlgorithmName().equals(algorithm)).count() + 1;
+        final String suffix = command.modelVersion() == null ? number + ".0"
+            : command.modelVersion().replaceFirst("^v", "");
         final RegisteredModel model = RegisteredModel.newBuilder()
             .setModelId(algorithm + "_" + shortHash(algorithm + "/" + provider.id() + "/" + version + "/" + now)
-                + "_v" + number + ".0")
+                + "_v" + suffix)
+            .setModelVersion(command.modelVersion()).setTags(List.copyOf(new TreeSet<>(command.tags())))
             .setAlgorithmName(algorithm).setCategory(provider.category()).setProvider(provider.name())
             .setVersion(version).setModelPath(command.modelPath())
             .setTrainingParams(json.writeValueAsString(command.trainingParams()))
@@ -83,14 +91,51 @@ final class ModelRegistry {
         return model;
     }
 
+    /**
+     * Per algorithm, in the natural order of the models' versions (semver or timestamps; those without one in the
+     * order registered, first); archived entries only when asked for.
+     */
     List<RegisteredModel> list(final Optional<String> algorithm, final Optional<String> stage,
-                               final Optional<String> tag) {
+                               final Optional<String> tag, final boolean archived) {
         return view.snapshot().values().stream()
+            .filter(model -> archived || model.getArchivedAt() == null)
             .filter(model -> algorithm.map(model.getAlgorithmName()::equals).orElse(true))
             .filter(model -> stage.map(s -> s.equalsIgnoreCase(model.getStage().name())).orElse(true))
             .filter(model -> tag.map(t -> tags(model).contains(t)).orElse(true))
-            .sorted(Comparator.comparing(RegisteredModel::getCreatedAt).thenComparing(RegisteredModel::getModelId))
+            .sorted(Comparator.comparing(RegisteredModel::getAlgorithmName)
+                .thenComparing(RegisteredModel::getModelVersion, Comparator.nullsFirst(VersionName.NATURAL_ORDER))
+                .thenComparing(RegisteredModel::getCreatedAt).thenComparing(RegisteredModel::getModelId))
             .toList();
+    }
+
+    /** Replaces an entry's own labels; {@code stable} among them keeps it from being archived for its age. */
+    synchronized RegisteredModel tag(final String actor, final String id, final ModelCommands.@Nullable Tags body) {
+        final RegisteredModel model = get(id);
+        final RegisteredModel tagged = RegisteredModel.newBuilder(model)
+            .setTags(List.copyOf(new TreeSet<>(Checks.body(body, "tags").tags()))).build();
+        write(actor, "tag_model", model, tagged);
+        return tagged;
+    }
+
+    /**
+     * Seed 002's retention: archives every entry registered longer than {@code retention} ago that is neither
+     * deployed nor tagged {@code stable}, nor archived already.
+     *
+     * @return the entries archived
+     */
+    synchronized List<RegisteredModel> archiveOlderThan(final Duration retention) {
+        final Instant now = clock.instant();
+        final List<RegisteredModel> archived = view.snapshot().values().stream()
+            .filter(model -> model.getArchivedAt() == null && model.getStage() != ModelStage.DEPLOYED)
+            .filter(model -> !model.getTags().contains("stable"))
+            .filter(model -> model.getCreatedAt().isBefore(now.minus(retention)))
+            .map(model -> {
+                final RegisteredModel after = RegisteredModel.newBuilder(model).setArchivedAt(now).build();
+                write(RETENTION, "archive_model", model, after);
+                return after;
+            })
+            .toList();
+        return archived;
     }
 
     RegisteredModel get(final String id) {
@@ -131,9 +176,12 @@ final class ModelRegistry {
         return moved;
     }
 
-    /** The tags of a model among the others of its algorithm. */
+    /** The tags of a model: its own labels, and those its stage and age among the others of its algorithm give it. */
     Set<String> tags(final RegisteredModel model) {
-        final Set<String> tags = new TreeSet<>();
+        final Set<String> tags = new TreeSet<>(model.getTags());
+        if (model.getArchivedAt() != null) {
+            tags.add("archived");
+        }
         if (model.getStage() == ModelStage.CANARY) {
             tags.add("canary");
         }
@@ -142,7 +190,7 @@ final class ModelRegistry {
         }
         view.snapshot().values().stream()
             .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))
-            .filter(other -> other.getStage() != ModelStage.RETIRED)
+            .filter(other -> other.getStage() != ModelStage.RETIRED && other.getArchivedAt() == null)
             .max(Comparator.comparing(RegisteredModel::getCreatedAt).thenComparing(RegisteredModel::getModelId))
             .filter(newest -> newest.getModelId().equals(model.getModelId()))
             .ifPresent(newest -> tags.add("latest"));
@@ -160,7 +208,7 @@ final class ModelRegistry {
 
     private void write(final String actor, final String action, final RegisteredModel before,
                        final RegisteredModel after) {
-        final ConfigChange audit = AdminCommon.audit(actor, after.getStageChangedAt(), action, after.getModelId(),
+        final ConfigChange audit = AdminCommon.audit(actor, clock.instant(), action, after.getModelId(),
             before, after, instanceId);
         configLog.commitAndSee(configLog.changes().putModel(after)
             .audit(audit, after.getCategory() + "/" + after.getProvider()));

@@ -13,6 +13,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -44,13 +45,25 @@ class ModelRegistryController {
         return new AdminAnswer<>(view(registry.register(operator.name(), body)));
     }
 
-    /** Filters: {@code algorithm} (seed 002's {@code ?algorithm=DDQN}), {@code stage}, {@code tag}. */
+    /**
+     * Filters: {@code algorithm} (seed 002's {@code ?algorithm=DDQN}), {@code stage}, {@code tag};
+     * {@code archived=true} includes the entries seed 002's retention archived.
+     */
     @GetMapping
     AdminAnswer<List<ModelView>> list(@RequestParam(required = false) final @Nullable String algorithm,
                                       @RequestParam(required = false) final @Nullable String stage,
-                                      @RequestParam(required = false) final @Nullable String tag) {
+                                      @RequestParam(required = false) final @Nullable String tag,
+                                      @RequestParam(defaultValue = "false") final boolean archived) {
         return new AdminAnswer<>(registry.list(Optional.ofNullable(algorithm), Optional.ofNullable(stage),
-            Optional.ofNullable(tag)).stream().map(this::view).toList());
+            Optional.ofNullable(tag), archived).stream().map(this::view).toList());
+    }
+
+    /** Replaces the entry's own labels: {@code {"tags": ["stable"]}} keeps it from being archived for its age. */
+    @PutMapping("/{id}/tags")
+    AdminAnswer<ModelView> tags(@PathVariable final String id,
+                                @RequestBody(required = false) final ModelCommands.@Nullable Tags body,
+                                final Operator operator) {
+        return new AdminAnswer<>(view(registry.tag(operator.name(), id, body)));
     }
 
     @GetMapping("/{id}")

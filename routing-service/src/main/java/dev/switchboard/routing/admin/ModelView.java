@@ -13,13 +13,15 @@ import tools.jackson.databind.annotation.JsonNaming;
 record ModelView(String modelId, String algorithmName, String provider, String version, @Nullable String modelPath,
                  Map<String, Object> trainingParams, Map<String, Double> performanceMetrics,
                  @Nullable String description, String createdBy, Instant createdAt, String stage,
-                 Instant stageChangedAt, Set<String> tags) {
+                 Instant stageChangedAt, Set<String> tags, @Nullable String modelVersion,
+                 @Nullable Instant archivedAt) {
 
     static ModelView of(final RegisteredModel model, final Map<String, Object> trainingParams,
                         final Set<String> tags) {
         return new ModelView(model.getModelId(), model.getAlgorithmName(),
             model.getCategory() + "/" + model.getProvider(), model.getVersion(), model.getModelPath(), trainingParams,
             model.getPerformanceMetrics(), model.getDescription(), model.getCreatedBy(), model.getCreatedAt(),
-            ModelRegistry.stage(model.getStage()), model.getStageChangedAt(), tags);
+            ModelRegistry.stage(model.getStage()), model.getStageChangedAt(), tags, model.getModelVersion(),
+            model.getArchivedAt());
     }
 }
