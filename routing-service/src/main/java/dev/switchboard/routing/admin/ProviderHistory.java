@@ -115,20 +115,42 @@ final class ProviderHistory {
         }
     }
 
-    /** The snapshot to go back to: the change named, or the last change at or before the time given. */
+    /**
+     * The snapshot to go back to: the change named, or the last change at or before the time given. A time is
+     * refused when a change after that snapshot and before it carries no snapshot (a rollout's settlement by
+     * stats-streams, or a change written before history was recorded): the configuration then is not known whole.
+     */
     private ConfigChange point(final String providerId, final RestoreCommand command) {
-        final List<ConfigChange> recorded = trail.all(Integer.MAX_VALUE,
-            change -> ofProvider(change, providerId) && change.getSnapshot() != null).changes();
+        final List<ConfigChange> changes = trail.all(Integer.MAX_VALUE, change -> ofProvider(change, providerId))
+            .changes();
         if (command.changeId() != null) {
-            return recorded.stream().filter(c -> command.changeId().equals(c.getChangeId())).findFirst()
+            return changes.stream().filter(c -> command.changeId().equals(c.getChangeId()) && c.getSnapshot() != null)
+                .findFirst()
                 .orElseThrow(() -> AdminException.notFound("No change '" + command.changeId() + "' of " + providerId
                     + " carries its configuration; GET .../history lists the changes that do (restorable)"));
         }
-        return recorded.stream().filter(c -> !c.getAt().isAfter(command.at()))
-            .max(Comparator.comparing(ConfigChange::getAt))
-            .orElseThrow(() -> AdminException.conflict("No configuration of " + providerId + " is recorded at "
-                + command.at() + recorded.stream().map(ConfigChange::getAt).min(Comparator.naturalOrder())
-                .map(first -> "; its history begins at " + first).orElse("; it has no recorded history yet")));
+        // Newest first: the first recorded one at or before the time, and what came between it and the time.
+        final List<ConfigChange> upTo = changes.stream().filter(c -> !c.getAt().isAfter(command.at())).toList();
+        for (final ConfigChange change : upTo) {
+            if (change.getSnapshot() != null) {
+                return change;
+            }
+            if (changesConfiguration(change)) {
+                throw AdminException.conflict("The configuration of " + providerId + " at " + command.at()
+                    + " is not recorded whole: " + change.getAction() + " by " + change.getActor() + " at "
+                    + change.getAt() + " changed it without a snapshot. Restore to a change_id from GET .../history "
+                    + "(restorable), or to a time before it");
+            }
+        }
+        throw AdminException.conflict("No configuration of " + providerId + " is recorded at " + command.at()
+            + changes.stream().filter(c -> c.getSnapshot() != null).map(ConfigChange::getAt)
+            .min(Comparator.naturalOrder()).map(first -> "; its recorded history begins at " + first)
+            .orElse("; it has no recorded history yet"));
+    }
+
+    /** Whether an audit record stands for a change of versions or settings (not a proposal's step). */
+    private static boolean changesConfiguration(final ConfigChange change) {
+        return !change.getAction().startsWith("propose_") && !change.getAction().endsWith("_proposal");
     }
 
     private void refuseDuringRollout(final Provider provider) {
