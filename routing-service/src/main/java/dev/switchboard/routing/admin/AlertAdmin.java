@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
@@ -137,8 +138,11 @@ final class AlertAdmin {
     }
 
     /** Each rule's latest transition per version, firing first, newest first. */
+    /** The latest transitions of the rules there are: a deleted rule's last state stays on the topic, not here. */
     List<AlertViews.AlertView> alerts(final Optional<String> state) {
+        final Map<String, AlertRule> rules = configLog.alertRules().snapshot();
         return configLog.alerts().snapshot().values().stream()
+            .filter(alert -> rules.containsKey(alert.getRuleId()))
             .filter(alert -> state.map(s -> s.equalsIgnoreCase(alert.getState().name())).orElse(true))
             .sorted(Comparator.comparing((AlertEvent alert) -> alert.getState() != AlertState.FIRING)
                 .thenComparing(AlertEvent::getEventTime, Comparator.reverseOrder()))
