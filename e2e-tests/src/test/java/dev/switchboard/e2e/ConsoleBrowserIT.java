@@ -61,6 +61,11 @@ class ConsoleBrowserIT {
     private static final String ADMIN = "console-admin-" + UUID.randomUUID();
     private static final String CLIENT = "console-client-" + UUID.randomUUID();
     private static final String SECRET = "sk-console-secret-" + UUID.randomUUID();
+    private static final String OPS_A = "console-ops-a-" + UUID.randomUUID();
+    private static final String OPS_B = "console-ops-b-" + UUID.randomUUID();
+    private static final String WATCHER = "console-watcher-" + UUID.randomUUID();
+    private static final String OPERATORS = "ops-a:operator:" + OPS_A + ",ops-b:approver:" + OPS_B + ",watcher:viewer:"
+        + WATCHER;
     private static final String PROVIDER = "LLM/Console";
     private static final Knobs HEALTHY = new Knobs(1, 0.1, 0, 500, false, 6, 0);
     private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
@@ -89,6 +94,7 @@ class ConsoleBrowserIT {
             "--spring.kafka.streams.application-id=console-stats-" + UUID.randomUUID(),
             "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("switchboard-stats-console"),
             "--switchboard.stats.admin-token=" + ADMIN,
+            "--switchboard.stats.admin-tokens=" + OPERATORS,
             "--switchboard.stats.rollouts.judge-every=1s",
             "--switchboard.stats.rollouts.hold-every=5s",
             "--switchboard.stats.alerts.evaluate-every=1s");
@@ -100,12 +106,14 @@ class ConsoleBrowserIT {
             "--spring.kafka.bootstrap-servers=" + brokers,
             "--switchboard.prober.interval=2s",
             "--switchboard.prober.stats-url=" + base(stats),
-            "--switchboard.prober.admin-token=" + ADMIN);
+            "--switchboard.prober.admin-token=" + ADMIN,
+            "--switchboard.prober.admin-tokens=" + OPERATORS);
         router = RoutingServiceApplication.builder().run(
             "--server.port=0",
             "--spring.kafka.bootstrap-servers=" + brokers,
             "--switchboard.security.client-keys=" + CLIENT,
             "--switchboard.security.admin-token=" + ADMIN,
+            "--switchboard.security.admin-tokens=" + OPERATORS,
             "--switchboard.routing.stats-url=" + base(stats),
             "--switchboard.routing.prober-url=" + base(prober),
             "--switchboard.routing.outliers.consecutive-failures=1000000");
@@ -421,6 +429,64 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(12)
+    void shouldShowWhoIsSignedInHideWhatTheirRoleMayNotDoAndApproveAProposalFromItsView() throws Exception {
+        final HttpResponse<String> policy = LocalCalls.send(http, "PUT", base(router)
+            + "/api/system-configs/provider/LLM/Console/change-policy", "{\"max_weight_step\": 20}", OPS_B);
+        assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
+
+        signInAs(WATCHER);
+        open("/console/providers");
+        waitFor(providerPanel());
+        assertThat(text("[data-test=who]")).startsWith("watcher · viewer");
+        assertThat(driver.findElement(providerPanel()).findElement(By.cssSelector("[data-test=edit-provider]"))
+            .isDisplayed()).as("a viewer is offered no change").isFalse();
+        assertThat(driver.findElement(By.cssSelector("[data-test=create-version]")).isDisplayed()).isFalse();
+        browser.screenshot("providers-viewer");
+
+        signInAs(OPS_A);
+        open("/console/providers");
+        final int restoreTo = weightInApi("v2");
+        final int before = 10;
+        final int raised = 60;
+        setWeightByApi("v2", before);
+        setWeight("v2", Integer.toString(raised));
+        assertThat(waitFor(By.cssSelector("[data-view=providers] [data-test=action-proposed]")).getText())
+            .contains("proposed for approval, not applied yet").contains("more than the 20 allowed in one step");
+        final WebElement pending = waitFor(By.cssSelector("[data-provider='" + PROVIDER
+            + "'] [data-test=provider-proposal]"));
+        assertThat(pending.getText()).contains("Awaiting approval: Set v2's weight from " + before + " to " + raised)
+            .contains("proposed by ops-a");
+        assertThat(weightInApi("v2")).as("nothing changed yet").isEqualTo(before);
+        browser.screenshot("providers-proposal");
+        final String id = pending.getAttribute("data-proposal");
+
+        open("/console/proposals");
+        final By row = By.cssSelector("[data-test=proposal][data-proposal='" + id + "']");
+        waitFor(row);
+        assertThat(driver.findElement(row).findElement(By.cssSelector("[data-action=approve]")).isDisplayed())
+            .as("no approving one's own proposal").isFalse();
+        assertThat(driver.findElement(row).findElement(By.cssSelector("[data-action=withdraw]")).isDisplayed()).isTrue();
+
+        signInAs(OPS_B);
+        open("/console/proposals");
+        assertThat(text("[data-test=who]")).startsWith("ops-b · approver");
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.elementToBeClickable(
+            By.cssSelector("[data-test=proposal][data-proposal='" + id + "'] [data-action=approve]"))).click();
+        await().atMost(Duration.ofSeconds(15)).until(() -> !driver.findElements(
+            By.cssSelector("[data-test=proposal][data-proposal='" + id + "'][data-status=applied]")).isEmpty());
+        assertThat(weightInApi("v2")).isEqualTo(raised);
+        assertThat(text("[data-test=proposal][data-proposal='" + id + "']")).contains("by ops-b");
+        browser.screenshot("proposals");
+        assertThat(audits("approve_proposal", "ops-b")).isEqualTo(1);
+
+        assertThat(LocalCalls.send(http, "PUT", base(router) + "/api/system-configs/provider/LLM/Console/change-policy",
+            "{}", OPS_B).statusCode()).isEqualTo(200);
+        setWeightByApi("v2", restoreTo);
+        signInAsAdmin();
+    }
+
+    @Test
+    @Order(13)
     void shouldKeepTheTokenOutOfUrlsCookiesAndLogsAndGiveNothingWithoutIt() throws Exception {
         final List<String> urls = browser.requestedUrls();
         assertThat(urls).as("the console called the API").anyMatch(u -> u.contains("/api/console/providers"));
@@ -448,7 +514,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void shouldSayStatsUnavailableWhileStatsStreamsIsDownAndKeepTheRestWorking() throws Exception {
         stats.close();
         open("/console/providers");
@@ -478,8 +544,16 @@ class ConsoleBrowserIT {
     }
 
     private static void signInAsAdmin() {
+        signInAs(ADMIN);
+    }
+
+    /** Signs whoever is signed in out first. */
+    private static void signInAs(final String token) {
         open("/console");
-        signIn(ADMIN);
+        if (!driver.findElements(By.cssSelector("[data-test=sign-out]")).isEmpty()) {
+            waitFor(By.cssSelector("[data-test=sign-out]")).click();
+        }
+        signIn(token);
         waitFor(By.cssSelector("[data-test=nav]"));
     }
 

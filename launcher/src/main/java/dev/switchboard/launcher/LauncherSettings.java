@@ -10,12 +10,13 @@ import java.util.Map;
 
 /**
  * What the launcher starts and where, from the environment: ports, the data directory and the secrets. Where
- * {@code SWITCHBOARD_ADMIN_TOKEN}, {@code SWITCHBOARD_CLIENT_KEYS} or {@code SWITCHBOARD_SECRETS_KEY} is unset,
+ * {@code SWITCHBOARD_ADMIN_TOKEN}, {@code SWITCHBOARD_ADMIN_TOKENS} (the demo's named operators),
+ * {@code SWITCHBOARD_CLIENT_KEYS} or {@code SWITCHBOARD_SECRETS_KEY} is unset,
  * a random one is made, kept in the data directory (owner-only) so the next start reuses it, and printed.
  */
 record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPort, int routerPort, int statsPort,
                         int proberPort, int simulatorV1Port, int simulatorV2Port, int simulatorV3Port, String adminToken,
-                        String clientKeys, String secretsKey, boolean generatedSecrets, boolean demoTraffic,
+                        String adminTokens, String clientKeys, String secretsKey, boolean generatedSecrets, boolean demoTraffic,
                         RolloutDemoRuns rolloutDemo) {
 
     /**
@@ -29,6 +30,9 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPo
             .toAbsolutePath().normalize();
         final KeptSecrets kept = KeptSecrets.load(data.resolve("secrets.properties"));
         final String admin = kept.valueOf("SWITCHBOARD_ADMIN_TOKEN", env, () -> "sb-admin-" + random(16));
+        // The demo's named operators, to try roles and approvals: ops-a proposes, ops-b approves, viewer reads.
+        final String operators = kept.valueOf("SWITCHBOARD_ADMIN_TOKENS", env, () -> "ops-a:operator:sb-ops-a-"
+            + random(16) + ",ops-b:approver:sb-ops-b-" + random(16) + ",viewer:viewer:sb-viewer-" + random(16));
         final String keys = kept.valueOf("SWITCHBOARD_CLIENT_KEYS", env, () -> "sb-client-" + random(16));
         final String secrets = kept.valueOf("SWITCHBOARD_SECRETS_KEY", env,
             () -> Base64.getEncoder().encodeToString(HexFormat.of().parseHex(random(32))));
@@ -38,7 +42,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPo
             port(env, "ROUTER_PORT", 8080), port(env, "STATS_PORT", 8081), port(env, "PROBER_PORT", 8082),
             port(env, "SIMULATOR_V1_PORT", 9101), port(env, "SIMULATOR_V2_PORT", 9102),
             port(env, "SIMULATOR_V3_PORT", 9103),
-            admin, keys, secrets, blank(env.get("SWITCHBOARD_ADMIN_TOKEN")) || blank(env.get("SWITCHBOARD_CLIENT_KEYS")),
+            admin, operators, keys, secrets, blank(env.get("SWITCHBOARD_ADMIN_TOKEN")) || blank(env.get("SWITCHBOARD_CLIENT_KEYS")),
             !"false".equalsIgnoreCase(env.getOrDefault("SWITCHBOARD_DEMO_TRAFFIC", "true")),
             rolloutDemo(env.getOrDefault("SWITCHBOARD_ROLLOUT_DEMO", "once")));
     }

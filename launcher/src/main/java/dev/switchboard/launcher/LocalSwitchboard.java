@@ -86,6 +86,7 @@ public final class LocalSwitchboard {
         final Map<String, String> env = Map.of(
             "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrapServers(),
             "SWITCHBOARD_ADMIN_TOKEN", settings.adminToken(),
+            "SWITCHBOARD_ADMIN_TOKENS", settings.adminTokens(),
             "SWITCHBOARD_CLIENT_KEYS", settings.clientKeys(),
             "SWITCHBOARD_SECRETS_KEY", settings.secretsKey(),
             "SWITCHBOARD_STATE_DIR", settings.dataDir().resolve("stats-state").toString());
@@ -195,6 +196,8 @@ public final class LocalSwitchboard {
         if (settings.generatedSecrets()) {
             say("  Admin token (generated)     " + settings.adminToken());
             say("  Client key (generated)      " + settings.firstClientKey());
+            say("  Named operators             " + settings.adminTokens().replace(",", ", ")
+                + "   (name:role:token; try a change policy with them)");
             say("  (generated secrets are kept in " + settings.dataDir().resolve("secrets.properties") + ")");
         }
         say("");

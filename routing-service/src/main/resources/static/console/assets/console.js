@@ -294,7 +294,7 @@ document.addEventListener('alpine:init', () => {
 
   // Providers: every provider and version, refreshed every 2 s, with the actions seed 000's admin API offers.
   Alpine.data('providersView', () => ({
-    data: null, error: '', actionError: '', actionDone: '', weights: {}, busy: false, minutes: 5, editing: null,
+    data: null, error: '', actionError: '', actionDone: '', actionProposed: '', weights: {}, busy: false, minutes: 5, editing: null,
     firing: [], alertsError: '', pending: [],
     form: { category: 'LLM', name: '', version: '', type: 'openai', model_name: '', url: '', weight: 0,
       is_active: true, is_default: false, parameters: '' },
@@ -360,11 +360,16 @@ document.addEventListener('alpine:init', () => {
       this.busy = true;
       this.actionError = '';
       this.actionDone = '';
+      this.actionProposed = '';
       try {
         const answer = await api(method, path, body);
         // 202: the provider's change policy sent it to an approver; nothing changed yet.
-        this.actionDone = answer && answer.data && answer.data.status === 'pending' && answer.message
-          ? label + ': proposed for approval (' + answer.data.reasons.join('; ') + ')' : label;
+        if (answer && answer.data && answer.data.status === 'pending' && answer.message) {
+          this.actionProposed = label + ': proposed for approval, not applied yet (' + answer.data.reasons.join('; ')
+            + '); an approver decides in Proposals';
+        } else {
+          this.actionDone = label;
+        }
         await this.load();
         return true;
       } catch (e) {
