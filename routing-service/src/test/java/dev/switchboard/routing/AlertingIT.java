@@ -62,6 +62,11 @@ class AlertingIT {
             {"category": "LLM", "name": "AlertLLM", "version": "a1", "type": "openai", "model_name": "m",
              "url": "http://127.0.0.1:%d", "weight": 100, "is_active": true, "is_default": true}
             """.formatted(upstream.port())).statusCode()).isEqualTo(201);
+        // The rule the alert events below come from (stats-streams, which would evaluate it, is not running here).
+        assertThat(call("POST", "/api/alerts/rules", """
+            {"rule_id": "slow", "provider": "LLM/AlertLLM", "version": "a1", "metric": "p95_latency_ms",
+             "comparison": "above", "threshold": 500}
+            """).statusCode()).isEqualTo(201);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
             new StringSerializer(), new ByteArraySerializer());
     }
@@ -136,6 +141,15 @@ class AlertingIT {
                 + call("GET", "/api/audit?subject=alerts/channels/team-hook", null).body();
             assertThat(channels).contains("team-hook").doesNotContain(SECRET);
             assertThat(call("GET", "/api/alerts?state=firing", null).body()).contains(firing.getEventId());
+
+            // A rule deleted while firing leaves its last FIRING on the compacted topic; it is not shown.
+            final AlertEvent orphan = AlertEvent.newBuilder(alert(AlertState.FIRING)).setRuleId("deleted-rule")
+                .setEventId(UUID.randomUUID().toString()).build();
+            send(Topics.ALERTS, "deleted-rule|LLM/AlertLLM/a1", EventSerdes.alertEvent().serialize(Topics.ALERTS, orphan));
+            await().atMost(Duration.ofSeconds(10)).until(() -> receiver.received().stream()
+                .anyMatch(r -> r.body().contains(orphan.getEventId())));
+            assertThat(call("GET", "/api/alerts", null).body()).contains(firing.getEventId())
+                .doesNotContain(orphan.getEventId());
         }
     }
 
