@@ -67,12 +67,15 @@ final class ProviderAdmin {
 
     synchronized VersionConfig create(final Authority who, final @Nullable VersionCommand body) {
         final VersionCommand command = Checks.body(body);
-        final VersionKey key = key(Checks.required(command.category(), "category"), Checks.required(command.name(), "name"),
-            Checks.required(command.version(), "version"));
-        if (key.name().contains("@") || key.version().contains("@")) {
+        final String name = Checks.required(command.name(), "name");
+        final String version = Checks.required(command.version(), "version");
+        if (name.contains("@") || version.contains("@")) {
             throw AdminException.badRequest("'name' and 'version' may not contain '@': clients pin a version as "
                 + "\"model\": \"name@version\"");
         }
+        // Names travel in URLs, metrics and keys: letters, digits, '.', '_' and '-' only.
+        final VersionKey key = key(Checks.name(Checks.required(command.category(), "category"), "category", 64),
+            Checks.name(name, "name", 64), Checks.name(version, "version", 64));
         final Optional<Provider> provider = find(key.provider());
         if (provider.flatMap(p -> p.version(key.version())).isPresent()) {
             throw AdminException.conflict("Version " + key.version() + " of " + key.provider() + " already exists");
