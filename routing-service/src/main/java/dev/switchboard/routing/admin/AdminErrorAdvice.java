@@ -17,6 +17,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ContentTooLargeException;
 import org.springframework.web.server.ServerWebInputException;
 import tools.jackson.databind.ObjectMapper;
 
@@ -64,6 +65,13 @@ class AdminErrorAdvice {
                 : e.getReason());
         }
         return refused(CommandErrors.explain(e));
+    }
+
+    /** A body over the buffer the admin API reads bodies into ({@code spring.codec.max-in-memory-size}). */
+    @ExceptionHandler(ContentTooLargeException.class)
+    ProblemDetail tooLarge(final ContentTooLargeException e) {
+        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "The request body is larger than the admin API reads ("
+            + (e.getCause() == null ? "over its limit" : e.getCause().getMessage()) + "); nothing was changed");
     }
 
     @ExceptionHandler(ConfigUnavailableException.class)
