@@ -1,0 +1,273 @@
+package dev.switchboard.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.common.testing.TestTopics;
+import dev.switchboard.events.ConfigChange;
+import dev.switchboard.schemas.EventSerdes;
+import dev.switchboard.schemas.Topics;
+import dev.switchboard.simulator.Knobs;
+import dev.switchboard.simulator.SimulatedProvider;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.reactive.result.method.RequestMappingInfo;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
+import org.springframework.web.util.pattern.PathPattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Fuzzed input against every admin endpoint of the router (found from its own request mappings) and its OpenAI front
+ * door, with property-based tests (jqwik): malformed and truncated JSON, wrong types, huge numbers, deep nesting,
+ * oversized bodies, odd Unicode, {@code ..} and {@code %2F} in path segments, bad query parameters. Every answer is
+ * below 500 and a JSON body that says what is wrong, and the configuration is unchanged: this router wrote nothing to
+ * the audit topic. The relayed paths (stats-streams' and the prober's APIs) are fuzzed at those services.
+ */
+class AdminFuzzIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String ADMIN = "fuzz-admin";
+    private static final String INSTANCE = "fuzz";
+    /** The relay forwards these to stats-streams and the prober, which answer for themselves. */
+    private static final List<String> RELAYED = List.of("/api/providers/health", "/api/health-check", "/api/stats",
+        "/api/experiments/{name}/results", "/api/experiments/{name}/report");
+    private static final String TRUNCATED = "{\"version\": \"v2\", \"weight\": 30, \"strategy\": \"weight\"}";
+    private static final Map<String, AtomicInteger> INPUTS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> FIVE_HUNDREDS = new ConcurrentHashMap<>();
+
+    private static SimulatedProvider upstream;
+    private static TestRouter router;
+    private static List<Endpoint> endpoints;
+    private static long auditedBefore;
+
+    /** One operation: its method and path pattern, and whether it reads a request body. */
+    record Endpoint(String method, String pattern, boolean takesBody) {
+        @Override
+        public String toString() {
+            return method + " " + pattern;
+        }
+    }
+
+    @BeforeContainer
+    static void start() throws Exception {
+        TestTopics.createAll(System.getProperty("spring.embedded.kafka.brokers"));
+        upstream = SimulatedProvider.start("fuzz", "127.0.0.1", 0, new Knobs(0, 0, 0, 500, false, 3, 0));
+        router = TestRouter.start(INSTANCE, ADMIN, "--switchboard.routing.max-request-size=1MB");
+        final HttpResponse<String> created = router.call("POST", "/api/system-configs/provider", """
+            {"category": "LLM", "name": "FuzzLLM", "version": "f1", "type": "openai", "model_name": "m",
+             "url": "http://127.0.0.1:%d", "weight": 100, "is_active": true, "is_default": true}
+            """.formatted(upstream.port()));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        endpoints = adminEndpoints();
+        endpoints.add(new Endpoint("POST", "/v1/chat/completions", true));
+        endpoints.add(new Endpoint("POST", "/v1/completions", true));
+        endpoints.add(new Endpoint("POST", "/v1/embeddings", true));
+        endpoints.add(new Endpoint("GET", "/v1/models/{id}", false));
+        auditedBefore = auditedByThisRouter();
+    }
+
+    @AfterContainer
+    static void stop() throws Exception {
+        try {
+            final Map<String, Integer> inputs = new TreeMap<>();
+            INPUTS.forEach((endpoint, count) -> inputs.put(endpoint, count.get()));
+            System.out.println("Fuzzed inputs per endpoint (" + inputs.size() + " endpoints, "
+                + inputs.values().stream().mapToInt(Integer::intValue).sum() + " inputs): " + inputs);
+            System.out.println("5xx answers: " + FIVE_HUNDREDS);
+            assertThat(FIVE_HUNDREDS).as("endpoints that answered a fuzzed input with a 5xx").isEmpty();
+            assertThat(inputs.keySet()).as("every endpoint fuzzed").containsAll(endpoints.stream()
+                .map(Endpoint::toString).toList());
+            assertThat(auditedByThisRouter()).as("audit records this router wrote while fuzzed: none")
+                .isEqualTo(auditedBefore);
+        } finally {
+            router.close();
+            upstream.close();
+        }
+    }
+
+    @Property(tries = 1500)
+    void shouldAnswerAFuzzedBodyWithAClearErrorAndNo5xx(@ForAll("endpoints") final Endpoint endpoint,
+                                                         @ForAll("pathSegments") final String segment,
+                                                         @ForAll("bodies") final String body) throws Exception {
+        // A large body is sent only where the handler reads it: an answer given without reading it (a path that takes
+        // none, a path that does not route) closes its connection with the body unread, which resets it, since the
+        // admin API's answers close their connections (issue 18's workaround). Left for issue 20.
+        Assume.that(body.length() < 64 * 1024
+            || endpoint.takesBody() && segment.chars().allMatch(Character::isLetterOrDigit));
+        check(endpoint, path(endpoint, segment), body);
+    }
+
+    @Property(tries = 600)
+    void shouldAnswerFuzzedPathsAndQueriesWithAClearErrorAndNo5xx(@ForAll("endpoints") final Endpoint endpoint,
+                                                                   @ForAll("pathSegments") final String segment,
+                                                                   @ForAll("queryValues") final String query)
+        throws Exception {
+        final String separator = "?limit=%s&minutes=%s&status=%s&provider=%s&archived=%s&state=%s".formatted(
+            query, query, query, query, query, query);
+        check(endpoint, path(endpoint, segment) + separator, "{}");
+    }
+
+    @Provide
+    Arbitrary<Endpoint> endpoints() {
+        return Arbitraries.of(endpoints);
+    }
+
+    /** What a path variable is given: hostile, odd or merely unknown, always URL-encoded where it must be. */
+    @Provide
+    Arbitrary<String> pathSegments() {
+        return Arbitraries.oneOf(
+            Arbitraries.of("..", "%2F", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%00", "%25", "a%2Fb", "~", "-", "_"),
+            Arbitraries.strings().ofMinLength(1).ofMaxLength(300).map(AdminFuzzIT::encoded),
+            Arbitraries.strings().withCharRange('\u0100', '\uffef').ofMinLength(1).ofMaxLength(40)
+                .map(AdminFuzzIT::encoded),
+            Arbitraries.strings().alpha().ofLength(1000));
+    }
+
+    @Provide
+    Arbitrary<String> queryValues() {
+        return Arbitraries.oneOf(
+            Arbitraries.of("ten", "-1", "0", "99999999999999999999999", "1e400", "NaN", "%00", "true", ""),
+            Arbitraries.strings().ofMaxLength(60).map(AdminFuzzIT::encoded));
+    }
+
+    /** Bodies that no endpoint may take: broken, truncated, of the wrong kinds, too big or too deep. */
+    @Provide
+    Arbitrary<String> bodies() {
+        final Arbitrary<String> wrongKinds = Combinators.combine(
+                Arbitraries.of("version", "weight", "strategy", "category", "name", "percentage", "rollout",
+                    "provider", "stage", "tags", "at", "change_id", "max_weight_step", "approval_for", "request_id",
+                    "score", "metric", "threshold", "kind", "url", "secret", "candidate", "baseline", "steps",
+                    "gates", "model", "messages", "input", "experiment_name", "traffic_split", "is_default"),
+                wrongValues())
+            .as((field, value) -> "{\"" + field + "\": " + value + "}");
+        return Arbitraries.oneOf(
+            wrongKinds,
+            wrongKinds.map(json -> json.substring(0, json.length() - 1)),
+            Arbitraries.integers().between(1, TRUNCATED.length() - 1).map(cut -> TRUNCATED.substring(0, cut)),
+            Arbitraries.strings().ofMaxLength(500),
+            Arbitraries.of("", "null", "[]", "\"text\"", "42", "{", "}", "{\"a\":}", "{\"weight\": 1e400}",
+                "{\"weight\": -99999999999999999999999999}", "{\"model\": \"FuzzLLM\", \"messages\": \"hi\"}"),
+            Arbitraries.integers().between(1_000, 20_000).map(depth -> "{\"a\": " + "[".repeat(depth)
+                + "]".repeat(depth) + "}"),
+            Arbitraries.integers().between(1, 3).map(megabytes -> "{\"description\": \""
+                + "x".repeat(megabytes * 1_100_000) + "\"}"));
+    }
+
+    /** Values that are wrong wherever they stand: every text holds a '/' or a control character. */
+    private static Arbitrary<String> wrongValues() {
+        return Arbitraries.oneOf(
+            Arbitraries.of("1e400", "-1e400", "99999999999999999999999999999", "-1", "true", "[]", "{}",
+                "[[[[[[]]]]]]", "{\"nested\": {\"deeper\": [1, \"two\", null]}}", "NaN"),
+            Arbitraries.strings().withCharRange('\u0000', '\u001f').ofMinLength(1).ofMaxLength(20)
+                .map(text -> JSON.writeValueAsString(text)),
+            Arbitraries.strings().withCharRange('\u0100', '\uffef').ofMaxLength(200)
+                .map(text -> JSON.writeValueAsString(text + "/" + text)));
+    }
+
+    private static void check(final Endpoint endpoint, final String path, final String body) throws Exception {
+        INPUTS.computeIfAbsent(endpoint.toString(), e -> new AtomicInteger()).incrementAndGet();
+        final boolean frontDoor = path.startsWith("/v1/");
+        final HttpResponse<String> answer = frontDoor
+            ? router.callAs(INSTANCE + "-key", endpoint.method(), path, body)
+            : router.call(endpoint.method(), path, body);
+        if (answer.statusCode() >= 500) {
+            FIVE_HUNDREDS.computeIfAbsent(endpoint.toString(), e -> new AtomicInteger()).incrementAndGet();
+        }
+        assertThat(answer.statusCode()).as("%s %s with %s: %s", endpoint.method(), abbreviated(path),
+            abbreviated(body), abbreviated(answer.body())).isLessThan(500);
+        if (answer.statusCode() >= 400) {
+            final JsonNode error = JSON.readTree(answer.body());
+            final String says = frontDoor ? error.path("error").path("message").asString()
+                : error.path("detail").asString();
+            assertThat(says).as("what %s %s says is wrong (%d): %s", endpoint.method(), abbreviated(path),
+                answer.statusCode(), abbreviated(answer.body())).isNotBlank();
+        }
+    }
+
+    /** The endpoint's path with every variable given {@code segment}. */
+    private static String path(final Endpoint endpoint, final String segment) {
+        return endpoint.pattern().replaceAll("\\{[^}:]+:([^|}]+)[^}]*}", "$1").replaceAll("\\{[^}]+}",
+            java.util.regex.Matcher.quoteReplacement(segment));
+    }
+
+    private static List<Endpoint> adminEndpoints() {
+        final List<Endpoint> found = new ArrayList<>();
+        for (final RequestMappingHandlerMapping mapping : router.context()
+                .getBeansOfType(RequestMappingHandlerMapping.class).values()) {
+            for (final Map.Entry<RequestMappingInfo, HandlerMethod> handler : mapping.getHandlerMethods().entrySet()) {
+                final RequestMappingInfo info = handler.getKey();
+                final boolean takesBody = Arrays.stream(handler.getValue().getMethodParameters())
+                    .anyMatch(parameter -> parameter.hasParameterAnnotation(RequestBody.class));
+                final Set<RequestMethod> declared = info.getMethodsCondition().getMethods();
+                for (final PathPattern pattern : info.getPatternsCondition().getPatterns()) {
+                    final String text = pattern.getPatternString();
+                    if (!text.startsWith("/api/") || RELAYED.stream().anyMatch(text::startsWith)) {
+                        continue;
+                    }
+                    (declared.isEmpty() ? EnumSet.of(RequestMethod.GET, RequestMethod.POST) : declared)
+                        .forEach(method -> found.add(new Endpoint(method.name(), text, takesBody)));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** How many audit records this router has written, read from the topic itself. */
+    private static long auditedByThisRouter() {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, System.getProperty("spring.embedded.kafka.brokers"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+            new StringDeserializer(), new ByteArrayDeserializer())) {
+            final TopicPartition partition = new TopicPartition(Topics.CONFIG_AUDIT, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            final long end = consumer.endOffsets(List.of(partition)).get(partition);
+            long count = 0;
+            while (consumer.position(partition) < end) {
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    final ConfigChange change = EventSerdes.configChange().deserializer().deserialize(record.topic(),
+                        record.value());
+                    count += change.getRouterInstance().equals(INSTANCE) ? 1 : 0;
+                }
+            }
+            return count;
+        }
+    }
+
+    private static String encoded(final String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static String abbreviated(final String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "... (" + text.length() + " chars)";
+    }
+}
