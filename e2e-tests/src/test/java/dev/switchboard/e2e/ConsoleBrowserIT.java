@@ -82,7 +82,6 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void startTheSystemAndABrowser() throws Exception {
-        tokenWatch.start();
         final String brokers = System.getProperty("spring.embedded.kafka.brokers");
         assertThat(brokers).as("the global embedded KRaft broker").isNotBlank();
         for (final String version : List.of("v1", "v2", "v3")) {
@@ -117,6 +116,8 @@ class ConsoleBrowserIT {
             "--switchboard.routing.stats-url=" + base(stats),
             "--switchboard.routing.prober-url=" + base(prober),
             "--switchboard.routing.outliers.consecutive-failures=1000000");
+        // Watched from here: each service's start sets Logback up anew, which drops appenders added before.
+        tokenWatch.start();
         addVersion("v1", 90, true);
         addVersion("v2", 10, false);
         addVersion("v3", 0, false);
