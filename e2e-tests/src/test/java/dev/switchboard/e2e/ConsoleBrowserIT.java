@@ -4,10 +4,6 @@ import static dev.switchboard.e2e.LocalCalls.base;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.AppenderBase;
 import dev.switchboard.common.testing.FreePorts;
 import dev.switchboard.prober.HealthProberApplication;
 import dev.switchboard.routing.RoutingServiceApplication;
@@ -26,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,7 +35,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -72,7 +66,7 @@ class ConsoleBrowserIT {
 
     private static final Map<String, SimulatedProvider> simulators = new ConcurrentHashMap<>();
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final TokenWatch tokenWatch = new TokenWatch();
+    private static final LogWatch tokenWatch = new LogWatch(ADMIN);
     private static ConfigurableApplicationContext stats;
     private static ConfigurableApplicationContext prober;
     private static ConfigurableApplicationContext router;
@@ -762,40 +756,4 @@ class ConsoleBrowserIT {
 
 
     /** Every log line of this JVM (router, stats-streams, prober, broker) that names the admin token. */
-    private static final class TokenWatch extends AppenderBase<ILoggingEvent> {
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void start() {
-            setName("admin-token-watch");
-            setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
-            super.start();
-            root().addAppender(this);
-        }
-
-        @Override
-        public void stop() {
-            root().detachAppender(this);
-            super.stop();
-        }
-
-        @Override
-        protected void append(final ILoggingEvent event) {
-            final StringBuilder text = new StringBuilder(event.getFormattedMessage());
-            for (IThrowableProxy cause = event.getThrowableProxy(); cause != null; cause = cause.getCause()) {
-                text.append(' ').append(cause.getMessage());
-            }
-            if (text.indexOf(ADMIN) >= 0) {
-                lines.add(event.getLoggerName() + ": " + text);
-            }
-        }
-
-        List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        private static Logger root() {
-            return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        }
-    }
 }

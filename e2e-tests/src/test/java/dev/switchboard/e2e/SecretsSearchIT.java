@@ -3,10 +3,6 @@ package dev.switchboard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.AppenderBase;
 import dev.switchboard.common.testing.FreePorts;
 import dev.switchboard.prober.HealthProberApplication;
 import dev.switchboard.routing.RoutingServiceApplication;
@@ -21,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,7 +33,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -58,7 +52,8 @@ class SecretsSearchIT {
     private static final Knobs NEEDS_KEY = new Knobs(1, 0.1, 0, 500, false, 4, 0, SECRET);
 
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private static final LogWatch logs = new LogWatch();
+    /** The test's simulators are told the key they expect; they are not Switchboard services. */
+    private static final LogWatch logs = new LogWatch(SECRET, "dev.switchboard.simulator");
     private static final List<String> answers = new CopyOnWriteArrayList<>();
     private static final List<SimulatedProvider> simulators = new ArrayList<>();
     private static ConfigurableApplicationContext stats;
@@ -244,54 +239,5 @@ class SecretsSearchIT {
         answers.add(answer.body());
         answers.add(answer.headers().map().toString());
         return answer.body();
-    }
-
-    /** Every log line of every service in this JVM, the ones holding the secret kept. */
-    private static final class LogWatch extends AppenderBase<ILoggingEvent> {
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-        private final AtomicLong seen = new AtomicLong();
-
-        @Override
-        public void start() {
-            setName("secret-watch");
-            setContext((ch.qos.logback.classic.LoggerContext) LoggerFactory.getILoggerFactory());
-            super.start();
-            root().addAppender(this);
-        }
-
-        @Override
-        public void stop() {
-            root().detachAppender(this);
-            super.stop();
-        }
-
-        @Override
-        protected void append(final ILoggingEvent event) {
-            if (event.getLoggerName().startsWith("dev.switchboard.simulator")) {
-                return; // the test's stand-in provider, which is told the key it expects; not a Switchboard service
-            }
-            seen.incrementAndGet();
-            final StringBuilder text = new StringBuilder(event.getFormattedMessage());
-            Arrays.stream(event.getArgumentArray() == null ? new Object[0] : event.getArgumentArray())
-                .forEach(argument -> text.append(' ').append(argument));
-            for (IThrowableProxy cause = event.getThrowableProxy(); cause != null; cause = cause.getCause()) {
-                text.append(' ').append(cause.getMessage());
-            }
-            if (text.indexOf(SECRET) >= 0) {
-                lines.add(event.getLoggerName() + ": " + text);
-            }
-        }
-
-        long seen() {
-            return seen.get();
-        }
-
-        List<String> lines() {
-            return List.copyOf(lines);
-        }
-
-        private static Logger root() {
-            return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        }
     }
 }
