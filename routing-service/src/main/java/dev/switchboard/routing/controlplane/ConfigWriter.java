@@ -62,7 +62,6 @@ public final class ConfigWriter implements AutoCloseable {
         private final Map<String, ProviderSettings> settingsWritten = new LinkedHashMap<>();
         /** Per provider, its last audit record in this change: the one that carries the provider's snapshot. */
         private final Map<String, ConfigChange> lastAudit = new LinkedHashMap<>();
-        private final List<ConfigChange> audits = new ArrayList<>();
 
         private ChangeSet(final ConfigEvents events) {
             this.events = events;
@@ -73,17 +72,14 @@ public final class ConfigWriter implements AutoCloseable {
             final ProviderVersion event = events.toEvent(version);
             versionsWritten.computeIfAbsent(version.key().provider(), k -> new LinkedHashMap<>())
                 .put(version.version(), event);
-            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PROVIDER_CONFIG,
-                version.key().toString(), EventSerdes.providerVersion().serialize(Topics.PROVIDER_CONFIG, event));
-            records.add(() -> record);
-            return this;
+            return add(Topics.PROVIDER_CONFIG, version.key().toString(),
+                EventSerdes.providerVersion().serialize(Topics.PROVIDER_CONFIG, event));
         }
 
         public ChangeSet deleteVersion(final VersionKey version) {
             computedFromTable = true;
             versionsWritten.computeIfAbsent(version.provider(), k -> new LinkedHashMap<>()).put(version.version(), null);
-            records.add(() -> new ProducerRecord<>(Topics.PROVIDER_CONFIG, version.toString(), null));
-            return this;
+            return add(Topics.PROVIDER_CONFIG, version.toString(), null);
         }
 
         public ChangeSet putPolicy(final String category, final String name, final ProviderPolicy policy,
@@ -91,10 +87,8 @@ public final class ConfigWriter implements AutoCloseable {
             computedFromTable = true;
             final ProviderSettings event = ConfigEvents.toEvent(category, name, policy, now);
             settingsWritten.put(category + "/" + name, event);
-            final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.PROVIDER_SETTINGS,
-                category + "/" + name, EventSerdes.providerSettings().serialize(Topics.PROVIDER_SETTINGS, event));
-            records.add(() -> record);
-            return this;
+            return add(Topics.PROVIDER_SETTINGS, category + "/" + name,
+                EventSerdes.providerSettings().serialize(Topics.PROVIDER_SETTINGS, event));
         }
 
         public ChangeSet putExperiment(final Experiment experiment) {
@@ -147,13 +141,8 @@ public final class ConfigWriter implements AutoCloseable {
 
         /** @param provider {@code category/name}: the audit topic's key, and whose history the change is part of */
         public ChangeSet audit(final ConfigChange change, final String provider) {
-            if (change.getChangeId() == null) {
-                change.setChangeId(UUID.randomUUID().toString());
-            }
             lastAudit.put(provider, change);
-            audits.add(change);
-            records.add(() -> new ProducerRecord<>(Topics.CONFIG_AUDIT, provider,
-                EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT, change)));
+            records.add(auditRecord(change, provider));
             return this;
         }
 
@@ -162,23 +151,23 @@ public final class ConfigWriter implements AutoCloseable {
          * provider's snapshot stays with the change's own record.
          */
         public ChangeSet auditFirst(final ConfigChange change, final String provider) {
+            lastAudit.putIfAbsent(provider, change);
+            records.add(0, auditRecord(change, provider));
+            return this;
+        }
+
+        /** Serialized when written, so that the provider's snapshot can be set on it until then. */
+        private static Supplier<ProducerRecord<String, byte[]>> auditRecord(final ConfigChange change,
+                                                                            final String provider) {
             if (change.getChangeId() == null) {
                 change.setChangeId(UUID.randomUUID().toString());
             }
-            lastAudit.putIfAbsent(provider, change);
-            audits.add(0, change);
-            records.add(0, () -> new ProducerRecord<>(Topics.CONFIG_AUDIT, provider,
-                EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT, change)));
-            return this;
+            return () -> new ProducerRecord<>(Topics.CONFIG_AUDIT, provider,
+                EventSerdes.configChange().serialize(Topics.CONFIG_AUDIT, change));
         }
 
         public boolean isEmpty() {
             return records.isEmpty();
-        }
-
-        /** The ids of this change's audit records, in order. */
-        public List<String> changeIds() {
-            return audits.stream().map(ConfigChange::getChangeId).toList();
         }
 
         /**
