@@ -10,7 +10,6 @@ import dev.switchboard.routing.governance.GuardedChange;
 import dev.switchboard.routing.rollout.RolloutBoard;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
-import dev.switchboard.routing.table.StickyRollout;
 import dev.switchboard.routing.table.VersionConfig;
 import java.time.Clock;
 import java.time.Instant;
@@ -174,23 +173,15 @@ final class ProviderHistory {
         effects.add(new GuardedChange.Restore(label));
         for (final VersionConfig target : wanted) {
             final Optional<VersionConfig> now = provider.version(target.version());
-            final int weightNow = now.map(VersionConfig::weight).orElse(0);
-            if (target.weight() > weightNow) {
-                effects.add(new GuardedChange.WeightRaise(target.version(), weightNow, target.weight()));
-            }
-            if (target.active() && !now.map(VersionConfig::active).orElse(false)) {
+            effects.addAll(ProviderAdmin.effects(provider, now.orElse(null), target));
+            if (now.isEmpty() && target.active()) {
+                // A deleted version brought back into rotation is an activation too.
                 effects.add(new GuardedChange.Activation(target.version()));
             }
         }
-        final Optional<String> defaultNow = provider.defaultVersion().map(VersionConfig::version);
-        wanted.stream().filter(VersionConfig::isDefault).map(VersionConfig::version)
-            .filter(version -> !Optional.of(version).equals(defaultNow))
-            .forEach(version -> effects.add(new GuardedChange.DefaultSwitch(defaultNow, version)));
         provider.versions().stream().filter(v -> wanted.stream().noneMatch(w -> w.version().equals(v.version())))
             .forEach(v -> effects.add(new GuardedChange.Deletion(v.version())));
-        restored.rollout().ifPresent(split -> effects.add(new GuardedChange.PercentageRaise(split.candidate(),
-            current.rollout().filter(r -> r.candidate().equals(split.candidate())).map(StickyRollout::percentage)
-                .orElse(0.0), split.percentage())));
+        restored.rollout().ifPresent(split -> effects.add(ProviderPolicyAdmin.percentageRaise(current, split)));
         return effects;
     }
 

@@ -65,12 +65,10 @@ final class ProviderPolicyAdmin {
                 : Optional.of(fallback(change.fallbackProvider(), provider));
             final int maxAttempts = change.maxAttempts() == null ? provider.policy().maxAttempts()
                 : change.maxAttempts();
-            final double before = provider.policy().rollout().filter(r -> rollout.map(StickyRollout::candidate)
-                .filter(r.candidate()::equals).isPresent()).map(StickyRollout::percentage).orElse(0.0);
             rollout.filter(split -> change.strategy().equals("sticky_rollout")).ifPresent(split -> gate.admit(who,
                 provider, new ChangeGate.Proposed("set_strategy", null, change, "Route by " + change.strategy()
                     + " with " + split.candidate() + " at " + split.percentage() + "%"),
-                List.of(new GuardedChange.PercentageRaise(split.candidate(), before, split.percentage()))));
+                List.of(percentageRaise(provider.policy(), split))));
             return write(who, "set_strategy", provider, new ProviderPolicy(change.strategy(), rollout, fallback,
                 maxAttempts, provider.policy().shadow(), provider.policy().changes()));
         }
@@ -106,6 +104,13 @@ final class ProviderPolicyAdmin {
                 json.writeValueAsString(AdminViews.policy(policy)),
                 instanceId), provider.id()));
         return versions.provider(provider.category(), provider.name());
+    }
+
+    /** A sticky split's share as the change policy judges it: from the current one's, if of the same candidate. */
+    static GuardedChange.PercentageRaise percentageRaise(final ProviderPolicy current, final StickyRollout next) {
+        return new GuardedChange.PercentageRaise(next.candidate(), current.rollout()
+            .filter(r -> r.candidate().equals(next.candidate())).map(StickyRollout::percentage).orElse(0.0),
+            next.percentage());
     }
 
     private static StickyRollout rollout(final ProviderCommands.RolloutSplit split, final Provider provider) {
