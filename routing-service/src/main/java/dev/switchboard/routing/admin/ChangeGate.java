@@ -8,14 +8,12 @@ import dev.switchboard.routing.governance.GuardedChange;
 import dev.switchboard.routing.table.Provider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.apache.commons.codec.digest.MessageDigestAlgorithms;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.ObjectMapper;
 
@@ -98,14 +96,10 @@ final class ChangeGate {
      */
     String revision(final String providerId) {
         try {
-            final ByteBuffer encoded = store.configured(providerId).toByteBuffer();
-            final MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(encoded);
-            return HexFormat.of().formatHex(sha256.digest(), 0, 12);
+            return new DigestUtils(MessageDigestAlgorithms.SHA_256)
+                .digestAsHex(store.configured(providerId).toByteBuffer()).substring(0, 24);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

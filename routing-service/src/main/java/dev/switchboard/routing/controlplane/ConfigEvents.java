@@ -162,8 +162,8 @@ public final class ConfigEvents {
             .setShadow(policy.shadow().map(mirror -> new dev.switchboard.events.ShadowMirror(mirror.candidate(),
                 mirror.percentage())).orElse(null))
             .setUpdatedAt(now)
-            .setChangePolicy(policy.changes().isNone() && policy.changes().proposalTtl()
-                .equals(ChangePolicy.DEFAULT_PROPOSAL_TTL) ? null : dev.switchboard.events.ChangePolicy.newBuilder()
+            .setChangePolicy(policy.changes().equals(ChangePolicy.NONE) ? null
+                : dev.switchboard.events.ChangePolicy.newBuilder()
                 .setMaxWeightStep(policy.changes().maxWeightStep().orElse(null))
                 .setApprovalFor(policy.changes().approvalFor().stream().sorted().map(Guard::label).toList())
                 .setProposalTtlSeconds(policy.changes().proposalTtl().toSeconds())
