@@ -15,11 +15,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,10 +29,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.web.bind.annotation.RequestMethod;
-import org.springframework.web.reactive.result.method.RequestMappingInfo;
-import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
-import org.springframework.web.util.pattern.PathPattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -281,24 +275,13 @@ class GovernanceIT {
     void shouldCheckTheRoleOfEveryAdminEndpoint() throws Exception {
         final List<String> checked = new ArrayList<>();
         final List<String> outsideApi = new ArrayList<>();
-        for (final RequestMappingHandlerMapping mapping : router.context()
-                .getBeansOfType(RequestMappingHandlerMapping.class).values()) {
-            for (final RequestMappingInfo info : mapping.getHandlerMethods().keySet()) {
-                final Set<RequestMethod> declared = info.getMethodsCondition().getMethods();
-                final Set<RequestMethod> methods = declared.isEmpty()
-                    ? EnumSet.of(RequestMethod.GET, RequestMethod.POST, RequestMethod.PUT, RequestMethod.DELETE)
-                    : declared;
-                for (final PathPattern pattern : info.getPatternsCondition().getPatterns()) {
-                    if (!pattern.getPatternString().startsWith("/api/")) {
-                        outsideApi.add(pattern.getPatternString());
-                        continue;
-                    }
-                    for (final RequestMethod method : methods) {
-                        checkRoles(method.name(), pattern.getPatternString());
-                        checked.add(method + " " + pattern.getPatternString());
-                    }
-                }
+        for (final TestRouter.Endpoint endpoint : router.endpoints()) {
+            if (!endpoint.pattern().startsWith("/api/")) {
+                outsideApi.add(endpoint.pattern());
+                continue;
             }
+            checkRoles(endpoint.method(), endpoint.pattern());
+            checked.add(endpoint.toString());
         }
         assertThat(checked).as("admin endpoints found").hasSizeGreaterThan(40)
             .contains("POST /api/proposals/{id}/approve", "PUT /api/system-configs/provider/{category}/{name}/weight");
@@ -316,8 +299,7 @@ class GovernanceIT {
     }
 
     private static void checkRoles(final String method, final String pattern) throws Exception {
-        final String path = pattern.replaceAll("\\{[^}:]+:([^|}]+)[^}]*}", "$1").replaceAll("\\{[^}]+}", "x")
-            .replace("/**", "/x");
+        final String path = TestRouter.path(pattern, "x");
         final String call = method + " " + pattern + " (" + path + ")";
         final Role needed = expectedRole(method, pattern);
         assertThat(router.callAs(null, method, path, "{}").statusCode()).as("%s without a token", call).isEqualTo(401);

@@ -8,9 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping;
 
 /** A router on the tests' embedded broker, ready, and called as its admin. */
 final class TestRouter implements AutoCloseable {
@@ -62,6 +67,44 @@ final class TestRouter implements AutoCloseable {
 
     ConfigurableApplicationContext context() {
         return context;
+    }
+
+    /** One operation the router maps: a method and a path pattern. */
+    record Endpoint(String method, String pattern) {
+        @Override
+        public String toString() {
+            return method + " " + pattern;
+        }
+    }
+
+    /**
+     * Every operation of the router's WebFlux side, from its own request mappings, so a test covers one added later
+     * without anyone listing it; a mapping that names no method stands for GET, POST, PUT and DELETE.
+     */
+    List<Endpoint> endpoints() {
+        final List<Endpoint> found = new ArrayList<>();
+        for (final RequestMappingHandlerMapping mapping : context.getBeansOfType(RequestMappingHandlerMapping.class)
+                .values()) {
+            mapping.getHandlerMethods().keySet().forEach(info -> {
+                final Set<RequestMethod> declared = info.getMethodsCondition().getMethods();
+                final Set<RequestMethod> methods = declared.isEmpty()
+                    ? EnumSet.of(RequestMethod.GET, RequestMethod.POST, RequestMethod.PUT, RequestMethod.DELETE)
+                    : declared;
+                info.getPatternsCondition().getPatterns().forEach(pattern -> methods.forEach(method ->
+                    found.add(new Endpoint(method.name(), pattern.getPatternString()))));
+            });
+        }
+        return found;
+    }
+
+    /**
+     * {@code pattern} with every path variable given {@code value} (an alternation's first choice where the variable
+     * has one, as in {@code {action:activate|deactivate}}), and a trailing {@code /**} too.
+     */
+    static String path(final String pattern, final String value) {
+        final String filled = Matcher.quoteReplacement(value);
+        return pattern.replaceAll("\\{[^}:]+:([^|}]+)[^}]*}", "$1").replaceAll("\\{[^}]+}", filled)
+            .replace("/**", "/" + value);
     }
 
     @Override
