@@ -37,6 +37,8 @@ class LocalSwitchboardIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String HOOK_SECRET = "whsec-launcher-it";
+    /** The demo rule's twin with no hold: it fires at the first evaluation that sees v2 slow. */
+    private static final String ALERT_RULE = "it-v2-p95-latency";
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -152,7 +154,15 @@ class LocalSwitchboardIT {
                 rolledBack.at(), Duration.between(receiverBack, rolledBack.at()), decided.size(),
                 receiver.received().size());
 
-            // The demo's alert rule: p95 of v2 above 500 ms for 1 minute. v2 carries the traffic after the demo.
+            // The demo's alert rule (p95 of v2 above 500 ms for a minute) is there from the start. Its twin without
+            // the minute's hold, so the test waits for the evaluation rather than the hold, fires and resolves
+            // through the same stats, judge and channel. v2 carries the traffic after the demo.
+            assertThat(admin(env, "GET", "/api/alerts/rules", null).body()).contains(LocalSwitchboard.DEMO_ALERT_RULE);
+            final HttpResponse<String> rule = admin(env, "POST", "/api/alerts/rules", """
+                {"rule_id": "%s", "provider": "LLM/OllamaLLM", "version": "v2", "metric": "p95_latency_ms",
+                 "comparison": "above", "threshold": 500, "window_seconds": 60, "min_samples": 10,
+                 "hold_seconds": 0}""".formatted(ALERT_RULE));
+            assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
             final Instant slowed = Instant.now();
             knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 900}");
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
@@ -161,14 +171,14 @@ class LocalSwitchboardIT {
             final Instant restored = Instant.now();
             knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 40}");
             assertThat(JSON.readTree(firing.body()).path("event").path("value").asDouble()).isGreaterThan(500);
-            assertThat(admin(env, "GET", "/api/alerts?state=firing", null).body()).contains("demo-v2-p95-latency");
+            assertThat(admin(env, "GET", "/api/alerts?state=firing", null).body()).contains(ALERT_RULE);
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> alert(receiver, "resolved") != null);
             final WebhookReceiver.Received resolved = alert(receiver, "resolved");
             assertSigned(firing);
             assertSigned(resolved);
             final JsonNode fired = JSON.readTree(firing.body()).path("event");
-            System.out.printf("Alert demo-v2-p95-latency: v2 slowed at %s; the condition held from %s, fired at %s, "
+            System.out.printf("Alert " + ALERT_RULE + ": v2 slowed at %s; the condition held from %s, fired at %s, "
                 + "FIRING received %s after the change (%s); v2 restored at %s, the condition stopped at %s, RESOLVED "
                 + "received %s after the change%n", slowed, fired.path("condition_since").asString(),
                 fired.path("fired_at").asString(), Duration.between(slowed, firing.at()),
@@ -217,11 +227,11 @@ class LocalSwitchboardIT {
         return ids;
     }
 
-    /** The first notification of the demo rule in that state, or null. */
+    /** The first notification of the test's alert rule in that state, or null. */
     private static WebhookReceiver.Received alert(final WebhookReceiver receiver, final String state) {
         return receiver.received().stream().filter(request -> {
             final JsonNode event = JSON.readTree(request.body()).path("event");
-            return event.path("rule_id").asString().equals("demo-v2-p95-latency")
+            return event.path("rule_id").asString().equals(ALERT_RULE)
                 && event.path("state").asString().equals(state);
         }).findFirst().orElse(null);
     }
