@@ -30,7 +30,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxRequestSize  the largest request body the front door accepts
  * @param maxAnswerSize   the largest plain (not streamed) answer taken from an upstream; a larger one fails the
  *                        attempt rather than the router's memory
- * @param outcomeBuffer   outcome events held in memory while Kafka is slow or down; beyond it they are dropped
+ * @param outcomeBuffer   outcome events held in memory while Kafka is slow or down (each for up to the producer's
+ *                        delivery timeout, five minutes); beyond it they are dropped, and counted
  * @param shadowMaxInFlight shadow calls (seed 003's shadow mode) in flight at most, apart from the clients' own;
  *                        beyond it requests are not mirrored (and counted)
  * @param outliers        passive health: ejection of versions that keep failing live requests
@@ -64,7 +65,7 @@ public record RoutingProperties(
     @DefaultValue("0") int ioThreads,
     @DefaultValue("16MB") DataSize maxRequestSize,
     @DefaultValue("64MB") DataSize maxAnswerSize,
-    @DefaultValue("10000") int outcomeBuffer,
+    @DefaultValue("50000") int outcomeBuffer,
     @DefaultValue("64") int shadowMaxInFlight,
     @DefaultValue OutlierSettings outliers,
     @DefaultValue("http://localhost:8082") URI proberUrl,

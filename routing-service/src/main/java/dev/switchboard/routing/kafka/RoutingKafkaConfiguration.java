@@ -71,24 +71,28 @@ class RoutingKafkaConfiguration {
 
     @Bean(destroyMethod = "close")
     BoundedEventPublisher<RequestOutcome> outcomePublisher(final KafkaProperties kafka,
-                                                          final RoutingProperties routing,
-                                                          final MeterRegistry registry) {
-        // Outcomes are not waited for: larger, later batches cost the router less CPU per event.
-        return publisher(kafka, routing, registry, Topics.REQUEST_OUTCOMES, "-outcomes", EventSerdes.requestOutcome(),
-            Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024));
+                                                          final RoutingProperties routing, final Clock clock) {
+        // Outcomes are not waited for: larger, later batches cost the router less CPU per event. They are kept
+        // through a broker outage of up to five minutes (Kafka's default gives up after two) in the publisher's
+        // buffer, as many as switchboard.routing.outcome-buffer holds (50,000 by default: four minutes at 200
+        // requests/s), so the stats count every request served across it; past either, outcomes are dropped and
+        // each drop is counted.
+        return publisher(kafka, routing, clock, Topics.REQUEST_OUTCOMES, "-outcomes",
+            EventSerdes.requestOutcome(),
+            Map.of(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(5).toMillis()));
     }
 
     @Bean(destroyMethod = "close")
     BoundedEventPublisher<ShadowComparison> comparisonPublisher(final KafkaProperties kafka,
-                                                               final RoutingProperties routing,
-                                                               final MeterRegistry registry) {
-        return publisher(kafka, routing, registry, Topics.SHADOW_COMPARISONS, "-shadow-comparisons",
+                                                               final RoutingProperties routing, final Clock clock) {
+        return publisher(kafka, routing, clock, Topics.SHADOW_COMPARISONS, "-shadow-comparisons",
             EventSerdes.shadowComparison(), Map.of());
     }
 
     /** Events off the request path: a bounded buffer in front of a producer that never waits long. */
     private static <V> BoundedEventPublisher<V> publisher(final KafkaProperties kafka, final RoutingProperties routing,
-                                                          final MeterRegistry registry, final String topic,
+                                                          final Clock clock, final String topic,
                                                           final String clientSuffix, final Serializer<V> values,
                                                           final Map<String, Object> defaults) {
         final Map<String, Object> config = kafka.buildProducerProperties();
@@ -98,10 +102,9 @@ class RoutingKafkaConfiguration {
         config.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // Only the publisher's own thread ever waits on the producer, and never long.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000);
-        final var publisher = new BoundedEventPublisher<>(topic, new KafkaProducer<>(config, new StringSerializer(),
-            values), routing.outcomeBuffer());
-        publisher.bindTo(registry);
-        return publisher;
+        // A MeterBinder bean: Boot binds its meters to the registry (binding it here too registered them twice).
+        return new BoundedEventPublisher<>(topic, new KafkaProducer<>(config, new StringSerializer(), values),
+            routing.outcomeBuffer(), BoundedEventPublisher.deliveryTimeout(config), clock);
     }
 
     /** Outcomes to Kafka, counted on the way for Prometheus ({@link CountedOutcomes}). */
