@@ -19,7 +19,6 @@ import dev.switchboard.prober.stats.StatsClient;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
@@ -158,8 +157,10 @@ class ProberConfiguration {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Math.toIntExact(prober.sessionTimeout().toMillis()));
+        // Heartbeats at a tenth of the session timeout rather than Kafka's third: a survivor hears of a dead
+        // prober's rebalance within a second of the session timing out, not three, and takes its versions over.
         config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-            Math.toIntExact(Math.max(500, prober.sessionTimeout().toMillis() / 3)));
+            Math.toIntExact(Math.max(500, prober.sessionTimeout().toMillis() / 10)));
         return new ProbeAssignments(
             () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer()),
             prober.instanceId()).start();
@@ -167,15 +168,15 @@ class ProberConfiguration {
 
     @Bean(destroyMethod = "close")
     BoundedEventPublisher<HealthEvent> healthPublisher(final KafkaProperties kafka, final ProberProperties prober,
-                                                       final MeterRegistry registry) {
+                                                       final Clock clock) {
         final Map<String, Object> config = kafka.buildProducerProperties();
         config.put(ProducerConfig.CLIENT_ID_CONFIG, prober.instanceId() + "-health");
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0); // a health change must reach the routers at once
         final var producer = new KafkaProducer<>(config, new StringSerializer(), EventSerdes.healthEvent());
-        final var publisher = new BoundedEventPublisher<>(Topics.PROVIDER_HEALTH, producer, 10_000);
-        publisher.bindTo(registry);
-        return publisher;
+        // A MeterBinder bean: Boot binds its meters to the registry.
+        return new BoundedEventPublisher<>(Topics.PROVIDER_HEALTH, producer, 10_000,
+            BoundedEventPublisher.deliveryTimeout(config), clock);
     }
 
     @Bean
