@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,19 @@ final class ChildProcess {
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         return new ChildProcess(name, builder.start(), log);
+    }
+
+    /**
+     * One of Switchboard's services from its executable jar, on this JVM's java, logging to {@code <name>.log}
+     * among the launcher's logs.
+     */
+    static ChildProcess service(final LauncherSettings settings, final String module, final String name,
+                                final int port, final Map<String, String> env, final List<String> args)
+        throws IOException {
+        final List<String> command = new ArrayList<>(List.of(LocalKafka.javaCommand(), "-Xmx512m",
+            "-XX:+UseSerialGC", "-jar", settings.jar(module).toString(), "--server.port=" + port));
+        command.addAll(args);
+        return start(name, command, env, settings.logs().resolve(name + ".log"));
     }
 
     /** Runs a command to completion; fails with the tail of its output when it does not succeed. */
@@ -66,6 +80,11 @@ final class ChildProcess {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Kills the process at once (SIGKILL, as {@code kill -9}): no shutdown hook runs, nothing is flushed. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
     }
 
     String tail(final int lines) {

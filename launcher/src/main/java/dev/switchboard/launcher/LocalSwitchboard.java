@@ -133,10 +133,7 @@ public final class LocalSwitchboard {
 
     private ChildProcess service(final String module, final int port, final Map<String, String> env,
                                  final String... args) throws IOException {
-        final List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-jar",
-            settings.jar(module).toString(), "--server.port=" + port));
-        command.addAll(List.of(args));
-        return ChildProcess.start(module, command, env, settings.logs().resolve(module + ".log"));
+        return ChildProcess.service(settings, module, module, port, env, List.of(args));
     }
 
     /**
