@@ -161,6 +161,7 @@ public final class SimulatedProvider implements AutoCloseable {
         final Knobs now = knobs.get();
         if (now.outage()) {
             failedCalls.increment();
+            retryAfter(exchange, now);
             writeError(exchange, 503, "service_unavailable", name + " is in a simulated outage");
             return;
         }
@@ -183,9 +184,14 @@ public final class SimulatedProvider implements AutoCloseable {
                 : "'messages' must be an array");
             return;
         }
+        if (now.fault() == Knobs.Fault.BLACK_HOLE) {
+            blackHole();
+            return;
+        }
         pause(latency.sampleMillis(now));
         if (ThreadLocalRandom.current().nextDouble() < now.errorRate()) {
             failedCalls.increment();
+            retryAfter(exchange, now);
             writeError(exchange, now.errorStatus(), "server_error", name + " simulated an error");
             return;
         }
@@ -210,6 +216,11 @@ public final class SimulatedProvider implements AutoCloseable {
         }
         final Answer answer = Answer.of(request, now.completionTokens());
         final boolean stream = request.path("stream").asBoolean(style == ApiStyle.OLLAMA);
+        if (now.fault() != Knobs.Fault.NONE && style == ApiStyle.OPENAI) {
+            failedCalls.increment();
+            misbehave(exchange, now.fault(), answer, stream);
+            return;
+        }
         switch (style) {
             case OPENAI -> {
                 if (stream) {
@@ -226,6 +237,52 @@ public final class SimulatedProvider implements AutoCloseable {
                 }
             }
             default -> throw new IllegalStateException("answered above: " + style);
+        }
+    }
+
+    /** An OpenAI answer broken as the fault says. */
+    private void misbehave(final HttpExchange exchange, final Knobs.Fault fault, final Answer answer,
+                           final boolean stream) throws IOException {
+        switch (fault) {
+            case MALFORMED_JSON -> {
+                final byte[] whole = JSON.writeValueAsBytes(openAiCompletion(answer));
+                final byte[] broken = java.util.Arrays.copyOf(whole, whole.length / 2);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, broken.length);
+                exchange.getResponseBody().write(broken);
+            }
+            case OVERSIZED -> {
+                final ObjectNode body = openAiCompletion(answer);
+                ((ObjectNode) body.withArray("choices").get(0).path("message"))
+                    .put("content", "x".repeat(Knobs.Fault.OVERSIZED_BYTES));
+                writeJson(exchange, 200, body);
+            }
+            case RESET_MID_ANSWER -> {
+                // A length promised and broken off: the server closes the connection when the body ends short.
+                final byte[] first = stream
+                    ? ("data: " + JSON.writeValueAsString(openAiEnvelope(answer, "chat.completion.chunk")) + "\n\n")
+                        .getBytes(StandardCharsets.UTF_8)
+                    : JSON.writeValueAsBytes(openAiCompletion(answer));
+                exchange.getResponseHeaders().set("Content-Type", stream ? "text/event-stream" : "application/json");
+                exchange.sendResponseHeaders(200, first.length * 4L);
+                exchange.getResponseBody().write(first, 0, stream ? first.length : first.length / 2);
+                exchange.getResponseBody().flush();
+            }
+            default -> throw new IllegalStateException("not a fault of an answer: " + fault);
+        }
+    }
+
+    /** Holds the request unanswered, the connection open, until the fault is lifted (10 minutes at most). */
+    private void blackHole() {
+        final long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        while (knobs.get().fault() == Knobs.Fault.BLACK_HOLE && System.nanoTime() < until) {
+            pause(50);
+        }
+    }
+
+    private static void retryAfter(final HttpExchange exchange, final Knobs now) {
+        if (now.retryAfterSeconds() > 0) {
+            exchange.getResponseHeaders().set("Retry-After", Integer.toString(now.retryAfterSeconds()));
         }
     }
 
