@@ -5,10 +5,14 @@ import dev.switchboard.routing.outcome.Attempt;
 import dev.switchboard.routing.shadow.ShadowMirroring;
 import dev.switchboard.routing.table.VersionConfig;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,6 +23,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.client.HttpClientResponse;
+import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.databind.ObjectMapper;
 
@@ -108,6 +113,17 @@ final class AnswerRelay {
             return new Result.Failed(FrontDoorException.upstreamTimedOut("Version " + version.version() + " of "
                 + version.key().provider() + " did not answer in time"));
         }
+        if (error instanceof TooLongFrameException || error instanceof UpstreamClient.AnswerTooLarge) {
+            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "answer_too_large");
+            return new Result.Failed(FrontDoorException.upstreamFailed("Version " + version.version() + " of "
+                + version.key().provider() + " answered more than this router takes "
+                + "(switchboard.routing.max-answer-size)"));
+        }
+        if (error instanceof PrematureChannelClosureException || error instanceof PrematureCloseException) {
+            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "connection_dropped");
+            return new Result.Failed(FrontDoorException.upstreamFailed("Version " + version.version() + " of "
+                + version.key().provider() + " dropped the connection before its answer was complete"));
+        }
         attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "connect_error");
         return new Result.Failed(FrontDoorException.upstreamFailed("Could not reach version " + version.version()
             + " of " + version.key().provider() + ": " + error.getClass().getSimpleName()));
@@ -123,9 +139,17 @@ final class AnswerRelay {
                                      final HttpServerResponse response) {
         attempt.answered(answer.status());
         if (attempt.status() != OutcomeStatus.SUCCESS && attempt.status() != OutcomeStatus.CLIENT_ERROR) {
-            return Mono.just(new Result.Failed(upstreamRefused(attempt.version(), answer.status())));
+            final FrontDoorException refused = upstreamRefused(attempt.version(), answer.status());
+            return Mono.just(new Result.Failed(answer.retryAfter().map(refused::retryAfter).orElse(refused)));
         }
-        recordUsage(answer, attempt);
+        if (!recordUsage(answer, attempt) && attempt.status() == OutcomeStatus.SUCCESS) {
+            // A 200 whose JSON breaks off (a dropped connection the length did not catch, a broken upstream): no
+            // answer to relay, and nothing reached the client yet, so another version may take the request.
+            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "malformed_answer");
+            return Mono.just(new Result.Failed(FrontDoorException.upstreamFailed("Version "
+                + attempt.version().version() + " of " + attempt.version().key().provider()
+                + " answered malformed JSON")));
+        }
         response.status(answer.status())
             .header(HttpHeaderNames.CONTENT_TYPE, answer.contentType().orElse("application/json"))
             .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(answer.body().length));
@@ -152,13 +176,19 @@ final class AnswerRelay {
         };
     }
 
-    /** The token counts of a plain JSON answer, into its attempt's outcome. */
-    private void recordUsage(final UpstreamClient.Answer answer, final Attempt attempt) {
-        if (answer.contentType().map(t -> t.contains("json")).orElse(false)) {
-            final UsageScanner usage = new UsageScanner(json);
-            usage.acceptBody(answer.body());
-            attempt.usage(usage.promptTokens(), usage.completionTokens());
+    /**
+     * The token counts of a plain JSON answer, into its attempt's outcome.
+     *
+     * @return false when the answer says it is JSON and is not whole JSON
+     */
+    private boolean recordUsage(final UpstreamClient.Answer answer, final Attempt attempt) {
+        if (!answer.contentType().map(t -> t.contains("json")).orElse(false)) {
+            return true;
         }
+        final UsageScanner usage = new UsageScanner(json);
+        final boolean whole = usage.acceptBody(answer.body());
+        attempt.usage(usage.promptTokens(), usage.completionTokens());
+        return whole;
     }
 
     /** The answer to a streaming request: relayed chunk by chunk when it is an event stream, else as a plain answer. */
@@ -171,9 +201,11 @@ final class AnswerRelay {
             attempt.answered(status);
             return relayStream(content, contentType.get(), attempt, response, exchange);
         }
-        return content.aggregate().asByteArray().defaultIfEmpty(new byte[0])
+        return upstream.whole(content)
             .doOnNext(bytes -> keepForShadow(exchange, bytes))
-            .flatMap(bytes -> relayAnswer(new UpstreamClient.Answer(status, contentType, bytes), attempt, response));
+            .flatMap(bytes -> relayAnswer(new UpstreamClient.Answer(status, contentType,
+                UpstreamClient.retryAfter(answer.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)), bytes),
+                attempt, response));
     }
 
     private Mono<Result> relayStream(final ByteBufFlux content, final String contentType, final Attempt attempt,
@@ -193,10 +225,11 @@ final class AnswerRelay {
                 }
             })
             .onErrorResume(e -> {
-                // The client already has part of the stream: too late to fail over; end it where it broke.
+                // The client already has part of the stream: too late to fail over. It ends with an error event
+                // in OpenAI's shape, which the SDKs raise, rather than looking like an answer that just stopped.
                 attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "stream_interrupted");
                 log.debug("Upstream {} broke off a stream: {}", attempt.version().key(), e.toString());
-                return Mono.empty();
+                return Mono.just(Unpooled.wrappedBuffer(streamBrokeOff(attempt.version())));
             });
         return response.send(chunks).then()
             .onErrorResume(e -> {
@@ -211,6 +244,13 @@ final class AnswerRelay {
                 }
                 return SERVED;
             }));
+    }
+
+    /** The last event of a stream its upstream broke off: an OpenAI error, as OpenAI's own streams end in one. */
+    private byte[] streamBrokeOff(final VersionConfig version) {
+        return ("data: " + json.writeValueAsString(OpenAiErrors.body("Version " + version.version() + " of "
+            + version.key().provider() + " broke off the stream; the answer is incomplete and the request may be "
+            + "retried", "server_error", "stream_interrupted")) + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
     /**

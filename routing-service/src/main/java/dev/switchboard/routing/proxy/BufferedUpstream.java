@@ -224,6 +224,7 @@ final class BufferedUpstream implements AutoCloseable {
         void answered(final FullHttpResponse answer, final boolean reusable) {
             final UpstreamClient.Answer taken = new UpstreamClient.Answer(answer.status().code(),
                 Optional.ofNullable(answer.headers().get(HttpHeaderNames.CONTENT_TYPE)),
+                UpstreamClient.retryAfter(answer.headers().get(HttpHeaderNames.RETRY_AFTER)),
                 ByteBufUtil.getBytes(answer.content()));
             final Channel used = channel;
             channel = null;

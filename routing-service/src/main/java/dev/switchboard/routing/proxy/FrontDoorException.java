@@ -9,12 +9,24 @@ final class FrontDoorException extends RuntimeException {
     private final int status;
     private final String type;
     private final String code;
+    private final String retryAfter;
 
     private FrontDoorException(final int status, final String type, final String code, final String message) {
+        this(status, type, code, message, "1");
+    }
+
+    private FrontDoorException(final int status, final String type, final String code, final String message,
+                               final String retryAfter) {
         super(message);
         this.status = status;
         this.type = type;
         this.code = code;
+        this.retryAfter = retryAfter;
+    }
+
+    /** This error, telling the client to come back after {@code seconds} (an upstream's own Retry-After). */
+    public FrontDoorException retryAfter(final String seconds) {
+        return new FrontDoorException(status, type, code, getMessage(), seconds);
     }
 
     public static FrontDoorException invalidRequest(final String message) {
@@ -91,5 +103,10 @@ final class FrontDoorException extends RuntimeException {
     /** Whether the same request may succeed later: answered with {@code Retry-After}, which SDKs' retries honour. */
     public boolean retryable() {
         return status >= 500 || status == 429;
+    }
+
+    /** The seconds a retryable error's {@code Retry-After} says: 1, or what the upstream that refused said. */
+    public String retryAfter() {
+        return retryAfter;
     }
 }

@@ -35,7 +35,7 @@ final class OpenAiErrors {
             .header(HttpHeaderNames.CONTENT_TYPE, "application/json")
             .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(bytes.length));
         if (error.retryable()) {
-            response.header(HttpHeaderNames.RETRY_AFTER, "1");
+            response.header(HttpHeaderNames.RETRY_AFTER, error.retryAfter());
         }
         if (error.status() == 401) {
             response.header(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -34,8 +35,25 @@ import reactor.netty.resources.ConnectionProvider;
  */
 final class UpstreamClient {
 
-    /** A whole, buffered answer: plain (non-streamed) answers are small and relayed with a Content-Length. */
-    record Answer(int status, Optional<String> contentType, byte[] body) {
+    /**
+     * A whole, buffered answer: plain (non-streamed) answers are small and relayed with a Content-Length.
+     *
+     * @param retryAfter the upstream's {@code Retry-After} in seconds, passed on with its 429 or 503
+     */
+    record Answer(int status, Optional<String> contentType, Optional<String> retryAfter, byte[] body) {
+    }
+
+    /** A plain answer larger than the router takes ({@code switchboard.routing.max-answer-size}). */
+    static final class AnswerTooLarge extends RuntimeException {
+
+        AnswerTooLarge(final int maxAnswerBytes) {
+            super("the answer is larger than " + maxAnswerBytes + " bytes", null, false, false);
+        }
+    }
+
+    /** An answer's {@code Retry-After} when it is a number of seconds (an HTTP date is not passed on). */
+    static Optional<String> retryAfter(final String header) {
+        return header != null && header.strip().matches("\\d{1,6}") ? Optional.of(header.strip()) : Optional.empty();
     }
 
     /** One event loop's client and the pools it owns. */
@@ -105,16 +123,32 @@ final class UpstreamClient {
     }
 
     /**
+     * A plain answer's whole body, refused with {@link AnswerTooLarge} as soon as it grows past the router's limit
+     * rather than held in memory whatever its size.
+     */
+    Mono<byte[]> whole(final ByteBufFlux content) {
+        return content.asByteArray()
+            .reduceWith(ByteArrayOutputStream::new, (all, chunk) -> {
+                if (all.size() + chunk.length > maxAnswerBytes) {
+                    throw new AnswerTooLarge(maxAnswerBytes);
+                }
+                all.writeBytes(chunk);
+                return all;
+            })
+            .map(ByteArrayOutputStream::toByteArray)
+            .defaultIfEmpty(new byte[0]);
+    }
+
+    /**
      * Sends a request and buffers the whole answer, on the event loop and transport of the client's connection;
      * the upstream connection goes back to its pool before the client is answered.
      */
     Mono<Answer> exchange(final Channel client, final VersionConfig version, final Operation operation,
                           final byte[] body, final Duration timeLeft) {
         if (plainClient == PlainAnswerClient.REACTOR) {
-            return request(client.eventLoop(), version, operation, body, timeLeft).responseSingle((answer, content) ->
-                content.asByteArray().defaultIfEmpty(new byte[0]).flatMap(bytes -> bytes.length > maxAnswerBytes
-                    ? Mono.error(new IllegalStateException("the answer is larger than " + maxAnswerBytes + " bytes"))
-                    : Mono.just(new Answer(answer.status().code(), contentType(answer), bytes))));
+            return request(client.eventLoop(), version, operation, body, timeLeft).response((answer, content) ->
+                whole(content).map(bytes -> new Answer(answer.status().code(), contentType(answer),
+                    retryAfter(answer.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)), bytes))).next();
         }
         final Optional<String> key = version.secrets().get("api_key");
         return buffered.exchange(client.eventLoop(), client.getClass(), endpoint(version, operation).target(),

@@ -43,9 +43,13 @@ final class UsageScanner {
         }
     }
 
-    /** Reads the usage of a whole JSON answer. */
-    void acceptBody(final byte[] body) {
-        readUsage(body);
+    /**
+     * Reads the usage of a whole JSON answer.
+     *
+     * @return whether the body is one whole JSON document: an upstream's 200 that breaks off is no answer
+     */
+    boolean acceptBody(final byte[] body) {
+        return readUsage(body);
     }
 
     Integer promptTokens() {
@@ -67,23 +71,30 @@ final class UsageScanner {
         overlong = false;
     }
 
-    /** Reads only the top-level {@code usage}, skipping over the rest without building it. */
-    private void readUsage(final byte[] document) {
+    /**
+     * Reads the top-level {@code usage} of a document, skipping over the rest without building it.
+     *
+     * @return whether the document is one whole JSON value, with nothing after it
+     */
+    private boolean readUsage(final byte[] document) {
         try (JsonParser parser = json.createParser(document)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return;
-            }
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                final boolean isUsage = "usage".equals(parser.currentName());
-                parser.nextToken();
-                if (isUsage) {
-                    readCounts(parser);
-                    return;
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    final boolean isUsage = "usage".equals(parser.currentName());
+                    parser.nextToken();
+                    if (isUsage) {
+                        readCounts(parser);
+                    } else {
+                        parser.skipChildren();
+                    }
                 }
+            } else {
                 parser.skipChildren();
             }
+            return parser.currentToken() != null && parser.nextToken() == null;
         } catch (JacksonException e) {
-            // Not JSON (an upstream error page, say): the answer simply reports no usage.
+            // Not JSON (an upstream error page, say), or JSON broken off: the answer reports no usage.
+            return false;
         }
     }
 

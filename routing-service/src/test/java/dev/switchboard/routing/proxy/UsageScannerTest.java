@@ -27,16 +27,31 @@ class UsageScannerTest {
 
     @Test
     void readsTheTopLevelUsageOfAPlainAnswerAndNotAFieldOfTheSameNameInside() {
-        scanner.acceptBody(("{\"choices\":[{\"message\":{\"content\":\"x\",\"usage\":{\"prompt_tokens\":99}}}],"
+        final boolean whole = scanner.acceptBody(("{\"choices\":[{\"message\":{\"content\":\"x\",\"usage\":{\"prompt_tokens\":99}}}],"
             + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,\"total_tokens\":13}}").getBytes(StandardCharsets.UTF_8));
 
+        assertThat(whole).isTrue();
         assertThat(scanner.promptTokens()).isEqualTo(9);
         assertThat(scanner.completionTokens()).isEqualTo(4);
     }
 
     @Test
+    void shouldTellAJsonAnswerThatBreaksOffOrCarriesGarbageAfterItFromAWholeOne() {
+        final String whole = "{\"choices\":[{\"message\":{\"content\":\"x\"}}],\"usage\":{\"prompt_tokens\":9}}";
+
+        assertThat(new UsageScanner(JsonMapper.builder().build()).acceptBody(bytes(whole))).isTrue();
+        assertThat(scanner.acceptBody(bytes(whole.substring(0, whole.length() / 2)))).as("broken off").isFalse();
+        assertThat(scanner.acceptBody(bytes(whole + "}"))).as("garbage after it").isFalse();
+        assertThat(scanner.acceptBody(new byte[0])).as("empty").isFalse();
+    }
+
+    private static byte[] bytes(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void reportsNoUsageForAnAnswerThatIsNotJson() {
-        scanner.acceptBody("<html>bad gateway</html>".getBytes(StandardCharsets.UTF_8));
+        assertThat(scanner.acceptBody("<html>bad gateway</html>".getBytes(StandardCharsets.UTF_8))).isFalse();
 
         assertThat(scanner.promptTokens()).isNull();
         assertThat(scanner.completionTokens()).isNull();
