@@ -33,10 +33,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,8 +66,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two stats-streams instances, each a process of its own running the real jar, on a real broker: either one
- * answers for every version (asking the other for the keys it does not hold), and a kill -9 of one mid-stream
- * followed by a restart leaves every count exact.
+ * answers for every version (asking the other for the keys it does not hold), a kill -9 of one mid-stream
+ * followed by a restart leaves every count exact, and a third joining and leaving under queries and load leaves
+ * every query answered (or told to retry) and every count exact.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatsClusterIT {
@@ -400,6 +406,62 @@ class StatsClusterIT {
             .setHttpStatus(success ? 200 : 503).setLatencyMs(100).setStreamed(false).setAttempt(1)
             .setRouterInstance("it").build()));
         produced.computeIfAbsent(version(version), key -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Test
+    @Order(9)
+    void shouldAnswerEveryQueryWhileAThirdInstanceJoinsAndLeavesAndKeepEveryCountExact() throws Exception {
+        final Instance c = new Instance("c", FreePorts.any());
+        final Queue<String> refused = new ConcurrentLinkedQueue<>();
+        final AtomicLong answered = new AtomicLong();
+        final AtomicLong retryLater = new AtomicLong();
+        final AtomicBoolean querying = new AtomicBoolean(true);
+        final List<Instance> asked = new CopyOnWriteArrayList<>(List.of(a, b));
+        // Queries all along, to every instance up: each answers 200, or 503 with Retry-After while the
+        // partitions it needs are moving; anything else is a failure the client could not have handled.
+        final Thread queries = Thread.ofVirtual().start(() -> {
+            int i = 0;
+            while (querying.get()) {
+                final Instance instance = asked.get(i % asked.size());
+                final String path = i % 2 == 0 ? PROVIDER : daily(i % VERSIONS);
+                i++;
+                try {
+                    final HttpResponse<String> answer = get(instance, path, ADMIN);
+                    if (answer.statusCode() == 200) {
+                        answered.incrementAndGet();
+                    } else if (answer.statusCode() == 503 && answer.headers().firstValue("Retry-After").isPresent()) {
+                        retryLater.incrementAndGet();
+                    } else {
+                        refused.add(instance.name + " " + path + ": " + answer.statusCode() + " " + answer.body());
+                    }
+                } catch (Exception e) {
+                    refused.add(instance.name + " " + path + ": " + e);
+                }
+            }
+        });
+        final Thread load = Thread.ofVirtual().start(() -> produce(2_400));
+        try {
+            c.start();
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> readyAndRunning(c));
+            asked.add(c);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> get(c, PROVIDER, ADMIN).statusCode() == 200);
+            final long answeredWithThree = answered.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() >= answeredWithThree + 20);
+            asked.remove(c);
+            c.process.destroy(); // a clean scale-in: SIGTERM, the instance leaves the group
+            assertThat(c.process.waitFor(60, TimeUnit.SECONDS)).as("instance c stopped").isTrue();
+            load.join();
+            awaitExactTotals();
+        } finally {
+            querying.set(false);
+            queries.join();
+            c.process.destroyForcibly();
+        }
+        log.info("Scaled 2 -> 3 -> 2 under queries: {} answered, {} asked to retry (503 with Retry-After), {} otherwise",
+            answered.get(), retryLater.get(), refused.size());
+        assertThat(refused).as("answers other than 200 or a retryable 503").isEmpty();
+        assertThat(answered.get()).isPositive();
     }
 
     private static double droppedRecords(final Instance instance) throws Exception {
