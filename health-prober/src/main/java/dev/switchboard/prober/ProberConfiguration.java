@@ -5,6 +5,7 @@ import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
 import dev.switchboard.common.security.SecretSealer;
+import dev.switchboard.common.web.JsonTomcatErrors;
 import dev.switchboard.events.HealthCheckConfig;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderVersion;
@@ -206,6 +207,12 @@ class ProberConfiguration {
     @Bean
     FilterRegistrationBean<BearerAuthFilter> adminTokenFilter(final ProberProperties prober) {
         return AdminApiFilter.registration(prober.adminToken(), prober.adminTokens());
+    }
+
+    /** Tomcat's own refusals (an encoded '/' in the path, say) as JSON problems, like the service's other errors. */
+    @Bean
+    JsonTomcatErrors jsonTomcatErrors() {
+        return new JsonTomcatErrors();
     }
 
     /**

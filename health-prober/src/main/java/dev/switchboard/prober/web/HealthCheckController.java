@@ -1,5 +1,6 @@
 package dev.switchboard.prober.web;
 
+import dev.switchboard.prober.health.HealthCheckPolicy;
 import dev.switchboard.prober.kafka.HealthCheckConfigStore;
 import dev.switchboard.prober.schedule.HealthReport;
 import dev.switchboard.prober.schedule.ProbeScheduler;
@@ -48,7 +49,12 @@ class HealthCheckController {
         if (body == null) {
             throw new BadRequestException("The body must be a JSON object with any of " + FIELDS);
         }
-        final var changed = config.write(body.applyTo(config.policy()), "admin-api from " + request.getRemoteAddr());
+        final HealthCheckPolicy wanted = body.applyTo(config.policy());
+        if (wanted.equals(config.policy())) {
+            // Nothing would change (an empty body, or what GET answered sent back): nothing is written.
+            return HealthAnswer.ok(HealthCheckConfigView.of(config.current()));
+        }
+        final var changed = config.write(wanted, "admin-api from " + request.getRemoteAddr());
         final HealthCheckConfigView view = HealthCheckConfigView.of(changed);
         log.info("Health check config changed by {}: {}", changed.updatedBy().orElse("?"), view);
         return HealthAnswer.ok(view);

@@ -3,6 +3,7 @@ package dev.switchboard.stats.kafka;
 import dev.switchboard.common.kafka.CompactedTopicView;
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
+import dev.switchboard.common.web.JsonTomcatErrors;
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.StatsProperties;
@@ -139,6 +140,12 @@ class StatsStreamsConfiguration {
     @Bean
     FilterRegistrationBean<BearerAuthFilter> adminTokenFilter(final StatsProperties stats) {
         return AdminApiFilter.registration(stats.adminToken(), stats.adminTokens());
+    }
+
+    /** Tomcat's own refusals (an encoded '/' in the path, say) as JSON problems, like the service's other errors. */
+    @Bean
+    JsonTomcatErrors jsonTomcatErrors() {
+        return new JsonTomcatErrors();
     }
 
     /**
