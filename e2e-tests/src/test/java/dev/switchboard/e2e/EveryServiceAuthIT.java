@@ -11,8 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.web.bind.annotation.RequestMethod;
 
 /**
  * Every non-public endpoint of every service refuses a call without the right token, and a viewer's token may read
@@ -80,17 +77,17 @@ class EveryServiceAuthIT {
 
     @Test
     void shouldRefuseEveryAdminEndpointOfStatsStreamsWithoutTheTokenAndLetAViewerOnlyRead() throws Exception {
-        checkEvery(stats, servletMappings(stats));
+        checkEvery(stats, ServiceMappings.servlet(stats));
     }
 
     @Test
     void shouldRefuseEveryAdminEndpointOfTheProberWithoutTheTokenAndLetAViewerOnlyRead() throws Exception {
-        checkEvery(prober, servletMappings(prober));
+        checkEvery(prober, ServiceMappings.servlet(prober));
     }
 
     @Test
     void shouldRefuseEveryAdminEndpointOfTheRouterWithoutTheTokenAndLetAViewerOnlyRead() throws Exception {
-        checkEvery(router, reactiveMappings(router));
+        checkEvery(router, ServiceMappings.reactive(router));
     }
 
     private static void checkEvery(final ConfigurableApplicationContext service, final List<String[]> mappings)
@@ -130,32 +127,5 @@ class EveryServiceAuthIT {
         System.out.println("Auth checked on " + checked.size() + " endpoint methods of "
             + service.getEnvironment().getProperty("spring.application.name") + ": " + checked
             + "; public: " + outsideApi);
-    }
-
-    /** Method and pattern of every Spring MVC mapping (stats-streams, the prober). */
-    private static List<String[]> servletMappings(final ConfigurableApplicationContext service) {
-        final List<String[]> found = new ArrayList<>();
-        service.getBeansOfType(org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping.class)
-            .values().forEach(mapping -> mapping.getHandlerMethods().keySet().forEach(info ->
-                info.getPatternValues().forEach(pattern -> methods(info.getMethodsCondition().getMethods())
-                    .forEach(method -> found.add(new String[] {method, pattern})))));
-        return found;
-    }
-
-    /** Method and pattern of every WebFlux mapping (the router). */
-    private static List<String[]> reactiveMappings(final ConfigurableApplicationContext service) {
-        final List<String[]> found = new ArrayList<>();
-        service.getBeansOfType(
-                org.springframework.web.reactive.result.method.annotation.RequestMappingHandlerMapping.class)
-            .values().forEach(mapping -> mapping.getHandlerMethods().keySet().forEach(info ->
-                info.getPatternsCondition().getPatterns().forEach(pattern ->
-                    methods(info.getMethodsCondition().getMethods())
-                        .forEach(method -> found.add(new String[] {method, pattern.getPatternString()})))));
-        return found;
-    }
-
-    private static List<String> methods(final Set<RequestMethod> declared) {
-        return (declared.isEmpty() ? EnumSet.of(RequestMethod.GET, RequestMethod.POST, RequestMethod.PUT,
-            RequestMethod.DELETE) : declared).stream().map(RequestMethod::name).toList();
     }
 }

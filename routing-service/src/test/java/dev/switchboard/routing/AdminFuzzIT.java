@@ -2,15 +2,14 @@ package dev.switchboard.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.common.testing.FuzzedInputs;
 import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -51,7 +49,6 @@ class AdminFuzzIT {
     /** The relay forwards these to stats-streams and the prober, which answer for themselves. */
     private static final List<String> RELAYED = List.of("/api/providers/health", "/api/health-check", "/api/stats",
         "/api/experiments/{name}/results", "/api/experiments/{name}/report");
-    private static final String TRUNCATED = "{\"version\": \"v2\", \"weight\": 30, \"strategy\": \"weight\"}";
     private static final Map<String, AtomicInteger> INPUTS = new ConcurrentHashMap<>();
     private static final Map<String, AtomicInteger> FIVE_HUNDREDS = new ConcurrentHashMap<>();
 
@@ -124,56 +121,24 @@ class AdminFuzzIT {
         return Arbitraries.of(endpoints);
     }
 
-    /** What a path variable is given: hostile, odd or merely unknown, always URL-encoded where it must be. */
     @Provide
     Arbitrary<String> pathSegments() {
-        return Arbitraries.oneOf(
-            Arbitraries.of("..", "%2F", "..%2F..%2Fetc%2Fpasswd", "%2e%2e", "%00", "%25", "a%2Fb", "~", "-", "_"),
-            Arbitraries.strings().ofMinLength(1).ofMaxLength(300).map(AdminFuzzIT::encoded),
-            Arbitraries.strings().withCharRange('\u0100', '\uffef').ofMinLength(1).ofMaxLength(40)
-                .map(AdminFuzzIT::encoded),
-            Arbitraries.strings().alpha().ofLength(1000));
+        return FuzzedInputs.pathSegments();
     }
 
     @Provide
     Arbitrary<String> queryValues() {
-        return Arbitraries.oneOf(
-            Arbitraries.of("ten", "-1", "0", "99999999999999999999999", "1e400", "NaN", "%00", "true", ""),
-            Arbitraries.strings().ofMaxLength(60).map(AdminFuzzIT::encoded));
+        return FuzzedInputs.queryValues();
     }
 
-    /** Bodies that no endpoint may take: broken, truncated, of the wrong kinds, too big or too deep. */
+    /** Bodies that no endpoint may take, with the router's field names given values of the wrong kinds. */
     @Provide
     Arbitrary<String> bodies() {
-        final Arbitrary<String> wrongKinds = Combinators.combine(
-                Arbitraries.of("version", "weight", "strategy", "category", "name", "percentage", "rollout",
-                    "provider", "stage", "tags", "at", "change_id", "max_weight_step", "approval_for", "request_id",
-                    "score", "metric", "threshold", "kind", "url", "secret", "candidate", "baseline", "steps",
-                    "gates", "model", "messages", "input", "experiment_name", "traffic_split", "is_default"),
-                wrongValues())
-            .as((field, value) -> "{\"" + field + "\": " + value + "}");
-        return Arbitraries.oneOf(
-            wrongKinds,
-            wrongKinds.map(json -> json.substring(0, json.length() - 1)),
-            Arbitraries.integers().between(1, TRUNCATED.length() - 1).map(cut -> TRUNCATED.substring(0, cut)),
-            Arbitraries.strings().ofMaxLength(500),
-            Arbitraries.of("", "null", "[]", "\"text\"", "42", "{", "}", "{\"a\":}", "{\"weight\": 1e400}",
-                "{\"weight\": -99999999999999999999999999}", "{\"model\": \"FuzzLLM\", \"messages\": \"hi\"}"),
-            Arbitraries.integers().between(1_000, 20_000).map(depth -> "{\"a\": " + "[".repeat(depth)
-                + "]".repeat(depth) + "}"),
-            Arbitraries.integers().between(1, 3).map(megabytes -> "{\"description\": \""
-                + "x".repeat(megabytes * 1_100_000) + "\"}"));
-    }
-
-    /** Values that are wrong wherever they stand: every text holds a '/' or a control character. */
-    private static Arbitrary<String> wrongValues() {
-        return Arbitraries.oneOf(
-            Arbitraries.of("1e400", "-1e400", "99999999999999999999999999999", "-1", "true", "[]", "{}",
-                "[[[[[[]]]]]]", "{\"nested\": {\"deeper\": [1, \"two\", null]}}", "NaN"),
-            Arbitraries.strings().withCharRange('\u0000', '\u001f').ofMinLength(1).ofMaxLength(20)
-                .map(text -> JSON.writeValueAsString(text)),
-            Arbitraries.strings().withCharRange('\u0100', '\uffef').ofMaxLength(200)
-                .map(text -> JSON.writeValueAsString(text + "/" + text)));
+        return FuzzedInputs.bodies(List.of("version", "weight", "strategy", "category", "name", "percentage",
+                "rollout", "provider", "stage", "tags", "at", "change_id", "max_weight_step", "approval_for",
+                "request_id", "score", "metric", "threshold", "kind", "url", "secret", "candidate", "baseline", "steps",
+                "gates", "model", "messages", "input", "experiment_name", "traffic_split", "is_default"),
+            "{\"model\": \"FuzzLLM\", \"messages\": \"hi\"}");
     }
 
     private static void check(final TestRouter.Endpoint endpoint, final String path, final String body)
@@ -186,14 +151,14 @@ class AdminFuzzIT {
         if (answer.statusCode() >= 500) {
             FIVE_HUNDREDS.computeIfAbsent(endpoint.toString(), e -> new AtomicInteger()).incrementAndGet();
         }
-        assertThat(answer.statusCode()).as("%s %s with %s: %s", endpoint.method(), abbreviated(path),
-            abbreviated(body), abbreviated(answer.body())).isLessThan(500);
+        assertThat(answer.statusCode()).as("%s %s with %s: %s", endpoint.method(), FuzzedInputs.abbreviated(path),
+            FuzzedInputs.abbreviated(body), FuzzedInputs.abbreviated(answer.body())).isLessThan(500);
         if (answer.statusCode() >= 400) {
             final JsonNode error = JSON.readTree(answer.body());
             final String says = frontDoor ? error.path("error").path("message").asString()
                 : error.path("detail").asString();
-            assertThat(says).as("what %s %s says is wrong (%d): %s", endpoint.method(), abbreviated(path),
-                answer.statusCode(), abbreviated(answer.body())).isNotBlank();
+            assertThat(says).as("what %s %s says is wrong (%d): %s", endpoint.method(), FuzzedInputs.abbreviated(path),
+                answer.statusCode(), FuzzedInputs.abbreviated(answer.body())).isNotBlank();
         }
     }
 
@@ -217,13 +182,5 @@ class AdminFuzzIT {
             }
             return count;
         }
-    }
-
-    private static String encoded(final String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
-
-    private static String abbreviated(final String text) {
-        return text.length() <= 300 ? text : text.substring(0, 300) + "... (" + text.length() + " chars)";
     }
 }
