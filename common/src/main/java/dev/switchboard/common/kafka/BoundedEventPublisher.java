@@ -175,18 +175,11 @@ public final class BoundedEventPublisher<V> implements MeterBinder, AutoCloseabl
             .description("Events accepted into the publish buffer").tag("topic", topic).register(registry);
         FunctionCounter.builder("switchboard.events.delivered", delivered, LongAdder::sum)
             .description("Events acknowledged by Kafka").tag("topic", topic).register(registry);
-        FunctionCounter.builder("switchboard.events.dropped", droppedBufferFull, LongAdder::sum)
-            .description("Events dropped, never sent to Kafka").tag("topic", topic).tag("reason", "buffer_full")
-            .register(registry);
-        FunctionCounter.builder("switchboard.events.dropped", deliveryFailed, LongAdder::sum)
-            .description("Events dropped, never sent to Kafka").tag("topic", topic).tag("reason", "delivery_failed")
-            .register(registry);
-        FunctionCounter.builder("switchboard.events.dropped", expired, LongAdder::sum)
-            .description("Events dropped, never sent to Kafka").tag("topic", topic).tag("reason", "expired")
-            .register(registry);
-        FunctionCounter.builder("switchboard.events.dropped", closedWithEvents, LongAdder::sum)
-            .description("Events dropped, never sent to Kafka").tag("topic", topic).tag("reason", "shutdown")
-            .register(registry);
+        Map.of("buffer_full", droppedBufferFull, "delivery_failed", deliveryFailed, "expired", expired,
+                "shutdown", closedWithEvents)
+            .forEach((reason, count) -> FunctionCounter.builder("switchboard.events.dropped", count, LongAdder::sum)
+                .description("Events dropped, never sent to Kafka").tag("topic", topic).tag("reason", reason)
+                .register(registry));
         Gauge.builder("switchboard.events.buffered", buffer, BlockingQueue::size)
             .description("Events waiting in the publish buffer").tag("topic", topic).register(registry);
         Gauge.builder("switchboard.events.buffer.capacity", () -> capacity).tag("topic", topic).register(registry);
