@@ -17,14 +17,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -53,8 +51,7 @@ class EveryServiceFuzzIT {
      * and the audit trail; the health events it publishes by itself are not a change).
      */
     private static final List<String> WRITTEN = List.of(Topics.HEALTH_CHECK_CONFIG, Topics.CONFIG_AUDIT);
-    private static final Map<String, AtomicInteger> INPUTS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicInteger> FIVE_HUNDREDS = new ConcurrentHashMap<>();
+    private static final FuzzedInputs.Tally TALLY = new FuzzedInputs.Tally();
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** One endpoint of one service. */
@@ -100,14 +97,7 @@ class EveryServiceFuzzIT {
     @AfterContainer
     static void stop() throws Exception {
         try {
-            final Map<String, Integer> inputs = new TreeMap<>();
-            INPUTS.forEach((endpoint, count) -> inputs.put(endpoint, count.get()));
-            System.out.println("Fuzzed inputs per endpoint (" + inputs.size() + " endpoints, "
-                + inputs.values().stream().mapToInt(Integer::intValue).sum() + " inputs): " + inputs);
-            System.out.println("5xx answers: " + FIVE_HUNDREDS);
-            assertThat(FIVE_HUNDREDS).as("endpoints that answered a fuzzed input with a 5xx").isEmpty();
-            assertThat(inputs.keySet()).as("every endpoint fuzzed")
-                .containsAll(endpoints.stream().map(Endpoint::toString).toList());
+            TALLY.reportAndCheck(endpoints.stream().map(Endpoint::toString).toList());
             assertThat(endOffsets()).as("what the services wrote while fuzzed: nothing").isEqualTo(writtenBefore);
         } finally {
             prober.close();
@@ -117,13 +107,13 @@ class EveryServiceFuzzIT {
 
     @Property(tries = 700)
     void shouldAnswerAFuzzedBodyWithAClearErrorAndNo5xx(@ForAll("endpoints") final Endpoint endpoint,
-        @ForAll("pathSegments") final String segment, @ForAll("bodies") final String body) throws Exception {
+        @ForAll @From(supplier = FuzzedInputs.PathSegments.class) final String segment, @ForAll("bodies") final String body) throws Exception {
         check(endpoint, path(endpoint, segment), body);
     }
 
     @Property(tries = 300)
     void shouldAnswerFuzzedPathsAndQueriesWithAClearErrorAndNo5xx(@ForAll("endpoints") final Endpoint endpoint,
-        @ForAll("pathSegments") final String segment, @ForAll("queryValues") final String query) throws Exception {
+        @ForAll @From(supplier = FuzzedInputs.PathSegments.class) final String segment, @ForAll @From(supplier = FuzzedInputs.QueryValues.class) final String query) throws Exception {
         check(endpoint, path(endpoint, segment) + "?from=%s&to=%s&minutes=%s&limit=%s&provider=%s&state=%s"
             .formatted(query, query, query, query, query, query), "{}");
     }
@@ -131,16 +121,6 @@ class EveryServiceFuzzIT {
     @Provide
     Arbitrary<Endpoint> endpoints() {
         return Arbitraries.of(endpoints);
-    }
-
-    @Provide
-    Arbitrary<String> pathSegments() {
-        return FuzzedInputs.pathSegments();
-    }
-
-    @Provide
-    Arbitrary<String> queryValues() {
-        return FuzzedInputs.queryValues();
     }
 
     /** Bodies no endpoint may take, with the two services' own field names given values of the wrong kinds. */
@@ -158,12 +138,9 @@ class EveryServiceFuzzIT {
     }
 
     private static void check(final Endpoint endpoint, final String path, final String body) throws Exception {
-        INPUTS.computeIfAbsent(endpoint.toString(), e -> new AtomicInteger()).incrementAndGet();
         final HttpResponse<String> answer = LocalCalls.send(http, endpoint.method(), endpoint.base() + path, body,
             ADMIN);
-        if (answer.statusCode() >= 500) {
-            FIVE_HUNDREDS.computeIfAbsent(endpoint.toString(), e -> new AtomicInteger()).incrementAndGet();
-        }
+        TALLY.answered(endpoint.toString(), answer.statusCode());
         assertThat(answer.statusCode()).as("%s %s with %s: %s", endpoint.method(), FuzzedInputs.abbreviated(path),
             FuzzedInputs.abbreviated(body), FuzzedInputs.abbreviated(answer.body())).isLessThan(500);
         if (answer.statusCode() >= 400) {

@@ -14,13 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
@@ -49,8 +47,7 @@ class AdminFuzzIT {
     /** The relay forwards these to stats-streams and the prober, which answer for themselves. */
     private static final List<String> RELAYED = List.of("/api/providers/health", "/api/health-check", "/api/stats",
         "/api/experiments/{name}/results", "/api/experiments/{name}/report");
-    private static final Map<String, AtomicInteger> INPUTS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicInteger> FIVE_HUNDREDS = new ConcurrentHashMap<>();
+    private static final FuzzedInputs.Tally TALLY = new FuzzedInputs.Tally();
 
     private static SimulatedProvider upstream;
     private static TestRouter router;
@@ -81,14 +78,7 @@ class AdminFuzzIT {
     @AfterContainer
     static void stop() throws Exception {
         try {
-            final Map<String, Integer> inputs = new TreeMap<>();
-            INPUTS.forEach((endpoint, count) -> inputs.put(endpoint, count.get()));
-            System.out.println("Fuzzed inputs per endpoint (" + inputs.size() + " endpoints, "
-                + inputs.values().stream().mapToInt(Integer::intValue).sum() + " inputs): " + inputs);
-            System.out.println("5xx answers: " + FIVE_HUNDREDS);
-            assertThat(FIVE_HUNDREDS).as("endpoints that answered a fuzzed input with a 5xx").isEmpty();
-            assertThat(inputs.keySet()).as("every endpoint fuzzed").containsAll(endpoints.stream()
-                .map(TestRouter.Endpoint::toString).toList());
+            TALLY.reportAndCheck(endpoints.stream().map(TestRouter.Endpoint::toString).toList());
             assertThat(auditedByThisRouter()).as("audit records this router wrote while fuzzed: none")
                 .isEqualTo(auditedBefore);
         } finally {
@@ -99,7 +89,7 @@ class AdminFuzzIT {
 
     @Property(tries = 1500)
     void shouldAnswerAFuzzedBodyWithAClearErrorAndNo5xx(@ForAll("endpoints") final TestRouter.Endpoint endpoint,
-        @ForAll("pathSegments") final String segment, @ForAll("bodies") final String body) throws Exception {
+        @ForAll @From(supplier = FuzzedInputs.PathSegments.class) final String segment, @ForAll("bodies") final String body) throws Exception {
         // Bodies over the admin API's 256 KB buffer go to the front door only: an admin answer given before the whole
         // body was read (a refusal, a path that takes none, the buffer full) closes its connection with the rest
         // unread, which resets it, since the admin API's answers close their connections (issue 18's workaround).
@@ -110,7 +100,7 @@ class AdminFuzzIT {
 
     @Property(tries = 600)
     void shouldAnswerFuzzedPathsAndQueriesWithAClearErrorAndNo5xx(
-        @ForAll("endpoints") final TestRouter.Endpoint endpoint, @ForAll("pathSegments") final String segment, @ForAll("queryValues") final String query) throws Exception {
+        @ForAll("endpoints") final TestRouter.Endpoint endpoint, @ForAll @From(supplier = FuzzedInputs.PathSegments.class) final String segment, @ForAll @From(supplier = FuzzedInputs.QueryValues.class) final String query) throws Exception {
         final String separator = "?limit=%s&minutes=%s&status=%s&provider=%s&archived=%s&state=%s".formatted(
             query, query, query, query, query, query);
         check(endpoint, TestRouter.path(endpoint.pattern(), segment) + separator, "{}");
@@ -119,16 +109,6 @@ class AdminFuzzIT {
     @Provide
     Arbitrary<TestRouter.Endpoint> endpoints() {
         return Arbitraries.of(endpoints);
-    }
-
-    @Provide
-    Arbitrary<String> pathSegments() {
-        return FuzzedInputs.pathSegments();
-    }
-
-    @Provide
-    Arbitrary<String> queryValues() {
-        return FuzzedInputs.queryValues();
     }
 
     /** Bodies that no endpoint may take, with the router's field names given values of the wrong kinds. */
@@ -143,14 +123,11 @@ class AdminFuzzIT {
 
     private static void check(final TestRouter.Endpoint endpoint, final String path, final String body)
         throws Exception {
-        INPUTS.computeIfAbsent(endpoint.toString(), e -> new AtomicInteger()).incrementAndGet();
         final boolean frontDoor = path.startsWith("/v1/");
         final HttpResponse<String> answer = frontDoor
             ? router.callAs(INSTANCE + "-key", endpoint.method(), path, body)
             : router.call(endpoint.method(), path, body);
-        if (answer.statusCode() >= 500) {
-            FIVE_HUNDREDS.computeIfAbsent(endpoint.toString(), e -> new AtomicInteger()).incrementAndGet();
-        }
+        TALLY.answered(endpoint.toString(), answer.statusCode());
         assertThat(answer.statusCode()).as("%s %s with %s: %s", endpoint.method(), FuzzedInputs.abbreviated(path),
             FuzzedInputs.abbreviated(body), FuzzedInputs.abbreviated(answer.body())).isLessThan(500);
         if (answer.statusCode() >= 400) {

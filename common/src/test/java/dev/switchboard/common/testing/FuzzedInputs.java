@@ -1,25 +1,78 @@
 package dev.switchboard.common.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ArbitrarySupplier;
 import net.jqwik.api.Combinators;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What the services' fuzz tests send: path segments, query values and bodies that no endpoint may take, or that
  * are merely odd. Every service's endpoints get the same hostile inputs (jqwik shrinks a failing one to its
- * simplest form).
+ * simplest form): {@code @ForAll @From(supplier = FuzzedInputs.PathSegments.class) String segment}, and the bodies
+ * with a service's own field names from {@link #bodies}.
  */
 public final class FuzzedInputs {
+
+    /** {@link #pathSegments()}, for {@code @From(supplier = ...)}. */
+    public static final class PathSegments implements ArbitrarySupplier<String> {
+
+        @Override
+        public Arbitrary<String> get() {
+            return pathSegments();
+        }
+    }
+
+    /** {@link #queryValues()}, for {@code @From(supplier = ...)}. */
+    public static final class QueryValues implements ArbitrarySupplier<String> {
+
+        @Override
+        public Arbitrary<String> get() {
+            return queryValues();
+        }
+    }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** A body cut short at any point is still refused plainly. */
     private static final String TRUNCATED = "{\"version\": \"v2\", \"weight\": 30, \"strategy\": \"weight\"}";
 
     private FuzzedInputs() {
+    }
+
+    /** How many inputs each endpoint received, and how many it answered with a 5xx: what a fuzz test reports. */
+    public static final class Tally {
+
+        private final Map<String, AtomicInteger> inputs = new ConcurrentHashMap<>();
+        private final Map<String, AtomicInteger> fiveHundreds = new ConcurrentHashMap<>();
+
+        /** Counts one input to {@code endpoint} and the status it was answered with. */
+        public void answered(final String endpoint, final int status) {
+            inputs.computeIfAbsent(endpoint, e -> new AtomicInteger()).incrementAndGet();
+            if (status >= 500) {
+                fiveHundreds.computeIfAbsent(endpoint, e -> new AtomicInteger()).incrementAndGet();
+            }
+        }
+
+        /** Prints the inputs per endpoint and the 5xx, then asserts there were none and every endpoint was fuzzed. */
+        public void reportAndCheck(final Collection<String> endpoints) {
+            final Map<String, Integer> counts = new TreeMap<>();
+            inputs.forEach((endpoint, count) -> counts.put(endpoint, count.get()));
+            System.out.println("Fuzzed inputs per endpoint (" + counts.size() + " endpoints, "
+                + counts.values().stream().mapToInt(Integer::intValue).sum() + " inputs): " + counts);
+            System.out.println("5xx answers: " + fiveHundreds);
+            assertThat(fiveHundreds).as("endpoints that answered a fuzzed input with a 5xx").isEmpty();
+            assertThat(counts.keySet()).as("every endpoint fuzzed").containsAll(endpoints);
+        }
     }
 
     /** What a path variable is given: hostile, odd or merely unknown, always URL-encoded where it must be. */
