@@ -127,6 +127,19 @@ class LocalSwitchboardIT {
                 .anyMatch(l -> l.contains("PROMOTE by canary-judge@"))
                 .anyMatch(l -> l.contains("ROLL_BACK by canary-judge@"));
 
+            // The demo's alert rule (p95 of v2 above 500 ms for a minute) is there from the start. Its twin without
+            // the minute's hold, so the test waits for the evaluation rather than the hold, fires through the same
+            // stats, evaluation and channel; v2 carries the traffic after the demo, and is slowed now, so its alert
+            // comes while the decisions' delivery is checked. (RESOLVED goes the same way: AlertTopologyTest.)
+            assertThat(admin(env, "GET", "/api/alerts/rules", null).body()).contains(LocalSwitchboard.DEMO_ALERT_RULE);
+            final HttpResponse<String> rule = admin(env, "POST", "/api/alerts/rules", """
+                {"rule_id": "%s", "provider": "LLM/OllamaLLM", "version": "v2", "metric": "p95_latency_ms",
+                 "comparison": "above", "threshold": 500, "window_seconds": 60, "min_samples": 10,
+                 "hold_seconds": 0}""".formatted(ALERT_RULE));
+            assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
+            final Instant slowed = Instant.now();
+            knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 900}");
+
             // Every decision of both rollouts but the judge's periodic holds reached the channel, signed, none lost.
             final Set<String> decided = new TreeSet<>();
             for (final JsonNode rollout : JSON.readTree(admin(env, "GET", "/api/rollouts?provider=LLM/OllamaLLM", null)
@@ -154,37 +167,18 @@ class LocalSwitchboardIT {
                 rolledBack.at(), Duration.between(receiverBack, rolledBack.at()), decided.size(),
                 receiver.received().size());
 
-            // The demo's alert rule (p95 of v2 above 500 ms for a minute) is there from the start. Its twin without
-            // the minute's hold, so the test waits for the evaluation rather than the hold, fires and resolves
-            // through the same stats, judge and channel. v2 carries the traffic after the demo.
-            assertThat(admin(env, "GET", "/api/alerts/rules", null).body()).contains(LocalSwitchboard.DEMO_ALERT_RULE);
-            final HttpResponse<String> rule = admin(env, "POST", "/api/alerts/rules", """
-                {"rule_id": "%s", "provider": "LLM/OllamaLLM", "version": "v2", "metric": "p95_latency_ms",
-                 "comparison": "above", "threshold": 500, "window_seconds": 60, "min_samples": 10,
-                 "hold_seconds": 0}""".formatted(ALERT_RULE));
-            assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
-            final Instant slowed = Instant.now();
-            knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 900}");
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> alert(receiver, "firing") != null);
             final WebhookReceiver.Received firing = alert(receiver, "firing");
-            final Instant restored = Instant.now();
             knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 40}");
             assertThat(JSON.readTree(firing.body()).path("event").path("value").asDouble()).isGreaterThan(500);
             assertThat(admin(env, "GET", "/api/alerts?state=firing", null).body()).contains(ALERT_RULE);
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> alert(receiver, "resolved") != null);
-            final WebhookReceiver.Received resolved = alert(receiver, "resolved");
             assertSigned(firing);
-            assertSigned(resolved);
             final JsonNode fired = JSON.readTree(firing.body()).path("event");
             System.out.printf("Alert " + ALERT_RULE + ": v2 slowed at %s; the condition held from %s, fired at %s, "
-                + "FIRING received %s after the change (%s); v2 restored at %s, the condition stopped at %s, RESOLVED "
-                + "received %s after the change%n", slowed, fired.path("condition_since").asString(),
+                + "FIRING received %s after the change (%s)%n", slowed, fired.path("condition_since").asString(),
                 fired.path("fired_at").asString(), Duration.between(slowed, firing.at()),
-                JSON.readTree(firing.body()).path("text").asString(), restored,
-                JSON.readTree(resolved.body()).path("event").path("condition_since").asString(),
-                Duration.between(restored, resolved.at()));
+                JSON.readTree(firing.body()).path("text").asString());
             receiver.close();
         } finally {
             final List<ProcessHandle> children = new ArrayList<>(launcher.descendants().toList());
