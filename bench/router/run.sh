@@ -8,8 +8,10 @@
 # two-version weighted provider. Needs Debian's nginx, libnginx-mod-http-echo and wrk:
 #   apt-get install -y nginx libnginx-mod-http-echo wrk
 # Usage: bench/router/run.sh [duration-seconds (default 20)] [throughput rounds (default 3)]
-# Environment: BENCH_PARTS (default "throughput latency slow"; also "clients": the lean client for plain answers
-#              against Reactor Netty's) picks the parts to measure;
+# Environment: BENCH_PARTS (default "throughput latency slow portkey"; also "clients": the lean client for plain
+#              answers against Reactor Netty's) picks the parts to measure; "portkey" adds the Portkey gateway
+#              (@portkey-ai/gateway from npm, PORTKEY_VERSION, installed once under bench/.portkey) load-balancing the
+#              same two upstreams 90/10, in alternating rounds with the router and at 1 connection;
 #              ROUTER_JVM_OPTS adds JVM options to the router (a profiler, a GC log);
 #              BASELINE_JAR, another build's routing-service exec jar (an earlier commit's, see bench/baseline.sh), adds
 #              a part: nginx, that router and this one in alternating rounds, each router's ratio to nginx.
@@ -18,7 +20,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 duration="${1:-20}"
 rounds="${2:-3}"
-parts=" ${BENCH_PARTS:-throughput latency slow} "
+parts=" ${BENCH_PARTS:-throughput latency slow portkey} "
 wants() { [[ "$parts" == *" $1 "* ]]; }
 . "$here/../lib.sh"
 bench_require_http_tools
@@ -72,29 +74,80 @@ switchboard:
         name: Slow
         versions:
           - {version: v1, type: openai, model_name: slow, url: "http://127.0.0.1:$slow", weight: 100, is_default: true}
+      - category: LLM
+        name: Trial
+        versions:
+          - {version: a, type: openai, model_name: trial-a, url: "http://127.0.0.1:$v1", weight: 50, is_default: true}
+          - {version: b, type: openai, model_name: trial-b, url: "http://127.0.0.1:$v2", weight: 50}
 YAML
 start_router "$router" "$kafka" "$work/providers.yml"
 after_pid=$router_pid
 
-wrk_run() { # name url script connections seconds extra...
+# What production has on the request path: a sticky rollout of v2 at 10% on the benchmark's provider (no judge runs
+# here, so it stays at its first step), an experiment running on another provider, and the prober probing.
+admin() { curl -sf -X "$1" -H 'Authorization: Bearer bench-admin' -H 'Content-Type: application/json' \
+  "http://127.0.0.1:$router$2" ${3:+-d "$3"} > /dev/null || { echo "admin $1 $2 failed" >&2; exit 1; }; }
+admin POST /api/rollouts '{"provider": "LLM/Bench", "candidate": "v2", "baseline": "v1", "steps": [{"percentage": 10, "minimum_duration_seconds": 86400}]}'
+admin POST /api/experiments '{"experiment_name": "bench-trial", "provider": "LLM/Trial", "model_a": "a", "model_b": "b", "traffic_split": {"model_a": 0.5, "model_b": 0.5}, "success_metric": "success_rate", "duration_days": 1}'
+prober=$(free_port)
+KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$kafka SWITCHBOARD_ADMIN_TOKEN=bench-admin \
+  "$JAVA_HOME/bin/java" -Xmx256m -jar "$(ls "$root"/health-prober/target/health-prober-*-exec.jar | head -n 1)" \
+  --server.port="$prober" --switchboard.prober.interval=10s > "$work/prober.log" 2>&1 &
+pids+=($!)
+
+wrk_run() { # name url script (under bench/router, or an absolute path) connections seconds extra...
   local name=$1 url=$2 script=$3 conns=$4 secs=$5; shift 5
-  wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$here/$script" "$@" "$url" > "$work/$name.txt" 2>&1
+  [[ "$script" == /* ]] || script="$here/$script"
+  wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$script" "$@" "$url" > "$work/$name.txt" 2>&1
 }
+
+# The Portkey gateway, another LLM gateway, in front of the same two static upstreams, weighted as the router's
+# provider is (90/10), its load balancing given in the x-portkey-config header of every request.
+portkey=
+if wants portkey; then
+  portkey_version="${PORTKEY_VERSION:-1.15.2}"
+  portkey_home="$root/bench/.portkey/$portkey_version"
+  if [ ! -f "$portkey_home/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
+    command -v npm >/dev/null || { echo "The portkey part needs Node.js and npm (apt-get install nodejs npm)" >&2; exit 1; }
+    echo "Installing @portkey-ai/gateway@$portkey_version from npm into $portkey_home..."
+    npm install --prefix "$portkey_home" --no-audit --no-fund "@portkey-ai/gateway@$portkey_version" > "$work/npm.log" 2>&1
+  fi
+  portkey=$(free_port)
+  NODE_ENV=production node "$portkey_home/node_modules/@portkey-ai/gateway/build/start-server.js" --port="$portkey" \
+    --headless > "$work/portkey.log" 2>&1 &
+  pids+=($!)
+  config='{"strategy":{"mode":"loadbalance"},"targets":[{"provider":"openai","api_key":"bench","custom_host":"http://127.0.0.1:'$v1'/v1","weight":0.9},{"provider":"openai","api_key":"bench","custom_host":"http://127.0.0.1:'$v2'/v1","weight":0.1}]}'
+  cat > "$work/post-portkey.lua" <<LUA
+-- The router's benchmark request, sent through Portkey with its load-balancing config.
+wrk.method = "POST"
+wrk.body = '{"model":"bench","messages":[{"role":"user","content":"Say hello"}]}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["x-portkey-config"] = '$config'
+LUA
+  for _ in $(seq 1 60); do
+    curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' -H "x-portkey-config: $config" \
+      -d '{"model":"bench","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$portkey/v1/chat/completions" && break
+    sleep 1 # Portkey starting
+  done
+fi
 
 echo "Warming up (JIT, connection pools): 120s on the router, which needs that long on 2 cores..."
 wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 120
 wrk_run warm-router-slow "http://127.0.0.1:$router/v1/chat/completions" post-slow.lua 1000 10 --timeout 10s
 wrk_run warm-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 5
 wrk_run warm-nginx-slow "http://127.0.0.1:$slow_proxy/v1/chat/completions" post-slow.lua 1000 10 --timeout 10s
+if [ -n "$portkey" ]; then
+  wrk_run warm-portkey "http://127.0.0.1:$portkey/v1/chat/completions" "$work/post-portkey.lua" 64 30
+fi
 
 # Alternating rounds, each nginx then the router, and the median of the rounds' ratios: on a shared machine the
 # speed drifts over minutes, and a ratio of two runs made seconds apart drifts much less than either figure.
 # alternate REFERENCE REF_PORT MEASURED PORT RATIOS_FILE: $rounds alternating 64-connection rounds, the reference
 # first, writing each round's measured / reference ratio; then ratio, ref_rps and measured_rps hold the medians.
-alternate() {
-  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 round
+alternate() { # ... [the reference's wrk script, default post.lua]
+  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 ref_script=${6:-post.lua} round
   for round in $(seq 1 "$rounds"); do
-    wrk_run "$ref-$round" "http://127.0.0.1:$ref_port/v1/chat/completions" post.lua 64 "$duration"
+    wrk_run "$ref-$round" "http://127.0.0.1:$ref_port/v1/chat/completions" "$ref_script" 64 "$duration"
     wrk_run "$measured-$round" "http://127.0.0.1:$port/v1/chat/completions" post.lua 64 "$duration"
     echo "  round $round: $ref $(rps "$ref-$round") req/s, $measured $(rps "$measured-$round") req/s"
   done
@@ -111,6 +164,14 @@ if wants throughput; then
   echo "Throughput at 64 connections: $rounds rounds of ${duration}s each, alternating..."
   alternate tput-nginx "$proxy" tput-router "$router" ratios.txt
   tput_ratio=$ratio; nginx_rps=$ref_rps; router_rps=$measured_rps
+fi
+
+# The router against Portkey, in alternating rounds of their own.
+portkey_ratio=-; portkey_rps=-; router_vs_portkey_rps=-
+if [ -n "$portkey" ]; then
+  echo "Throughput at 64 connections against Portkey: $rounds rounds of ${duration}s each, alternating..."
+  alternate tput-portkey "$portkey" tput-router-pk "$router" portkey-ratios.txt "$work/post-portkey.lua"
+  portkey_ratio=$ratio; portkey_rps=$ref_rps; router_vs_portkey_rps=$measured_rps
 fi
 
 # One client or two: plain answers through the lean client (the router above) against Reactor Netty's, which streams
@@ -166,6 +227,9 @@ if wants latency; then
 echo "Latency at 1 connection, ${duration}s each..."
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$proxy/v1/chat/completions" > "$work/lat-nginx.txt"
+if [ -n "$portkey" ]; then
+  wrk -t1 -c1 -d"${duration}s" --latency -s "$work/post-portkey.lua" "http://127.0.0.1:$portkey/v1/chat/completions" > "$work/lat-portkey.txt"
+fi
 curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$work/overhead-before.txt"
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$router/v1/chat/completions" > "$work/lat-router.txt"
 curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$work/overhead-after.txt"
@@ -200,7 +264,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "# Router benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
   echo "Machine: $(nproc) cores; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1); $(nginx -v 2>&1); wrk; broker in its own process; outcome events on."
-  echo "Provider: 2 versions weighted 90/10 in front of nginx static answers. Each wrk run: 2 threads, ${duration}s after warm-up."
+  echo "Provider: 2 versions weighted 90/10 in front of nginx static answers, a sticky rollout of v2 at 10% on it, an experiment running on another provider, the prober probing. Each wrk run: 2 threads, ${duration}s after warm-up."
   echo "Throughput: $rounds alternating rounds (nginx, then the router); the ratio is the median of the rounds' ratios."
   echo
   echo "| measure | nginx (reverse proxy) | router | target | result |"
@@ -213,11 +277,13 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| 5,000 concurrent: errors / requests | $nginx_slow_errors / $(requests slow-nginx) | $slow_errors / $(requests slow-router) | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
   echo "| before and after: ${BASELINE_JAR:-no baseline} vs this build, each / nginx (req/s, median of $rounds three-way rounds) | - | before $before_rps, after $after_rps | after within noise of before, or better | before $before_ratio ($(paste -sd' ' "$work/ba-before-ratios.txt" 2>/dev/null)), after $after_ratio ($(paste -sd' ' "$work/ba-after-ratios.txt" 2>/dev/null)) |"
   echo "| before and after: the router's CPU per request (microseconds, user + system, median of $rounds rounds) | - | before $before_cpu, after $after_cpu | after within noise of before, or less | before ($(paste -sd' ' "$work/ba-before-cpu.txt" 2>/dev/null)), after ($(paste -sd' ' "$work/ba-after-cpu.txt" 2>/dev/null)) |"
+  echo "| against Portkey $([ -n "$portkey" ] && echo "$portkey_version"): throughput, 64 connections (req/s, median of $rounds rounds) | Portkey $portkey_rps | $router_vs_portkey_rps | router >= 20 x Portkey | median ratio $portkey_ratio ($(paste -sd' ' "$work/portkey-ratios.txt" 2>/dev/null)): $(verdict "$portkey_ratio" 20 '>=') |"
+  echo "| against Portkey: latency p50 / p99, 1 connection (ms) | Portkey $(pct lat-portkey 50%) / $(pct lat-portkey 99%) | $(pct lat-router 50%) / $(pct lat-router 99%) | - | added over direct: Portkey $(difference "$(pct lat-portkey 50%)" "$(pct lat-direct 50%)") / $(difference "$(pct lat-portkey 99%)" "$(pct lat-direct 99%)"), router $added50 / $added99 |"
   echo "| plain answers, 64 connections: lean client vs Reactor Netty's (req/s, median of $rounds rounds) | lean $lean_rps | reactor $reactor_rps | two clients only if the lean one is faster | reactor / lean $clients_ratio ($(paste -sd' ' "$work/client-ratios.txt" 2>/dev/null)) |"
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-direct lat-nginx lat-router slow-direct slow-nginx slow-router; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round tput-portkey-$round tput-router-pk-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-direct lat-nginx lat-router lat-portkey slow-direct slow-nginx slow-router; do
     [ -f "$work/$run.txt" ] || continue
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done
