@@ -110,23 +110,29 @@ final class AnswerRelay {
         final VersionConfig version = attempt.version();
         if (isTimeout(error)) {
             attempt.failed(OutcomeStatus.TIMEOUT, "timeout");
-            return new Result.Failed(FrontDoorException.upstreamTimedOut("Version " + version.version() + " of "
-                + version.key().provider() + " did not answer in time"));
+            return new Result.Failed(FrontDoorException.upstreamTimedOut(named(version) + " did not answer in time"));
         }
         if (error instanceof TooLongFrameException || error instanceof UpstreamClient.AnswerTooLarge) {
-            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "answer_too_large");
-            return new Result.Failed(FrontDoorException.upstreamFailed("Version " + version.version() + " of "
-                + version.key().provider() + " answered more than this router takes "
-                + "(switchboard.routing.max-answer-size)"));
+            return failed(attempt, "answer_too_large",
+                " answered more than this router takes (switchboard.routing.max-answer-size)");
         }
         if (error instanceof PrematureChannelClosureException || error instanceof PrematureCloseException) {
-            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "connection_dropped");
-            return new Result.Failed(FrontDoorException.upstreamFailed("Version " + version.version() + " of "
-                + version.key().provider() + " dropped the connection before its answer was complete"));
+            return failed(attempt, "connection_dropped", " dropped the connection before its answer was complete");
         }
         attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "connect_error");
         return new Result.Failed(FrontDoorException.upstreamFailed("Could not reach version " + version.version()
             + " of " + version.key().provider() + ": " + error.getClass().getSimpleName()));
+    }
+
+    /** The attempt failed upstream for {@code reason}; the client would hear that its version {@code did}. */
+    private static Result failed(final Attempt attempt, final String reason, final String did) {
+        attempt.failed(OutcomeStatus.UPSTREAM_ERROR, reason);
+        return new Result.Failed(FrontDoorException.upstreamFailed(named(attempt.version()) + did));
+    }
+
+    /** "Version v2 of LLM/OllamaLLM", as the front door's errors name the version that failed. */
+    private static String named(final VersionConfig version) {
+        return "Version " + version.version() + " of " + version.key().provider();
     }
 
     private static boolean isTimeout(final Throwable error) {
@@ -145,10 +151,7 @@ final class AnswerRelay {
         if (!recordUsage(answer, attempt) && attempt.status() == OutcomeStatus.SUCCESS) {
             // A 200 whose JSON breaks off (a dropped connection the length did not catch, a broken upstream): no
             // answer to relay, and nothing reached the client yet, so another version may take the request.
-            attempt.failed(OutcomeStatus.UPSTREAM_ERROR, "malformed_answer");
-            return Mono.just(new Result.Failed(FrontDoorException.upstreamFailed("Version "
-                + attempt.version().version() + " of " + attempt.version().key().provider()
-                + " answered malformed JSON")));
+            return Mono.just(failed(attempt, "malformed_answer", " answered malformed JSON"));
         }
         response.status(answer.status())
             .header(HttpHeaderNames.CONTENT_TYPE, answer.contentType().orElse("application/json"))
@@ -167,7 +170,7 @@ final class AnswerRelay {
      * is the gateway's 502.
      */
     static FrontDoorException upstreamRefused(final VersionConfig version, final int status) {
-        final String message = "Version " + version.version() + " of " + version.key().provider() + " answered HTTP "
+        final String message = named(version) + " answered HTTP "
             + status;
         return switch (status) {
             case 429 -> FrontDoorException.rateLimited(message);
@@ -203,9 +206,7 @@ final class AnswerRelay {
         }
         return upstream.whole(content)
             .doOnNext(bytes -> keepForShadow(exchange, bytes))
-            .flatMap(bytes -> relayAnswer(new UpstreamClient.Answer(status, contentType,
-                UpstreamClient.retryAfter(answer.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)), bytes),
-                attempt, response));
+            .flatMap(bytes -> relayAnswer(UpstreamClient.Answer.of(answer, bytes), attempt, response));
     }
 
     private Mono<Result> relayStream(final ByteBufFlux content, final String contentType, final Attempt attempt,
@@ -248,9 +249,9 @@ final class AnswerRelay {
 
     /** The last event of a stream its upstream broke off: an OpenAI error, as OpenAI's own streams end in one. */
     private byte[] streamBrokeOff(final VersionConfig version) {
-        return ("data: " + json.writeValueAsString(OpenAiErrors.body("Version " + version.version() + " of "
-            + version.key().provider() + " broke off the stream; the answer is incomplete and the request may be "
-            + "retried", "server_error", "stream_interrupted")) + "\n\n").getBytes(StandardCharsets.UTF_8);
+        return ("data: " + json.writeValueAsString(OpenAiErrors.body(named(version) + " broke off the stream; the "
+            + "answer is incomplete and the request may be retried", "server_error", "stream_interrupted")) + "\n\n")
+            .getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -41,6 +41,12 @@ final class UpstreamClient {
      * @param retryAfter the upstream's {@code Retry-After} in seconds, passed on with its 429 or 503
      */
     record Answer(int status, Optional<String> contentType, Optional<String> retryAfter, byte[] body) {
+
+        /** The answer Reactor Netty's client read, with its whole body. */
+        static Answer of(final HttpClientResponse response, final byte[] body) {
+            return new Answer(response.status().code(), UpstreamClient.contentType(response),
+                UpstreamClient.retryAfter(response.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)), body);
+        }
     }
 
     /** A plain answer larger than the router takes ({@code switchboard.routing.max-answer-size}). */
@@ -147,8 +153,7 @@ final class UpstreamClient {
                           final byte[] body, final Duration timeLeft) {
         if (plainClient == PlainAnswerClient.REACTOR) {
             return request(client.eventLoop(), version, operation, body, timeLeft).response((answer, content) ->
-                whole(content).map(bytes -> new Answer(answer.status().code(), contentType(answer),
-                    retryAfter(answer.responseHeaders().get(HttpHeaderNames.RETRY_AFTER)), bytes))).next();
+                whole(content).map(bytes -> Answer.of(answer, bytes))).next();
         }
         final Optional<String> key = version.secrets().get("api_key");
         return buffered.exchange(client.eventLoop(), client.getClass(), endpoint(version, operation).target(),
