@@ -49,8 +49,9 @@ class HealthCheckController {
         if (body == null) {
             throw new BadRequestException("The body must be a JSON object with any of " + FIELDS);
         }
-        final HealthCheckPolicy wanted = body.applyTo(config.policy());
-        if (wanted.equals(config.policy())) {
+        final HealthCheckPolicy current = config.policy();
+        final HealthCheckPolicy wanted = body.applyTo(current);
+        if (wanted.equals(current)) {
             // Nothing would change (an empty body, or what GET answered sent back): nothing is written.
             return HealthAnswer.ok(HealthCheckConfigView.of(config.current()));
         }
