@@ -8,11 +8,13 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -246,7 +248,7 @@ public final class SimulatedProvider implements AutoCloseable {
         switch (fault) {
             case MALFORMED_JSON -> {
                 final byte[] whole = JSON.writeValueAsBytes(openAiCompletion(answer));
-                final byte[] broken = java.util.Arrays.copyOf(whole, whole.length / 2);
+                final byte[] broken = Arrays.copyOf(whole, whole.length / 2);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, broken.length);
                 exchange.getResponseBody().write(broken);
@@ -274,7 +276,7 @@ public final class SimulatedProvider implements AutoCloseable {
 
     /** Holds the request unanswered, the connection open, until the fault is lifted (10 minutes at most). */
     private void blackHole() {
-        final long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        final long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (knobs.get().fault() == Knobs.Fault.BLACK_HOLE && System.nanoTime() < until) {
             pause(50);
         }
