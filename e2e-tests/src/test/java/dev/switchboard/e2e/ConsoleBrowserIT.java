@@ -4,15 +4,10 @@ import static dev.switchboard.e2e.LocalCalls.base;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.common.testing.FreePorts;
-import dev.switchboard.prober.HealthProberApplication;
-import dev.switchboard.routing.RoutingServiceApplication;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
-import dev.switchboard.stats.StatsStreamsApplication;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -76,16 +71,12 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void startTheSystemAndABrowser() throws Exception {
-        final String brokers = System.getProperty("spring.embedded.kafka.brokers");
-        assertThat(brokers).as("the global embedded KRaft broker").isNotBlank();
+        assertThat(System.getProperty("spring.embedded.kafka.brokers")).as("the global embedded KRaft broker")
+            .isNotBlank();
         for (final String version : List.of("v1", "v2", "v3")) {
             simulators.put(version, SimulatedProvider.start(version, "127.0.0.1", 0, HEALTHY));
         }
-        stats = StatsStreamsApplication.builder().run(
-            "--server.port=" + FreePorts.any(),
-            "--spring.kafka.bootstrap-servers=" + brokers,
-            "--spring.kafka.streams.application-id=console-stats-" + UUID.randomUUID(),
-            "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("switchboard-stats-console"),
+        stats = InJvmServices.stats("console",
             "--switchboard.stats.admin-token=" + ADMIN,
             "--switchboard.stats.admin-tokens=" + OPERATORS,
             "--switchboard.stats.rollouts.judge-every=1s",
@@ -94,21 +85,14 @@ class ConsoleBrowserIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
             LocalCalls.send(http, "GET", base(stats) + "/actuator/health", null, null).body())
             .contains("\"status\":\"UP\""));
-        prober = HealthProberApplication.builder().run(
-            "--server.port=0",
-            "--spring.kafka.bootstrap-servers=" + brokers,
+        prober = InJvmServices.prober(stats,
             "--switchboard.prober.interval=2s",
-            "--switchboard.prober.stats-url=" + base(stats),
             "--switchboard.prober.admin-token=" + ADMIN,
             "--switchboard.prober.admin-tokens=" + OPERATORS);
-        router = RoutingServiceApplication.builder().run(
-            "--server.port=0",
-            "--spring.kafka.bootstrap-servers=" + brokers,
+        router = InJvmServices.router(stats, prober,
             "--switchboard.security.client-keys=" + CLIENT,
             "--switchboard.security.admin-token=" + ADMIN,
             "--switchboard.security.admin-tokens=" + OPERATORS,
-            "--switchboard.routing.stats-url=" + base(stats),
-            "--switchboard.routing.prober-url=" + base(prober),
             "--switchboard.routing.outliers.consecutive-failures=1000000");
         // Watched from here: each service's start sets Logback up anew, which drops appenders added before.
         tokenWatch.start();

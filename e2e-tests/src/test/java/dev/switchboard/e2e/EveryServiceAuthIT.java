@@ -1,16 +1,9 @@
 package dev.switchboard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.common.testing.FreePorts;
-import dev.switchboard.prober.HealthProberApplication;
-import dev.switchboard.routing.RoutingServiceApplication;
-import dev.switchboard.stats.StatsStreamsApplication;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -45,24 +38,13 @@ class EveryServiceAuthIT {
 
     @BeforeAll
     static void startEveryService() throws Exception {
-        final String brokers = System.getProperty("spring.embedded.kafka.brokers");
-        stats = StatsStreamsApplication.builder().run("--server.port=" + FreePorts.any(),
-            "--spring.kafka.bootstrap-servers=" + brokers,
-            "--spring.kafka.streams.application-id=auth-stats-" + UUID.randomUUID(),
-            "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("switchboard-stats-auth"),
-            "--switchboard.stats.admin-token=" + ADMIN, "--switchboard.stats.admin-tokens=" + OPERATORS);
-        prober = HealthProberApplication.builder().run("--server.port=0",
-            "--spring.kafka.bootstrap-servers=" + brokers, "--switchboard.prober.stats-url=" + LocalCalls.base(stats),
-            "--switchboard.prober.admin-token=" + ADMIN, "--switchboard.prober.admin-tokens=" + OPERATORS);
-        router = RoutingServiceApplication.builder().run("--server.port=0",
-            "--spring.kafka.bootstrap-servers=" + brokers, "--switchboard.security.client-keys=" + CLIENT,
-            "--switchboard.security.admin-token=" + ADMIN, "--switchboard.security.admin-tokens=" + OPERATORS,
-            "--switchboard.routing.stats-url=" + LocalCalls.base(stats),
-            "--switchboard.routing.prober-url=" + LocalCalls.base(prober));
-        for (final ConfigurableApplicationContext service : List.of(stats, prober, router)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> LocalCalls.send(http, "GET",
-                LocalCalls.base(service) + "/actuator/health/readiness", null, null).statusCode() == 200);
-        }
+        stats = InJvmServices.stats("auth", "--switchboard.stats.admin-token=" + ADMIN,
+            "--switchboard.stats.admin-tokens=" + OPERATORS);
+        prober = InJvmServices.prober(stats, "--switchboard.prober.admin-token=" + ADMIN,
+            "--switchboard.prober.admin-tokens=" + OPERATORS);
+        router = InJvmServices.router(stats, prober, "--switchboard.security.client-keys=" + CLIENT,
+            "--switchboard.security.admin-token=" + ADMIN, "--switchboard.security.admin-tokens=" + OPERATORS);
+        InJvmServices.awaitReady(http, stats, prober, router);
     }
 
     @AfterAll

@@ -1,18 +1,12 @@
 package dev.switchboard.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.common.testing.FreePorts;
 import dev.switchboard.common.testing.FuzzedInputs;
 import dev.switchboard.common.testing.TestTopics;
-import dev.switchboard.prober.HealthProberApplication;
 import dev.switchboard.schemas.Topics;
-import dev.switchboard.stats.StatsStreamsApplication;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,20 +64,10 @@ class EveryServiceFuzzIT {
 
     @BeforeContainer
     static void start() throws Exception {
-        final String brokers = System.getProperty("spring.embedded.kafka.brokers");
-        TestTopics.createAll(brokers);
-        stats = StatsStreamsApplication.builder().run("--server.port=" + FreePorts.any(),
-            "--spring.kafka.bootstrap-servers=" + brokers,
-            "--spring.kafka.streams.application-id=fuzz-stats-" + UUID.randomUUID(),
-            "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("switchboard-stats-fuzz"),
-            "--switchboard.stats.admin-token=" + ADMIN);
-        prober = HealthProberApplication.builder().run("--server.port=0",
-            "--spring.kafka.bootstrap-servers=" + brokers, "--switchboard.prober.stats-url=" + LocalCalls.base(stats),
-            "--switchboard.prober.admin-token=" + ADMIN);
-        for (final ConfigurableApplicationContext service : List.of(stats, prober)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> LocalCalls.send(http, "GET",
-                LocalCalls.base(service) + "/actuator/health/readiness", null, null).statusCode() == 200);
-        }
+        TestTopics.createAll(System.getProperty("spring.embedded.kafka.brokers"));
+        stats = InJvmServices.stats("fuzz", "--switchboard.stats.admin-token=" + ADMIN);
+        prober = InJvmServices.prober(stats, "--switchboard.prober.admin-token=" + ADMIN);
+        InJvmServices.awaitReady(http, stats, prober);
         final List<Endpoint> found = new ArrayList<>();
         for (final ConfigurableApplicationContext service : List.of(stats, prober)) {
             final String name = service.getEnvironment().getProperty("spring.application.name");

@@ -3,18 +3,13 @@ package dev.switchboard.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.common.testing.FreePorts;
-import dev.switchboard.prober.HealthProberApplication;
-import dev.switchboard.routing.RoutingServiceApplication;
 import dev.switchboard.schemas.TopicSpec;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.simulator.Knobs;
 import dev.switchboard.simulator.SimulatedProvider;
-import dev.switchboard.stats.StatsStreamsApplication;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,20 +57,12 @@ class SecretsSearchIT {
 
     @BeforeAll
     static void startEveryServiceAndDriveEveryFlow() throws Exception {
-        final String brokers = System.getProperty("spring.embedded.kafka.brokers");
-        stats = StatsStreamsApplication.builder().run("--server.port=" + FreePorts.any(),
-            "--spring.kafka.bootstrap-servers=" + brokers,
-            "--spring.kafka.streams.application-id=secrets-stats-" + UUID.randomUUID(),
-            "--spring.kafka.streams.state-dir=" + Files.createTempDirectory("switchboard-stats-secrets"),
-            "--switchboard.stats.admin-token=" + ADMIN, "--switchboard.stats.rollouts.judge-every=1s");
-        prober = HealthProberApplication.builder().run("--server.port=0",
-            "--spring.kafka.bootstrap-servers=" + brokers, "--switchboard.prober.stats-url=" + LocalCalls.base(stats),
-            "--switchboard.prober.admin-token=" + ADMIN, "--switchboard.prober.interval=1s");
-        router = RoutingServiceApplication.builder().run("--server.port=0",
-            "--spring.kafka.bootstrap-servers=" + brokers, "--switchboard.security.client-keys=" + CLIENT,
-            "--switchboard.security.admin-token=" + ADMIN,
-            "--switchboard.routing.stats-url=" + LocalCalls.base(stats),
-            "--switchboard.routing.prober-url=" + LocalCalls.base(prober));
+        stats = InJvmServices.stats("secrets", "--switchboard.stats.admin-token=" + ADMIN,
+            "--switchboard.stats.rollouts.judge-every=1s");
+        prober = InJvmServices.prober(stats, "--switchboard.prober.admin-token=" + ADMIN,
+            "--switchboard.prober.interval=1s");
+        router = InJvmServices.router(stats, prober, "--switchboard.security.client-keys=" + CLIENT,
+            "--switchboard.security.admin-token=" + ADMIN);
         // Watched from here: each service's start sets Logback up anew, which drops appenders added before.
         logs.start();
         for (final String version : List.of("s1", "s2", "s3")) {
