@@ -6,10 +6,12 @@ import dev.switchboard.routing.RoutingProperties;
 import dev.switchboard.routing.SecurityProperties;
 import dev.switchboard.routing.proxy.OpenAiFrontDoor;
 import dev.switchboard.routing.proxy.ProviderProxy;
+import org.springframework.boot.http.codec.autoconfigure.HttpCodecsProperties;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
 import reactor.netty.resources.LoopResources;
@@ -22,6 +24,11 @@ import tools.jackson.databind.ObjectMapper;
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
+
+    /** Spring's own default for {@code spring.http.codecs.max-in-memory-size}. */
+    private static final DataSize DEFAULT_CODEC_BUFFER = DataSize.ofKilobytes(256);
+    /** As Tomcat's default {@code max-swallow-size}, which stats-streams and the prober have too. */
+    private static final DataSize SWALLOW_LIMIT = DataSize.ofMegabytes(8);
 
     @Bean(destroyMethod = "dispose")
     LoopResources eventLoops(final RoutingProperties properties) {
@@ -53,9 +60,11 @@ class WebConfiguration {
         return frontDoor::addRoutes;
     }
 
+    /** Reads a request's body whole before answering, up to the codecs' buffer, and swallows up to 8 MB past it. */
     @Bean
-    ClosingAfterApiAnswers closingAfterApiAnswers() {
-        return new ClosingAfterApiAnswers();
+    ClosingAfterApiAnswers closingAfterApiAnswers(final HttpCodecsProperties codecs) {
+        final DataSize buffer = codecs.getMaxInMemorySize() == null ? DEFAULT_CODEC_BUFFER : codecs.getMaxInMemorySize();
+        return new ClosingAfterApiAnswers(Math.toIntExact(buffer.toBytes()), SWALLOW_LIMIT.toBytes());
     }
 
     @Bean
