@@ -28,4 +28,11 @@ public sealed interface CanaryDecision {
     /** A gate fails: the candidate is worse than allowed, whatever more data would say. */
     record RollBack(List<GateStatus> gates, Gate failed) implements CanaryDecision {
     }
+
+    /**
+     * The candidate was taken out of traffic (the prober reports it unhealthy), so the step would wait for evidence
+     * that cannot come: it fails the step, as a failing gate does; {@code why} says what its health is.
+     */
+    record OutOfRotation(List<GateStatus> gates, String why) implements CanaryDecision {
+    }
 }

@@ -46,6 +46,16 @@ public record CanaryJudge(double alpha, double tau, long minimumToRollBack) {
     }
 
     public CanaryDecision judge(final List<Gate> gates, final Step step, final CanaryEvidence evidence) {
+        return judge(gates, step, evidence, Optional.empty());
+    }
+
+    /**
+     * @param unhealthy why the candidate is out of traffic, when it is: a gate that already fails still names
+     *                  itself, else the step fails on the candidate's health, since it would hold for evidence that
+     *                  cannot come
+     */
+    public CanaryDecision judge(final List<Gate> gates, final Step step, final CanaryEvidence evidence,
+                                final Optional<String> unhealthy) {
         if (gates.isEmpty()) {
             throw new IllegalArgumentException("a canary needs at least one gate");
         }
@@ -58,6 +68,9 @@ public record CanaryJudge(double alpha, double tau, long minimumToRollBack) {
             .findFirst();
         if (failing.isPresent()) {
             return new CanaryDecision.RollBack(statuses, failing.get().gate());
+        }
+        if (unhealthy.isPresent()) {
+            return new CanaryDecision.OutOfRotation(statuses, unhealthy.get());
         }
         if (evidence.inStep().compareTo(step.minimumDuration()) < 0) {
             return new CanaryDecision.Hold(statuses, "the step's minimum duration has not passed");

@@ -1,11 +1,13 @@
 package dev.switchboard.stats.query;
 
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.HealthEvent;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.daily.LateOutcomes;
 import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.stats.health.VersionHealth;
 import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.stats.rollout.RolloutTopology;
 import dev.switchboard.stats.rollout.StepTotals;
@@ -31,6 +33,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
@@ -119,6 +122,17 @@ public final class LocalStores {
     public Optional<RolloutState> rollout(final String id) {
         return Optional.ofNullable(store(RolloutTopology.STATES_STORE,
             QueryableStoreTypes.<String, RolloutState>keyValueStore()).get(id));
+    }
+
+    /** Why routers send a version no traffic, when its health says so; every instance holds every version's. */
+    public Optional<String> outOfTraffic(final String version) {
+        try {
+            final ValueAndTimestamp<HealthEvent> event = store(VersionHealth.STORE,
+                QueryableStoreTypes.<String, HealthEvent>timestampedKeyValueStore()).get(version);
+            return VersionHealth.outOfTraffic(event == null ? null : event.value());
+        } catch (InvalidStateStoreException e) {
+            throw new StoreNotReadyException(VersionHealth.STORE, e);
+        }
     }
 
     /** The totals of a rollout's current step so far, from this instance's store. */

@@ -45,7 +45,8 @@ class RolloutCanaryController {
             final RolloutState state = stores.rollout(id).orElseThrow(() -> new UnknownNameException("rollout", id));
             final Instant now = clock.instant();
             final RolloutJudgement judgement = RolloutJudgement.at(settings.judge(), state,
-                stores.stepTotals(id).orElse(null), now);
+                stores.stepTotals(id).orElse(null), now,
+                stores.outOfTraffic(state.provider() + "/" + state.plan().getCandidate()));
             final Map<String, Object> body = new LinkedHashMap<>();
             body.put("rollout_id", id);
             body.put("status", state.status().name().toLowerCase(Locale.ROOT));

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -27,12 +28,19 @@ import java.util.UUID;
  */
 public record RolloutJudgement(RolloutState state, CanaryEvidence evidence, CanaryDecision verdict) {
 
-    /** Judges {@code state}'s current step on {@code evidence}. */
+    /** What the decision names as failed when the candidate's health, not a gate, ends the step. */
+    public static final String CANDIDATE_HEALTH = "candidate health";
+
+    /**
+     * Judges {@code state}'s current step on {@code evidence}.
+     *
+     * @param unhealthy why the candidate is out of traffic, when the prober reports it unhealthy
+     */
     public static RolloutJudgement of(final CanaryJudge judge, final RolloutState state,
-                                      final CanaryEvidence evidence) {
+                                      final CanaryEvidence evidence, final Optional<String> unhealthy) {
         final RolloutStep step = state.plan().getSteps().get(state.step());
         return new RolloutJudgement(state, evidence, judge.judge(gates(state.plan()), new CanaryJudge.Step(
-            Duration.ofSeconds(step.getMinimumDurationSeconds()), step.getMinimumSample()), evidence));
+            Duration.ofSeconds(step.getMinimumDurationSeconds()), step.getMinimumSample()), evidence, unhealthy));
     }
 
     /**
@@ -40,10 +48,10 @@ public record RolloutJudgement(RolloutState state, CanaryEvidence evidence, Cana
      * step's, count as an empty step): what the judge does every few seconds and what the query API answers.
      */
     public static RolloutJudgement at(final CanaryJudge judge, final RolloutState state, final StepTotals stored,
-                                      final Instant now) {
+                                      final Instant now, final Optional<String> unhealthy) {
         final StepTotals step = StepTotals.current(stored, state.step());
         final Duration inStep = Duration.between(state.stepStartedAt(), now);
-        return of(judge, state, step.evidence(inStep.isNegative() ? Duration.ZERO : inStep));
+        return of(judge, state, step.evidence(inStep.isNegative() ? Duration.ZERO : inStep), unhealthy);
     }
 
     /** The plan's gates as the judge takes them. */
@@ -56,9 +64,14 @@ public record RolloutJudgement(RolloutState state, CanaryEvidence evidence, Cana
         return switch (verdict) {
             case CanaryDecision.Promote promote -> RolloutAction.PROMOTE;
             case CanaryDecision.Hold hold -> RolloutAction.HOLD;
-            case CanaryDecision.RollBack rollBack -> state.plan().getOnFailure() == RolloutFailureAction.PAUSE
-                ? RolloutAction.PAUSE : RolloutAction.ROLL_BACK;
+            case CanaryDecision.RollBack rollBack -> onFailure();
+            case CanaryDecision.OutOfRotation out -> onFailure();
         };
+    }
+
+    private RolloutAction onFailure() {
+        return state.plan().getOnFailure() == RolloutFailureAction.PAUSE ? RolloutAction.PAUSE
+            : RolloutAction.ROLL_BACK;
     }
 
     public String reason() {
@@ -68,6 +81,8 @@ public record RolloutJudgement(RolloutState state, CanaryEvidence evidence, Cana
                 : "every gate passes: on to " + state.plan().getSteps().get(state.step() + 1).getPercentage() + "%";
             case CanaryDecision.Hold hold -> hold.why();
             case CanaryDecision.RollBack rollBack -> rollBack.failed().describe() + " fails";
+            case CanaryDecision.OutOfRotation out -> "the candidate is out of traffic, so the step cannot gather "
+                + "its evidence: " + out.why();
         };
     }
 
@@ -87,7 +102,12 @@ public record RolloutJudgement(RolloutState state, CanaryEvidence evidence, Cana
             .setDecidedBy(judgedBy).setDecidedAt(at)
             .setEvidence(new RolloutEvidence(baseline.samples(), baseline.failures(), candidate.samples(),
                 candidate.failures(), evidence.inStep().toMillis(), gates))
-            .setFailedGate(verdict instanceof CanaryDecision.RollBack rollBack ? rollBack.failed().describe() : null)
+            .setFailedGate(switch (verdict) {
+                case CanaryDecision.RollBack rollBack -> rollBack.failed().describe();
+                case CanaryDecision.OutOfRotation out -> CANDIDATE_HEALTH;
+                case CanaryDecision.Promote promote -> null;
+                case CanaryDecision.Hold hold -> null;
+            })
             .build();
     }
 

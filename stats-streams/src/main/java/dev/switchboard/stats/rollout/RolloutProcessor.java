@@ -1,6 +1,7 @@
 package dev.switchboard.stats.rollout;
 
 import dev.switchboard.events.ConfigChange;
+import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.Rollout;
@@ -10,6 +11,7 @@ import dev.switchboard.rollout.RolloutState;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.schemas.VersionKey;
+import dev.switchboard.stats.health.VersionHealth;
 import dev.switchboard.stats.store.RolloutObservation;
 import java.time.Clock;
 import java.time.Instant;
@@ -37,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * rollout ends settles the configuration ({@link RolloutSettlement}). It folds the served outcomes of the running
  * rollouts' versions into the current step's totals and, every few seconds of wall-clock time, judges each running
  * rollout, writing the judge's decision to the decisions topic; the decision takes effect when it is read back like
- * an operator's. Everything happens in the task's exactly-once transactions, so no consequence is written twice.
+ * an operator's. A candidate the prober reports unhealthy fails its step: the routers send it nothing, so the
+ * evidence the judge waits for would never come. Everything happens in the task's exactly-once transactions, so no consequence is written twice.
  */
 final class RolloutProcessor implements Processor<String, RolloutInput, String, RolloutOutput> {
 
@@ -53,6 +56,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
     private KeyValueStore<String, StepTotals> totals;
     private KeyValueStore<String, ValueAndTimestamp<ProviderVersion>> versions;
     private KeyValueStore<String, ValueAndTimestamp<RegisteredModel>> models;
+    private KeyValueStore<String, ValueAndTimestamp<HealthEvent>> health;
 
     RolloutProcessor(final RolloutTopology.Settings settings, final Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -66,6 +70,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
         this.totals = context.getStateStore(RolloutTopology.TOTALS_STORE);
         this.versions = context.getStateStore(RolloutTopology.VERSIONS_STORE);
         this.models = context.getStateStore(RolloutTopology.MODELS_STORE);
+        this.health = context.getStateStore(VersionHealth.STORE);
         context.schedule(settings.judgeEvery(), PunctuationType.WALL_CLOCK_TIME, now -> judgeAll());
     }
 
@@ -211,7 +216,10 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
     }
 
     private RolloutJudgement judgement(final String id, final RolloutState state, final Instant now) {
-        return RolloutJudgement.at(settings.judge(), state, totals.get(id), now);
+        final ValueAndTimestamp<HealthEvent> candidate = health.get(state.provider() + "/"
+            + state.plan().getCandidate());
+        return RolloutJudgement.at(settings.judge(), state, totals.get(id), now,
+            VersionHealth.outOfTraffic(candidate == null ? null : candidate.value()));
     }
 
     private void send(final String topic, final String key, final byte[] value) {

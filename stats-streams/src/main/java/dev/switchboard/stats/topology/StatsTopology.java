@@ -4,6 +4,7 @@ import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.stats.alert.stream.AlertTopology;
+import dev.switchboard.stats.health.VersionHealth;
 import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.daily.OutcomeFacts;
 import dev.switchboard.stats.experiment.ExperimentDay;
@@ -47,6 +48,7 @@ public final class StatsTopology {
 
     public static Streams build(final StreamsBuilder builder, final Settings settings) {
         final DailyStatsTopology.Windows windows = settings.windows();
+        VersionHealth.table(builder); // read by the alert rules and the canary judge
         final KStream<String, OutcomeFacts> served = DailyStatsTopology.build(builder, windows);
         final KStream<String, ExperimentFeedback> scores = ExperimentTopology.clientScores(builder);
         return new Streams(served, scores,

@@ -10,6 +10,7 @@ import dev.switchboard.stats.experiment.Significance;
 import dev.switchboard.stats.sketch.Distribution;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CanaryJudgeTest {
@@ -47,6 +48,21 @@ class CanaryJudgeTest {
         assertThat(JUDGE.judge(ONE_POINT, STEP, early)).isInstanceOf(CanaryDecision.Hold.class);
         assertThat(((CanaryDecision.Hold) JUDGE.judge(ONE_POINT, STEP, fewSamples)).why()).contains("900 of the step's 1000");
         assertThat(JUDGE.judge(ONE_POINT, STEP, done)).isInstanceOf(CanaryDecision.Promote.class);
+    }
+
+    @Test
+    void shouldFailTheStepOfACandidateOutOfTrafficRatherThanHoldForEvidenceThatCannotCome() {
+        final CanaryEvidence starved = counts(9_000, 180, 103, 12, Duration.ofMinutes(15));
+        final CanaryEvidence passing = counts(90_000, 1_800, 10_000, 200, Duration.ofMinutes(15));
+        final Optional<String> unhealthy = Optional.of("prober p-1 reports it unhealthy");
+
+        assertThat(JUDGE.judge(ONE_POINT, STEP, starved)).isInstanceOf(CanaryDecision.Hold.class);
+        assertThat(JUDGE.judge(ONE_POINT, STEP, starved, unhealthy))
+            .isEqualTo(new CanaryDecision.OutOfRotation(JUDGE.judge(ONE_POINT, STEP, starved).gates(), unhealthy.get()));
+        assertThat(JUDGE.judge(ONE_POINT, STEP, passing, unhealthy)).as("an unhealthy candidate is never promoted")
+            .isInstanceOf(CanaryDecision.OutOfRotation.class);
+        assertThat(JUDGE.judge(ONE_POINT, STEP, counts(10_000, 200, 1_000, 150, Duration.ofMinutes(2)), unhealthy))
+            .as("a failing gate still names itself").isInstanceOf(CanaryDecision.RollBack.class);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.common.testing.MutableClock;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.ExperimentFeedback;
+import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.ModelStage;
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.ProviderVersion;
@@ -158,6 +159,30 @@ class RolloutTopologyTest {
     }
 
     @Test
+    void shouldRollBackACandidateTheProberTookOutOfTrafficRatherThanWaitForSamplesThatCannotCome() {
+        serve(20, 0.0, 0.0);
+        judge();
+        assertThat(decisions.readValue().getAction()).isEqualTo(RolloutAction.HOLD);
+        final TestInputTopic<String, HealthEvent> health = driver.createInputTopic(Topics.PROVIDER_HEALTH,
+            new StringSerializer(), EventSerdes.healthEvent().serializer());
+        health.pipeInput(PROVIDER + "/v2", probe("degraded", 1), clock.instant());
+        judge();
+        assertThat(decisions.isEmpty()).as("a degraded candidate still takes traffic: the step waits").isTrue();
+
+        health.pipeInput(PROVIDER + "/v2", probe("unhealthy", 3), clock.instant());
+        judge();
+
+        final RolloutDecision rollBack = decisions.readValue();
+        assertThat(rollBack.getAction()).isEqualTo(RolloutAction.ROLL_BACK);
+        assertThat(rollBack.getFailedGate()).isEqualTo(RolloutJudgement.CANDIDATE_HEALTH);
+        assertThat(rollBack.getReason()).contains("out of traffic", "prober p-1 reports it unhealthy",
+            "3 failed probes in a row", "HTTP 503");
+        assertThat(rollBack.getEvidence().getCandidateSamples()).isEqualTo(20);
+        assertThat(state().status()).isEqualTo(RolloutState.Status.ROLLED_BACK);
+        assertThat(latest(versions.readKeyValuesToList()).get(PROVIDER + "/v2").getWeight()).isZero();
+    }
+
+    @Test
     void shouldHoldWhileTheStepIsShortOfItsSampleAndWriteHoldsOnlyNowAndThen() {
         serve(20, 0.0, 0.0);
         judge();
@@ -286,6 +311,12 @@ class RolloutTopologyTest {
             .setRolloutId("r1").setRevision(revision).setStep(0).setAction(action).setReason("operator")
             .setDecidedBy("ops@example.com").setDecidedAt(clock.instant()).setEvidence(null).setFailedGate(null)
             .build();
+    }
+
+    private HealthEvent probe(final String status, final int failures) {
+        return HealthEvent.newBuilder().setCategory("LLM").setName("OllamaLLM").setVersion("v2")
+            .setCheckedAt(clock.instant()).setHealthy(!"unhealthy".equals(status)).setHttpStatus(503)
+            .setError("HTTP 503").setConsecutiveFailures(failures).setProberInstance("p-1").setStatus(status).build();
     }
 
     private static Rollout plan() {

@@ -4,6 +4,7 @@ import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.AlertState;
 import dev.switchboard.events.HealthEvent;
+import dev.switchboard.stats.health.VersionHealth;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.alert.Reading;
 import dev.switchboard.stats.alert.RuleState;
@@ -62,7 +63,7 @@ final class AlertProcessor implements Processor<String, OutcomeFacts, String, Al
         this.minutes = context.getStateStore(DailyStatsTopology.MINUTE_STORE);
         this.states = context.getStateStore(AlertTopology.STATES_STORE);
         this.rules = context.getStateStore(AlertTopology.RULES_STORE);
-        this.health = context.getStateStore(AlertTopology.HEALTH_STORE);
+        this.health = context.getStateStore(VersionHealth.STORE);
         this.judgesHealth = context.taskId().partition() == 0;
         context.schedule(evaluateEvery, PunctuationType.WALL_CLOCK_TIME, now -> evaluate(Instant.ofEpochMilli(now)));
     }

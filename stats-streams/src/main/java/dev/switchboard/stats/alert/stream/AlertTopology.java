@@ -2,7 +2,6 @@ package dev.switchboard.stats.alert.stream;
 
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
-import dev.switchboard.events.HealthEvent;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.daily.DailyStatsTopology;
@@ -24,13 +23,13 @@ import org.apache.kafka.streams.state.Stores;
  * its partitions carry ({@link DailyStatsTopology#MINUTE_STORE}, no repartition), keeps each rule's state per
  * version in its own store and writes the transitions to {@code switchboard.alerts}, all in the task's exactly-once
  * transactions: a restarted task neither loses a transition nor writes one twice. Rules on a version's health read
- * the prober's latest event per version (a global table too), and are evaluated by one task only, the first.
+ * the prober's latest event per version ({@link dev.switchboard.stats.health.VersionHealth}, a global table too), and
+ * are evaluated by one task only, the first.
  */
 public final class AlertTopology {
 
     public static final String RULES_STORE = "alert-rules";
     public static final String STATES_STORE = "alert-states";
-    static final String HEALTH_STORE = "alert-version-health";
 
     private AlertTopology() {
     }
@@ -44,8 +43,6 @@ public final class AlertTopology {
                                                     final Duration evaluateEvery) {
         builder.globalTable(Topics.ALERT_RULES, Consumed.with(Serdes.String(), EventSerdes.alertRule()),
             Materialized.<String, AlertRule, KeyValueStore<Bytes, byte[]>>as(RULES_STORE));
-        builder.globalTable(Topics.PROVIDER_HEALTH, Consumed.with(Serdes.String(), EventSerdes.healthEvent()),
-            Materialized.<String, HealthEvent, KeyValueStore<Bytes, byte[]>>as(HEALTH_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE),
             Serdes.String(), AlertStoreSerdes.state()));
         final KStream<String, AlertEvent> alerts = served.process(() -> new AlertProcessor(evaluateEvery),
