@@ -44,14 +44,14 @@ start_broker() { # port controller-port [data directory, default $work/data]
   until grep -q "Kafka is ready" "$work/broker.out" 2>/dev/null; do sleep 1; kill -0 "$broker_pid" || { cat "$work/broker.out"; exit 1; }; done
 }
 
-# start_router PORT KAFKA_PORT PROVIDERS_YAML: the router's jar with the benchmark's keys (and ROUTER_JVM_OPTS);
-# returns once it answers.
+# start_router PORT KAFKA_PORT PROVIDERS_YAML: the router's jar with the benchmark's keys (and ROUTER_JVM_OPTS, and
+# ROUTER_ARGS: more of its settings); returns once it answers.
 start_router() { # port kafka-port providers.yml [exec jar, default this checkout's]
   local jar="${4:-$(ls "$root"/routing-service/target/routing-service-*-exec.jar | head -n 1)}"
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$2 SWITCHBOARD_ADMIN_TOKEN=bench-admin SWITCHBOARD_CLIENT_KEYS=bench-key \
     "$JAVA_HOME/bin/java" -Xms1g -Xmx1g ${ROUTER_JVM_OPTS:-} -jar "$jar" \
     --server.port=$1 --spring.config.additional-location="file:$3" \
-    --switchboard.routing.outcome-buffer=100000 > "$work/router-$1.log" 2>&1 &
+    --switchboard.routing.outcome-buffer=100000 ${ROUTER_ARGS:-} > "$work/router-$1.log" 2>&1 &
   local pid=$!
   pids+=($pid)
   router_pid=$pid

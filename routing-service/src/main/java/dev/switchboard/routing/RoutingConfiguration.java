@@ -9,6 +9,7 @@ import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.routing.proxy.OverheadRecorder;
+import dev.switchboard.routing.proxy.AsyncRequestLog;
 import dev.switchboard.routing.proxy.ProviderProxy;
 import dev.switchboard.routing.strategy.HealthStrategy;
 import dev.switchboard.routing.strategy.LeastUsedStrategy;
@@ -61,8 +62,9 @@ class RoutingConfiguration {
     }
 
     @Bean
-    RetryBudget retryBudget(final Clock clock) {
-        return RetryBudget.defaults(clock);
+    RetryBudget retryBudget(final RoutingProperties properties, final Clock clock) {
+        final RoutingProperties.RetryBudgetSettings budget = properties.retryBudget();
+        return new RetryBudget(budget.ratio(), budget.minPerSecond(), budget.capacity(), clock);
     }
 
     @Bean
@@ -141,6 +143,11 @@ class RoutingConfiguration {
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry))
             .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Bean
+    AsyncRequestLog asyncRequestLog() {
+        return new AsyncRequestLog();
     }
 
     @Bean(destroyMethod = "close")

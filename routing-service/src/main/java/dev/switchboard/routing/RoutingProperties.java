@@ -35,6 +35,7 @@ import org.springframework.util.unit.DataSize;
  * @param shadowMaxInFlight shadow calls (seed 003's shadow mode) in flight at most, apart from the clients' own;
  *                        beyond it requests are not mirrored (and counted)
  * @param outliers        passive health: ejection of versions that keep failing live requests
+ * @param retryBudget     how many failovers the router allows itself (see {@link RetryBudgetSettings})
  * @param proberUrl       the health prober, whose health API ({@code /api/providers/health},
  *                        {@code /api/health-check/...}) the router serves at its own port too
  * @param statsUrl        stats-streams, whose experiment results ({@code /api/experiments/{name}/results}) the
@@ -68,6 +69,7 @@ public record RoutingProperties(
     @DefaultValue("50000") int outcomeBuffer,
     @DefaultValue("64") int shadowMaxInFlight,
     @DefaultValue OutlierSettings outliers,
+    @DefaultValue RetryBudgetSettings retryBudget,
     @DefaultValue("http://localhost:8082") URI proberUrl,
     @DefaultValue("http://localhost:8081") URI statsUrl,
     @DefaultValue("default-version") AllUnhealthy whenAllUnhealthy,
@@ -140,6 +142,23 @@ public record RoutingProperties(
      * @param maxEjection         longest ejection
      * @param slowStart           time over which a returning version's weight grows back to full
      */
+    /**
+     * Caps failovers so that a failing provider cannot multiply the load on the others (Envoy's retry budget).
+     *
+     * @param ratio        retries earned per request (0.2: up to a fifth of requests fail over)
+     * @param minPerSecond retries allowed a second whatever the traffic, so a quiet provider can still fail over
+     * @param capacity     retries saved up at most, for a burst
+     */
+    public record RetryBudgetSettings(@DefaultValue("0.2") double ratio, @DefaultValue("10") double minPerSecond,
+                                      @DefaultValue("100") double capacity) {
+        public RetryBudgetSettings {
+            if (ratio < 0 || minPerSecond < 0 || capacity < 1) {
+                throw new IllegalArgumentException("switchboard.routing.retry-budget needs ratio >= 0, "
+                    + "min-per-second >= 0 and capacity >= 1");
+            }
+        }
+    }
+
     public record OutlierSettings(@DefaultValue("5") int consecutiveFailures, @DefaultValue("10s") Duration baseEjection,
                                   @DefaultValue("5m") Duration maxEjection, @DefaultValue("30s") Duration slowStart) {
     }

@@ -4,12 +4,13 @@ import dev.switchboard.routing.strategy.ExperimentAssignments;
 import dev.switchboard.routing.strategy.SubjectHasher;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The experiments routers assign subjects in: the running ones, by provider, as the experiments topic says. A
@@ -50,7 +51,10 @@ public final class ExperimentBoard implements ExperimentAssignments {
         }
     }
 
-    private final Map<String, Running> byName = new ConcurrentHashMap<>();
+    /** Written by the experiments topic's one reader; each change publishes a fresh index by provider. */
+    private final Map<String, Running> byName = new HashMap<>();
+    /** The running experiments of each provider, by name: a request's lookup does not grow with their number. */
+    private volatile Map<String, List<Running>> byProvider = Map.of();
     private final Clock clock;
 
     public ExperimentBoard(final Clock clock) {
@@ -58,13 +62,24 @@ public final class ExperimentBoard implements ExperimentAssignments {
     }
 
     /** Starts assigning subjects in {@code experiment}. */
-    public void run(final Running experiment) {
+    public synchronized void run(final Running experiment) {
         byName.put(experiment.name(), experiment);
+        index();
     }
 
     /** Stops assigning subjects in the experiment (paused, stopped, deleted). */
-    public void pause(final String name) {
-        byName.remove(name);
+    public synchronized void pause(final String name) {
+        if (byName.remove(name) != null) {
+            index();
+        }
+    }
+
+    private void index() {
+        final Map<String, List<Running>> index = new HashMap<>();
+        byName.values().stream().sorted(Comparator.comparing(Running::name))
+            .forEach(experiment -> index.computeIfAbsent(experiment.provider(), p -> new ArrayList<>()).add(experiment));
+        index.replaceAll((provider, running) -> List.copyOf(running));
+        byProvider = Map.copyOf(index);
     }
 
     @Override
@@ -77,13 +92,16 @@ public final class ExperimentBoard implements ExperimentAssignments {
 
     /** The provider's running experiment, if any; by name when (against the admin API's checks) there are two. */
     public Optional<Running> of(final String provider) {
-        if (byName.isEmpty()) {
-            return Optional.empty(); // the common case, on every request with a subject: no stream, no clock read
+        final List<Running> running = byProvider.get(provider);
+        if (running == null) {
+            return Optional.empty(); // the common case, on every request with a subject: no clock read
         }
         final Instant now = clock.instant();
-        return byName.values().stream()
-            .filter(experiment -> experiment.provider().equals(provider))
-            .filter(experiment -> experiment.endsAt() == null || now.isBefore(experiment.endsAt()))
-            .min(Comparator.comparing(Running::name));
+        for (final Running experiment : running) {
+            if (experiment.endsAt() == null || now.isBefore(experiment.endsAt())) {
+                return Optional.of(experiment);
+            }
+        }
+        return Optional.empty();
     }
 }

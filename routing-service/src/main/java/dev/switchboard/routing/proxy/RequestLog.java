@@ -11,11 +11,13 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * The request log: one line per client request that named a provider, with its request id, provider, version,
  * attempts, the status the client got and the last attempt's outcome, as key-value pairs too, so that structured
- * (JSON) logs carry them as fields. {@code logging.level.switchboard.requests=warn} turns it off.
+ * (JSON) logs carry them as fields. {@code logging.level.switchboard.requests=warn} turns it off. Written from a
+ * background thread ({@link AsyncRequestLog}).
  */
 final class RequestLog {
 
-    private static final Logger requests = LoggerFactory.getLogger("switchboard.requests");
+    static final String LOGGER = "switchboard.requests";
+    private static final Logger requests = LoggerFactory.getLogger(LOGGER);
 
     private RequestLog() {
     }

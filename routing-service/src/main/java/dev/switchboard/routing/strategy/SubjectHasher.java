@@ -21,10 +21,26 @@ public final class SubjectHasher {
 
     public static final int BUCKETS = 10_000;
 
-    private final SecretKeySpec key;
+    /**
+     * One keyed MAC per thread (a MAC is not thread-safe): looking the algorithm up and keying it for every request
+     * cost more than the rest of choosing a version (bench/jmh LookupBenchmark). {@code doFinal} leaves it ready for
+     * the next subject. The threads are the router's few event loops.
+     */
+    private final ThreadLocal<Mac> macs;
 
     public SubjectHasher(final byte[] key) {
-        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+        final SecretKeySpec spec = new SecretKeySpec(key.clone(), "HmacSHA256");
+        this.macs = ThreadLocal.withInitial(() -> keyed(spec));
+    }
+
+    private static Mac keyed(final SecretKeySpec spec) {
+        try {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(spec);
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
     }
 
     public static int bucket(final String salt, final String subject) {
@@ -33,13 +49,9 @@ public final class SubjectHasher {
     }
 
     public String hash(final String subject) {
-        try {
-            final Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            final byte[] digest = mac.doFinal(subject.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has HmacSHA256", e);
-        }
+        final byte[] digest = macs.get().doFinal(subject.getBytes(StandardCharsets.UTF_8));
+        return HEX.formatHex(digest, 0, 16);
     }
+
+    private static final HexFormat HEX = HexFormat.of();
 }
