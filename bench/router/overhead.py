@@ -1,6 +1,8 @@
 """The router's own overhead over a stretch of a benchmark, from two scrapes of its Prometheus histogram
 (switchboard_router_overhead_seconds, summed over providers and versions): the p50 and p99 of the requests served
-between the scrapes, each as the upper bound of its histogram bucket, in milliseconds.
+between the scrapes, each as the upper bound of its histogram bucket, in milliseconds; and the bytes the router's
+JVM allocated per request meanwhile (jvm_gc_memory_allocated_bytes_total, every thread's, counted at each young
+collection: over a run of many collections, close).
 Usage: overhead.py BEFORE.txt AFTER.txt"""
 import re
 import sys
@@ -20,6 +22,11 @@ def buckets(path):
     return counts
 
 
+def allocated(path):
+    with open(path) as scrape:
+        return sum(float(line.split()[-1]) for line in scrape if line.startswith('jvm_gc_memory_allocated_bytes_total'))
+
+
 before, after = buckets(sys.argv[1]), buckets(sys.argv[2])
 cumulative = sorted((bound, after[bound] - before.get(bound, 0)) for bound in after)
 total = cumulative[-1][1] if cumulative else 0
@@ -32,4 +39,5 @@ def quantile(q):
     return '-'
 
 
-print('%s %s %d' % (quantile(0.5), quantile(0.99), total))
+per_request = (allocated(sys.argv[2]) - allocated(sys.argv[1])) / total if total else 0
+print('%s %s %d %.0f' % (quantile(0.5), quantile(0.99), total, per_request))

@@ -149,11 +149,15 @@ fi
 # speed drifts over minutes, and a ratio of two runs made seconds apart drifts much less than either figure.
 # alternate REFERENCE REF_PORT MEASURED PORT RATIOS_FILE: $rounds alternating 64-connection rounds, the reference
 # first, writing each round's measured / reference ratio; then ratio, ref_rps and measured_rps hold the medians.
-alternate() { # ... [the reference's wrk script, default post.lua]
-  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 ref_script=${6:-post.lua} round
+alternate() { # ... [the reference's wrk script, default post.lua] [the measured side's pid: its CPU per request]
+  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 ref_script=${6:-post.lua} pid=${7:-} round ticks
   for round in $(seq 1 "$rounds"); do
     wrk_run "$ref-$round" "http://127.0.0.1:$ref_port/v1/chat/completions" "$ref_script" 64 "$duration"
+    [ -z "$pid" ] || ticks=$(cpu_ticks "$pid")
     wrk_run "$measured-$round" "http://127.0.0.1:$port/v1/chat/completions" post.lua 64 "$duration"
+    [ -z "$pid" ] || awk -v t="$(( $(cpu_ticks "$pid") - ticks ))" -v hz="$(getconf CLK_TCK)" \
+      -v n="$(awk '/requests in/ {print $1}' "$work/$measured-$round.txt")" 'BEGIN {printf "%.1f\n", 1e6 * t / hz / n}' \
+      >> "$work/$measured-cpu.txt"
     echo "  round $round: $ref $(rps "$ref-$round") req/s, $measured $(rps "$measured-$round") req/s"
   done
   for round in $(seq 1 "$rounds"); do
@@ -167,7 +171,7 @@ alternate() { # ... [the reference's wrk script, default post.lua]
 tput_ratio=-; nginx_rps=-; router_rps=-
 if wants throughput; then
   echo "Throughput at 64 connections: $rounds rounds of ${duration}s each, alternating..."
-  alternate tput-nginx "$proxy" tput-router "$router" ratios.txt
+  alternate tput-nginx "$proxy" tput-router "$router" ratios.txt post.lua "$after_pid"
   tput_ratio=$ratio; nginx_rps=$ref_rps; router_rps=$measured_rps
 fi
 
@@ -239,7 +243,7 @@ curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$work/overhead-before.
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$router/v1/chat/completions" > "$work/lat-router.txt"
 curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$work/overhead-after.txt"
 # The router's own figure for the same requests: its overhead histogram over the run (bucket upper bounds).
-read -r overhead50 overhead99 overhead_requests < <(python3 "$here/overhead.py" "$work/overhead-before.txt" "$work/overhead-after.txt")
+read -r overhead50 overhead99 overhead_requests allocated_per_request < <(python3 "$here/overhead.py" "$work/overhead-before.txt" "$work/overhead-after.txt")
 fi
 
 if wants slow; then
@@ -317,9 +321,11 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| measure | nginx (reverse proxy) | router | target | result |"
   echo "| --- | --- | --- | --- | --- |"
   echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.7 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt" 2>/dev/null)): $(verdict "$tput_ratio" 0.7 '>=') |"
+  echo "| the router's CPU per request in those rounds (microseconds, user + system, all its threads) | - | $( [ -f "$work/tput-router-cpu.txt" ] && median < "$work/tput-router-cpu.txt" || echo -) ($(paste -sd' ' "$work/tput-router-cpu.txt" 2>/dev/null)) | - | - |"
   echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.3 ms | added $added50: $(verdict "$added50" 0.3 '<=') |"
   echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 1 ms | added $added99: $(verdict "$added99" 1 '<=') |"
   echo "| the router's own overhead histogram over the 1-connection run, p50 / p99 (ms, bucket upper bounds; ${overhead_requests:--} requests) | - | ${overhead50:--} / ${overhead99:--} | beside the added latency above | - |"
+  echo "| the router's allocation per request over the 1-connection run (bytes, all its threads) | - | ${allocated_per_request:--} | half of the ~24 KB measured before (issue 21) | $( [ -z "${allocated_per_request:-}" ] && echo "not measured" || verdict "$allocated_per_request" 12000 '<=') |"
   echo "| 5,000 concurrent, 2 s upstream: p99 (ms); direct $(pct slow-direct 99%) | $nginx_slow_p99 | $slow_p99 | <= nginx's | $( [ "$nginx_slow_p99" = - ] && echo "not measured" || verdict "$slow_p99" "$nginx_slow_p99" '<=') |"
   echo "| 5,000 concurrent: errors / requests | $nginx_slow_errors / $(requests slow-nginx) | $slow_errors / $(requests slow-router) | 0 errors | $(verdict "$slow_errors" 0 '<=') |"
   echo "| before and after: ${BASELINE_JAR:-no baseline} vs this build, each / nginx (req/s, median of $rounds three-way rounds) | - | before $before_rps, after $after_rps | after within noise of before, or better | before $before_ratio ($(paste -sd' ' "$work/ba-before-ratios.txt" 2>/dev/null)), after $after_ratio ($(paste -sd' ' "$work/ba-after-ratios.txt" 2>/dev/null)) |"

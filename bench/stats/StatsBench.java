@@ -53,7 +53,13 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  */
 public final class StatsBench {
 
-    private static final int VERSIONS = 200;
+    /** How many versions the outcomes are spread over ({@code -Dbench.versions}, default 200). */
+    private static final int VERSIONS = Integer.getInteger("bench.versions", 200);
+    /**
+     * The share of outcomes that go to one hot version, v0 ({@code -Dbench.skew}, default 0: uniform): keyed by
+     * version, they all land on one partition and so one stream task.
+     */
+    private static final double SKEW = Double.parseDouble(System.getProperty("bench.skew", "0"));
 
     public static void main(final String[] args) throws Exception {
         final String brokers = args[0];
@@ -85,20 +91,21 @@ public final class StatsBench {
         final long p50 = percentile(latencies, 0.50);
         final long p99 = percentile(latencies, 0.99);
         System.out.printf("%n# Stats benchmark, %s%n%n", start);
-        System.out.printf("%,d synthetic outcomes over %d versions, 6 partitions, loaded at %,.0f/s; both apps "
+        System.out.printf("%,d synthetic outcomes over %,d versions%s, 6 partitions, loaded at %,.0f/s; both apps "
             + "exactly_once_v2, commit.interval.ms 100, one stream thread, broker in its own process; a warm-up "
             + "round and %d rounds, each the minimal app then the full topology (the stats-streams app's: daily, minutes, late, "
-            + "experiments, shadow) from the topic's start.%n%n", count, VERSIONS, loadRate, rounds);
+            + "experiments, shadow) from the topic's start.%n%n", count, VERSIONS, SKEW > 0 ? String.format(" (%.0f%% on one of them)", SKEW * 100) : "",
+            loadRate, rounds);
         System.out.println("| round | minimal keyed count (outcomes/s) | full topology (outcomes/s) | ratio |");
         System.out.println("| --- | --- | --- | --- |");
         rows.forEach(System.out::println);
         System.out.println();
         System.out.println("| measure | result | target | status |");
         System.out.println("| --- | --- | --- | --- |");
-        System.out.printf("| throughput ratio, median of the rounds | %.2f | >= 0.7 | %s |%n", ratio,
-            ratio >= 0.7 ? "met" : "MISSED");
+        System.out.printf("| throughput ratio, median of the rounds | %.2f | >= 0.9 | %s |%n", ratio,
+            ratio >= 0.9 ? "met" : "MISSED");
         System.out.printf("| outcome to queryable, under %,.0f outcomes/s (ms) | p50 %d, p99 %d (%d probes) "
-            + "| p99 <= 1000 | %s |%n", full.rate() / 4, p50, p99, latencies.size(), p99 <= 1000 ? "met" : "MISSED");
+            + "| p99 <= 500 | %s |%n", full.rate() / 4, p50, p99, latencies.size(), p99 <= 500 ? "met" : "MISSED");
     }
 
     private static double median(final List<Double> values) {
@@ -136,7 +143,7 @@ public final class StatsBench {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (long i = 0; i < count; i++) {
-                final String version = "LLM/Bench/v" + random.nextInt(VERSIONS);
+                final String version = version(random);
                 // Ten minutes of traffic in the order routers emit it: an outcome goes out when its attempt ends, so
                 // event times are in order up to the spread of latencies (here up to 5 s out of order).
                 final Instant at = now.minusMillis(600_000).plusMillis(600_000 * i / count)
@@ -147,6 +154,10 @@ public final class StatsBench {
             producer.flush();
         }
         return count / ((System.nanoTime() - began) / 1e9);
+    }
+
+    private static String version(final SplittableRandom random) {
+        return "LLM/Bench/v" + (SKEW > 0 && random.nextDouble() < SKEW ? 0 : random.nextInt(VERSIONS));
     }
 
     private static RequestOutcome outcome(final String version, final Instant at, final SplittableRandom random) {
@@ -228,7 +239,7 @@ public final class StatsBench {
             while (System.nanoTime() < end) {
                 final Instant now = Instant.now();
                 for (long i = 0; i < perTick; i++) {
-                    final String version = "LLM/Bench/v" + random.nextInt(VERSIONS);
+                    final String version = version(random);
                     producer.send(new ProducerRecord<>(Topics.REQUEST_OUTCOMES, null, now.toEpochMilli(), version,
                         serializer.serialize(Topics.REQUEST_OUTCOMES, outcome(version, now, random))));
                 }

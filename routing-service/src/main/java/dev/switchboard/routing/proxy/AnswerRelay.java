@@ -71,12 +71,13 @@ final class AnswerRelay {
                     (answer, content) -> relayStreamOrBody(answer, content, attempt, response, exchange))
                 .doFinally(signal -> exchange.upstreamNanos += System.nanoTime() - calledAt)
             : upstream.exchange(exchange.client, version, exchange.request.operation(), body, timeLeft)
-                .doOnEach(signal -> {
-                    if (signal.isOnNext() || signal.isOnError()) {
-                        exchange.upstreamNanos += System.nanoTime() - calledAt;
-                    }
+                // doOnNext and doOnError rather than one doOnEach, which asks the whole chain for its context at
+                // every signal (3.9% of the router's samples went to Reactor's currentContext)
+                .doOnNext(answer -> {
+                    exchange.upstreamNanos += System.nanoTime() - calledAt;
+                    keepForShadow(exchange, answer.body());
                 })
-                .doOnNext(answer -> keepForShadow(exchange, answer.body()))
+                .doOnError(error -> exchange.upstreamNanos += System.nanoTime() - calledAt)
                 .flatMap(answer -> relayAnswer(answer, attempt, response));
         return sent.onErrorResume(e -> Mono.just(unreachable(e, attempt)));
     }
