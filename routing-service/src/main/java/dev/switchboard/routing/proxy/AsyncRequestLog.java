@@ -3,6 +3,8 @@ package dev.switchboard.routing.proxy;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.AsyncAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.InitializingBean;
 
@@ -15,6 +17,25 @@ import org.springframework.beans.factory.InitializingBean;
  * another SLF4J binding than Logback the request log is left as it is.
  */
 public final class AsyncRequestLog implements InitializingBean {
+
+    /**
+     * Hands each line to the root logger's appenders as they are when it is written, not as they were when the
+     * router started: Spring Boot may configure them again (another application in the same JVM, a test), and a
+     * copy of the old ones would write to stopped appenders.
+     */
+    private static final class ToRoot extends AppenderBase<ILoggingEvent> {
+
+        private final Logger root;
+
+        ToRoot(final Logger root) {
+            this.root = root;
+        }
+
+        @Override
+        protected void append(final ILoggingEvent line) {
+            root.callAppenders(line);
+        }
+    }
 
     static final String APPENDER = "SWITCHBOARD_REQUESTS_ASYNC";
     private static final int QUEUE = 16_384;
@@ -34,7 +55,10 @@ public final class AsyncRequestLog implements InitializingBean {
         async.setQueueSize(QUEUE);
         async.setDiscardingThreshold(0); // no line is worth less than another: drop only when the queue is full
         async.setNeverBlock(true);
-        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining(async::addAppender);
+        final ToRoot toRoot = new ToRoot(context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME));
+        toRoot.setContext(context);
+        toRoot.start();
+        async.addAppender(toRoot);
         async.start();
         requests.addAppender(async);
         requests.setAdditive(false);
