@@ -4,13 +4,14 @@ import dev.switchboard.routing.strategy.ExperimentAssignments;
 import dev.switchboard.routing.strategy.SubjectHasher;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * The experiments routers assign subjects in: the running ones, by provider, as the experiments topic says. A
@@ -51,10 +52,13 @@ public final class ExperimentBoard implements ExperimentAssignments {
         }
     }
 
-    /** Written by the experiments topic's one reader; each change publishes a fresh index by provider. */
+    /** Written by the experiments topic's one reader. */
     private final Map<String, Running> byName = new HashMap<>();
-    /** The running experiments of each provider, by name: a request's lookup does not grow with their number. */
-    private volatile Map<String, List<Running>> byProvider = Map.of();
+    /**
+     * The running experiments of each provider, by name, each list replaced whole when it changes: a request's
+     * lookup does not grow with the number of experiments, nor a change with the number of other providers'.
+     */
+    private final Map<String, List<Running>> byProvider = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public ExperimentBoard(final Clock clock) {
@@ -63,23 +67,27 @@ public final class ExperimentBoard implements ExperimentAssignments {
 
     /** Starts assigning subjects in {@code experiment}. */
     public synchronized void run(final Running experiment) {
-        byName.put(experiment.name(), experiment);
-        index();
+        final Running before = byName.put(experiment.name(), experiment);
+        if (before != null) {
+            unlist(before);
+        }
+        byProvider.merge(experiment.provider(), List.of(experiment), (listed, added) -> Stream.concat(
+            listed.stream(), added.stream()).sorted(Comparator.comparing(Running::name)).toList());
     }
 
     /** Stops assigning subjects in the experiment (paused, stopped, deleted). */
     public synchronized void pause(final String name) {
-        if (byName.remove(name) != null) {
-            index();
+        final Running before = byName.remove(name);
+        if (before != null) {
+            unlist(before);
         }
     }
 
-    private void index() {
-        final Map<String, List<Running>> index = new HashMap<>();
-        byName.values().stream().sorted(Comparator.comparing(Running::name))
-            .forEach(experiment -> index.computeIfAbsent(experiment.provider(), p -> new ArrayList<>()).add(experiment));
-        index.replaceAll((provider, running) -> List.copyOf(running));
-        byProvider = Map.copyOf(index);
+    private void unlist(final Running experiment) {
+        byProvider.computeIfPresent(experiment.provider(), (provider, listed) -> {
+            final List<Running> rest = listed.stream().filter(r -> !r.name().equals(experiment.name())).toList();
+            return rest.isEmpty() ? null : rest;
+        });
     }
 
     @Override
