@@ -1,8 +1,8 @@
 package dev.switchboard.routing.proxy;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import org.slf4j.LoggerFactory;
@@ -17,6 +17,9 @@ import org.springframework.beans.factory.InitializingBean;
  * another SLF4J binding than Logback the request log is left as it is.
  */
 public final class AsyncRequestLog implements InitializingBean {
+
+    private static final String APPENDER = "SWITCHBOARD_REQUESTS_ASYNC";
+    private static final int QUEUE = 16_384;
 
     /**
      * Hands each line to the root logger's appenders as they are when it is written, not as they were when the
@@ -36,9 +39,6 @@ public final class AsyncRequestLog implements InitializingBean {
             root.callAppenders(line);
         }
     }
-
-    static final String APPENDER = "SWITCHBOARD_REQUESTS_ASYNC";
-    private static final int QUEUE = 16_384;
 
     @Override
     public void afterPropertiesSet() {

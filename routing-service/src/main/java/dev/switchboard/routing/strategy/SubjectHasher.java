@@ -20,6 +20,7 @@ import org.apache.commons.codec.digest.MurmurHash3;
 public final class SubjectHasher {
 
     public static final int BUCKETS = 10_000;
+    private static final HexFormat HEX = HexFormat.of();
 
     /**
      * One keyed MAC per thread (a MAC is not thread-safe): looking the algorithm up and keying it for every request
@@ -52,6 +53,4 @@ public final class SubjectHasher {
         final byte[] digest = macs.get().doFinal(subject.getBytes(StandardCharsets.UTF_8));
         return HEX.formatHex(digest, 0, 16);
     }
-
-    private static final HexFormat HEX = HexFormat.of();
 }
