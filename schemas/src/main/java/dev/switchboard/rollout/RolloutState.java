@@ -2,6 +2,7 @@ package dev.switchboard.rollout;
 
 import dev.switchboard.events.Rollout;
 import dev.switchboard.events.RolloutDecision;
+import dev.switchboard.schemas.VersionKey;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -66,6 +67,11 @@ public record RolloutState(Rollout plan, Status status, int step, Instant stepSt
     /** The provider the rollout runs on, as {@code category/name}. */
     public String provider() {
         return plan.getCategory() + "/" + plan.getProvider();
+    }
+
+    /** The candidate version's key, {@code category/name/version}, as the topics key a version. */
+    public VersionKey candidate() {
+        return new VersionKey(plan.getCategory(), plan.getProvider(), plan.getCandidate());
     }
 
     /** The share of subjects (0-100) the candidate gets now: the step's while it runs or is paused. */

@@ -46,7 +46,7 @@ class RolloutCanaryController {
             final Instant now = clock.instant();
             final RolloutJudgement judgement = RolloutJudgement.at(settings.judge(), state,
                 stores.stepTotals(id).orElse(null), now,
-                stores.outOfTraffic(state.provider() + "/" + state.plan().getCandidate()));
+                stores.outOfTraffic(state.candidate().toString()));
             final Map<String, Object> body = new LinkedHashMap<>();
             body.put("rollout_id", id);
             body.put("status", state.status().name().toLowerCase(Locale.ROOT));

@@ -216,8 +216,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
     }
 
     private RolloutJudgement judgement(final String id, final RolloutState state, final Instant now) {
-        final ValueAndTimestamp<HealthEvent> candidate = health.get(state.provider() + "/"
-            + state.plan().getCandidate());
+        final ValueAndTimestamp<HealthEvent> candidate = health.get(state.candidate().toString());
         return RolloutJudgement.at(settings.judge(), state, totals.get(id), now,
             VersionHealth.outOfTraffic(candidate == null ? null : candidate.value()));
     }
