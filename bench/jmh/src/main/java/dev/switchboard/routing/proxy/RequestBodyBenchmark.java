@@ -1,20 +1,12 @@
 package dev.switchboard.routing.proxy;
 
+import dev.switchboard.bench.RouterBenchmark;
 import dev.switchboard.routing.table.VersionConfig;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,13 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
  * name in place of the client's); run with {@code -prof gc} for the bytes each request allocates doing so. (In the
  * benchmark's package to reach the package-private request.)
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
-public class RequestBodyBenchmark {
+public class RequestBodyBenchmark extends RouterBenchmark {
 
     private final ObjectMapper json = JsonMapper.builder().build();
     /** The router benchmark's request (bench/router/post.lua), with a user for stickiness. */
