@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -188,14 +189,19 @@ public final class StatsBench {
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
             streams.start();
             awaitRunning(streams);
-            final long end = ends(admin);
-            // Timed from the first commit, so start-up (joining, initialising transactions) is left out.
-            long first;
-            while ((first = committed(admin, applicationId)) == 0) {
+            final Map<TopicPartition, Long> ends = ends(admin);
+            final long end = sum(ends);
+            final long partitions = ends.values().stream().filter(offset -> offset > 0).count();
+            // Timed from the first commit of every partition's task, so start-up (joining, initialising
+            // transactions, opening each task's stores) is left out: a topology with more stores takes longer to
+            // start, which its first partitions' commits alone would count against its throughput.
+            Map<TopicPartition, Long> started;
+            while ((started = committed(admin, applicationId)).size() < partitions) {
                 Thread.sleep(20);
             }
+            final long first = sum(started);
             final long began = System.nanoTime();
-            while (committed(admin, applicationId) < end) {
+            while (sum(committed(admin, applicationId)) < end) {
                 Thread.sleep(50); // polling the group's committed offsets, which move every commit interval
             }
             final Duration took = Duration.ofNanos(System.nanoTime() - began);
@@ -226,7 +232,7 @@ public final class StatsBench {
             awaitRunning(streams);
             // Catch up with the loaded topic first: the latency is of a live stream, not of a backlog.
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
-                while (committed(admin, applicationId) < ends(admin)) {
+                while (sum(committed(admin, applicationId)) < sum(ends(admin))) {
                     Thread.sleep(50);
                 }
             }
@@ -312,19 +318,30 @@ public final class StatsBench {
         }
     }
 
-    private static long committed(final Admin admin, final String group) throws Exception {
-        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
-            .filter(e -> e.getKey().topic().equals(Topics.REQUEST_OUTCOMES))
-            .map(Map.Entry::getValue).mapToLong(OffsetAndMetadata::offset).sum();
+    /** The group's committed offset of each outcome partition it has committed one for. */
+    private static Map<TopicPartition, Long> committed(final Admin admin, final String group) throws Exception {
+        final Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((partition, offset) -> {
+            if (partition.topic().equals(Topics.REQUEST_OUTCOMES) && offset != null) {
+                offsets.put(partition, offset.offset());
+            }
+        });
+        return offsets;
     }
 
-    /** The outcome topic's end offsets, added up: the committed offsets of a caught-up app. */
-    private static long ends(final Admin admin) throws Exception {
+    /** The outcome topic's end offsets: the committed offsets of a caught-up app. */
+    private static Map<TopicPartition, Long> ends(final Admin admin) throws Exception {
         final Map<TopicPartition, OffsetSpec> latest = new ConcurrentHashMap<>();
         admin.describeTopics(List.of(Topics.REQUEST_OUTCOMES)).allTopicNames().get().get(Topics.REQUEST_OUTCOMES)
             .partitions().forEach(p -> latest.put(new TopicPartition(Topics.REQUEST_OUTCOMES, p.partition()),
                 OffsetSpec.latest()));
-        return admin.listOffsets(latest).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+        final Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
+    }
+
+    private static long sum(final Map<TopicPartition, Long> offsets) {
+        return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static long percentile(final List<Long> values, final double quantile) {
