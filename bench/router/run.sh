@@ -137,10 +137,12 @@ LUA
 fi
 
 echo "Warming up (JIT, connection pools): 120s on the router, which needs that long on 2 cores..."
-wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 120
+# The slow upstream's warm-up first: the thousand calls it holds leave garbage and idle connections behind, which
+# the 64-connection warm-up after it outlasts rather than the first measured round.
 wrk_run warm-router-slow "http://127.0.0.1:$router/v1/chat/completions" post-slow.lua 1000 10 --timeout 10s
-wrk_run warm-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 5
 wrk_run warm-nginx-slow "http://127.0.0.1:$slow_proxy/v1/chat/completions" post-slow.lua 1000 10 --timeout 10s
+wrk_run warm-router "http://127.0.0.1:$router/v1/chat/completions" post.lua 64 120
+wrk_run warm-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua 64 5
 if [ -n "$portkey" ]; then
   wrk_run warm-portkey "http://127.0.0.1:$portkey/v1/chat/completions" "$work/post-portkey.lua" 64 30
 fi
