@@ -8,7 +8,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 . "$root/bin/find-jdk.sh"
 switchboard_find_jdk
-(cd "$root" && mvn -B -ntp -q -DskipTests install -pl bench/jmh -am)
+(cd "$root" && mvn -B -ntp -q ${MVN_OFFLINE:-} -DskipTests install -pl bench/jmh -am)
 results="$root/bench/results"; mkdir -p "$results"
 report="$results/jmh-$(date -u +%Y%m%dT%H%M%SZ).md"
 out="$(mktemp /tmp/switchboard-jmh.XXXXXX)"
