@@ -99,7 +99,9 @@ class ConsoleBrowserIT {
         addVersion("v1", 90, true);
         addVersion("v2", 10, false);
         addVersion("v3", 0, false);
-        traffic = NewUsers.calling(http, 4, () -> LocalCalls.chatAs(base(router), CLIENT, "Console",
+        // A steady 300 calls a second: enough for every view's figures (a rollout step's 100 samples at 20% in a
+        // few seconds), and it leaves the machine to the browser, which back-to-back callers starved in a full build.
+        traffic = NewUsers.atRate(http, 300, () -> LocalCalls.chatAs(base(router), CLIENT, "Console",
             UUID.randomUUID().toString()));
         browser = Browser.start(SCREENSHOTS);
         driver = browser.driver();
