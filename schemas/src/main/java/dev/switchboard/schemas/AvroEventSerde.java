@@ -53,6 +53,10 @@ public final class AvroEventSerde<T extends SpecificRecord> implements Serde<T>,
         }
         try {
             final ByteBuffer buffer = encoder.encode(event);
+            if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+                return buffer.array(); // the encoder's copy, the event's bytes exactly: no need for another
+            }
             final byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;

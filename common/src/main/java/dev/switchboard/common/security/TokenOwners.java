@@ -15,12 +15,16 @@ import java.util.Optional;
 public final class TokenOwners<T> {
 
     private static final String PREFIX = "bearer ";
-    private static final MessageDigest SHA_256 = newSha256(); // a prototype, never updated itself
 
     private record Entry<T>(byte[] digest, T owner) {
     }
 
     private final List<Entry<T>> entries;
+    /**
+     * One digest per thread (a digest is not thread-safe): looking the algorithm up, or cloning a prepared digest,
+     * on every request costs more than the hashing itself.
+     */
+    private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(TokenOwners::newSha256);
 
     private TokenOwners(final List<Entry<T>> entries) {
         this.entries = entries;
@@ -33,7 +37,7 @@ public final class TokenOwners<T> {
     public static <T> TokenOwners<T> of(final Map<String, T> owners, final String what) {
         final List<Entry<T>> entries = owners.entrySet().stream()
             .filter(e -> !e.getKey().strip().isEmpty())
-            .map(e -> new Entry<>(sha256(e.getKey().strip()), e.getValue()))
+            .map(e -> new Entry<>(sha256(newSha256(), e.getKey().strip()), e.getValue()))
             .toList();
         if (entries.isEmpty()) {
             throw new IllegalArgumentException(what + " must name at least one non-blank token");
@@ -48,7 +52,7 @@ public final class TokenOwners<T> {
             || !authorizationHeader.substring(0, PREFIX.length()).toLowerCase(Locale.ROOT).equals(PREFIX)) {
             return Optional.empty();
         }
-        final byte[] presented = sha256(authorizationHeader.substring(PREFIX.length()).strip());
+        final byte[] presented = sha256(digests.get(), authorizationHeader.substring(PREFIX.length()).strip());
         T found = null;
         for (final Entry<T> entry : entries) {
             // No early exit and no short-circuit: every digest is compared whatever matched before.
@@ -58,13 +62,8 @@ public final class TokenOwners<T> {
         return Optional.ofNullable(found);
     }
 
-    /** Cloning a prepared digest is much cheaper than looking the algorithm up on every request. */
-    private static byte[] sha256(final String token) {
-        try {
-            return ((MessageDigest) SHA_256.clone()).digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
-        }
+    private static byte[] sha256(final MessageDigest digest, final String token) {
+        return digest.digest(token.getBytes(StandardCharsets.UTF_8)); // digest() resets it for the next use
     }
 
     private static MessageDigest newSha256() {

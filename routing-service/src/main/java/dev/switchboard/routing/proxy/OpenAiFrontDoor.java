@@ -3,15 +3,16 @@ package dev.switchboard.routing.proxy;
 import dev.switchboard.common.security.BearerTokens;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -31,6 +32,7 @@ public final class OpenAiFrontDoor {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiFrontDoor.class);
     private static final String MODELS = "/v1/models";
+    private static final byte[] NO_BODY = new byte[0];
 
     private final ProviderProxy proxy;
     private final BearerTokens clientKeys;
@@ -133,16 +135,16 @@ public final class OpenAiFrontDoor {
         if (length > maxRequestBytes) {
             return Mono.error(tooLarge());
         }
-        return request.receive().asByteArray()
-            .reduceWith(() -> new ByteArrayOutputStream(length < 0 ? 1024 : (int) length),
-                (buffer, chunk) -> {
-                    if (buffer.size() + chunk.length > maxRequestBytes) {
+        // The chunks are gathered as Netty's buffers and copied out once: a long chat history is most of a request.
+        final AtomicLong received = new AtomicLong();
+        return ByteBufFlux.fromInbound(request.receive()
+                .doOnNext(chunk -> {
+                    if (received.addAndGet(chunk.readableBytes()) > maxRequestBytes) {
                         throw tooLarge();
                     }
-                    buffer.writeBytes(chunk);
-                    return buffer;
-                })
-            .map(ByteArrayOutputStream::toByteArray);
+                }))
+            .aggregate().asByteArray()
+            .defaultIfEmpty(NO_BODY);
     }
 
     private FrontDoorException tooLarge() {
@@ -160,7 +162,7 @@ public final class OpenAiFrontDoor {
 
     /** A missing Content-Type is read as JSON, as OpenAI does; a form or anything else is refused plainly. */
     private static void requireJson(final String contentType) {
-        if (contentType == null) {
+        if (contentType == null || contentType.equalsIgnoreCase("application/json")) {
             return;
         }
         final String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);

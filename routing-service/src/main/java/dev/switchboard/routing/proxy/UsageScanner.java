@@ -18,7 +18,8 @@ final class UsageScanner {
     private static final int MAX_LINE = 64 * 1024;
 
     private final ObjectMapper json;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** The stream's line being read; made at the first chunk, so that a plain answer, the most common, costs none. */
+    private ByteArrayOutputStream line;
     private boolean overlong;
     private Integer promptTokens;
     private Integer completionTokens;
@@ -29,6 +30,9 @@ final class UsageScanner {
 
     /** Feeds a chunk of a stream as it passes through, leaving the buffer as it was. */
     void acceptStream(final ByteBuf chunk) {
+        if (line == null) {
+            line = new ByteArrayOutputStream(256);
+        }
         for (int i = chunk.readerIndex(); i < chunk.writerIndex(); i++) {
             accept(chunk.getByte(i));
         }

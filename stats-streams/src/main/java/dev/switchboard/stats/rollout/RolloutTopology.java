@@ -80,7 +80,9 @@ public final class RolloutTopology {
         final GlobalKTable<String, Rollout> active = builder.globalTable(Topics.ACTIVE_ROLLOUTS,
             Consumed.with(Serdes.String(), EventSerdes.rollout()),
             Materialized.<String, Rollout>as(Stores.inMemoryKeyValueStore(ACTIVE_STORE))
-                .withKeySerde(Serdes.String()).withValueSerde(EventSerdes.rollout()));
+                .withKeySerde(Serdes.String()).withValueSerde(EventSerdes.rollout())
+                // Every served outcome looks its provider up here; a cache in front of memory only adds a lookup.
+                .withCachingDisabled());
         builder.globalTable(Topics.PROVIDER_CONFIG, Consumed.with(Serdes.String(), EventSerdes.providerVersion()),
             Materialized.<String, dev.switchboard.events.ProviderVersion, KeyValueStore<Bytes, byte[]>>as(
                 VERSIONS_STORE));
