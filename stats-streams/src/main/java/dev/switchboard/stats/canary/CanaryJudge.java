@@ -1,5 +1,6 @@
 package dev.switchboard.stats.canary;
 
+import dev.switchboard.stats.experiment.ConfidenceSequence;
 import dev.switchboard.stats.experiment.Estimate;
 import dev.switchboard.stats.sketch.Distribution;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.data.Offset.offset;
 
+import dev.switchboard.stats.experiment.ConfidenceSequence;
 import dev.switchboard.stats.experiment.Estimate;
 import dev.switchboard.stats.experiment.Moments;
 import dev.switchboard.stats.experiment.Significance;

@@ -1,7 +1,5 @@
-package dev.switchboard.stats.canary;
+package dev.switchboard.stats.experiment;
 
-import dev.switchboard.stats.experiment.Estimate;
-import dev.switchboard.stats.experiment.Moments;
 import dev.switchboard.stats.sketch.Distribution;
 
 /**
@@ -9,14 +7,15 @@ import dev.switchboard.stats.sketch.Distribution;
  * sequential probability ratio test (mSPRT) with a normal mixing distribution (Johari, Koomen, Pekelis and Walsh,
  * "Always valid inference", 2017; Robbins' normal mixture). Unlike a fixed-sample interval, the chance that the
  * true value ever leaves the interval, however often it is looked at, is at most alpha; so a canary can be judged
- * every few seconds without the false alarms that repeated fixed-threshold checks pile up.
+ * every few seconds, and an adaptive experiment at every allocation, without the false alarms that repeated
+ * fixed-threshold checks pile up.
  * <p>
  * For an estimate with variance {@code V} (normal approximation), the mSPRT rejects {@code theta0} once
  * {@code sqrt(V / (V + tau^2)) * exp(tau^2 (estimate - theta0)^2 / (2 V (V + tau^2))) >= 1 / alpha}; the values
  * not rejected are the interval {@code estimate -+ sqrt(2 V (V + tau^2) / tau^2 * (ln(1 / alpha) + ln((V + tau^2)
  * / V) / 2))}. {@code tau}, the spread of the mixture, is the size of effect the sequence is most sensitive to.
  */
-final class ConfidenceSequence {
+public final class ConfidenceSequence {
 
     private ConfidenceSequence() {
     }
@@ -76,12 +75,18 @@ final class ConfidenceSequence {
 
     /** The candidate's mean minus the baseline's, with its always-valid interval (Welch's variance). */
     public static Estimate meanDifference(final Moments baseline, final Moments candidate, final double alpha) {
+        return meanDifference(baseline, candidate, alpha, smallEffect(baseline.plus(candidate)));
+    }
+
+    /** As {@link #meanDifference(Moments, Moments, double)}, most sensitive to a difference of {@code tau}. */
+    public static Estimate meanDifference(final Moments baseline, final Moments candidate, final double alpha,
+                                          final double tau) {
         if (baseline.count() < 2 || candidate.count() < 2) {
             return new Estimate(Double.NaN, Double.NaN, Double.NaN);
         }
         final double difference = candidate.mean() - baseline.mean();
         final double half = halfWidth(baseline.variance() / baseline.count() + candidate.variance() / candidate.count(),
-            alpha, smallEffect(baseline.plus(candidate)));
+            alpha, tau);
         return new Estimate(difference, difference - half, difference + half);
     }
 
