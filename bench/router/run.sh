@@ -11,8 +11,10 @@
 # two-version weighted provider. Needs Debian's nginx, libnginx-mod-http-echo and wrk:
 #   apt-get install -y nginx libnginx-mod-http-echo wrk
 # Usage: bench/router/run.sh [duration-seconds (default 20)] [throughput rounds (default 3)]
-# Environment: BENCH_PARTS (default "throughput latency slow portkey failover"; also "clients": the lean client for plain
-#              answers against Reactor Netty's) picks the parts to measure; "portkey" adds the Portkey gateway
+# Environment: BENCH_PARTS (default "throughput floor latency slow portkey failover"; also "clients": the lean client
+#              for plain answers against Reactor Netty's) picks the parts to measure; "floor" adds a pass-through
+#              proxy made of the router's own HTTP parts and nothing else (bench/jmh's PassThroughProxy), in
+#              alternating rounds with nginx: as far as the router could go with those parts on this machine; "portkey" adds the Portkey gateway
 #              (@portkey-ai/gateway from npm, PORTKEY_VERSION, installed once under bench/.portkey) load-balancing the
 #              same two upstreams 90/10, in alternating rounds with the router and at 1 connection;
 #              ROUTER_JVM_OPTS adds JVM options to the router (a profiler, a GC log);
@@ -23,12 +25,15 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 duration="${1:-20}"
 rounds="${2:-3}"
-parts=" ${BENCH_PARTS:-throughput latency slow portkey failover} "
+parts=" ${BENCH_PARTS:-throughput floor latency slow portkey failover} "
 wants() { [[ "$parts" == *" $1 "* ]]; }
 . "$here/../lib.sh"
 bench_require_http_tools
 if ! ls "$root"/routing-service/target/routing-service-*-exec.jar "$root"/launcher/target/lib >/dev/null 2>&1; then
   (cd "$root" && mvn -B -ntp -q -DskipTests install)
+fi
+if wants floor && [ ! -f "$root/bench/jmh/target/classpath.txt" ]; then
+  (cd "$root" && mvn -B -ntp -q -DskipTests install -pl bench/jmh -am)
 fi
 ulimit -n 65536 || true
 
@@ -177,6 +182,25 @@ if wants throughput; then
   tput_ratio=$ratio; nginx_rps=$ref_rps; router_rps=$measured_rps
 fi
 
+# The floor: Reactor Netty's server and the router's lean upstream client relaying every request as it came, nothing
+# else, against nginx in alternating rounds of their own; the router's throughput over the floor's is what its own
+# work (keys, routing, the body, events, the request log, metrics) costs.
+floor_ratio=-; floor_nginx_rps=-; floor_rps=-; floor_cpu=-
+if wants floor; then
+  floor=$(free_port)
+  "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -cp "$root/bench/jmh/target/classes:$(cat "$root/bench/jmh/target/classpath.txt")" \
+    dev.switchboard.routing.proxy.PassThroughProxy "$floor" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/floor.log" 2>&1 &
+  floor_pid=$!
+  pids+=($floor_pid)
+  until grep -q "listening" "$work/floor.log" 2>/dev/null; do sleep 1; kill -0 "$floor_pid" || { cat "$work/floor.log"; exit 1; }; done
+  echo "The floor (a pass-through proxy of the router's HTTP parts) against nginx: warming it for 60s, then $rounds rounds..."
+  wrk_run warm-floor "http://127.0.0.1:$floor/v1/chat/completions" post.lua 64 60
+  alternate floor-nginx "$proxy" floor "$floor" floor-ratios.txt post.lua "$floor_pid"
+  floor_ratio=$ratio; floor_nginx_rps=$ref_rps; floor_rps=$measured_rps
+  floor_cpu=$(median < "$work/floor-cpu.txt")
+  kill "$floor_pid" 2>/dev/null || true
+fi
+
 # The router against Portkey, in alternating rounds of their own.
 portkey_ratio=-; portkey_rps=-; router_vs_portkey_rps=-
 if [ -n "$portkey" ]; then
@@ -323,6 +347,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| measure | nginx (reverse proxy) | router | target | result |"
   echo "| --- | --- | --- | --- | --- |"
   echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.7 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt" 2>/dev/null)): $(verdict "$tput_ratio" 0.7 '>=') |"
+  echo "| the floor: Reactor Netty's server and the router's lean client relaying as it came, nothing else (req/s, median of $rounds rounds; CPU per request $floor_cpu µs) | $floor_nginx_rps | floor $floor_rps | - | floor / nginx $floor_ratio ($(paste -sd' ' "$work/floor-ratios.txt" 2>/dev/null)); router / floor $( [ "$floor_rps" = - ] || [ "$router_rps" = - ] && echo - || awk -v r="$router_rps" -v f="$floor_rps" 'BEGIN {printf "%.2f", r/f}') |"
   echo "| the router's CPU per request in those rounds (microseconds, user + system, all its threads) | - | $( [ -f "$work/tput-router-cpu.txt" ] && median < "$work/tput-router-cpu.txt" || echo -) ($(paste -sd' ' "$work/tput-router-cpu.txt" 2>/dev/null)) | - | - |"
   echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.3 ms | added $added50: $(verdict "$added50" 0.3 '<=') |"
   echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 1 ms | added $added99: $(verdict "$added99" 1 '<=') |"
@@ -339,7 +364,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round tput-portkey-$round tput-router-pk-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-direct lat-nginx lat-router lat-portkey slow-direct slow-nginx slow-router failover-Healthy failover-Refusing failover-Failing; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round floor-nginx-$round floor-$round tput-portkey-$round tput-router-pk-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-direct lat-nginx lat-router lat-portkey slow-direct slow-nginx slow-router failover-Healthy failover-Refusing failover-Failing; do
     [ -f "$work/$run.txt" ] || continue
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done
