@@ -42,8 +42,8 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule experimentRolloutAndAlertCoresArePlainJava = noClasses()
-        .that().resideInAnyPackage("dev.switchboard.stats.experiment", "dev.switchboard.rollout",
-            "dev.switchboard.stats.alert")
+        .that().resideInAnyPackage("dev.switchboard.stats.experiment", "dev.switchboard.stats.experiment.adaptive",
+            "dev.switchboard.rollout", "dev.switchboard.stats.alert")
         .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..");
 
     /** A class is public only when another package uses it. */

@@ -19,7 +19,7 @@ import java.util.Objects;
  *                             rate is shared among the comparisons that many arms can make, so adding an arm
  *                             leaves the statistics valid
  */
-public record AdaptiveDesign(Metric metric, boolean higherIsBetter, double confidence, double explorationFloor,
+record AdaptiveDesign(Metric metric, boolean higherIsBetter, double confidence, double explorationFloor,
                              double minimumEffect, long minimumSamplePerArm, long maximumSamples, int maximumArms) {
 
     public static final double DEFAULT_CONFIDENCE = 0.95;

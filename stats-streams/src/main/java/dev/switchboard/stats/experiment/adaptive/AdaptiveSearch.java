@@ -39,7 +39,7 @@ import org.apache.commons.math3.random.Well19937c;
  * a generator seeded by the caller (the experiment and the step), so a replay of the same evidence makes the same
  * decision.
  */
-public final class AdaptiveSearch {
+final class AdaptiveSearch {
 
     /** Posterior draws per step: shares to about a percent, which is as fine as they need to be. */
     static final int DRAWS = 2_000;
