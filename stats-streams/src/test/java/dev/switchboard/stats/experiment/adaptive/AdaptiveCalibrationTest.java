@@ -3,15 +3,18 @@ package dev.switchboard.stats.experiment.adaptive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.stats.experiment.Metric;
+import dev.switchboard.stats.experiment.Moments;
 import dev.switchboard.stats.experiment.SampleSize;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision.BestFound;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision.NoClearWinner;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.stream.LongStream;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,33 +90,88 @@ class AdaptiveCalibrationTest {
         assertThat(median(oneBetter)).isLessThan(ARMS * FIXED_PER_ARM);
     }
 
+    @Test
+    void shouldKeepItsConfidenceWhenAnArmIsAddedWhileItRuns() {
+        final List<Run> identicalLate = runs(DESIGN, List.of(SimulatedArm.rate("a", BASE, 0),
+            SimulatedArm.rate("b", BASE, 0), SimulatedArm.rate("c", BASE, 10)), RUNS / 2, 5);
+        final List<Run> betterLate = runs(DESIGN, List.of(SimulatedArm.rate("a", BASE, 0),
+            SimulatedArm.rate("b", BASE, 0), SimulatedArm.rate("c", BASE + EFFECT, 10)), RUNS / 2, 6);
+        log.info("An arm added after 10 steps ({} users): wrong winner among identical arms in {}, the added arm "
+            + "3 points better found in {} (median samples {})", 10 * STEP, share(identicalLate,
+            run -> run.winner().isPresent()), share(betterLate, run -> run.winner().equals(Optional.of("c"))),
+            median(betterLate));
+
+        assertThat(share(identicalLate, run -> run.winner().isPresent())).isLessThanOrEqualTo(1 - CONFIDENCE);
+        assertThat(share(betterLate, run -> run.winner().equals(Optional.of("c")))).isGreaterThanOrEqualTo(0.95);
+    }
+
+    @Test
+    void shouldKeepItsConfidenceOnSkewedLatencies() {
+        final AdaptiveDesign latency = new AdaptiveDesign(Metric.LATENCY, false, CONFIDENCE, 0.05, 0.05, 100, 30_000,
+            ARMS);
+        final List<Run> identicalLatency = runs(latency, List.of(SimulatedArm.latency("a", 1),
+            SimulatedArm.latency("b", 1), SimulatedArm.latency("c", 1)), RUNS / 2, 7);
+        final List<Run> oneFaster = runs(latency, List.of(SimulatedArm.latency("a", 1),
+            SimulatedArm.latency("b", 0.9), SimulatedArm.latency("c", 1)), RUNS / 2, 8);
+        log.info("Latency (log-normal, median 400 ms): wrong winner among identical arms in {}; one arm 10% faster "
+            + "found in {} (median samples {})", share(identicalLatency, run -> run.winner().isPresent()),
+            share(oneFaster, AdaptiveCalibrationTest::foundB), median(oneFaster));
+
+        assertThat(share(identicalLatency, run -> run.winner().isPresent())).isLessThanOrEqualTo(1 - CONFIDENCE);
+        assertThat(share(oneFaster, AdaptiveCalibrationTest::foundB)).isGreaterThanOrEqualTo(0.95);
+    }
+
     private static boolean foundB(final Run run) {
         return run.winner().equals(Optional.of("b"));
     }
 
     private static List<Run> runs(final double[] rates, final long seed) {
-        final SplittableRandom seeds = new SplittableRandom(seed);
-        final List<Run> runs = new ArrayList<>();
-        for (int i = 0; i < RUNS; i++) {
-            runs.add(adaptive(rates, seeds.nextLong()));
+        final List<SimulatedArm> arms = new ArrayList<>();
+        for (int arm = 0; arm < rates.length; arm++) {
+            arms.add(SimulatedArm.rate(name(arm), rates[arm], 0));
         }
-        return runs;
+        return runs(DESIGN, arms, RUNS, seed);
     }
 
-    /** One adaptive experiment: decide, serve a step of new users by the shares, again, until it stops. */
-    private static Run adaptive(final double[] rates, final long seed) {
+    private static List<Run> runs(final AdaptiveDesign design, final List<SimulatedArm> arms, final int runs,
+                                  final long seed) {
+        final SplittableRandom seeds = new SplittableRandom(seed);
+        final List<Run> all = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            all.add(adaptive(design, arms, seeds.nextLong()));
+        }
+        return all;
+    }
+
+    /** An arm of a simulated experiment: the step it joins at, and what one of its users yields. */
+    private record SimulatedArm(String name, long joinsAtStep, ToDoubleFunction<SplittableRandom> user) {
+
+        static SimulatedArm rate(final String name, final double success, final long joinsAtStep) {
+            return new SimulatedArm(name, joinsAtStep, random -> random.nextDouble() < success ? 1 : 0);
+        }
+
+        /** Log-normal latencies around 400 ms times {@code factor}, as LLM answers are: skewed, with a long tail. */
+        static SimulatedArm latency(final String name, final double factor) {
+            return new SimulatedArm(name, 0, random -> Math.round(factor * Math.exp(6 + 0.5 * gaussian(random))));
+        }
+    }
+
+    /**
+     * One adaptive experiment: decide, serve a step of new users by the shares among the arms there so far, again,
+     * until it stops.
+     */
+    private static Run adaptive(final AdaptiveDesign design, final List<SimulatedArm> arms, final long seed) {
         final SplittableRandom random = new SplittableRandom(seed);
-        final long[] samples = new long[rates.length];
-        final long[] successes = new long[rates.length];
+        final Map<String, Moments> values = new LinkedHashMap<>();
         Map<String, String> eliminated = Map.of();
         for (long step = 0; ; step++) {
-            final List<ArmEvidence> evidence = new ArrayList<>();
-            for (int arm = 0; arm < rates.length; arm++) {
-                evidence.add(ArmEvidence.ofRate(name(arm), samples[arm], successes[arm]));
-            }
-            final AdaptiveDecision decision = AdaptiveSearch.decide(DESIGN, evidence, eliminated, Map.of(), false,
+            final long now = step;
+            final List<SimulatedArm> present = arms.stream().filter(arm -> arm.joinsAtStep() <= now).toList();
+            final List<ArmEvidence> evidence = present.stream()
+                .map(arm -> evidence(design, arm.name(), values.getOrDefault(arm.name(), Moments.EMPTY))).toList();
+            final AdaptiveDecision decision = AdaptiveSearch.decide(design, evidence, eliminated, Map.of(), false,
                 seed + step);
-            final long total = LongStream.of(samples).sum();
+            final long total = values.values().stream().mapToLong(Moments::count).sum();
             switch (decision.outcome()) {
                 case BestFound best -> {
                     return new Run(Optional.of(best.arm()), total);
@@ -127,13 +185,20 @@ class AdaptiveCalibrationTest {
             eliminated = decision.eliminated();
             final double[] shares = decision.arms().stream().mapToDouble(ArmStanding::share).toArray();
             for (int user = 0; user < STEP; user++) {
-                final int arm = pick(shares, random.nextDouble());
-                samples[arm]++;
-                if (random.nextDouble() < rates[arm]) {
-                    successes[arm]++;
-                }
+                final SimulatedArm arm = present.get(pick(shares, random.nextDouble()));
+                values.merge(arm.name(), Moments.of(arm.user().applyAsDouble(random)), Moments::plus);
             }
         }
+    }
+
+    private static ArmEvidence evidence(final AdaptiveDesign design, final String arm, final Moments values) {
+        return design.metric() == Metric.SUCCESS_RATE
+            ? ArmEvidence.ofRate(arm, values.count(), Math.round(values.mean() * values.count()))
+            : ArmEvidence.ofValues(arm, values);
+    }
+
+    private static double gaussian(final SplittableRandom random) {
+        return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
     /**
@@ -187,7 +252,7 @@ class AdaptiveCalibrationTest {
         return String.valueOf((char) ('a' + arm));
     }
 
-    private static double share(final List<Run> runs, final java.util.function.Predicate<Run> what) {
+    private static double share(final List<Run> runs, final Predicate<Run> what) {
         return (double) runs.stream().filter(what).count() / runs.size();
     }
 
