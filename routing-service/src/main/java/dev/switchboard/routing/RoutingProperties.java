@@ -3,6 +3,7 @@ package dev.switchboard.routing;
 import dev.switchboard.routing.health.AllUnhealthy;
 import dev.switchboard.routing.proxy.PlainAnswerClient;
 import dev.switchboard.routing.table.Endpoints;
+import dev.switchboard.routing.table.Prices;
 import dev.switchboard.routing.table.Provider;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.VersionConfig;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -195,16 +197,21 @@ public record RoutingProperties(
         }
     }
 
-    /** One version as written in YAML, with the seed's field names. */
+    /**
+     * One version as written in YAML, with the seed's field names.
+     *
+     * @param prices what a call costs in US dollars ({@code input_per_million_tokens}, {@code
+     *               output_per_million_tokens}, {@code per_request}); none for a version not priced
+     */
     public record VersionSettings(String version, @DefaultValue("openai") String type, String modelName, String url,
                                   @DefaultValue("0") int weight, @DefaultValue("true") boolean isActive,
                                   @DefaultValue("false") boolean isDefault,
-                                  @DefaultValue Map<String, Object> parameters) {
+                                  @DefaultValue Map<String, Object> parameters, @Nullable Prices prices) {
 
         VersionConfig toVersion(final String category, final String name) {
             final VersionKey key = new VersionKey(category, name, version);
             return VersionConfig.of(key, type, modelName, url == null || url.isBlank() ? null : URI.create(url),
-                weight, isActive, isDefault, parameters);
+                weight, isActive, isDefault, parameters, Optional.ofNullable(prices));
         }
     }
 

@@ -466,6 +466,44 @@ class ControlPlaneIT {
             }));
     }
 
+    @Test
+    @Order(10)
+    void pricesAVersionAuditsThePricesAndCostsItsOutcomesOnEveryRouter() throws Exception {
+        final String priced = """
+            {"category":"LLM","name":"Priced","version":"c1","weight":100,"is_default":true,"type":"openai",
+             "url":"http://127.0.0.1:%d","model_name":"m",
+             "prices":{"input_per_million_tokens":3,"output_per_million_tokens":15,"per_request":0.001}}
+            """.formatted(v1.port());
+        assertThat(admin(routerA, "POST", BASE, priced).statusCode()).isEqualTo(201);
+        assertProblem(admin(routerA, "PUT", BASE + "/LLM/Priced/versions/c1", "{\"prices\":{\"per_request\":-2}}"),
+            400, "price per_request must be a finite number of dollars, 0 or more, got -2.0");
+
+        final JsonNode config = body(admin(routerA, "GET", BASE + "/LLM/Priced/grayscale", null)).path("data")
+            .path("versions").get(0).path("config");
+        assertThat(config.path("prices").path("output_per_million_tokens").asDouble()).isEqualTo(15.0);
+        assertThat(config.has("input_per_million_tokens")).as("prices are not a parameter").isFalse();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+            assertThat(pinned(routerB, "Priced", null).statusCode()).as("router B applies it too").isEqualTo(200));
+        for (int i = 0; i < 5; i++) {
+            assertThat(pinned(routerA, "Priced", null).statusCode()).isEqualTo(200);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            final List<RequestOutcome> outcomes = TestTopics.readCommitted(brokers, Topics.REQUEST_OUTCOMES,
+                    EventSerdes.requestOutcome().deserializer()).stream()
+                .filter(o -> o.getName().equals("Priced")).toList();
+            assertThat(outcomes).hasSizeGreaterThanOrEqualTo(6)
+                .extracting(RequestOutcome::getRouterInstance).contains("router-a", "router-b");
+            assertThat(outcomes).allSatisfy(o -> {
+                assertThat(o.getPromptTokens()).as("the simulator counts tokens").isPositive();
+                assertThat(o.getCost()).isCloseTo(0.001 + o.getPromptTokens() * 3 / 1e6
+                    + o.getCompletionTokens() * 15 / 1e6, within(1e-12));
+            });
+        });
+        assertThat(rawRecords(Topics.CONFIG_AUDIT)).anyMatch(r -> r.contains("create_version")
+            && r.contains("output_per_million_tokens"));
+    }
+
     private static Stream<String> readLines(final Path file) {
         try {
             return Files.readAllLines(file).stream();

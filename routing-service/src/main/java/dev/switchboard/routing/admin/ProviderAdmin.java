@@ -85,7 +85,7 @@ final class ProviderAdmin {
             command.modelName(Optional.empty()).orElse(null), command.url(Optional.empty()),
             Objects.requireNonNullElse(command.weight(), 0), !Boolean.FALSE.equals(command.isActive()),
             Boolean.TRUE.equals(command.isDefault()), command.parameters(Map.of()), command.secrets(Secrets.none()),
-            now, now);
+            now, now, command.prices(Optional.empty()));
         if (created.isDefault() && !created.active()) {
             throw AdminException.badRequest("A default version must be active: is_default true needs is_active true");
         }
@@ -114,7 +114,8 @@ final class ProviderAdmin {
             old.type()), command.modelName(Optional.ofNullable(old.modelName())).orElse(null), command.url(old.url()),
             Objects.requireNonNullElse(command.weight(), old.weight()),
             Objects.requireNonNullElse(command.isActive(), old.active()), old.isDefault(),
-            command.parameters(old.parameters()), command.secrets(old.secrets()), old.createdAt(), clock.instant());
+            command.parameters(old.parameters()), command.secrets(old.secrets()), old.createdAt(), clock.instant(),
+            command.prices(old.prices()));
         if (old.isDefault() && !updated.active()) {
             throw AdminException.conflict("Version " + versionName + " is the default; set another default first");
         }

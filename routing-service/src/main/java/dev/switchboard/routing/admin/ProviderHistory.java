@@ -89,8 +89,7 @@ final class ProviderHistory {
             final ProviderSnapshot snapshot = point.getSnapshot();
             final Instant now = clock.instant();
             final List<VersionConfig> wanted = snapshot.getVersions().stream().map(events::toVersion)
-                .map(v -> new VersionConfig(v.key(), v.type(), v.modelName(), v.url(), v.weight(), v.active(),
-                    v.isDefault(), v.parameters(), v.secrets(), v.createdAt(), now))
+                .map(v -> v.withTimes(v.createdAt(), now))
                 .toList();
             final ProviderPolicy current = configuredPolicy(provider);
             final ProviderPolicy restored = (snapshot.getSettings() == null ? ProviderPolicy.of("weight")

@@ -1,6 +1,7 @@
 package dev.switchboard.routing.admin;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.switchboard.routing.table.Prices;
 import dev.switchboard.routing.table.Secrets;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
@@ -19,6 +20,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * {@code api_key}, {@code token} and {@code appid}, its write-only secrets. A field left out keeps its value;
  * {@code null} removes a parameter, a secret, the model name or the url.
  *
+ * @param prices what a call costs, in US dollars ({@link PricesPatch}); left out: kept, null: removed
  * @param id    seed 000's answers carry one; a body copied from an answer may send it back, and it is ignored
  * @param extra every other field: parameters and secrets, checked to be strings, numbers or booleans
  */
@@ -28,7 +30,8 @@ import tools.jackson.databind.annotation.JsonNaming;
     + "removes one")
 record VersionCommand(@Nullable String category, @Nullable String name, @Nullable String version,
                       @Nullable String type, TextPatch modelName, TextPatch url, @Nullable Integer weight,
-                      @Nullable Boolean isActive, @Nullable Boolean isDefault, @Schema(hidden = true) @Nullable Object id,
+                      @Nullable Boolean isActive, @Nullable Boolean isDefault, PricesPatch prices,
+                      @Schema(hidden = true) @Nullable Object id,
                       @Schema(hidden = true) @JsonAnySetter Map<String, @Nullable Object> extra) {
 
     VersionCommand {
@@ -40,6 +43,7 @@ record VersionCommand(@Nullable String category, @Nullable String name, @Nullabl
         modelName.applyTo(Optional.empty(), text -> Checks.text(text, "model_name"));
         url = url == null ? TextPatch.ABSENT : url;
         url.applyTo(Optional.empty(), VersionCommand::absoluteUrl);
+        prices = prices == null ? PricesPatch.ABSENT : prices;
         if (weight != null) {
             Checks.wholeNumber(weight, "weight", 0, 100);
         }
@@ -85,6 +89,11 @@ record VersionCommand(@Nullable String category, @Nullable String name, @Nullabl
      */
     Optional<URI> url(final Optional<URI> current) {
         return url.applyTo(current, VersionCommand::absoluteUrl);
+    }
+
+    /** The version's prices: {@code current} if left out, none if {@code null}. */
+    Optional<Prices> prices(final Optional<Prices> current) {
+        return prices.applyTo(current);
     }
 
     Optional<String> modelName(final Optional<String> current) {

@@ -6,9 +6,11 @@ import dev.switchboard.events.ChannelKind;
 import dev.switchboard.events.ProviderSettings;
 import dev.switchboard.events.ProviderVersion;
 import dev.switchboard.events.StickyRollout;
+import dev.switchboard.events.VersionPrices;
 import dev.switchboard.routing.governance.ChangePolicy;
 import dev.switchboard.routing.governance.Guard;
 import dev.switchboard.routing.notify.Channel;
+import dev.switchboard.routing.table.Prices;
 import dev.switchboard.routing.table.ProviderPolicy;
 import dev.switchboard.routing.table.Secrets;
 import dev.switchboard.routing.table.ShadowMirror;
@@ -56,7 +58,8 @@ public final class ConfigEvents {
         event.getParameters().forEach((name, value) -> parameters.put(name, value));
         return new VersionConfig(key, event.getType(), event.getModelName(),
             Optional.ofNullable(event.getUrl()).map(URI::create), event.getWeight(), event.getIsActive(), event.getIsDefault(), parameters,
-            Secrets.of(secrets), event.getCreatedAt(), event.getUpdatedAt());
+            Secrets.of(secrets), event.getCreatedAt(), event.getUpdatedAt(), Optional.ofNullable(event.getPrices())
+                .map(p -> new Prices(p.getInputPerMillionTokens(), p.getOutputPerMillionTokens(), p.getPerRequest())));
     }
 
     /**
@@ -119,6 +122,10 @@ public final class ConfigEvents {
             .setSealedSecrets(sealed)
             .setCreatedAt(version.createdAt())
             .setUpdatedAt(version.updatedAt())
+            .setPrices(version.prices().map(p -> VersionPrices.newBuilder()
+                .setInputPerMillionTokens(p.inputPerMillionTokens())
+                .setOutputPerMillionTokens(p.outputPerMillionTokens())
+                .setPerRequest(p.perRequest()).build()).orElse(null))
             .build();
     }
 

@@ -99,9 +99,7 @@ public final class StartupSeeder implements AutoCloseable {
         final ConfigWriter.ChangeSet changes = writer.changes();
         for (final Provider provider : startup) {
             for (final VersionConfig version : provider.versions()) {
-                changes.putVersion(new VersionConfig(version.key(), version.type(), version.modelName(),
-                    version.url(), version.weight(), version.active(), version.isDefault(), version.parameters(),
-                    version.secrets(), now, now));
+                changes.putVersion(version.withTimes(now, now));
             }
             changes.putPolicy(provider.category(), provider.name(), provider.policy(), now);
             changes.audit(ConfigChange.newBuilder().setActor("startup-config").setAt(now).setAction("seed")

@@ -7,6 +7,7 @@ import dev.switchboard.routing.strategy.Selection;
 import dev.switchboard.routing.table.VersionConfig;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -138,7 +139,20 @@ public final class Attempt {
             .setAttempt(number)
             .setShadow(shadow)
             .setRouterInstance(routerInstance)
+            .setCost(cost())
             .build();
+    }
+
+    /**
+     * What the attempt cost at its version's prices: for an answered attempt only (providers do not charge for a
+     * call they failed), and none when the version is not priced or a token count its prices need is missing.
+     */
+    private @Nullable Double cost() {
+        if (status != OutcomeStatus.SUCCESS || version.prices().isEmpty()) {
+            return null;
+        }
+        final OptionalDouble cost = version.prices().get().cost(promptTokens, completionTokens);
+        return cost.isPresent() ? cost.getAsDouble() : null;
     }
 
     private static long millis(final long nanos) {

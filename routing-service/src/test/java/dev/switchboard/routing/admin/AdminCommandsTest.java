@@ -3,6 +3,7 @@ package dev.switchboard.routing.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.switchboard.routing.table.Prices;
 import dev.switchboard.routing.table.Secrets;
 import java.net.URI;
 import java.util.Map;
@@ -58,6 +59,27 @@ class AdminCommandsTest {
             .isEqualTo("The request body must be a JSON object");
         assertThat(refusal("{\"version\": ", ProviderCommands.DefaultChange.class))
             .startsWith("The request body is not valid JSON");
+    }
+
+    @Test
+    void shouldSetKeepAndRemoveAVersionsPrices() {
+        final Optional<Prices> current = Optional.of(new Prices(1, 2, 0));
+
+        assertThat(read("{\"prices\": {\"input_per_million_tokens\": 2.5, \"output_per_million_tokens\": 10}}",
+            VersionCommand.class).prices(current)).contains(new Prices(2.5, 10, 0));
+        assertThat(read("{\"weight\": 5}", VersionCommand.class).prices(current)).isEqualTo(current);
+        assertThat(read("{\"prices\": null}", VersionCommand.class).prices(current)).isEmpty();
+        assertThat(read("{\"prices\": {\"per_request\": 0.01}}", VersionCommand.class).parameters(Map.of()))
+            .as("prices are not a parameter sent upstream").isEmpty();
+    }
+
+    @Test
+    void shouldRefusePricesThatAreNotDollarAmounts() {
+        assertThat(refusal("{\"prices\": {\"per_request\": -1}}", VersionCommand.class))
+            .isEqualTo("price per_request must be a finite number of dollars, 0 or more, got -1.0");
+        assertThat(refusal("{\"prices\": 3}", VersionCommand.class)).startsWith("'prices' must be an object");
+        assertThat(refusal("{\"prices\": {\"input_per_million\": 2}}", VersionCommand.class))
+            .as("a misspelt price is not silently 0").contains("input_per_million");
     }
 
     @Test

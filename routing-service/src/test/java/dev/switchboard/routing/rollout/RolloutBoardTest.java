@@ -128,7 +128,8 @@ class RolloutBoardTest {
 
     private static VersionConfig candidate(final int weight, final boolean isDefault, final Instant updatedAt) {
         return new VersionConfig(new VersionKey("LLM", "OllamaLLM", "v2"), "openai", "m",
-            Optional.of(URI.create("http://localhost:1")), weight, true, isDefault, Map.of(), Secrets.of(Map.of()), CREATED, updatedAt);
+            Optional.of(URI.create("http://localhost:1")), weight, true, isDefault, Map.of(), Secrets.of(Map.of()), CREATED, updatedAt,
+            Optional.empty());
     }
 
     private static Rollout plan(final String id) {
