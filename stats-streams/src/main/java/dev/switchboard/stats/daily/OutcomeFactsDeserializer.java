@@ -41,22 +41,25 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
 
     /**
      * The released schema whose field layout the fast path reads field by field, in its order: a record written with
-     * it, or with any later release that only added enum symbols (v2 added {@code PINNED}), is read without Avro's
-     * generic records, boxing and resolution, which cost a quarter of the topology's time. Records written with any
-     * other schema take the general way.
+     * it, or with any later release that only added enum symbols (v2 added {@code PINNED}) or the attempt's cost at
+     * the end (v3), is read without Avro's generic records, boxing and resolution, which cost a quarter of the
+     * topology's time. Records written with any other schema take the general way.
      */
     static final Schema FAST_PATH_SCHEMA = ReleasedSchemas.of(RequestOutcome.class.getSimpleName()).get(0);
+    /** The field v3 added after the fast path's layout. */
+    private static final String COST = "cost:[null, double]";
 
-    /** What the fast path needs of one writer schema: its enums' symbols, in the order it wrote them. */
-    private record FastPath(long fingerprint, SelectionReason[] reasons, OutcomeStatus[] statuses) {
+    /** What the fast path needs of one writer schema: its enums' symbols in the order it wrote them, and its cost. */
+    private record FastPath(long fingerprint, SelectionReason[] reasons, OutcomeStatus[] statuses, boolean costed) {
     }
 
     /** Every released schema with the fast path's layout; the newest, the one routers write now, first. */
     static final List<Schema> FAST_PATH_SCHEMAS = ReleasedSchemas.of(RequestOutcome.class.getSimpleName()).reversed()
-        .stream().filter(schema -> layout(schema).equals(layout(FAST_PATH_SCHEMA))).toList();
+        .stream().filter(schema -> layout(schema).equals(layout(FAST_PATH_SCHEMA)) || costed(schema)).toList();
     private static final FastPath[] FAST_PATHS = FAST_PATH_SCHEMAS.stream()
         .map(schema -> new FastPath(SchemaNormalization.parsingFingerprint64(schema),
-            symbols(schema, "selection_reason", SelectionReason.class), symbols(schema, "status", OutcomeStatus.class)))
+            symbols(schema, "selection_reason", SelectionReason.class), symbols(schema, "status", OutcomeStatus.class),
+            costed(schema)))
         .toArray(FastPath[]::new);
     /** Single-object encoding: the marker C3 01, then the 8-byte little-endian fingerprint of the writer's schema. */
     private static final int HEADER = 10;
@@ -132,6 +135,13 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         return null;
     }
 
+    /** Whether {@code schema} is the fast path's layout with the attempt's cost after it. */
+    private static boolean costed(final Schema schema) {
+        final List<String> layout = layout(schema);
+        return layout.size() == FAST_PATH_SCHEMA.getFields().size() + 1 && layout.getLast().equals(COST)
+            && layout.subList(0, layout.size() - 1).equals(layout(FAST_PATH_SCHEMA));
+    }
+
     /** A schema's fields as the fast path reads them: names and types in order, enums whatever their symbols. */
     private static List<String> layout(final Schema schema) {
         return schema.getFields().stream().map(field -> field.name() + ":" + type(field.schema())).toList();
@@ -187,7 +197,10 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         final boolean streamed = in.readBoolean();
         final int attempt = in.readInt();
         final boolean shadow = in.readBoolean();
-        in.skipString(); // router_instance: read to the end, so a truncated record fails here
+        in.skipString(); // router_instance
+        if (fast.costed() && in.readIndex() != 0) {
+            in.readDouble(); // cost, not folded by the daily stats yet; read to the end, so a truncated record fails
+        }
         final String requestId = OutcomeFacts.keepsRequestId(experiment, reason)
             ? new String(bytes, idStart, idLength, StandardCharsets.UTF_8) : null;
         return new OutcomeFacts(requestId, Instant.ofEpochMilli(eventTime), status, httpStatus, latencyMs,

@@ -55,6 +55,7 @@ class OutcomeFactsDeserializerTest {
             outcome.setSubjectHash(random.nextBoolean() ? null : "h" + i);
             outcome.setErrorType(random.nextBoolean() ? null : "http_" + random.nextInt(600));
             outcome.setAttempt(1 + random.nextInt(3));
+            outcome.setCost(random.nextBoolean() ? null : random.nextDouble());
             final byte[] bytes = EventSerdes.requestOutcome().serialize("t", outcome);
 
             final OutcomeFacts expected = OutcomeFacts.of(outcome);
@@ -79,7 +80,7 @@ class OutcomeFactsDeserializerTest {
         assertThat(OutcomeFactsDeserializer.FAST_PATH_SCHEMAS).first()
             .satisfies(newest -> assertThat(SchemaNormalization.parsingFingerprint64(newest))
                 .isEqualTo(SchemaNormalization.parsingFingerprint64(RequestOutcome.getClassSchema())));
-        assertThat(OutcomeFactsDeserializer.FAST_PATH_SCHEMAS).hasSize(2);
+        assertThat(OutcomeFactsDeserializer.FAST_PATH_SCHEMAS).hasSize(3);
         final RequestOutcome pinned = RequestOutcome.newBuilder(
                 DailyStatsTopologyTest.outcome("v1", OutcomeStatus.SUCCESS, 10, 1, 1, false))
             .setSelectionReason(SelectionReason.PINNED).build();
