@@ -14,7 +14,6 @@ import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonDeserialize;
 import tools.jackson.databind.annotation.JsonNaming;
-import tools.jackson.databind.deser.std.StdDeserializer;
 
 /**
  * A version's {@code prices} in a partial update: left out (keep them), {@code null} (the version is no longer
@@ -51,10 +50,10 @@ record PricesPatch(boolean given, @Nullable Prices value) {
         return view;
     }
 
-    static final class Reader extends StdDeserializer<PricesPatch> {
+    static final class Reader extends PatchReader<PricesPatch> {
 
         Reader() {
-            super(PricesPatch.class);
+            super(PricesPatch.class, ABSENT, REMOVED);
         }
 
         @Override
@@ -74,16 +73,6 @@ record PricesPatch(boolean given, @Nullable Prices value) {
 
         private static double orZero(final @Nullable Double price) {
             return price == null ? 0 : price;
-        }
-
-        @Override
-        public PricesPatch getNullValue(final DeserializationContext context) {
-            return REMOVED;
-        }
-
-        @Override
-        public Object getAbsentValue(final DeserializationContext context) {
-            return ABSENT;
         }
     }
 }

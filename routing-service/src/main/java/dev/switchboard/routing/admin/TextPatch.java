@@ -8,7 +8,6 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.annotation.JsonDeserialize;
-import tools.jackson.databind.deser.std.StdDeserializer;
 
 /**
  * A text field of a partial update, which can be left out (keep what is there), {@code null} (remove it) or a
@@ -29,10 +28,10 @@ record TextPatch(boolean given, @Nullable String value) {
         return Optional.ofNullable(value).map(parse);
     }
 
-    static final class Reader extends StdDeserializer<TextPatch> {
+    static final class Reader extends PatchReader<TextPatch> {
 
         Reader() {
-            super(TextPatch.class);
+            super(TextPatch.class, ABSENT, REMOVED);
         }
 
         @Override
@@ -41,16 +40,6 @@ record TextPatch(boolean given, @Nullable String value) {
                 return new TextPatch(true, (String) context.handleUnexpectedToken(String.class, parser));
             }
             return new TextPatch(true, parser.getString());
-        }
-
-        @Override
-        public TextPatch getNullValue(final DeserializationContext context) {
-            return REMOVED;
-        }
-
-        @Override
-        public Object getAbsentValue(final DeserializationContext context) {
-            return ABSENT;
         }
     }
 }

@@ -111,7 +111,15 @@ public final class ConfidenceSequence {
      * has not shown a variance of zero, and an interval of width zero would condemn its first one.
      */
     private static double variance(final long failures, final long samples) {
-        final double shrunk = (failures + 0.5) / (samples + 1.0);
+        final double shrunk = shrunkRate(failures, samples);
         return shrunk * (1 - shrunk) / samples;
+    }
+
+    /**
+     * {@code count} of {@code samples} as a rate shrunk half a count towards one half: never exactly 0 or 1, so
+     * neither a variance nor a posterior built on it collapses before the first failure (or success) is seen.
+     */
+    public static double shrunkRate(final long count, final long samples) {
+        return (count + 0.5) / (samples + 1.0);
     }
 }

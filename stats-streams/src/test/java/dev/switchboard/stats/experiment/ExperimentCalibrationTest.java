@@ -160,16 +160,11 @@ class ExperimentCalibrationTest {
         Moments moments = Moments.EMPTY;
         final Distribution distribution = Distribution.empty();
         for (long i = 0; i < n; i++) {
-            final double latency = Math.round(factor * Math.exp(6 + 0.5 * gaussian(random)));
+            final double latency = SimulatedLatency.logNormal(random, factor);
             moments = moments.plus(latency);
             distribution.add(latency);
         }
         return new ArmData(name, n, n, moments, distribution, Moments.EMPTY, Moments.EMPTY);
-    }
-
-    private static double gaussian(final SplittableRandom random) {
-        // Box-Muller: SplittableRandom has no nextGaussian before Java 17's RandomGenerator default, kept explicit.
-        return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
     private static double[] sets(final Supplier<Boolean> experiment) {

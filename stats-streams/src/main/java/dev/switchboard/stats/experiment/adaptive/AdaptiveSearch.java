@@ -56,7 +56,7 @@ final class AdaptiveSearch {
      * @param timeIsUp   whether the experiment reached its maximum duration
      * @param seed       the step's seed: the same seed and evidence give the same decision
      */
-    public static AdaptiveDecision decide(final AdaptiveDesign design, final List<ArmEvidence> arms,
+    static AdaptiveDecision decide(final AdaptiveDesign design, final List<ArmEvidence> arms,
                                           final Map<String, String> eliminated, final Map<String, String> breaches,
                                           final boolean timeIsUp, final long seed) {
         checkArms(design, arms);
@@ -294,7 +294,7 @@ final class AdaptiveSearch {
 
         private static double mean(final AdaptiveDesign design, final ArmEvidence arm) {
             if (design.metric() == Metric.SUCCESS_RATE) {
-                return (arm.successes() + 0.5) / (arm.samples() + 1.0);
+                return ConfidenceSequence.shrunkRate(arm.successes(), arm.samples());
             }
             return arm.values().mean();
         }

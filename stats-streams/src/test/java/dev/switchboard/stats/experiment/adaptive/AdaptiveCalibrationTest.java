@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.stats.experiment.Metric;
 import dev.switchboard.stats.experiment.Moments;
 import dev.switchboard.stats.experiment.SampleSize;
+import dev.switchboard.stats.experiment.SimulatedLatency;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision.BestFound;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision.NoClearWinner;
 import java.util.ArrayList;
@@ -152,7 +153,7 @@ class AdaptiveCalibrationTest {
 
         /** Log-normal latencies around 400 ms times {@code factor}, as LLM answers are: skewed, with a long tail. */
         static SimulatedArm latency(final String name, final double factor) {
-            return new SimulatedArm(name, 0, random -> Math.round(factor * Math.exp(6 + 0.5 * gaussian(random))));
+            return new SimulatedArm(name, 0, random -> SimulatedLatency.logNormal(random, factor));
         }
     }
 
@@ -195,10 +196,6 @@ class AdaptiveCalibrationTest {
         return design.metric() == Metric.SUCCESS_RATE
             ? ArmEvidence.ofRate(arm, values.count(), Math.round(values.mean() * values.count()))
             : ArmEvidence.ofValues(arm, values);
-    }
-
-    private static double gaussian(final SplittableRandom random) {
-        return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
     }
 
     /**
