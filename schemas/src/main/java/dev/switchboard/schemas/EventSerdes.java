@@ -6,6 +6,7 @@ import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.HealthCheckConfig;
@@ -88,6 +89,10 @@ public final class EventSerdes {
 
     public static AvroEventSerde<ExperimentVerdict> experimentVerdict() {
         return of(ExperimentVerdict.class, ExperimentVerdict.getClassSchema());
+    }
+
+    public static AvroEventSerde<ExperimentAllocation> experimentAllocation() {
+        return of(ExperimentAllocation.class, ExperimentAllocation.getClassSchema());
     }
 
     public static AvroEventSerde<ChangeProposal> changeProposal() {

@@ -31,6 +31,11 @@ public final class Topics {
     public static final String ALERTS = "switchboard.alerts";
     /** Key: the experiment name. Each change of an experiment's verdict on a candidate, for the notifier. */
     public static final String EXPERIMENT_VERDICTS = "switchboard.experiment-verdicts";
+    /**
+     * Key: the experiment name. Every allocation and stop decision of adaptive experiments (and guardrail stops of
+     * fixed ones), with its evidence: routers follow the latest, and the history is the experiment's record.
+     */
+    public static final String EXPERIMENT_ALLOCATIONS = "switchboard.experiment-allocations";
     /** Changes waiting for an approver, and what became of them (ChangeProposal, keyed by proposal id). */
     public static final String CHANGE_PROPOSALS = "switchboard.change-proposals";
 
@@ -70,7 +75,9 @@ public final class Topics {
             // Written by every stats-streams task, read by the notifier (one consumer per channel) and the console.
             TopicSpec.compacted(ALERTS, 3, replicationFactor),
             TopicSpec.retained(EXPERIMENT_VERDICTS, 1, replicationFactor, Duration.ofDays(365)),
-            TopicSpec.compacted(CHANGE_PROPOSALS, 1, replicationFactor));
+            TopicSpec.compacted(CHANGE_PROPOSALS, 1, replicationFactor),
+            // Every router reads the whole history at start and keeps each experiment's latest decision.
+            TopicSpec.retained(EXPERIMENT_ALLOCATIONS, 1, replicationFactor, Duration.ofDays(365)));
     }
 
     /** The layout used by the local launcher and the tests: one broker. */

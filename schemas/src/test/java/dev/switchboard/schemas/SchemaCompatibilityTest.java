@@ -8,6 +8,7 @@ import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.HealthCheckConfig;
@@ -41,7 +42,8 @@ class SchemaCompatibilityTest {
             ConfigChange.getClassSchema(), HealthCheckConfig.getClassSchema(), Experiment.getClassSchema(),
             RegisteredModel.getClassSchema(), ExperimentFeedback.getClassSchema(), Rollout.getClassSchema(),
             RolloutDecision.getClassSchema(), AlertRule.getClassSchema(), AlertChannel.getClassSchema(),
-            AlertEvent.getClassSchema(), ExperimentVerdict.getClassSchema(), ChangeProposal.getClassSchema());
+            AlertEvent.getClassSchema(), ExperimentVerdict.getClassSchema(), ChangeProposal.getClassSchema(),
+            ExperimentAllocation.getClassSchema());
     }
 
     @ParameterizedTest
