@@ -63,15 +63,21 @@ final class ExperimentAdmin {
         }
         final Provider provider = AdminCommon.provider(store, command.provider());
         final Map<String, String> arms = versionsOf(command.allArms(), provider);
-        final List<ExperimentArm> split = split(command.trafficSplit(), arms);
+        final List<ExperimentArm> split = command.adaptive() && command.trafficSplit().isEmpty()
+            ? equalSplit(arms) : split(command.trafficSplit(), arms);
         final Instant now = clock.instant();
         final Experiment experiment = Experiment.newBuilder()
             .setName(name).setCategory(provider.category()).setProvider(provider.name()).setArms(split)
             .setSuccessMetric(command.metric())
             .setMinimumDetectableEffect(command.minimumDetectableEffect())
-            .setAlpha(command.alpha())
-            .setPower(command.power())
+            // An adaptive search has no power analysis: its error rate is 1 - confidence, and its power is what
+            // the search finds before its maximum sample.
+            .setAlpha(command.adaptive() ? 1 - command.confidence() : command.alpha())
+            .setPower(command.adaptive() ? ExperimentCommand.ADAPTIVE_POWER : command.power())
             .setMinimumSample(command.minimumSample())
+            .setMode(command.experimentMode())
+            .setAdaptive(command.adaptiveSettings())
+            .setGuardrails(command.plannedGuardrails())
             .setDurationDays(command.durationDays())
             .setStatus(ExperimentStatus.RUNNING).setSalt(UUID.randomUUID().toString()).setCreatedBy(actor)
             .setCreatedAt(now).setUpdatedAt(now).setStartedAt(now)
@@ -172,6 +178,12 @@ final class ExperimentAdmin {
             throw AdminException.badRequest("Each arm needs a version of its own, got " + versions);
         }
         return versions;
+    }
+
+    /** An adaptive experiment's first shares when none are given: every arm the same. */
+    private static List<ExperimentArm> equalSplit(final Map<String, String> arms) {
+        return arms.entrySet().stream()
+            .map(arm -> new ExperimentArm(arm.getKey(), arm.getValue(), 1.0 / arms.size())).toList();
     }
 
     private static List<ExperimentArm> split(final Map<String, Double> split, final Map<String, String> arms) {

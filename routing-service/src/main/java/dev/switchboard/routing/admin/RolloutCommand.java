@@ -86,12 +86,20 @@ record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable Str
     }
 
     private static List<RolloutGate> gatesOf(final List<PlannedGate> gates) {
-        if (gates.isEmpty() || gates.size() > 8) {
+        if (gates.isEmpty()) {
             throw AdminException.badRequest("'gates' must be a list of 1 to 8 gates");
+        }
+        return gatesOf(gates, "gates");
+    }
+
+    /** Gates as written under {@code field} (the rollouts' gates, the experiments' guardrails): at most 8. */
+    static List<RolloutGate> gatesOf(final List<PlannedGate> gates, final String field) {
+        if (gates.size() > 8) {
+            throw AdminException.badRequest("'" + field + "' must be a list of at most 8 gates");
         }
         final List<RolloutGate> result = new ArrayList<>();
         for (int i = 0; i < gates.size(); i++) {
-            final String at = "gates[" + i + "]";
+            final String at = field + "[" + i + "]";
             final PlannedGate gate = Checks.body(gates.get(i), "metric, kind, limit");
             final RolloutMetric metric = switch (Checks.text(gate.metric(), at + ".metric")) {
                 case "error_rate" -> RolloutMetric.ERROR_RATE;
