@@ -1,5 +1,6 @@
 package dev.switchboard.stats.canary;
 
+import dev.switchboard.events.RolloutGate;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -48,6 +49,23 @@ public record Gate(Metric metric, Kind kind, double limit) {
         if (metric == Metric.ERROR_RATE && !(limit >= 0 && limit < 1)) {
             throw new IllegalArgumentException("an error-rate gate's limit is a share in [0, 1), got " + limit);
         }
+    }
+
+    /** A gate as rollouts and experiments' guardrails write it. */
+    public static Gate of(final RolloutGate gate) {
+        final Metric metric = switch (gate.getMetric()) {
+            case ERROR_RATE -> Metric.ERROR_RATE;
+            case LATENCY_P95 -> Metric.LATENCY_P95;
+            case TIME_TO_FIRST_TOKEN_P95 -> Metric.TIME_TO_FIRST_TOKEN_P95;
+            case QUALITY_SCORE -> Metric.QUALITY_SCORE;
+            case UNKNOWN -> throw new IllegalArgumentException("a gate's metric is unknown to this stats-streams");
+        };
+        final Kind kind = switch (gate.getKind()) {
+            case VS_BASELINE -> Kind.VS_BASELINE;
+            case ABSOLUTE -> Kind.ABSOLUTE;
+            case UNKNOWN -> throw new IllegalArgumentException("a gate's kind is unknown to this stats-streams");
+        };
+        return new Gate(metric, kind, gate.getLimit());
     }
 
     /** How the gate is named in decisions and answers, e.g. {@code error_rate <= baseline + 0.01}. */

@@ -5,7 +5,6 @@ import dev.switchboard.events.RolloutAction;
 import dev.switchboard.events.RolloutDecision;
 import dev.switchboard.events.RolloutEvidence;
 import dev.switchboard.events.RolloutFailureAction;
-import dev.switchboard.events.RolloutGate;
 import dev.switchboard.events.RolloutGateState;
 import dev.switchboard.events.RolloutGateStatus;
 import dev.switchboard.events.RolloutStep;
@@ -56,7 +55,7 @@ public record RolloutJudgement(RolloutState state, CanaryEvidence evidence, Cana
 
     /** The plan's gates as the judge takes them. */
     public static List<Gate> gates(final Rollout plan) {
-        return plan.getGates().stream().map(RolloutJudgement::gate).toList();
+        return plan.getGates().stream().map(Gate::of).toList();
     }
 
     /** What the judgement does to the rollout. */
@@ -109,21 +108,5 @@ public record RolloutJudgement(RolloutState state, CanaryEvidence evidence, Cana
                 case CanaryDecision.Hold hold -> null;
             })
             .build();
-    }
-
-    private static Gate gate(final RolloutGate gate) {
-        final Gate.Metric metric = switch (gate.getMetric()) {
-            case ERROR_RATE -> Gate.Metric.ERROR_RATE;
-            case LATENCY_P95 -> Gate.Metric.LATENCY_P95;
-            case TIME_TO_FIRST_TOKEN_P95 -> Gate.Metric.TIME_TO_FIRST_TOKEN_P95;
-            case QUALITY_SCORE -> Gate.Metric.QUALITY_SCORE;
-            case UNKNOWN -> throw new IllegalArgumentException("a gate's metric is unknown to this stats-streams");
-        };
-        final Gate.Kind kind = switch (gate.getKind()) {
-            case VS_BASELINE -> Gate.Kind.VS_BASELINE;
-            case ABSOLUTE -> Gate.Kind.ABSOLUTE;
-            case UNKNOWN -> throw new IllegalArgumentException("a gate's kind is unknown to this stats-streams");
-        };
-        return new Gate(metric, kind, gate.getLimit());
     }
 }

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * One step of an adaptive experiment: where every arm stands (its evidence included), and whether the search goes
  * on, found its best arm, or stopped without one.
  */
-record AdaptiveDecision(Outcome outcome, List<ArmStanding> arms) {
+public record AdaptiveDecision(Outcome outcome, List<ArmStanding> arms) {
 
     /** What the step decided. */
     public sealed interface Outcome permits Exploring, BestFound, NoClearWinner {

@@ -19,7 +19,7 @@ import java.util.Objects;
  *                             rate is shared among the comparisons that many arms can make, so adding an arm
  *                             leaves the statistics valid
  */
-record AdaptiveDesign(Metric metric, boolean higherIsBetter, double confidence, double explorationFloor,
+public record AdaptiveDesign(Metric metric, boolean higherIsBetter, double confidence, double explorationFloor,
                              double minimumEffect, long minimumSamplePerArm, long maximumSamples, int maximumArms) {
 
     public static final double DEFAULT_CONFIDENCE = 0.95;
@@ -58,7 +58,7 @@ record AdaptiveDesign(Metric metric, boolean higherIsBetter, double confidence, 
     }
 
     /** Whether {@code a} is better than {@code b} on the metric, in the design's direction. */
-    boolean better(final double a, final double b) {
+    public boolean better(final double a, final double b) {
         return higherIsBetter ? a > b : a < b;
     }
 }

@@ -39,7 +39,7 @@ import org.apache.commons.math3.random.Well19937c;
  * a generator seeded by the caller (the experiment and the step), so a replay of the same evidence makes the same
  * decision.
  */
-final class AdaptiveSearch {
+public final class AdaptiveSearch {
 
     /** Posterior draws per step: shares to about a percent, which is as fine as they need to be. */
     static final int DRAWS = 2_000;
@@ -56,9 +56,20 @@ final class AdaptiveSearch {
      * @param timeIsUp   whether the experiment reached its maximum duration
      * @param seed       the step's seed: the same seed and evidence give the same decision
      */
-    static AdaptiveDecision decide(final AdaptiveDesign design, final List<ArmEvidence> arms,
+    public static AdaptiveDecision decide(final AdaptiveDesign design, final List<ArmEvidence> arms,
                                           final Map<String, String> eliminated, final Map<String, String> breaches,
                                           final boolean timeIsUp, final long seed) {
+        return decide(design, arms, eliminated, breaches, Set.of(), timeIsUp, seed);
+    }
+
+    /**
+     * @param unproven arms whose guardrails have not passed yet: such an arm may be eliminated, but eliminates no
+     *                 other and is not declared best, so an arm that wins on the metric and then fails a guardrail
+     *                 has not cost the search its rivals
+     */
+    public static AdaptiveDecision decide(final AdaptiveDesign design, final List<ArmEvidence> arms,
+                                          final Map<String, String> eliminated, final Map<String, String> breaches,
+                                          final Set<String> unproven, final boolean timeIsUp, final long seed) {
         checkArms(design, arms);
         final Map<String, String> out = new LinkedHashMap<>();
         for (final ArmEvidence arm : arms) {
@@ -66,10 +77,10 @@ final class AdaptiveSearch {
                 .ifPresent(reason -> out.put(arm.arm(), reason));
         }
         final List<ArmEvidence> searching = arms.stream().filter(arm -> !out.containsKey(arm.arm())).toList();
-        out.putAll(beaten(design, searching));
+        out.putAll(beaten(design, searching, unproven));
         final List<ArmEvidence> left = searching.stream().filter(arm -> !out.containsKey(arm.arm())).toList();
 
-        final Outcome outcome = outcome(design, arms, left, timeIsUp);
+        final Outcome outcome = outcome(design, arms, left, unproven, timeIsUp);
         final Posterior posterior = Posterior.draw(design, left, new Well19937c(seed));
         final Map<String, Double> shares = switch (outcome) {
             case BestFound best -> Map.of(best.arm(), 1.0);
@@ -97,8 +108,8 @@ final class AdaptiveSearch {
     }
 
     private static Outcome outcome(final AdaptiveDesign design, final List<ArmEvidence> arms,
-                                   final List<ArmEvidence> left, final boolean timeIsUp) {
-        if (left.size() == 1) {
+                                   final List<ArmEvidence> left, final Set<String> unproven, final boolean timeIsUp) {
+        if (left.size() == 1 && !unproven.contains(left.get(0).arm())) {
             return new BestFound(left.get(0).arm());
         }
         if (left.isEmpty()) {
@@ -116,13 +127,18 @@ final class AdaptiveSearch {
         return new Exploring();
     }
 
-    /** The arms still searching that another one beats with the design's confidence, each with its evidence. */
-    private static Map<String, String> beaten(final AdaptiveDesign design, final List<ArmEvidence> searching) {
+    /**
+     * The arms still searching that another one (whose guardrails passed) beats with the design's confidence, each
+     * with its evidence.
+     */
+    private static Map<String, String> beaten(final AdaptiveDesign design, final List<ArmEvidence> searching,
+                                             final Set<String> unproven) {
         final Map<String, String> beaten = new LinkedHashMap<>();
         final double alpha = design.alphaPerComparison();
         for (final ArmEvidence loser : searching) {
             for (final ArmEvidence winner : searching) {
-                if (winner == loser || winner.samples() < design.minimumSamplePerArm()
+                if (winner == loser || unproven.contains(winner.arm())
+                    || winner.samples() < design.minimumSamplePerArm()
                     || loser.samples() < design.minimumSamplePerArm()) {
                     continue;
                 }

@@ -8,7 +8,7 @@ import dev.switchboard.stats.experiment.Moments;
  * What one arm has shown on the experiment's metric: for a success rate its samples and successes, for the other
  * metrics the moments of their values (whose count may differ from the arm's outcomes: not every answer is scored).
  */
-record ArmEvidence(String arm, long samples, long successes, Moments values) {
+public record ArmEvidence(String arm, long samples, long successes, Moments values) {
 
     public ArmEvidence {
         if (samples < 0 || successes < 0 || successes > samples) {
@@ -35,7 +35,7 @@ record ArmEvidence(String arm, long samples, long successes, Moments values) {
         };
     }
 
-    long failures() {
+    public long failures() {
         return samples - successes;
     }
 }

@@ -39,6 +39,9 @@ public final class ExperimentTopology {
     public static final String ARMS_STORE = "experiment-arms-daily";
     public static final String DEFINITIONS_STORE = "experiment-definitions";
     static final String VERDICTS_STORE = "experiment-verdicts";
+    /** Each decided experiment's totals since it started, and its last decision. */
+    static final String ALLOCATION_TOTALS_STORE = "experiment-allocation-totals";
+    public static final String ALLOCATIONS_STORE = "experiment-allocations";
     static final String REPARTITION = "experiment-arms";
     static final String BY_REQUEST = "experiment-outcomes-by-request";
     static final String SCORES_JOIN = "experiment-scores";
@@ -84,18 +87,11 @@ public final class ExperimentTopology {
         final KStream<String, ExperimentObservation> scored = scores(scores, inExperiments, grace)
             .repartition(Repartitioned.with(Serdes.String(), ExperimentStoreSerdes.observation())
                 .withName(SCORES_BY_EXPERIMENT));
-        final KTable<Windowed<String>, ExperimentDay> days = outcomes.merge(scored)
+        final KStream<String, ExperimentObservation> observations = outcomes.merge(scored);
+        final KTable<Windowed<String>, ExperimentDay> days = observations
             .groupByKey(Grouped.with(Serdes.String(), ExperimentStoreSerdes.observation()))
             .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofDays(1), grace))
-            .aggregate(ExperimentDay::empty, (experiment, seen, day) -> {
-                if (seen.getScore() != null) {
-                    day.arm(seen.getArm()).addScore(seen.getScore());
-                } else {
-                    day.arm(seen.getArm()).addOutcome(seen.getSuccess(), seen.getLatencyMs(),
-                        seen.getCompletionTokens());
-                }
-                return day;
-            }, Materialized.<String, ExperimentDay, WindowStore<Bytes, byte[]>>as(ARMS_STORE)
+            .aggregate(ExperimentDay::empty, (experiment, seen, day) -> fold(day, seen), Materialized.<String, ExperimentDay, WindowStore<Bytes, byte[]>>as(ARMS_STORE)
                 .withKeySerde(Serdes.String())
                 .withValueSerde(ExperimentStoreSerdes.day())
                 .withRetention(retention));
@@ -103,7 +99,25 @@ public final class ExperimentTopology {
             Serdes.String(), Serdes.String()));
         days.toStream().process(() -> new VerdictProcessor(verdictsEvery), ARMS_STORE, VERDICTS_STORE)
             .to(Topics.EXPERIMENT_VERDICTS, Produced.with(Serdes.String(), EventSerdes.experimentVerdict()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALLOCATION_TOTALS_STORE),
+            Serdes.String(), ExperimentStoreSerdes.day()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALLOCATIONS_STORE),
+            Serdes.String(), EventSerdes.experimentAllocation()));
+        // Decided on the observations themselves, not the days' table: its cache forwards when it flushes, which
+        // a replay would not repeat; the observations' order in their partition it does.
+        observations.process(AllocationProcessor::new, ALLOCATION_TOTALS_STORE, ALLOCATIONS_STORE)
+            .to(Topics.EXPERIMENT_ALLOCATIONS, Produced.with(Serdes.String(), EventSerdes.experimentAllocation()));
         return days;
+    }
+
+    /** One observation into an experiment's totals: a client's score counts as a score, an outcome as one. */
+    static ExperimentDay fold(final ExperimentDay day, final ExperimentObservation seen) {
+        if (seen.getScore() != null) {
+            day.arm(seen.getArm()).addScore(seen.getScore());
+        } else {
+            day.arm(seen.getArm()).addOutcome(seen.getSuccess(), seen.getLatencyMs(), seen.getCompletionTokens());
+        }
+        return day;
     }
 
     /**
