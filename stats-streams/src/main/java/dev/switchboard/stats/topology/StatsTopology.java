@@ -6,6 +6,7 @@ import dev.switchboard.events.ShadowComparison;
 import dev.switchboard.stats.alert.stream.AlertTopology;
 import dev.switchboard.stats.health.VersionHealth;
 import dev.switchboard.stats.daily.DailyStatsTopology;
+import dev.switchboard.stats.canary.GuardrailJudge;
 import dev.switchboard.stats.daily.OutcomeFacts;
 import dev.switchboard.stats.experiment.ExperimentDay;
 import dev.switchboard.stats.experiment.stream.ExperimentTopology;
@@ -53,7 +54,7 @@ public final class StatsTopology {
         final KStream<String, ExperimentFeedback> scores = ExperimentTopology.clientScores(builder);
         return new Streams(served, scores,
             ExperimentTopology.build(builder, served, scores, windows.grace(), windows.dailyRetention(),
-                settings.alertsEvery()),
+                settings.alertsEvery(), new GuardrailJudge()),
             ShadowStatsTopology.build(builder, windows.grace(), windows.dailyRetention()),
             RolloutTopology.build(builder, served, scores, settings.rollouts(), windows.grace(), settings.clock()),
             AlertTopology.build(builder, served, settings.alertsEvery()));

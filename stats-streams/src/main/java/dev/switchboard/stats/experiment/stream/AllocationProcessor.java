@@ -10,27 +10,21 @@ import dev.switchboard.events.ExperimentMode;
 import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.schemas.EnrollmentLayout;
 import dev.switchboard.schemas.ExperimentSchedule;
-import dev.switchboard.stats.canary.CanaryDecision;
-import dev.switchboard.stats.canary.CanaryEvidence;
-import dev.switchboard.stats.canary.CanaryJudge;
-import dev.switchboard.stats.canary.Gate;
 import dev.switchboard.stats.experiment.ArmTotals;
 import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.stats.experiment.Guardrails;
 import dev.switchboard.stats.experiment.Metric;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDesign;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveSearch;
 import dev.switchboard.stats.experiment.adaptive.ArmEvidence;
 import dev.switchboard.stats.experiment.adaptive.ArmStanding;
-import dev.switchboard.stats.sketch.Distribution;
 import dev.switchboard.stats.store.ExperimentObservation;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,13 +51,16 @@ final class AllocationProcessor implements Processor<String, ExperimentObservati
     private static final Logger log = LoggerFactory.getLogger(AllocationProcessor.class);
     /** How often a fixed experiment's guardrails are checked, in its outcomes. */
     static final int FIXED_GUARDRAIL_EVERY = 200;
-    /** An arm's failures before a guardrail may eliminate it, as the canary judge asks before a roll back. */
-    private static final long MINIMUM_TO_ELIMINATE = 50;
 
+    private final Guardrails guardrails;
     private ProcessorContext<String, ExperimentAllocation> context;
     private KeyValueStore<String, ValueAndTimestamp<Experiment>> definitions;
     private KeyValueStore<String, ExperimentDay> totals;
     private KeyValueStore<String, ExperimentAllocation> decisions;
+
+    AllocationProcessor(final Guardrails guardrails) {
+        this.guardrails = guardrails;
+    }
 
     @Override
     public void init(final ProcessorContext<String, ExperimentAllocation> context) {
@@ -126,9 +123,9 @@ final class AllocationProcessor implements Processor<String, ExperimentObservati
         final long sequence = last == null ? 1 : last.getSequence() + 1;
         final List<ArmEvidence> evidence = experiment.getArms().stream()
             .map(arm -> ArmEvidence.of(day.arm(arm.getName()).toArmData(arm.getName()), design.metric())).toList();
-        final Guardrails guardrails = guardrails(experiment, day, eliminated(last).keySet(), 1 - design.confidence());
+        final Guardrail guardrail = guardrails(experiment, day, eliminated(last).keySet(), 1 - design.confidence());
         final AdaptiveDecision decision = AdaptiveSearch.decide(design, evidence, eliminated(last),
-            guardrails.breached(), guardrails.unproven(), !at.isBefore(ExperimentSchedule.endsAt(experiment)),
+            guardrail.breached(), guardrail.unproven(), !at.isBefore(ExperimentSchedule.endsAt(experiment)),
             seed(experiment.getName(), sequence));
         final Set<String> out = new HashSet<>(decision.eliminated().keySet());
         final Map<String, Double> shares = decision.shares();
@@ -206,45 +203,29 @@ final class AllocationProcessor implements Processor<String, ExperimentObservati
      * @param breached the arms that fail one, each with the gate and its interval
      * @param unproven the arms not all of whose guardrails pass yet
      */
-    private record Guardrails(Map<String, String> breached, Set<String> unproven) {
+    private record Guardrail(Map<String, String> breached, Set<String> unproven) {
     }
 
     /**
-     * The arms (not out already) against the guardrails: every arm against the control, as the canary judge holds
-     * a candidate against its baseline, at the experiment's error rate.
+     * The arms (not out already) against the guardrails: every arm against the control, at the experiment's error
+     * rate.
      */
-    private static Guardrails guardrails(final Experiment experiment, final ExperimentDay day, final Set<String> out,
-                                         final double alpha) {
+    private Guardrail guardrails(final Experiment experiment, final ExperimentDay day, final Set<String> out,
+                                 final double alpha) {
         final Map<String, String> breaches = new LinkedHashMap<>();
         final Set<String> unproven = new HashSet<>();
-        if (experiment.getGuardrails().isEmpty()) {
-            return new Guardrails(breaches, unproven);
-        }
-        final List<Gate> gates = experiment.getGuardrails().stream().map(Gate::of).toList();
-        final CanaryJudge judge = new CanaryJudge(alpha, CanaryJudge.DEFAULT_TAU, MINIMUM_TO_ELIMINATE);
-        final CanaryEvidence.Side control = side(day.arm(experiment.getArms().get(0).getName()));
+        final ArmTotals control = day.arm(experiment.getArms().get(0).getName());
         for (final ExperimentArm arm : experiment.getArms()) {
             if (out.contains(arm.getName())) {
                 continue;
             }
-            final CanaryDecision verdict = judge.judge(gates, new CanaryJudge.Step(Duration.ZERO, 0),
-                new CanaryEvidence(control, side(day.arm(arm.getName())), Duration.ZERO));
-            if (verdict instanceof CanaryDecision.RollBack rollBack) {
-                final CanaryDecision.GateStatus status = rollBack.gates().stream()
-                    .filter(gate -> gate.gate().equals(rollBack.failed())).findFirst().orElseThrow();
-                breaches.put(arm.getName(), "guardrail " + rollBack.failed().describe() + " failed: "
-                    + String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", status.estimate().value(),
-                    status.estimate().low(), status.estimate().high()));
-            } else if (!(verdict instanceof CanaryDecision.Promote)) {
-                unproven.add(arm.getName());
+            switch (guardrails.check(experiment.getGuardrails(), control, day.arm(arm.getName()), alpha)) {
+                case Guardrails.Breached breached -> breaches.put(arm.getName(), breached.why());
+                case Guardrails.Unproven unknown -> unproven.add(arm.getName());
+                case Guardrails.Passing passing -> { }
             }
         }
-        return new Guardrails(breaches, unproven);
-    }
-
-    private static CanaryEvidence.Side side(final ArmTotals arm) {
-        return new CanaryEvidence.Side(arm.samples(), arm.samples() - arm.successes(), arm.latencies(),
-            Distribution.empty(), arm.scores());
+        return new Guardrail(breaches, unproven);
     }
 
     private static Map<String, String> eliminated(final ExperimentAllocation last) {

@@ -7,6 +7,7 @@ import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.daily.OutcomeFacts;
 import dev.switchboard.stats.experiment.ExperimentDay;
+import dev.switchboard.stats.experiment.Guardrails;
 import dev.switchboard.stats.store.ExperimentObservation;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
@@ -72,7 +73,8 @@ public final class ExperimentTopology {
                                                                 final KStream<String, OutcomeFacts> served,
                                                                 final KStream<String, ExperimentFeedback> scores,
                                                                 final Duration grace, final Duration retention,
-                                                                final Duration verdictsEvery) {
+                                                                final Duration verdictsEvery,
+                                                                final Guardrails guardrails) {
         builder.globalTable(Topics.EXPERIMENTS, Consumed.with(Serdes.String(), EventSerdes.experiment()),
             Materialized.<String, Experiment, KeyValueStore<Bytes, byte[]>>as(DEFINITIONS_STORE));
         final KStream<String, OutcomeFacts> inExperiments =
@@ -105,7 +107,7 @@ public final class ExperimentTopology {
             Serdes.String(), EventSerdes.experimentAllocation()));
         // Decided on the observations themselves, not the days' table: its cache forwards when it flushes, which
         // a replay would not repeat; the observations' order in their partition it does.
-        observations.process(AllocationProcessor::new, ALLOCATION_TOTALS_STORE, ALLOCATIONS_STORE)
+        observations.process(() -> new AllocationProcessor(guardrails), ALLOCATION_TOTALS_STORE, ALLOCATIONS_STORE)
             .to(Topics.EXPERIMENT_ALLOCATIONS, Produced.with(Serdes.String(), EventSerdes.experimentAllocation()));
         return days;
     }

@@ -11,6 +11,7 @@ import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision.Exploring;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision.NoClearWinner;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class AdaptiveSearchTest {
@@ -110,6 +111,21 @@ class AdaptiveSearchTest {
 
         assertThat(decision.outcome()).isEqualTo(new BestFound("fast"));
         assertThat(decision.eliminated().get("slow")).startsWith("worse than fast on latency");
+    }
+
+    @Test
+    void shouldLetNoArmWhoseGuardrailsHaveNotPassedEliminateAnotherOrWin() {
+        final List<ArmEvidence> arms = List.of(ArmEvidence.ofRate("a", 5_000, 4_500),
+            ArmEvidence.ofRate("b", 5_000, 4_000));
+
+        final AdaptiveDecision unproven = AdaptiveSearch.decide(SUCCESS, arms, Map.of(), Map.of(), Set.of("a"),
+            false, 7);
+        final AdaptiveDecision proven = AdaptiveSearch.decide(SUCCESS, arms, Map.of(), Map.of(), Set.of("b"),
+            false, 7);
+
+        assertThat(unproven.outcome()).isInstanceOf(Exploring.class);
+        assertThat(unproven.eliminated()).isEmpty();
+        assertThat(proven.outcome()).as("b is unproven, and eliminated all the same").isEqualTo(new BestFound("a"));
     }
 
     @Test

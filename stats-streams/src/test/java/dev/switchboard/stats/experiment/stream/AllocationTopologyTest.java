@@ -21,6 +21,7 @@ import dev.switchboard.events.SelectionReason;
 import dev.switchboard.schemas.EnrollmentLayout;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
+import dev.switchboard.stats.canary.GuardrailJudge;
 import dev.switchboard.stats.daily.OutcomeFactsDeserializer;
 import dev.switchboard.stats.topology.TestTopology;
 import java.time.Duration;
@@ -216,7 +217,7 @@ class AllocationTopologyTest {
             ExperimentTopology.build(builder, builder.stream(Topics.REQUEST_OUTCOMES,
                     Consumed.with(Serdes.String(), OutcomeFactsDeserializer.serde())),
                 ExperimentTopology.clientScores(builder), TestTopology.GRACE, Duration.ofDays(30),
-                TestTopology.ALERTS_EVERY);
+                TestTopology.ALERTS_EVERY, new GuardrailJudge());
             final Properties config = new Properties();
             config.put(StreamsConfig.APPLICATION_ID_CONFIG, "allocation-test");
             config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
