@@ -101,9 +101,11 @@ public final class ExperimentTopology {
             Serdes.String(), Serdes.String()));
         days.toStream().process(() -> new VerdictProcessor(verdictsEvery), ARMS_STORE, VERDICTS_STORE)
             .to(Topics.EXPERIMENT_VERDICTS, Produced.with(Serdes.String(), EventSerdes.experimentVerdict()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALLOCATION_TOTALS_STORE),
+        // One entry per decided experiment in each: kept in memory, changelogged like any store, so a restart
+        // restores them from their changelogs in moments and no outcome pays a RocksDB write for them.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALLOCATION_TOTALS_STORE),
             Serdes.String(), ExperimentStoreSerdes.day()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALLOCATIONS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALLOCATIONS_STORE),
             Serdes.String(), EventSerdes.experimentAllocation()));
         // Decided on the observations themselves, not the days' table: its cache forwards when it flushes, which
         // a replay would not repeat; the observations' order in their partition it does.
