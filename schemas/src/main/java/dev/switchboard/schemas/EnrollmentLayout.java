@@ -39,7 +39,11 @@ public final class EnrollmentLayout {
         for (final ExperimentArm arm : experiment.getArms()) {
             shares.put(arm.getName(), arm.getShare());
         }
-        final int enrolled = experiment.getMode() == ExperimentMode.ADAPTIVE ? FIRST_ENROLLMENT : BUCKETS;
+        return laidOut(shares, experiment.getMode() == ExperimentMode.ADAPTIVE ? FIRST_ENROLLMENT : BUCKETS);
+    }
+
+    /** The first {@code enrolled} buckets cut in arm order by {@code shares}. */
+    public static List<EnrolledBuckets> laidOut(final Map<String, Double> shares, final int enrolled) {
         return merged(slices(0, enrolled, shares));
     }
 

@@ -1,7 +1,9 @@
 package dev.switchboard.routing.experiment;
 
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentStatus;
+import dev.switchboard.schemas.EnrollmentLayout;
 import dev.switchboard.schemas.ExperimentSchedule;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -33,12 +35,26 @@ public final class ExperimentEvents {
         }
     }
 
-    /** The definition as routers use it; it ends its duration after it started. */
+    /**
+     * A decision of stats-streams ({@code switchboard.experiment-allocations}): the experiment follows its layout.
+     */
+    public static void apply(final ExperimentBoard board, final ExperimentAllocation decision) {
+        board.decided(decision);
+        log.info("Experiment {} decision {}: {} ({}), {} of {} buckets enrolled", decision.getExperiment(),
+            decision.getSequence(), decision.getState().name().toLowerCase(Locale.ROOT), decision.getReason(),
+            EnrollmentLayout.enrolled(decision.getLayout()), EnrollmentLayout.BUCKETS);
+    }
+
+    /**
+     * The definition as routers use it, before any decision: it ends its duration after it started, and enrolls
+     * the buckets its mode starts with.
+     */
     public static ExperimentBoard.Running running(final Experiment experiment) {
         return new ExperimentBoard.Running(experiment.getName(),
             experiment.getCategory() + "/" + experiment.getProvider(),
             experiment.getArms().stream()
                 .map(arm -> new ExperimentBoard.Arm(arm.getName(), arm.getVersion(), arm.getShare())).toList(),
-            experiment.getSalt(), ExperimentSchedule.endsAt(experiment));
+            experiment.getSalt(), ExperimentSchedule.endsAt(experiment), ExperimentSchedule.began(experiment),
+            EnrollmentLayout.initial(experiment));
     }
 }

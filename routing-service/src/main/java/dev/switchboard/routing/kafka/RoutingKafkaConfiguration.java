@@ -7,6 +7,7 @@ import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
 import dev.switchboard.events.ChangeProposal;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.events.RegisteredModel;
 import dev.switchboard.events.RequestOutcome;
@@ -273,6 +274,24 @@ class RoutingKafkaConfiguration {
         return new CompactedTopicView<>(Topics.EXPERIMENTS,
             () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.experiment()),
             (name, experiment) -> ExperimentEvents.apply(board, name, experiment)).start();
+    }
+
+    /**
+     * stats-streams' decisions on experiments, every one in the topic's order: the board follows the latest of
+     * each (adaptive shares, eliminated arms, guardrail stops).
+     */
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<ExperimentAllocation> allocationView(final KafkaProperties kafka,
+                                                            final RoutingProperties routing,
+                                                            final ExperimentBoard board) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-experiment-allocations");
+        return new CompactedTopicView<>(Topics.EXPERIMENT_ALLOCATIONS,
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.experimentAllocation()),
+            (name, decision) -> {
+                if (decision != null) {
+                    ExperimentEvents.apply(board, decision);
+                }
+            }).start();
     }
 
     /** The model registry, read by the admin API only; routing goes by provider versions. */

@@ -3,6 +3,10 @@ package dev.switchboard.routing.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.switchboard.events.AdaptiveSettings;
+import dev.switchboard.events.RolloutGate;
+import dev.switchboard.events.RolloutGateKind;
+import dev.switchboard.events.RolloutMetric;
 import dev.switchboard.routing.table.Prices;
 import dev.switchboard.routing.table.Secrets;
 import java.net.URI;
@@ -167,6 +171,39 @@ class AdminCommandsTest {
         assertThat(refusal("{\"experiment_name\": \"e\", \"provider\": \"LLM/A\", \"model_a\": \"v1\", "
             + "\"model_b\": \"v2\", \"success_metric\": \"clicks\", \"duration_days\": 7}", ExperimentCommand.class))
             .isEqualTo("'success_metric' must be one of success_rate, latency, tokens, score; got 'clicks'");
+    }
+
+    @Test
+    void shouldReadAnAdaptiveExperimentWithItsDefaultsAndRefuseSettingsOfTheOtherMode() {
+        final String base = "{\"experiment_name\": \"e\", \"provider\": \"LLM/A\", \"model_a\": \"v1\", "
+            + "\"model_b\": \"v2\", \"arms\": {\"c\": \"v3\"}, \"success_metric\": \"latency\", "
+            + "\"duration_days\": 7";
+        final ExperimentCommand adaptive = read(base + ", \"mode\": \"adaptive\", \"guardrails\": [{\"metric\": "
+            + "\"error_rate\", \"kind\": \"vs_baseline\", \"limit\": 0.02}]}", ExperimentCommand.class);
+
+        final AdaptiveSettings settings = adaptive.adaptiveSettings();
+        assertThat(settings.getHigherIsBetter()).as("latency: lower is better").isFalse();
+        assertThat(settings.getConfidence()).isEqualTo(0.95);
+        assertThat(settings.getExplorationFloor()).isEqualTo(0.05);
+        assertThat(settings.getMaximumArms()).isEqualTo(ExperimentCommand.DEFAULT_MAXIMUM_ARMS);
+        assertThat(adaptive.minimumSample()).isEqualTo(ExperimentCommand.DEFAULT_ADAPTIVE_MINIMUM_SAMPLE);
+        assertThat(adaptive.plannedGuardrails()).containsExactly(new RolloutGate(RolloutMetric.ERROR_RATE,
+            RolloutGateKind.VS_BASELINE, 0.02));
+        assertThat(read(base + ", \"traffic_split\": {\"model_a\": 0.5, \"model_b\": 0.25, \"c\": 0.25}}",
+            ExperimentCommand.class).adaptiveSettings()).as("fixed, as seed 002 writes it").isNull();
+
+        assertThat(refusal(base + ", \"confidence\": 0.99}", ExperimentCommand.class))
+            .isEqualTo("'confidence' is a setting of adaptive experiments: add \"mode\": \"adaptive\", or leave it out");
+        assertThat(refusal(base + ", \"mode\": \"adaptive\", \"alpha\": 0.01}", ExperimentCommand.class))
+            .startsWith("'alpha' is a setting of fixed experiments");
+        assertThat(refusal(base + ", \"mode\": \"bandit\"}", ExperimentCommand.class))
+            .startsWith("'mode' must be fixed");
+        assertThat(refusal(base + ", \"mode\": \"adaptive\", \"maximum_arms\": 2}", ExperimentCommand.class))
+            .isEqualTo("'maximum_arms' (2) must be at least the 3 arms given");
+        assertThat(refusal(base + ", \"mode\": \"adaptive\", \"exploration_floor\": 0.5}",
+            ExperimentCommand.class)).isEqualTo("'exploration_floor' must be a number from 0.0 to 0.125");
+        assertThat(refusal(base + ", \"guardrails\": [{\"metric\": \"cost\", \"kind\": \"absolute\", "
+            + "\"limit\": 1}]}", ExperimentCommand.class)).startsWith("'guardrails[0].metric' must be");
     }
 
     private static <T> T read(final String body, final Class<T> type) {

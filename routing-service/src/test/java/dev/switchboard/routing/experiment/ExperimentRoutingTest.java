@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
 import dev.switchboard.common.testing.MutableClock;
+import dev.switchboard.events.AllocationState;
+import dev.switchboard.events.EnrolledBuckets;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.routing.table.Endpoints;
 import dev.switchboard.routing.health.AllUnhealthy;
@@ -94,6 +97,66 @@ class ExperimentRoutingTest {
         board.pause("tone");
 
         assertThat(choose("user-1").reason()).isEqualTo(SelectionReason.WEIGHT);
+    }
+
+    @Test
+    void shouldEnrollOnlyAnAdaptiveExperimentsFirstBucketsThenFollowItsDecisionsKeepingEverySubjectsArm() {
+        final ExperimentBoard.Running adaptive = adaptive(List.of(new EnrolledBuckets(0, 1_000, "model_a"),
+            new EnrolledBuckets(1_000, 2_000, "model_b")));
+        board.run(adaptive);
+        final Map<String, String> before = new HashMap<>();
+        for (int user = 0; user < 5_000; user++) {
+            final Selection.Chosen chosen = choose("user-" + user);
+            if (chosen.experiment() != null) {
+                before.put("user-" + user, chosen.arm());
+            }
+        }
+        assertThat(before.size() / 5_000.0).as("a fifth of the buckets enrolled").isCloseTo(0.2, offset(0.02));
+
+        board.decided(decision(adaptive.began().plusSeconds(60), List.of(new EnrolledBuckets(0, 1_000, "model_a"),
+            new EnrolledBuckets(1_000, 2_000, "model_b"), new EnrolledBuckets(2_000, 2_100, "model_a"),
+            new EnrolledBuckets(2_100, 2_500, "model_b"))));
+
+        int enrolled = 0;
+        for (int user = 0; user < 5_000; user++) {
+            final Selection.Chosen chosen = choose("user-" + user);
+            if (before.containsKey("user-" + user)) {
+                assertThat(chosen.arm()).as("user-%d keeps its arm", user).isEqualTo(before.get("user-" + user));
+            }
+            enrolled += chosen.experiment() == null ? 0 : 1;
+        }
+        assertThat(enrolled / 5_000.0).as("a quarter now").isCloseTo(0.25, offset(0.02));
+    }
+
+    @Test
+    void shouldFollowADecisionReadBeforeItsExperimentButNotOneFromAnEarlierExperimentOfTheSameName() {
+        final ExperimentBoard.Running adaptive = adaptive(List.of(new EnrolledBuckets(0, 1_000, "model_a"),
+            new EnrolledBuckets(1_000, 2_000, "model_b")));
+        final List<EnrolledBuckets> everyoneOnB = List.of(new EnrolledBuckets(0, 10_000, "model_b"));
+
+        board.decided(decision(adaptive.began().minusSeconds(1), everyoneOnB));
+        board.run(adaptive);
+        assertThat(board.of("LLM/OllamaLLM").orElseThrow().layout()).as("the earlier experiment's decision")
+            .isEqualTo(adaptive.layout());
+
+        board.decided(decision(adaptive.began().plusSeconds(1), everyoneOnB));
+        board.pause("tone");
+        board.run(adaptive);
+        assertThat(board.of("LLM/OllamaLLM").orElseThrow().layout()).isEqualTo(everyoneOnB);
+        assertThat(choose("user-1").arm()).isEqualTo("model_b");
+    }
+
+    private ExperimentBoard.Running adaptive(final List<EnrolledBuckets> layout) {
+        return new ExperimentBoard.Running("tone", "LLM/OllamaLLM",
+            List.of(new ExperimentBoard.Arm("model_a", "v1", 0.5), new ExperimentBoard.Arm("model_b", "v2", 0.5)),
+            "salt-1", clock.instant().plus(Duration.ofDays(7)), clock.instant(), layout);
+    }
+
+    private static ExperimentAllocation decision(final Instant at, final List<EnrolledBuckets> layout) {
+        return ExperimentAllocation.newBuilder().setEventId("e").setExperiment("tone").setCategory("LLM")
+            .setProvider("OllamaLLM").setSequence(1).setOutcomesSeen(200).setState(AllocationState.EXPLORING)
+            .setReason("exploring").setMetric("success_rate").setConfidence(0.95).setArms(List.of())
+            .setLayout(layout).setDecidedAt(at).build();
     }
 
     private Selection.Chosen choose(final String subject) {
