@@ -84,8 +84,9 @@ class AdminConfiguration {
 
     @Bean
     ExperimentAdmin experimentAdmin(final ConfigStore store, final ConfigLog configLog, final ModelRegistry models,
-                                    final Clock clock, final RoutingProperties routing) {
-        return new ExperimentAdmin(configLog, store, models, clock, routing.instanceId());
+                                    final ProviderAdmin providers, final Clock clock,
+                                    final RoutingProperties routing) {
+        return new ExperimentAdmin(configLog, store, models, providers, clock, routing.instanceId());
     }
 
     @Bean

@@ -3,7 +3,10 @@ package dev.switchboard.routing.admin;
 import dev.switchboard.common.security.Operator;
 import dev.switchboard.events.ChangeProposal;
 
-/** On whose word a change to a provider is made: an operator's own, or an approver's on an operator's proposal. */
+/**
+ * On whose word a change to a provider is made: an operator's own, an approver's on an operator's proposal, or
+ * Switchboard's own decision.
+ */
 sealed interface Authority {
 
     /** The name the change is recorded under: whoever asked for it. */
@@ -19,6 +22,10 @@ sealed interface Authority {
         public String actor() {
             return operator.name();
         }
+    }
+
+    /** Switchboard acting on its own decision, e.g. promoting an experiment's winner: named as what decided. */
+    record Automated(String actor) implements Authority {
     }
 
     /** An approved proposal being applied: recorded as its author's change, approved by {@code approver}. */

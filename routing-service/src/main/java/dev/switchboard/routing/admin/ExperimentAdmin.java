@@ -1,12 +1,16 @@
 package dev.switchboard.routing.admin;
 
+import dev.switchboard.events.AllocationState;
 import dev.switchboard.events.ConfigChange;
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentArm;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.routing.controlplane.ConfigStore;
+import dev.switchboard.routing.experiment.WinnerPromotion;
 import dev.switchboard.routing.table.Provider;
+import dev.switchboard.schemas.ExperimentSchedule;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,25 +23,31 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Seed 002's experiments: created, started, paused and stopped as events on {@code switchboard.experiments}, so
  * every router assigns subjects alike and stats-streams judges them with the same definition. Each change is
  * audited. Checks every field and says which one is wrong.
  */
-final class ExperimentAdmin {
+final class ExperimentAdmin implements WinnerPromotion {
+
+    private static final Logger log = LoggerFactory.getLogger(ExperimentAdmin.class);
 
     private final ConfigLog configLog;
     private final ConfigStore store;
     private final ConfigLog.Definitions<Experiment> view;
     private final ModelRegistry models;
+    private final ProviderAdmin providers;
     private final Clock clock;
     private final String instanceId;
 
-    ExperimentAdmin(final ConfigLog configLog, final ConfigStore store, final ModelRegistry models, final Clock clock,
-                    final String instanceId) {
+    ExperimentAdmin(final ConfigLog configLog, final ConfigStore store, final ModelRegistry models,
+                    final ProviderAdmin providers, final Clock clock, final String instanceId) {
         this.configLog = configLog;
         this.store = store;
+        this.providers = providers;
         this.view = configLog.experiments();
         this.models = models;
         this.clock = clock;
@@ -126,6 +136,42 @@ final class ExperimentAdmin {
             throw AdminException.conflict("Experiment '" + name + "' has not started");
         }
         return AdminCommon.recordScore(configLog, body, name, clock.instant(), instanceId);
+    }
+
+    /**
+     * An adaptive experiment found its best arm: if it asked to promote its winner, the winner's version takes the
+     * provider (default and every weight, audited as the experiment's doing) and the experiment stops. Nothing for
+     * another decision, an experiment that leaves it to an operator, or one no longer running (a decision seen
+     * again after a restart finds the change made).
+     */
+    @Override
+    public void promote(final ExperimentAllocation decision) {
+        if (decision.getState() != AllocationState.BEST_FOUND || decision.getWinner() == null) {
+            return;
+        }
+        final Optional<Experiment> experiment = view.get(decision.getExperiment())
+            .filter(e -> e.getStatus() == ExperimentStatus.RUNNING)
+            .filter(e -> e.getAdaptive() != null && e.getAdaptive().getPromoteWinner())
+            .filter(e -> !decision.getDecidedAt().isBefore(ExperimentSchedule.began(e)));
+        if (experiment.isEmpty()) {
+            return;
+        }
+        final Experiment running = experiment.get();
+        final String version = running.getArms().stream().filter(arm -> arm.getName().equals(decision.getWinner()))
+            .map(ExperimentArm::getVersion).findFirst().orElseThrow(() -> new IllegalStateException(
+                "experiment " + running.getName() + "'s winner " + decision.getWinner() + " is none of its arms"));
+        final String actor = "experiment:" + running.getName();
+        final String provider = running.getCategory() + "/" + running.getProvider();
+        try {
+            providers.promote(new Authority.Automated(actor), provider, version, "it won experiment "
+                + running.getName() + " (" + decision.getReason() + ")");
+            log.info("Experiment {}: promoted its winner {} ({}) on {}", running.getName(), decision.getWinner(),
+                version, provider);
+        } catch (ApprovalRequired proposed) {
+            log.info("Experiment {}: promoting {} ({}) on {} waits for an approver (proposal {})", running.getName(),
+                decision.getWinner(), version, provider, proposed.proposal().getId());
+        }
+        change(actor, running.getName(), "stop");
     }
 
     static String status(final ExperimentStatus status) {

@@ -22,7 +22,7 @@ import tools.jackson.databind.annotation.JsonNaming;
  * gives the first ones) move toward the better arms as evidence comes in, and the search stops once one arm is the
  * best with {@code confidence}. Its settings: {@code higher_is_better} (the metric's own direction unless set),
  * {@code exploration_floor} (the least share an arm keeps), {@code maximum_sample} (over all arms, then "no clear
- * winner"), {@code maximum_arms} (arms added later included), {@code decide_every} (outcomes between decisions),
+ * winner"), {@code maximum_arms} (arms added later included), {@code decide_every_seconds} (the decisions' cadence, in event time),
  * {@code promote_winner}; {@code minimum_sample} is then the samples an arm needs before it can be eliminated.
  * Either mode takes {@code guardrails}: gates in the rollouts' syntax that stop an arm which fails one.
  */
@@ -32,14 +32,14 @@ record ExperimentCommand(String experimentName, String provider, String modelA, 
                          Integer durationDays, @Nullable Long minimumSample, Double minimumDetectableEffect,
                          Double alpha, Double power, @Nullable String mode, @Nullable Double confidence,
                          @Nullable Double explorationFloor, @Nullable Boolean higherIsBetter,
-                         @Nullable Long maximumSample, @Nullable Integer maximumArms, @Nullable Integer decideEvery,
+                         @Nullable Long maximumSample, @Nullable Integer maximumArms, @Nullable Integer decideEverySeconds,
                          @Nullable Boolean promoteWinner, @Nullable List<RolloutCommand.PlannedGate> guardrails) {
 
     static final String FIELDS = "experiment_name, provider, model_a, model_b, traffic_split, success_metric and "
         + "duration_days";
     static final int DEFAULT_MAXIMUM_ARMS = 8;
     static final long DEFAULT_MAXIMUM_SAMPLE = 100_000;
-    static final int DEFAULT_DECIDE_EVERY = 200;
+    static final int DEFAULT_DECIDE_EVERY_SECONDS = 30;
     static final long DEFAULT_ADAPTIVE_MINIMUM_SAMPLE = 100;
     /** What the event's power says of an adaptive experiment: the calibration's power for its designed effect. */
     static final double ADAPTIVE_POWER = 0.95;
@@ -80,7 +80,8 @@ record ExperimentCommand(String experimentName, String provider, String modelA, 
                 0, 1.0 / maximumArms);
             maximumSample = (long) Checks.number(maximumSample, "maximum_sample", DEFAULT_MAXIMUM_SAMPLE,
                 2.0 * minimumSample, 1e10);
-            decideEvery = (int) Checks.number(decideEvery, "decide_every", DEFAULT_DECIDE_EVERY, 10, 100_000);
+            decideEverySeconds = (int) Checks.number(decideEverySeconds, "decide_every_seconds",
+                DEFAULT_DECIDE_EVERY_SECONDS, 1, 86_400);
             higherIsBetter = higherIsBetter == null ? higherIsBetterByDefault(metric(successMetric)) : higherIsBetter;
             promoteWinner = promoteWinner != null && promoteWinner;
         } else {
@@ -89,7 +90,7 @@ record ExperimentCommand(String experimentName, String provider, String modelA, 
             refuseAdaptiveOnly(higherIsBetter, "higher_is_better");
             refuseAdaptiveOnly(maximumSample, "maximum_sample");
             refuseAdaptiveOnly(maximumArms, "maximum_arms");
-            refuseAdaptiveOnly(decideEvery, "decide_every");
+            refuseAdaptiveOnly(decideEverySeconds, "decide_every_seconds");
             refuseAdaptiveOnly(promoteWinner, "promote_winner");
             minimumSample = minimumSample == null ? null
                 : (long) Checks.number(minimumSample, "minimum_sample", 0, 1, 1e9);
@@ -142,7 +143,7 @@ record ExperimentCommand(String experimentName, String provider, String modelA, 
             return null;
         }
         return new AdaptiveSettings(higherIsBetter, confidence, explorationFloor, maximumSample, maximumArms,
-            decideEvery, promoteWinner);
+            decideEverySeconds, promoteWinner);
     }
 
     List<RolloutGate> plannedGuardrails() {

@@ -33,12 +33,12 @@ record ExperimentView(String experimentName, String provider, String modelA, Str
     /** An adaptive experiment's search, as it was created. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Adaptive(boolean higherIsBetter, double confidence, double explorationFloor, long maximumSample,
-                    int maximumArms, int decideEvery, boolean promoteWinner) {
+                    int maximumArms, int decideEverySeconds, boolean promoteWinner) {
 
         static @Nullable Adaptive of(final @Nullable AdaptiveSettings settings) {
             return settings == null ? null : new Adaptive(settings.getHigherIsBetter(), settings.getConfidence(),
                 settings.getExplorationFloor(), settings.getMaximumSample(), settings.getMaximumArms(),
-                settings.getDecideEvery(), settings.getPromoteWinner());
+                settings.getDecideEverySeconds(), settings.getPromoteWinner());
         }
     }
 

@@ -28,6 +28,9 @@ import tools.jackson.databind.ObjectMapper;
  */
 final class ProviderAdmin {
 
+    /** Weights are 0-100: a promoted version carries them all. */
+    private static final int FULL_WEIGHT = 100;
+
     private final ConfigStore store;
     private final ConfigLog configLog;
     private final ChangeGate gate;
@@ -162,6 +165,44 @@ final class ProviderAdmin {
         gate.commit(who, changes.putVersion(updated).audit(audit(who.actor(), "set_default", chosen, updated),
             provider.id()));
         return provider(category, name);
+    }
+
+    /**
+     * An experiment's winner takes the provider: it becomes the default and carries every weight (the other
+     * versions at 0), in one transaction, each version's change audited. The provider's change policy applies as to
+     * a default switch: where it wants one approved, this writes the proposal instead.
+     *
+     * @return false when the winner had the provider already
+     */
+    synchronized boolean promote(final Authority who, final String providerId, final String version,
+                                 final String why) {
+        final Provider provider = AdminCommon.provider(store, providerId);
+        final VersionConfig winner = version(provider, version);
+        final List<VersionConfig> others = provider.versions().stream()
+            .filter(other -> !other.key().equals(winner.key())).toList();
+        if (winner.isDefault() && winner.weight() > 0 && others.stream().allMatch(other -> other.weight() == 0)) {
+            return false;
+        }
+        if (!winner.active()) {
+            throw AdminException.conflict("Version " + version + " is inactive; it cannot be promoted");
+        }
+        final Optional<String> previous = provider.defaultVersion().map(VersionConfig::version);
+        gate.admit(who, provider, new ChangeGate.Proposed("set_default", version,
+            new ProviderCommands.DefaultChange(version), "Make " + version + " the default: " + why),
+            List.of(new GuardedChange.DefaultSwitch(previous, version)));
+        final Instant now = clock.instant();
+        final ConfigWriter.ChangeSet changes = configLog.changes();
+        for (final VersionConfig other : others) {
+            if (other.weight() != 0 || other.isDefault()) {
+                final VersionConfig updated = other.withWeight(0, now).withDefault(false, now);
+                changes.putVersion(updated).audit(audit(who.actor(), "promote_winner", other, updated), providerId);
+            }
+        }
+        final VersionConfig promoted = winner.withDefault(true, now).withWeight(Math.max(winner.weight(),
+            FULL_WEIGHT), now);
+        gate.commit(who, changes.putVersion(promoted).audit(audit(who.actor(), "promote_winner", winner, promoted),
+            providerId));
+        return true;
     }
 
     synchronized VersionConfig setActive(final Authority who, final String category, final String name,

@@ -24,6 +24,7 @@ import dev.switchboard.routing.controlplane.ConfigWriter;
 import dev.switchboard.routing.controlplane.StartupSeeder;
 import dev.switchboard.routing.experiment.ExperimentBoard;
 import dev.switchboard.routing.experiment.ExperimentEvents;
+import dev.switchboard.routing.experiment.WinnerPromotion;
 import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.metrics.CountedOutcomes;
 import dev.switchboard.routing.notify.Backoff;
@@ -58,6 +59,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.FixedBackOff;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -292,6 +300,34 @@ class RoutingKafkaConfiguration {
                     ExperimentEvents.apply(board, decision);
                 }
             }).start();
+    }
+
+    /**
+     * Promotes adaptive experiments' winners: one consumer group shared by the routers, so each decision is acted
+     * on by one of them (again after a failure, which the promotion's idempotence makes harmless). From the
+     * earliest decision for a new group, so a winner found while no router ran is still promoted.
+     */
+    @Bean
+    KafkaMessageListenerContainer<String, ExperimentAllocation> winnerPromotions(final KafkaProperties kafka,
+                                                                                  final RoutingProperties routing,
+                                                                                  final WinnerPromotion promotion) {
+        final Map<String, Object> config = kafka.buildConsumerProperties();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard-experiment-promotions");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, routing.instanceId() + "-experiment-promotions");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final ContainerProperties properties = new ContainerProperties(Topics.EXPERIMENT_ALLOCATIONS);
+        properties.setMessageListener((MessageListener<String, ExperimentAllocation>) decision -> {
+            if (decision.value() != null) {
+                promotion.promote(decision.value());
+            }
+        });
+        // A record that cannot be read is logged and skipped rather than retried for ever.
+        final KafkaMessageListenerContainer<String, ExperimentAllocation> container =
+            new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
+                new ErrorHandlingDeserializer<>(EventSerdes.experimentAllocation().deserializer())), properties);
+        container.setCommonErrorHandler(new DefaultErrorHandler(new FixedBackOff(1_000, 5)));
+        return container;
     }
 
     /** The model registry, read by the admin API only; routing goes by provider versions. */

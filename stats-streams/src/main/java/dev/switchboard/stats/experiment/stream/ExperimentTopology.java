@@ -40,8 +40,9 @@ public final class ExperimentTopology {
     public static final String ARMS_STORE = "experiment-arms-daily";
     public static final String DEFINITIONS_STORE = "experiment-definitions";
     static final String VERDICTS_STORE = "experiment-verdicts";
-    /** Each decided experiment's totals since it started, and its last decision. */
-    static final String ALLOCATION_TOTALS_STORE = "experiment-allocation-totals";
+    /** Each decided experiment's evidence (decided and pending periods), its progress, and its last decision. */
+    static final String ALLOCATION_EVIDENCE_STORE = "experiment-allocation-evidence";
+    static final String ALLOCATION_COUNTERS_STORE = "experiment-allocation-counters";
     public static final String ALLOCATIONS_STORE = "experiment-allocations";
     static final String REPARTITION = "experiment-arms";
     static final String BY_REQUEST = "experiment-outcomes-by-request";
@@ -101,15 +102,18 @@ public final class ExperimentTopology {
             Serdes.String(), Serdes.String()));
         days.toStream().process(() -> new VerdictProcessor(verdictsEvery), ARMS_STORE, VERDICTS_STORE)
             .to(Topics.EXPERIMENT_VERDICTS, Produced.with(Serdes.String(), EventSerdes.experimentVerdict()));
-        // One entry per decided experiment in each: kept in memory, changelogged like any store, so a restart
+        // A few entries per decided experiment: kept in memory, changelogged like any store, so a restart
         // restores them from their changelogs in moments and no outcome pays a RocksDB write for them.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALLOCATION_TOTALS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALLOCATION_EVIDENCE_STORE),
             Serdes.String(), ExperimentStoreSerdes.day()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALLOCATION_COUNTERS_STORE),
+            Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ALLOCATIONS_STORE),
             Serdes.String(), EventSerdes.experimentAllocation()));
-        // Decided on the observations themselves, not the days' table: its cache forwards when it flushes, which
-        // a replay would not repeat; the observations' order in their partition it does.
-        observations.process(() -> new AllocationProcessor(guardrails), ALLOCATION_TOTALS_STORE, ALLOCATIONS_STORE)
+        // Decided on the observations themselves, by their event time, not on the days' table: its cache forwards
+        // when it flushes, which a replay would not repeat.
+        observations.process(() -> new AllocationProcessor(guardrails), ALLOCATION_EVIDENCE_STORE,
+                ALLOCATION_COUNTERS_STORE, ALLOCATIONS_STORE)
             .to(Topics.EXPERIMENT_ALLOCATIONS, Produced.with(Serdes.String(), EventSerdes.experimentAllocation()));
         return days;
     }

@@ -27,6 +27,7 @@ import dev.switchboard.stats.topology.TestTopology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -81,10 +82,33 @@ class AllocationTopologyTest {
         final Map<String, Double> success = Map.of("model_a", 0.85, "model_b", 0.90, "model_c", 0.95);
 
         final Run first = run(experiment, arm -> outcomeOf(arm, success.get(arm), 200), 1_200, 2);
-        final Run replay = replay(experiment, first.inputs());
+        final List<RequestOutcome> reordered = new ArrayList<>(first.inputs());
+        for (int i = 0; i + 1 < reordered.size(); i += 2) { // neighbours a tenth of a second apart, swapped
+            Collections.swap(reordered, i, i + 1);
+        }
+        final Run replay = replay(experiment, reordered);
 
-        assertThat(first.decisions()).hasSizeGreaterThan(10);
-        assertThat(replay.decisions()).isEqualTo(first.decisions());
+        assertThat(first.decisions()).hasSizeGreaterThan(9);
+        assertThat(first.decisions()).allSatisfy(decision -> assertThat(decision.getLateOutcomes()).isZero());
+        assertThat(replay.decisions()).as("the same outcomes in another order within the grace")
+            .isEqualTo(first.decisions());
+    }
+
+    @Test
+    void shouldCountAnOutcomeForAPeriodAlreadyDecidedAsLateAndLeaveItOutOfEveryDecision() {
+        final Experiment experiment = adaptive("late", ExperimentMetric.SUCCESS_RATE, List.of());
+        final Map<String, Double> success = Map.of("model_a", 0.9, "model_b", 0.9, "model_c", 0.9);
+        final Run first = run(experiment, arm -> outcomeOf(arm, success.get(arm), 200), 400, 5);
+        final RequestOutcome early = first.inputs().get(0);
+        final List<RequestOutcome> withLate = new ArrayList<>(first.inputs());
+        withLate.add(250, RequestOutcome.newBuilder(early).setRequestId("late").build()); // period 0, decided by now
+
+        final List<ExperimentAllocation> decisions = replay(experiment, withLate).decisions();
+
+        assertThat(decisions.get(0).getLateOutcomes()).isZero();
+        assertThat(decisions.get(decisions.size() - 1).getLateOutcomes()).isEqualTo(1);
+        assertThat(decisions.get(decisions.size() - 1).getOutcomesSeen())
+            .isEqualTo(first.decisions().get(first.decisions().size() - 1).getOutcomesSeen());
     }
 
     @Test
@@ -259,7 +283,7 @@ class AllocationTopologyTest {
             .setStatus(ExperimentStatus.RUNNING).setSalt("s").setCreatedBy("test")
             .setCreatedAt(START).setUpdatedAt(START).setStartedAt(START)
             .setMode(ExperimentMode.ADAPTIVE)
-            .setAdaptive(new AdaptiveSettings(higherIsBetter, 0.95, 0.05, 100_000L, 3, 100, false))
+            .setAdaptive(new AdaptiveSettings(higherIsBetter, 0.95, 0.05, 100_000L, 3, 10, false))
             .setGuardrails(guardrails)
             .build();
     }
