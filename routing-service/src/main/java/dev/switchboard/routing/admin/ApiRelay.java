@@ -76,7 +76,8 @@ class ApiRelay {
         return relay(request, Mono.empty(), statsUrl, "stats-streams", "routing goes on; ask again shortly");
     }
 
-    @GetMapping({"/api/experiments/{name}/results", "/api/experiments/{name}/report"})
+    @GetMapping({"/api/experiments/{name}/results", "/api/experiments/{name}/report",
+        "/api/experiments/{name}/decisions", "/api/experiments/{name}/decisions/replay"})
     Mono<ResponseEntity<byte[]>> experimentResults(final ServerHttpRequest request) {
         return relay(request, Mono.empty(), statsUrl, "stats-streams", "the experiment goes on; ask again shortly");
     }

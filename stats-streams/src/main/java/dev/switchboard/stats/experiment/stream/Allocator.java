@@ -24,12 +24,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -45,7 +48,7 @@ import java.util.UUID;
  * <p>
  * Plain Java over a {@link State}: the stream keeps it in its stores, a replay in memory.
  */
-final class Allocator {
+public final class Allocator {
 
     /** How long after a period's end its stragglers (other partitions, a router's buffer) are waited for. */
     static final Duration GRACE = Duration.ofSeconds(5);
@@ -53,7 +56,7 @@ final class Allocator {
     static final int FIXED_GUARDRAIL_SECONDS = 30;
 
     /** Where an experiment's progress is kept between observations. */
-    interface State {
+    public interface State {
 
         /** The evidence of every period decided so far. */
         ExperimentDay decided(String experiment);
@@ -81,9 +84,74 @@ final class Allocator {
         void last(String experiment, ExperimentAllocation decision);
     }
 
+    /** The progress of a replay, or a test: in maps. */
+    public static final class InMemory implements State {
+
+        private final Map<String, ExperimentDay> decided = new HashMap<>();
+        private final Map<String, NavigableMap<Long, ExperimentDay>> pending = new HashMap<>();
+        private final Map<String, Long> closed = new HashMap<>();
+        private final Map<String, Long> late = new HashMap<>();
+        private final Map<String, ExperimentAllocation> last = new HashMap<>();
+
+        @Override
+        public ExperimentDay decided(final String experiment) {
+            return decided.getOrDefault(experiment, ExperimentDay.empty());
+        }
+
+        @Override
+        public void decided(final String experiment, final ExperimentDay totals) {
+            decided.put(experiment, totals);
+        }
+
+        @Override
+        public Map<Long, ExperimentDay> pending(final String experiment, final long from, final long to) {
+            return new LinkedHashMap<>(pending.getOrDefault(experiment, new TreeMap<>()).subMap(from, true, to, true));
+        }
+
+        @Override
+        public void pending(final String experiment, final long period, final ExperimentDay day) {
+            pending.computeIfAbsent(experiment, e -> new TreeMap<>()).put(period, day);
+        }
+
+        @Override
+        public void forget(final String experiment, final long period) {
+            pending.getOrDefault(experiment, new TreeMap<>()).remove(period);
+        }
+
+        @Override
+        public long closed(final String experiment) {
+            return closed.getOrDefault(experiment, -1L);
+        }
+
+        @Override
+        public void closed(final String experiment, final long period) {
+            closed.put(experiment, period);
+        }
+
+        @Override
+        public long late(final String experiment) {
+            return late.getOrDefault(experiment, 0L);
+        }
+
+        @Override
+        public void late(final String experiment, final long count) {
+            late.put(experiment, count);
+        }
+
+        @Override
+        public Optional<ExperimentAllocation> last(final String experiment) {
+            return Optional.ofNullable(last.get(experiment));
+        }
+
+        @Override
+        public void last(final String experiment, final ExperimentAllocation decision) {
+            last.put(experiment, decision);
+        }
+    }
+
     private final Guardrails guardrails;
 
-    Allocator(final Guardrails guardrails) {
+    public Allocator(final Guardrails guardrails) {
         this.guardrails = guardrails;
     }
 
@@ -100,7 +168,7 @@ final class Allocator {
      *
      * @return the decisions it let be taken, in order
      */
-    List<ExperimentAllocation> observe(final Experiment experiment, final ExperimentObservation seen,
+    public List<ExperimentAllocation> observe(final Experiment experiment, final ExperimentObservation seen,
                                        final Instant at, final State state) {
         final String name = experiment.getName();
         final Instant began = ExperimentSchedule.began(experiment);
