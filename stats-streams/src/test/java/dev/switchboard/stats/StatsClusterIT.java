@@ -381,6 +381,8 @@ class StatsClusterIT {
                 "/api/stats/shadow/LLM/Cluster/v0/candidates/v1/daily"),
             Map.entry("/api/experiments/{name}/results", "/api/experiments/cluster-ab/results"),
             Map.entry("/api/experiments/{name}/report", "/api/experiments/cluster-ab/report"),
+            Map.entry("/api/experiments/{name}/decisions", "/api/experiments/cluster-ab/decisions"),
+            Map.entry("/api/experiments/{name}/decisions/replay", "/api/experiments/cluster-ab/decisions/replay"),
             Map.entry("/api/rollouts/{id}/canary", "/api/rollouts/none/canary")));
         assertThat(paths.keySet().stream().map(path -> new ApiContract.Operation("GET", path)).toList())
             .as("every documented operation is called here").containsExactlyInAnyOrderElementsOf(contract.operations());
