@@ -154,7 +154,8 @@ class ExperimentRoutingTest {
 
     private static ExperimentAllocation decision(final Instant at, final List<EnrolledBuckets> layout) {
         return ExperimentAllocation.newBuilder().setEventId("e").setExperiment("tone").setCategory("LLM")
-            .setProvider("OllamaLLM").setSequence(1).setOutcomesSeen(200).setState(AllocationState.EXPLORING)
+            .setProvider("OllamaLLM").setSequence(1).setPeriod(0).setOutcomesSeen(200).setLateOutcomes(0)
+            .setState(AllocationState.EXPLORING)
             .setReason("exploring").setMetric("success_rate").setConfidence(0.95).setArms(List.of())
             .setLayout(layout).setDecidedAt(at).build();
     }
