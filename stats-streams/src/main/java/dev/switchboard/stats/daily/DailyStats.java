@@ -29,15 +29,22 @@ public final class DailyStats {
     private long streamed;
     private long retries;
     private long failovers;
+    private long costed;
+    private double costUsd;
     private Instant lastUsedAt;
     private final StatusCounts byHttpStatus = new StatusCounts();
     private final Distribution latency;
     private final Distribution timeToFirstToken;
 
-    /** The counts of a period, as stored. */
+    /**
+     * The counts of a period, as stored.
+     *
+     * @param costed  the attempts that had a cost (answered by a priced version)
+     * @param costUsd what they cost, in US dollars
+     */
     record Counts(long total, long successes, long clientErrors, long upstreamErrors, long timeouts, long cancelled,
                   long promptTokens, long completionTokens, long latencySumMs, long maxLatencyMs, long streamed,
-                  long retries, long failovers, Instant lastUsedAt) {
+                  long retries, long failovers, long costed, double costUsd, Instant lastUsedAt) {
     }
 
     DailyStats(final Counts counts, final Map<Integer, Long> byHttpStatus, final Distribution latency,
@@ -55,6 +62,8 @@ public final class DailyStats {
         this.streamed = counts.streamed();
         this.retries = counts.retries();
         this.failovers = counts.failovers();
+        this.costed = counts.costed();
+        this.costUsd = counts.costUsd();
         this.lastUsedAt = counts.lastUsedAt();
         byHttpStatus.forEach((status, count) -> this.byHttpStatus.add(status, count));
         this.latency = latency;
@@ -62,7 +71,7 @@ public final class DailyStats {
     }
 
     public static DailyStats empty() {
-        return new DailyStats(new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Instant.EPOCH), Map.of(),
+        return new DailyStats(new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, Instant.EPOCH), Map.of(),
             Distribution.empty(), Distribution.empty());
     }
 
@@ -94,6 +103,10 @@ public final class DailyStats {
         if (outcome.selectionReason() == SelectionReason.FAILOVER) {
             failovers++;
         }
+        if (outcome.cost() != null) {
+            costed++;
+            costUsd += outcome.cost();
+        }
         byHttpStatus.add(outcome.httpStatus(), 1);
         if (outcome.eventTime().isAfter(lastUsedAt)) {
             lastUsedAt = outcome.eventTime();
@@ -116,6 +129,8 @@ public final class DailyStats {
         streamed += other.streamed;
         retries += other.retries;
         failovers += other.failovers;
+        costed += other.costed;
+        costUsd += other.costUsd;
         if (other.lastUsedAt.isAfter(lastUsedAt)) {
             lastUsedAt = other.lastUsedAt;
         }
@@ -127,11 +142,26 @@ public final class DailyStats {
 
     Counts counts() {
         return new Counts(total, successes, clientErrors, upstreamErrors, timeouts, cancelled, promptTokens,
-            completionTokens, latencySumMs, maxLatencyMs, streamed, retries, failovers, lastUsedAt);
+            completionTokens, latencySumMs, maxLatencyMs, streamed, retries, failovers, costed, costUsd, lastUsedAt);
     }
 
     public long total() {
         return total;
+    }
+
+    /** What the period's attempts cost, in US dollars: those answered by a priced version. */
+    public double costUsd() {
+        return costUsd;
+    }
+
+    /** The attempts that had a cost. */
+    public long costed() {
+        return costed;
+    }
+
+    /** Dollars per attempt that had a cost; NaN without one. */
+    public double costPerRequestUsd() {
+        return costed == 0 ? Double.NaN : costUsd / costed;
     }
 
     public long successes() {

@@ -42,6 +42,7 @@ public final class DailyStatsSerde {
             .setPromptTokens(c.promptTokens()).setCompletionTokens(c.completionTokens())
             .setLatencySumMs(c.latencySumMs()).setLastUsedAt(c.lastUsedAt()).setMaxLatencyMs(c.maxLatencyMs())
             .setStreamed(c.streamed()).setRetries(c.retries()).setFailovers(c.failovers())
+            .setCosted(c.costed()).setCostUsd(c.costUsd())
             .setByHttpStatus(byStatus)
             .setLatencyDistribution(stats.latency().toBuffer())
             .setTimeToFirstTokenDistribution(stats.timeToFirstToken().toBuffer())
@@ -54,7 +55,7 @@ public final class DailyStatsSerde {
         return new DailyStats(new DailyStats.Counts(r.getTotal(), r.getSuccesses(), r.getClientErrors(),
             r.getUpstreamErrors(), r.getTimeouts(), r.getCancelled(), r.getPromptTokens(), r.getCompletionTokens(),
             r.getLatencySumMs(), r.getMaxLatencyMs(), r.getStreamed(), r.getRetries(), r.getFailovers(),
-            r.getLastUsedAt()), byStatus, Distribution.fromBuffer(r.getLatencyDistribution()),
+            r.getCosted(), r.getCostUsd(), r.getLastUsedAt()), byStatus, Distribution.fromBuffer(r.getLatencyDistribution()),
             Distribution.fromBuffer(r.getTimeToFirstTokenDistribution()));
     }
 }

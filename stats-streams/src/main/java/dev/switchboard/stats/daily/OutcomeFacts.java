@@ -13,7 +13,7 @@ import java.time.Instant;
 public record OutcomeFacts(String requestId, Instant eventTime, OutcomeStatus status, int httpStatus, long latencyMs,
                            Long timeToFirstTokenMs, Integer promptTokens, Integer completionTokens, boolean streamed,
                            int attempt, SelectionReason selectionReason, boolean shadow, String experiment,
-                           String arm) {
+                           String arm, Double cost) {
 
     /**
      * Whether a client's score may be joined to the outcome by its request id: experiments' outcomes and rollouts'
@@ -29,6 +29,6 @@ public record OutcomeFacts(String requestId, Instant eventTime, OutcomeStatus st
             outcome.getEventTime(), outcome.getStatus(), outcome.getHttpStatus(),
             outcome.getLatencyMs(), outcome.getTimeToFirstTokenMs(), outcome.getPromptTokens(),
             outcome.getCompletionTokens(), outcome.getStreamed(), outcome.getAttempt(), outcome.getSelectionReason(),
-            outcome.getShadow(), outcome.getExperiment(), outcome.getArm());
+            outcome.getShadow(), outcome.getExperiment(), outcome.getArm(), outcome.getCost());
     }
 }

@@ -37,7 +37,7 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
     /** The fields read, by their Avro names; the order is that of the reader schema. */
     private static final List<String> FIELDS = List.of("request_id", "event_time", "status", "http_status", "latency_ms",
         "time_to_first_token_ms", "prompt_tokens", "completion_tokens", "streamed", "attempt", "selection_reason",
-        "shadow", "experiment", "arm");
+        "shadow", "experiment", "arm", "cost");
 
     /**
      * The released schema whose field layout the fast path reads field by field, in its order: a record written with
@@ -108,7 +108,7 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         return new OutcomeFacts(OutcomeFacts.keepsRequestId(experiment, reason) ? string(r.get(0)) : null,
             Instant.ofEpochMilli((Long) r.get(1)), OutcomeStatus.valueOf(r.get(2).toString()), (Integer) r.get(3),
             (Long) r.get(4), (Long) r.get(5), (Integer) r.get(6), (Integer) r.get(7), (Boolean) r.get(8),
-            (Integer) r.get(9), reason, (Boolean) r.get(11), experiment, string(r.get(13)));
+            (Integer) r.get(9), reason, (Boolean) r.get(11), experiment, string(r.get(13)), (Double) r.get(14));
     }
 
     /** Outcomes as the topology reads them: facts are never written, so the serde has no serializer to use. */
@@ -198,13 +198,11 @@ public final class OutcomeFactsDeserializer implements Deserializer<OutcomeFacts
         final int attempt = in.readInt();
         final boolean shadow = in.readBoolean();
         in.skipString(); // router_instance
-        if (fast.costed() && in.readIndex() != 0) {
-            in.readDouble(); // cost, not folded by the daily stats yet; read to the end, so a truncated record fails
-        }
+        final Double cost = fast.costed() && in.readIndex() != 0 ? in.readDouble() : null;
         final String requestId = OutcomeFacts.keepsRequestId(experiment, reason)
             ? new String(bytes, idStart, idLength, StandardCharsets.UTF_8) : null;
         return new OutcomeFacts(requestId, Instant.ofEpochMilli(eventTime), status, httpStatus, latencyMs,
-            firstToken, promptTokens, completionTokens, streamed, attempt, reason, shadow, experiment, arm);
+            firstToken, promptTokens, completionTokens, streamed, attempt, reason, shadow, experiment, arm, cost);
     }
 
     /** The enum constants in the order of the symbols the schema wrote, by name (UNKNOWN for one unknown here). */

@@ -26,6 +26,9 @@ public final class StatsJson {
         body.put("prompt_tokens", s.promptTokens());
         body.put("completion_tokens", s.completionTokens());
         body.put("total_tokens", s.totalTokens());
+        body.put("cost_usd", s.costUsd());
+        body.put("costed_requests", s.costed());
+        body.put("cost_per_request_usd", s.costed() == 0 ? null : s.costPerRequestUsd());
         body.put("avg_response_time", round(s.averageLatencyMs()));
         body.put("p50_response_time", round(s.latencyQuantileMs(0.50)));
         body.put("p95_response_time", round(s.latencyQuantileMs(0.95)));

@@ -3,6 +3,7 @@ package dev.switchboard.stats.daily;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.schemas.ReleasedSchemas;
 import dev.switchboard.stats.store.VersionDayStats;
 import java.io.IOException;
@@ -25,8 +26,10 @@ class DailyStatsSerdeTest {
     void readsBackEverythingItWrote() {
         final DailyStats stats = DailyStats.empty();
         for (int i = 1; i <= 100; i++) {
-            stats.add(OutcomeFacts.of(
-                DailyStatsTopologyTest.outcome("v1", OutcomeStatus.SUCCESS, i * 10L, 1, 2, false)));
+            final RequestOutcome outcome = DailyStatsTopologyTest.outcome("v1", OutcomeStatus.SUCCESS, i * 10L, 1, 2,
+                false);
+            outcome.setCost(i % 2 == 0 ? 0.25 : null);
+            stats.add(OutcomeFacts.of(outcome));
         }
 
         final DailyStats read = serde.deserializer().deserialize("t", serde.serializer().serialize("t", stats));
@@ -36,6 +39,8 @@ class DailyStatsSerdeTest {
         assertThat(read.byHttpStatus()).containsEntry(200, 100L);
         assertThat(read.latencyQuantileMs(0.5)).isEqualTo(stats.latencyQuantileMs(0.5));
         assertThat(read.maxLatencyMs()).isEqualTo(1_000);
+        assertThat(read.costed()).isEqualTo(50);
+        assertThat(read.costUsd()).isEqualTo(12.5);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.switchboard.stats.daily;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.withinPercentage;
 
@@ -79,6 +80,28 @@ class DailyStatsTopologyTest {
         assertThat(first.averageLatencyMs()).isEqualTo(200.0);
         assertThat(first.lastUsedAt()).isEqualTo(DAY_ONE.plusSeconds(30));
         assertThat(days.get(1).value.total()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAddUpEachVersionsCostAsItsPricesTimesTheTokensCounted() {
+        // $0.001 a request, $3 per million input tokens, $15 per million output tokens, as routers price them.
+        long prompt = 0;
+        long completion = 0;
+        for (int i = 1; i <= 200; i++) {
+            final RequestOutcome answered = outcome("v1", OutcomeStatus.SUCCESS, 100, 100 + i, 20 + i % 7, false);
+            answered.setCost(0.001 + answered.getPromptTokens() * 3 / 1e6 + answered.getCompletionTokens() * 15 / 1e6);
+            prompt += answered.getPromptTokens();
+            completion += answered.getCompletionTokens();
+            pipe(answered, DAY_TWO.plusMillis(i));
+        }
+        pipe(outcome("v1", OutcomeStatus.UPSTREAM_ERROR, 30, null, null, false), DAY_TWO); // a failure costs nothing
+
+        final DailyStats day = days(V1).get(0).value;
+
+        assertThat(day.costed()).isEqualTo(200);
+        assertThat(day.costUsd()).isCloseTo(200 * 0.001 + prompt * 3 / 1e6 + completion * 15 / 1e6,
+            within(1e-12));
+        assertThat(day.costPerRequestUsd()).isCloseTo(day.costUsd() / 200, within(1e-15));
     }
 
     @Test
