@@ -87,6 +87,11 @@ const fmt = {
   pct(v, digits = 1) { return v === null || v === undefined ? '–' : fmt.num(v, digits) + '%'; },
   /** A rate from 0 to 1 as a percentage. */
   rate(v, digits = 2) { return v === null || v === undefined ? '–' : fmt.num(100 * v, digits) + '%'; },
+  /** US dollars: cents and more to two decimals, a fraction of a cent to four significant digits ($0.0004213). */
+  usd(v) {
+    if (v === null || v === undefined || Number.isNaN(v)) return '–';
+    return '$' + (Math.abs(v) >= 0.01 ? fmt.num(v, 2) : String(Number(Number(v).toPrecision(4))));
+  },
   /** A gate's or a test's figure as the API gives it, to four significant digits: 0.02, -2.741, 0.004007. */
   figure(v) { return v === null || v === undefined ? '–' : String(Number(Number(v).toPrecision(4))); },
   time(iso) {
@@ -348,6 +353,7 @@ document.addEventListener('alpine:init', () => {
           <td class="num">${t ? fmt.rate(t.error_rate) : '–'}</td>
           <td class="num">${t ? fmt.ms(t.p50_response_time) : '–'}</td>
           <td class="num">${t ? fmt.ms(t.p95_response_time) : '–'}</td>
+          <td class="num" data-field="cost_per_request_usd" title="${v.prices ? 'priced: $' + v.prices.input_per_million_tokens + ' / M input tokens, $' + v.prices.output_per_million_tokens + ' / M output tokens, $' + v.prices.per_request + ' a request' : 'not priced'}">${t && t.cost_per_request_usd !== null && t.cost_per_request_usd !== undefined ? fmt.usd(t.cost_per_request_usd) : (v.prices ? '–' : html`<span class="muted small">not priced</span>`)}</td>
         </tr>`;
       })}`.text;
     },

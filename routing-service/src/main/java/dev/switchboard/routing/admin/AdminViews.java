@@ -81,7 +81,7 @@ final class AdminViews {
         config.put("weight", v.weight());
         config.put("is_active", v.active());
         config.put("is_default", v.isDefault());
-        v.prices().ifPresent(prices -> config.put("prices", PricesPatch.view(prices)));
+        v.prices().ifPresent(prices -> config.put("prices", prices.fields()));
         config.putAll(new TreeMap<>(v.parameters()));
         v.secrets().names().forEach(name -> config.put(name, MASK));
         return config;

@@ -3,8 +3,6 @@ package dev.switchboard.routing.admin;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.switchboard.routing.table.Prices;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -39,15 +37,6 @@ record PricesPatch(boolean given, @Nullable Prices value) {
     /** @return the new prices if given, {@code current} if left out, none if removed */
     Optional<Prices> applyTo(final Optional<Prices> current) {
         return given ? Optional.ofNullable(value) : current;
-    }
-
-    /** The prices as answers and the audit trail show them. */
-    static Map<String, Object> view(final Prices prices) {
-        final Map<String, Object> view = new LinkedHashMap<>();
-        view.put("input_per_million_tokens", prices.inputPerMillionTokens());
-        view.put("output_per_million_tokens", prices.outputPerMillionTokens());
-        view.put("per_request", prices.perRequest());
-        return view;
     }
 
     static final class Reader extends PatchReader<PricesPatch> {

@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 final class ProvidersOverview {
 
     /** One version's traffic over the last minutes, as stats-streams counted it. */
-    record Traffic(long requests, double requestsPerSecond, Double errorRate, double p50, double p95) {
+    record Traffic(long requests, double requestsPerSecond, Double errorRate, double p50, double p95,
+                   Double costPerRequestUsd) {
     }
 
     private final HealthBoard health;
@@ -84,6 +85,7 @@ final class ProvidersOverview {
         json.put("is_active", version.active());
         json.put("is_default", version.isDefault());
         json.put("configured_share", round(share));
+        version.prices().ifPresent(prices -> json.put("prices", prices.fields()));
         final Optional<String> notRoutable = whyNotRouted(provider, version);
         json.put("routable", notRoutable.isEmpty());
         notRoutable.ifPresent(reason -> json.put("not_routable_reason", reason));
@@ -97,7 +99,7 @@ final class ProvidersOverview {
             return h;
         }).orElse(null));
         traffic.ifPresent(found -> {
-            final Traffic t = found.orElse(new Traffic(0, 0, null, 0, 0));
+            final Traffic t = found.orElse(new Traffic(0, 0, null, 0, 0, null));
             final Map<String, Object> observed = new LinkedHashMap<>();
             observed.put("requests", t.requests());
             observed.put("requests_per_second", t.requestsPerSecond());
@@ -106,6 +108,7 @@ final class ProvidersOverview {
             observed.put("error_rate", t.errorRate());
             observed.put("p50_response_time", t.requests() == 0 ? null : t.p50());
             observed.put("p95_response_time", t.requests() == 0 ? null : t.p95());
+            observed.put("cost_per_request_usd", t.costPerRequestUsd());
             json.put("traffic", observed);
         });
         return json;

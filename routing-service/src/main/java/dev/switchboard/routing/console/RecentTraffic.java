@@ -62,7 +62,9 @@ final class RecentTraffic {
                 byVersion.put(key.toString(), new ProvidersOverview.Traffic(version.path("total_requests").asLong(),
                     version.path("requests_per_second").asDouble(),
                     version.path("error_rate").isNumber() ? version.path("error_rate").asDouble() : null,
-                    version.path("p50_response_time").asDouble(), version.path("p95_response_time").asDouble()));
+                    version.path("p50_response_time").asDouble(), version.path("p95_response_time").asDouble(),
+                    version.path("cost_per_request_usd").isNumber() ? version.path("cost_per_request_usd").asDouble()
+                        : null));
             }
             return new Answer.Counted(byVersion, answer.path("from").asString(), answer.path("to").asString());
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.switchboard.routing.table;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalDouble;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +25,15 @@ public record Prices(double inputPerMillionTokens, double outputPerMillionTokens
             throw new IllegalArgumentException("price " + field + " must be a finite number of dollars, 0 or more, "
                 + "got " + price);
         }
+    }
+
+    /** The prices under the field names the admin API, the audit trail and the console show them with. */
+    public Map<String, Object> fields() {
+        final Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("input_per_million_tokens", inputPerMillionTokens);
+        fields.put("output_per_million_tokens", outputPerMillionTokens);
+        fields.put("per_request", perRequest);
+        return fields;
     }
 
     /**

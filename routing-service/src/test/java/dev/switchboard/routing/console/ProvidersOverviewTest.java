@@ -92,8 +92,8 @@ class ProvidersOverviewTest {
         final Provider provider = provider("weight", version("v1", 90, true, true), version("v2", 10, true, false),
             version("v3", 0, true, false));
         final Map<String, ProvidersOverview.Traffic> traffic = Map.of(
-            "LLM/Chat/v1", new ProvidersOverview.Traffic(300, 1.0, 0.0, 40, 90),
-            "LLM/Chat/v2", new ProvidersOverview.Traffic(100, 0.33, 0.05, 50, 120));
+            "LLM/Chat/v1", new ProvidersOverview.Traffic(300, 1.0, 0.0, 40, 90, 0.0021),
+            "LLM/Chat/v2", new ProvidersOverview.Traffic(100, 0.33, 0.05, 50, 120, null));
 
         final Map<String, Object> json = overview.providers(List.of(provider), Optional.of(traffic)).get(0);
         final Map<String, Map<String, Object>> versions = versions(json);
@@ -102,7 +102,8 @@ class ProvidersOverviewTest {
         assertThat(traffic(versions.get("v1"))).containsEntry("observed_share", 75.0).containsEntry("requests", 300L);
         assertThat(versions.get("v1")).containsEntry("configured_share", 90.0);
         assertThat(traffic(versions.get("v2"))).containsEntry("observed_share", 25.0).containsEntry("error_rate", 0.05)
-            .containsEntry("p95_response_time", 120.0);
+            .containsEntry("p95_response_time", 120.0).containsEntry("cost_per_request_usd", null);
+        assertThat(traffic(versions.get("v1"))).containsEntry("cost_per_request_usd", 0.0021);
         assertThat(traffic(versions.get("v3"))).as("no traffic: no percentiles").containsEntry("requests", 0L)
             .containsEntry("p50_response_time", null);
     }
