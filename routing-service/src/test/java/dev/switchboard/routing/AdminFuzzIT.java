@@ -45,7 +45,8 @@ class AdminFuzzIT {
     private static final String INSTANCE = "fuzz";
     /** The relay forwards these to stats-streams and the prober, which answer for themselves. */
     private static final List<String> RELAYED = List.of("/api/providers/health", "/api/health-check", "/api/stats",
-        "/api/experiments/{name}/results", "/api/experiments/{name}/report");
+        "/api/experiments/{name}/results", "/api/experiments/{name}/report", "/api/experiments/{name}/decisions",
+        "/api/experiments/{name}/decisions/replay");
     private static final FuzzedInputs.Tally TALLY = new FuzzedInputs.Tally();
 
     private static SimulatedProvider upstream;

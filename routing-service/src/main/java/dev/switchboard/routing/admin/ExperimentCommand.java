@@ -4,6 +4,7 @@ import dev.switchboard.events.AdaptiveSettings;
 import dev.switchboard.events.ExperimentMetric;
 import dev.switchboard.events.ExperimentMode;
 import dev.switchboard.events.RolloutGate;
+import dev.switchboard.events.RolloutMetric;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +100,11 @@ record ExperimentCommand(String experimentName, String provider, String modelA, 
         alpha = adaptive ? null : Checks.number(alpha, "alpha", 0.05, 0.0001, 0.2);
         power = adaptive ? null : Checks.number(power, "power", 0.8, 0.5, 0.999);
         guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
-        RolloutCommand.gatesOf(guardrails, "guardrails");
+        if (RolloutCommand.gatesOf(guardrails, "guardrails").stream()
+            .anyMatch(gate -> gate.getMetric() == RolloutMetric.COST_PER_REQUEST)) {
+            throw AdminException.badRequest("'guardrails' cannot hold cost_per_request yet: experiments' arms do not "
+                + "fold their costs; a rollout's gates can");
+        }
     }
 
     private static void refuseAdaptiveOnly(final @Nullable Object value, final String field) {

@@ -106,8 +106,9 @@ record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable Str
                 case "latency_p95" -> RolloutMetric.LATENCY_P95;
                 case "time_to_first_token_p95" -> RolloutMetric.TIME_TO_FIRST_TOKEN_P95;
                 case "quality_score" -> RolloutMetric.QUALITY_SCORE;
+                case "cost_per_request" -> RolloutMetric.COST_PER_REQUEST;
                 default -> throw AdminException.badRequest("'" + at + ".metric' must be error_rate, latency_p95, "
-                    + "time_to_first_token_p95 or quality_score");
+                    + "time_to_first_token_p95, quality_score or cost_per_request");
             };
             final RolloutGateKind kind = switch (Checks.text(gate.kind(), at + ".kind")) {
                 case "vs_baseline" -> RolloutGateKind.VS_BASELINE;
@@ -120,6 +121,9 @@ record RolloutCommand(@Nullable String rolloutId, String provider, @Nullable Str
                 case ERROR_RATE -> Checks.number(gate.limit(), limit, Double.NaN, 0, 0.99);
                 case LATENCY_P95, TIME_TO_FIRST_TOKEN_P95 -> Checks.number(gate.limit(), limit, Double.NaN,
                     kind == RolloutGateKind.ABSOLUTE ? 1 : 0, 3_600_000);
+                // Dollars a request, or against the baseline a share of the baseline's (0.1: 10% above it).
+                case COST_PER_REQUEST -> Checks.number(gate.limit(), limit, Double.NaN, 0,
+                    kind == RolloutGateKind.ABSOLUTE ? 1_000 : 10);
                 default -> Checks.number(gate.limit(), limit, Double.NaN,
                     kind == RolloutGateKind.ABSOLUTE ? -1e9 : 0, 1e9);
             }));

@@ -154,6 +154,10 @@ class AdminCommandsTest {
         assertThat(refusal("{\"provider\": \"LLM/A\", \"candidate\": \"v2\", \"gates\": [{\"metric\": \"error_rate\", "
             + "\"kind\": \"absolute\", \"limit\": 2}]}", RolloutCommand.class))
             .isEqualTo("'gates[0].limit' must be a number from 0.0 to 0.99");
+        assertThat(read("{\"provider\": \"LLM/A\", \"candidate\": \"v2\", \"gates\": [{\"metric\": "
+            + "\"cost_per_request\", \"kind\": \"vs_baseline\", \"limit\": 0.1}]}", RolloutCommand.class)
+            .plannedGates()).containsExactly(new RolloutGate(RolloutMetric.COST_PER_REQUEST,
+                RolloutGateKind.VS_BASELINE, 0.1));
         assertThat(read("{\"provider\": \"LLM/A\", \"candidate\": \"v2\"}", RolloutCommand.class).plannedSteps())
             .isEqualTo(RolloutAdmin.DEFAULT_STEPS);
     }
@@ -202,6 +206,9 @@ class AdminCommandsTest {
             .isEqualTo("'maximum_arms' (2) must be at least the 3 arms given");
         assertThat(refusal(base + ", \"mode\": \"adaptive\", \"exploration_floor\": 0.5}",
             ExperimentCommand.class)).isEqualTo("'exploration_floor' must be a number from 0.0 to 0.125");
+        assertThat(refusal(base + ", \"guardrails\": [{\"metric\": \"cost_per_request\", \"kind\": "
+            + "\"vs_baseline\", \"limit\": 0.1}]}", ExperimentCommand.class))
+            .startsWith("'guardrails' cannot hold cost_per_request yet");
         assertThat(refusal(base + ", \"guardrails\": [{\"metric\": \"cost\", \"kind\": \"absolute\", "
             + "\"limit\": 1}]}", ExperimentCommand.class)).startsWith("'guardrails[0].metric' must be");
     }

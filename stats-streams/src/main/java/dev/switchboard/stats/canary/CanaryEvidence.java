@@ -19,7 +19,13 @@ public record CanaryEvidence(Side baseline, Side candidate, Duration inStep) {
      * distributions (milliseconds), and clients' quality scores.
      */
     public record Side(long samples, long failures, Distribution latency, Distribution timeToFirstToken,
-                       Moments scores) {
+                       Moments scores, Moments costs) {
+
+        /** A side without costs: its versions are not priced. */
+        public Side(final long samples, final long failures, final Distribution latency,
+                    final Distribution timeToFirstToken, final Moments scores) {
+            this(samples, failures, latency, timeToFirstToken, scores, Moments.EMPTY);
+        }
 
         public Side {
             if (failures < 0 || failures > samples) {
@@ -29,6 +35,7 @@ public record CanaryEvidence(Side baseline, Side candidate, Duration inStep) {
             Objects.requireNonNull(latency, "latency");
             Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
             Objects.requireNonNull(scores, "scores");
+            Objects.requireNonNull(costs, "costs");
         }
 
         /** Requests and failures only, for the error-rate gates. */

@@ -2,6 +2,7 @@ package dev.switchboard.stats.canary;
 
 import dev.switchboard.stats.experiment.ConfidenceSequence;
 import dev.switchboard.stats.experiment.Estimate;
+import dev.switchboard.stats.experiment.Moments;
 import dev.switchboard.stats.sketch.Distribution;
 import java.time.Duration;
 import java.util.List;
@@ -92,6 +93,7 @@ public record CanaryJudge(double alpha, double tau, long minimumToRollBack) {
             case ERROR_RATE, LATENCY_P95 -> side.samples();
             case TIME_TO_FIRST_TOKEN_P95 -> side.timeToFirstToken().count();
             case QUALITY_SCORE -> side.scores().count();
+            case COST_PER_REQUEST -> side.costs().count();
         };
     }
 
@@ -109,9 +111,15 @@ public record CanaryJudge(double alpha, double tau, long minimumToRollBack) {
             case QUALITY_SCORE -> gate.kind() == Gate.Kind.ABSOLUTE
                 ? ConfidenceSequence.mean(candidate.scores(), gateAlpha)
                 : ConfidenceSequence.meanDifference(baseline.scores(), candidate.scores(), gateAlpha);
+            // Against the baseline, the candidate's cost less the baseline's raised by the allowed share: within
+            // the limit while that is at most 0.
+            case COST_PER_REQUEST -> gate.kind() == Gate.Kind.ABSOLUTE
+                ? ConfidenceSequence.mean(candidate.costs(), gateAlpha)
+                : ConfidenceSequence.meanDifference(scaled(baseline.costs(), 1 + gate.limit()), candidate.costs(),
+                    gateAlpha);
         };
-        final double limit = gate.kind() == Gate.Kind.ABSOLUTE || gate.metric().higherIsWorse() ? gate.limit()
-            : -gate.limit();
+        final double limit = gate.metric() == Gate.Metric.COST_PER_REQUEST && gate.kind() == Gate.Kind.VS_BASELINE ? 0
+            : gate.kind() == Gate.Kind.ABSOLUTE || gate.metric().higherIsWorse() ? gate.limit() : -gate.limit();
         return new CanaryDecision.GateStatus(gate, interval, against(interval, limit, gate.metric().higherIsWorse()));
     }
 
@@ -128,6 +136,11 @@ public record CanaryJudge(double alpha, double tau, long minimumToRollBack) {
         final Estimate mine = ConfidenceSequence.quantile(candidate, P95, gateAlpha / 2, tau);
         final Estimate theirs = ConfidenceSequence.quantile(baseline, P95, gateAlpha / 2, tau);
         return new Estimate(mine.value() - theirs.value(), mine.low() - theirs.high(), mine.high() - theirs.low());
+    }
+
+    /** {@code values} each multiplied by {@code factor}. */
+    private static Moments scaled(final Moments values, final double factor) {
+        return new Moments(values.count(), values.mean() * factor, values.squaredDeviations() * factor * factor);
     }
 
     /** Where an interval stands against a limit: an upper one where higher is worse, else a lower one. */

@@ -15,22 +15,32 @@ public final class CanaryTotals {
     private final Distribution latency;
     private final Distribution timeToFirstToken;
     private Moments scores;
+    private Moments costs;
 
+    /** @param costs what the answered requests that had a cost cost, US dollars each */
     public CanaryTotals(final long samples, final long failures, final Distribution latency,
-                        final Distribution timeToFirstToken, final Moments scores) {
+                        final Distribution timeToFirstToken, final Moments scores, final Moments costs) {
         this.samples = samples;
         this.failures = failures;
         this.latency = Objects.requireNonNull(latency, "latency");
         this.timeToFirstToken = Objects.requireNonNull(timeToFirstToken, "timeToFirstToken");
         this.scores = Objects.requireNonNull(scores, "scores");
+        this.costs = Objects.requireNonNull(costs, "costs");
     }
 
     public static CanaryTotals empty() {
-        return new CanaryTotals(0, 0, Distribution.empty(), Distribution.empty(), Moments.EMPTY);
+        return new CanaryTotals(0, 0, Distribution.empty(), Distribution.empty(), Moments.EMPTY, Moments.EMPTY);
     }
 
-    /** A served request: whether it failed, its latency, and its time to first token when it was streamed. */
-    public void addRequest(final boolean failed, final long latencyMs, final Long timeToFirstTokenMs) {
+    /**
+     * A served request: whether it failed, its latency, its time to first token when it was streamed, and its cost
+     * when a priced version answered it.
+     */
+    public void addRequest(final boolean failed, final long latencyMs, final Long timeToFirstTokenMs,
+                           final Double cost) {
+        if (cost != null) {
+            costs = costs.plus(cost);
+        }
         samples++;
         if (failed) {
             failures++;
@@ -47,7 +57,7 @@ public final class CanaryTotals {
     }
 
     public CanaryEvidence.Side side() {
-        return new CanaryEvidence.Side(samples, failures, latency, timeToFirstToken, scores);
+        return new CanaryEvidence.Side(samples, failures, latency, timeToFirstToken, scores, costs);
     }
 
     public long samples() {
@@ -68,5 +78,9 @@ public final class CanaryTotals {
 
     public Moments scores() {
         return scores;
+    }
+
+    public Moments costs() {
+        return costs;
     }
 }

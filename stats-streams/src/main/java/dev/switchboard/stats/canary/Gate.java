@@ -17,7 +17,9 @@ public record Gate(Metric metric, Kind kind, double limit) {
 
     /** What a gate watches, and which way is worse. */
     public enum Metric {
-        ERROR_RATE(true), LATENCY_P95(true), TIME_TO_FIRST_TOKEN_P95(true), QUALITY_SCORE(false);
+        ERROR_RATE(true), LATENCY_P95(true), TIME_TO_FIRST_TOKEN_P95(true), QUALITY_SCORE(false),
+        /** US dollars per answered request; against the baseline, the limit is a share of the baseline's. */
+        COST_PER_REQUEST(true);
 
         private final boolean higherIsWorse;
 
@@ -58,6 +60,7 @@ public record Gate(Metric metric, Kind kind, double limit) {
             case LATENCY_P95 -> Metric.LATENCY_P95;
             case TIME_TO_FIRST_TOKEN_P95 -> Metric.TIME_TO_FIRST_TOKEN_P95;
             case QUALITY_SCORE -> Metric.QUALITY_SCORE;
+            case COST_PER_REQUEST -> Metric.COST_PER_REQUEST;
             case UNKNOWN -> throw new IllegalArgumentException("a gate's metric is unknown to this stats-streams");
         };
         final Kind kind = switch (gate.getKind()) {
@@ -68,11 +71,15 @@ public record Gate(Metric metric, Kind kind, double limit) {
         return new Gate(metric, kind, gate.getLimit());
     }
 
-    /** How the gate is named in decisions and answers, e.g. {@code error_rate <= baseline + 0.01}. */
+    /**
+     * How the gate is named in decisions and answers, e.g. {@code error_rate <= baseline + 0.01}, or for a cost
+     * {@code cost_per_request <= baseline x 1.1}.
+     */
     public String describe() {
         final String sign = metric.higherIsWorse() ? " <= " : " >= ";
         return metric.jsonName() + sign + switch (kind) {
-            case VS_BASELINE -> "baseline " + (metric.higherIsWorse() ? "+ " : "- ") + limit;
+            case VS_BASELINE -> metric == Metric.COST_PER_REQUEST ? "baseline x " + (1 + limit)
+                : "baseline " + (metric.higherIsWorse() ? "+ " : "- ") + limit;
             case ABSOLUTE -> Double.toString(limit);
         };
     }

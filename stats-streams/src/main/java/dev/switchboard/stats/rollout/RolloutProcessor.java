@@ -168,7 +168,7 @@ final class RolloutProcessor implements Processor<String, RolloutInput, String, 
             step.side(observation.getCandidate()).addScore(observation.getScore());
         } else {
             step.side(observation.getCandidate()).addRequest(observation.getFailed(), observation.getLatencyMs(),
-                observation.getTimeToFirstTokenMs());
+                observation.getTimeToFirstTokenMs(), observation.getCost());
         }
         totals.put(id, step);
     }

@@ -67,13 +67,15 @@ final class RolloutStoreSerdes {
     private static CanarySideTotals toRecord(final CanaryTotals totals) {
         return new CanarySideTotals(totals.samples(), totals.failures(), totals.latency().toBuffer(),
             totals.timeToFirstToken().toBuffer(), totals.scores().count(), totals.scores().mean(),
-            totals.scores().squaredDeviations());
+            totals.scores().squaredDeviations(), totals.costs().count(), totals.costs().mean(),
+            totals.costs().squaredDeviations());
     }
 
     private static CanaryTotals fromRecord(final CanarySideTotals stored) {
         return new CanaryTotals(stored.getSamples(), stored.getFailures(),
             Distribution.fromBuffer(stored.getLatency()), Distribution.fromBuffer(stored.getTimeToFirstToken()),
-            new Moments(stored.getScoresCount(), stored.getScoresMean(), stored.getScoresSquaredDeviations()));
+            new Moments(stored.getScoresCount(), stored.getScoresMean(), stored.getScoresSquaredDeviations()),
+            new Moments(stored.getCostsCount(), stored.getCostsMean(), stored.getCostsSquaredDeviations()));
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> AvroEventSerde<T> avro(

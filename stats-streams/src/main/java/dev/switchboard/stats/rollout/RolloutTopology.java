@@ -176,7 +176,7 @@ public final class RolloutTopology {
             .anyMatch(gate -> gate.getMetric() == RolloutMetric.QUALITY_SCORE);
         return KeyValue.pair(scored ? outcome.requestId() : null, new RolloutObservation(plan.getId(), candidate,
             outcome.status() != OutcomeStatus.SUCCESS, outcome.latencyMs(),
-            outcome.streamed() ? outcome.timeToFirstTokenMs() : null, outcome.eventTime(), null));
+            outcome.streamed() ? outcome.timeToFirstTokenMs() : null, outcome.eventTime(), null, outcome.cost()));
     }
 
     private static Serializer<RolloutOutput> outputBytes() {

@@ -172,6 +172,39 @@ class CanaryJudgeTest {
         return values;
     }
 
+    @Test
+    void shouldRollBackACandidateThatCostsThirtyPercentMorePerRequestThanATenPercentGateAllowsAndPassOneAtFive() {
+        final List<Gate> tenPercent = List.of(new Gate(Gate.Metric.COST_PER_REQUEST, Gate.Kind.VS_BASELINE, 0.10));
+        final CanaryJudge.Step step = new CanaryJudge.Step(Duration.ZERO, 500);
+
+        // Per-request costs vary with the tokens each answer counted: around $0.002 for the baseline.
+        final CanaryDecision dearer = JUDGE.judge(tenPercent, step, costs(0.002, 0.002 * 1.3, 500));
+        final CanaryDecision close = JUDGE.judge(tenPercent, step, costs(0.002, 0.002 * 1.05, 20_000));
+
+        assertThat(dearer).isInstanceOf(CanaryDecision.RollBack.class);
+        assertThat(((CanaryDecision.RollBack) dearer).failed().describe()).isEqualTo("cost_per_request <= baseline x 1.1");
+        assertThat(dearer.gates().get(0).estimate().low()).as("candidate less 1.1 x baseline").isGreaterThan(0);
+        assertThat(close).isInstanceOf(CanaryDecision.Promote.class);
+    }
+
+    /** Costs spread +-20% around each side's mean per request; the baseline has four times the requests. */
+    private static CanaryEvidence costs(final double baselineMean, final double candidateMean, final int requests) {
+        return new CanaryEvidence(
+            new CanaryEvidence.Side(requests * 4L, 0, Distribution.empty(), Distribution.empty(), Moments.EMPTY,
+                spread(baselineMean, requests * 4)),
+            new CanaryEvidence.Side(requests, 0, Distribution.empty(), Distribution.empty(), Moments.EMPTY,
+                spread(candidateMean, requests)),
+            Duration.ofMinutes(20));
+    }
+
+    private static Moments spread(final double mean, final int count) {
+        Moments moments = Moments.EMPTY;
+        for (int i = 0; i < count; i++) {
+            moments = moments.plus(mean * (0.8 + 0.4 * i / (count - 1.0)));
+        }
+        return moments;
+    }
+
     /** Scores alternating mean +- 0.1 on each side. */
     private static CanaryEvidence scores(final double baselineMean, final double candidateMean, final int scored) {
         return new CanaryEvidence(
