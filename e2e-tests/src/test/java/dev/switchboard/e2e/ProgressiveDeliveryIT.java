@@ -2,6 +2,7 @@ package dev.switchboard.e2e;
 
 import static dev.switchboard.e2e.LocalCalls.base;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.testing.FreePorts;
@@ -242,6 +243,58 @@ class ProgressiveDeliveryIT {
         final JsonNode aborted = json(send("POST", base(router) + "/api/rollouts/" + id + "/abort", null), 200);
         assertThat(aborted.path("status").asString()).isEqualTo("aborted");
         assertThat(aborted.path("weights").path("v2").asDouble()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void shouldRollBackACandidateThatCostsThirtyPercentMorePerRequestAndCountEachVersionsCostInItsDailyStats()
+        throws Exception {
+        // The same answers (the same tokens) at prices 30% higher: only the cost gate can tell them apart.
+        addPricedVersion("p1", 3, 15, 0.001, true);
+        addPricedVersion("p2", 3 * 1.3, 15 * 1.3, 0.001 * 1.3, false);
+        try (NewUsers traffic = NewUsers.calling(http, 8, () -> LocalCalls.chatAs(base(router), CLIENT, "Priced",
+            UUID.randomUUID().toString()))) {
+            json(send("POST", base(router) + "/api/rollouts", "{\"rollout_id\": \"dearer\", \"provider\": "
+                + "\"LLM/Priced\", \"candidate\": \"p2\", \"steps\": " + STEPS + ", \"gates\": [{\"metric\": "
+                + "\"cost_per_request\", \"kind\": \"vs_baseline\", \"limit\": 0.1}, " + GATES.substring(1)
+                + "}"), 201);
+            final JsonNode rolledBack = awaitStatus("dearer", "rolled_back", Duration.ofSeconds(120));
+            printDecisions(rolledBack);
+            final JsonNode last = rolledBack.path("decisions").get(rolledBack.path("decisions").size() - 1);
+            assertThat(last.path("action").asString()).isEqualTo("roll_back");
+            assertThat(last.path("failed_gate").asString()).isEqualTo("cost_per_request <= baseline x 1.1");
+        }
+        for (final String version : List.of("p1", "p2")) {
+            final double[] prices = version.equals("p1") ? new double[] {3, 15, 0.001}
+                : new double[] {3 * 1.3, 15 * 1.3, 0.001 * 1.3};
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                final JsonNode day = JSON.readTree(send("GET", base(stats) + "/api/stats/providers/LLM/Priced/versions/"
+                    + version + "/daily", null).body()).path("data").path(0);
+                final long requests = day.path("total_requests").asLong();
+                assertThat(requests).isPositive();
+                assertThat(day.path("failed_requests").asLong()).isZero();
+                assertThat(day.path("costed_requests").asLong()).isEqualTo(requests);
+                final double expected = requests * prices[2] + day.path("prompt_tokens").asLong() * prices[0] / 1e6
+                    + day.path("completion_tokens").asLong() * prices[1] / 1e6;
+                log.info("COST-E2E {}: {} requests, {} prompt and {} completion tokens: ${} counted, ${} at its prices "
+                    + "(${} a request)", version, requests, day.path("prompt_tokens"), day.path("completion_tokens"),
+                    day.path("cost_usd"), expected, day.path("cost_per_request_usd"));
+                assertThat(day.path("cost_usd").asDouble()).isCloseTo(expected, within(1e-9 * expected));
+            });
+        }
+    }
+
+    private static void addPricedVersion(final String version, final double input, final double output,
+                                         final double perRequest, final boolean isDefault) throws Exception {
+        final SimulatedProvider simulator = SimulatedProvider.start(version, "127.0.0.1", 0, HEALTHY);
+        simulators.put(version, simulator);
+        final HttpResponse<String> added = send("POST", base(router) + "/api/system-configs/provider",
+            "{\"category\": \"LLM\", \"name\": \"Priced\", \"version\": \"" + version + "\", \"type\": \"ollama\", "
+                + "\"model_name\": \"llama2\", \"url\": \"http://127.0.0.1:" + simulator.port() + "\", \"weight\": "
+                + (isDefault ? 100 : 0) + ", \"is_active\": true, \"is_default\": " + isDefault + ", \"prices\": "
+                + "{\"input_per_million_tokens\": " + input + ", \"output_per_million_tokens\": " + output
+                + ", \"per_request\": " + perRequest + "}}");
+        assertThat(added.statusCode()).as(added.body()).isBetween(200, 201);
     }
 
     private static ConfigurableApplicationContext startStats() {
