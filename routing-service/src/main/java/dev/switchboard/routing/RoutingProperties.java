@@ -201,7 +201,8 @@ public record RoutingProperties(
      * One version as written in YAML, with the seed's field names.
      *
      * @param prices what a call costs in US dollars ({@code input_per_million_tokens}, {@code
-     *               output_per_million_tokens}, {@code per_request}); none for a version not priced
+     *               output_per_million_tokens}, {@code per_request}, and for speech {@code
+     *               per_million_characters}); none for a version not priced
      */
     public record VersionSettings(String version, @DefaultValue("openai") String type, String modelName, String url,
                                   @DefaultValue("0") int weight, @DefaultValue("true") boolean isActive,

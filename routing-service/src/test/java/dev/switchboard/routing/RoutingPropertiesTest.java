@@ -32,7 +32,7 @@ class RoutingPropertiesTest {
             new MapPropertySource("yaml", yaml))).bind("switchboard.routing", RoutingProperties.class).get();
 
         final List<VersionConfig> versions = properties.routedProviders().get(0).versions();
-        assertThat(versions.get(0).prices()).contains(new Prices(2.5, 0, 0.001));
+        assertThat(versions.get(0).prices()).contains(new Prices(2.5, 0, 0.001, 0));
         assertThat(versions.get(1).prices()).as("a version not priced").isEmpty();
     }
 }

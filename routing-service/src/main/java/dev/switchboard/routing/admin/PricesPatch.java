@@ -31,7 +31,7 @@ record PricesPatch(boolean given, @Nullable Prices value) {
     @JsonIgnoreProperties(ignoreUnknown = false)
     @Schema(name = "VersionPrices", description = "US dollars; a price left out is 0")
     record Body(@Nullable Double inputPerMillionTokens, @Nullable Double outputPerMillionTokens,
-                @Nullable Double perRequest) {
+                @Nullable Double perRequest, @Nullable Double perMillionCharacters) {
     }
 
     /** @return the new prices if given, {@code current} if left out, none if removed */
@@ -49,12 +49,14 @@ record PricesPatch(boolean given, @Nullable Prices value) {
         public PricesPatch deserialize(final JsonParser parser, final DeserializationContext context) {
             if (!parser.hasToken(JsonToken.START_OBJECT)) {
                 throw AdminException.badRequest("'prices' must be an object such as {\"input_per_million_tokens\": "
-                    + "2.5, \"output_per_million_tokens\": 10, \"per_request\": 0} (US dollars), or null");
+                    + "2.5, \"output_per_million_tokens\": 10, \"per_request\": 0} or, for speech, {\"per_million_characters\": "
+                    + "15} (US dollars), or null");
             }
             final Body body = context.readValue(parser, Body.class);
             try {
                 return new PricesPatch(true, new Prices(orZero(body.inputPerMillionTokens()),
-                    orZero(body.outputPerMillionTokens()), orZero(body.perRequest())));
+                    orZero(body.outputPerMillionTokens()), orZero(body.perRequest()),
+                    orZero(body.perMillionCharacters())));
             } catch (IllegalArgumentException e) {
                 throw AdminException.badRequest(Objects.requireNonNullElse(e.getMessage(), "invalid prices"));
             }

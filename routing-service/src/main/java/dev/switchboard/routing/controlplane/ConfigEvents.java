@@ -59,7 +59,8 @@ public final class ConfigEvents {
         return new VersionConfig(key, event.getType(), event.getModelName(),
             Optional.ofNullable(event.getUrl()).map(URI::create), event.getWeight(), event.getIsActive(), event.getIsDefault(), parameters,
             Secrets.of(secrets), event.getCreatedAt(), event.getUpdatedAt(), Optional.ofNullable(event.getPrices())
-                .map(p -> new Prices(p.getInputPerMillionTokens(), p.getOutputPerMillionTokens(), p.getPerRequest())));
+                .map(p -> new Prices(p.getInputPerMillionTokens(), p.getOutputPerMillionTokens(), p.getPerRequest(),
+                    p.getPerMillionCharacters())));
     }
 
     /**
@@ -125,7 +126,8 @@ public final class ConfigEvents {
             .setPrices(version.prices().map(p -> VersionPrices.newBuilder()
                 .setInputPerMillionTokens(p.inputPerMillionTokens())
                 .setOutputPerMillionTokens(p.outputPerMillionTokens())
-                .setPerRequest(p.perRequest()).build()).orElse(null))
+                .setPerRequest(p.perRequest()).setPerMillionCharacters(p.perMillionCharacters()).build())
+                .orElse(null))
             .build();
     }
 

@@ -35,6 +35,7 @@ public final class Attempt {
     private @Nullable Long firstTokenNanos;
     private @Nullable Integer promptTokens;
     private @Nullable Integer completionTokens;
+    private @Nullable Integer inputCharacters;
 
     public Attempt(final Clock clock, final String requestId, final Selection.Chosen chosen, final int number,
                    final boolean streamed, final String routerInstance) {
@@ -82,6 +83,11 @@ public final class Attempt {
     public void usage(final @Nullable Integer prompt, final @Nullable Integer completion) {
         promptTokens = prompt;
         completionTokens = completion;
+    }
+
+    /** A speech request's input length, in characters: what text-to-speech prices. */
+    public void inputCharacters(final @Nullable Integer characters) {
+        inputCharacters = characters;
     }
 
     public void failed(final OutcomeStatus failure, final String type) {
@@ -151,7 +157,7 @@ public final class Attempt {
         if (status != OutcomeStatus.SUCCESS || version.prices().isEmpty()) {
             return null;
         }
-        final OptionalDouble cost = version.prices().get().cost(promptTokens, completionTokens);
+        final OptionalDouble cost = version.prices().get().cost(promptTokens, completionTokens, inputCharacters);
         return cost.isPresent() ? cost.getAsDouble() : null;
     }
 

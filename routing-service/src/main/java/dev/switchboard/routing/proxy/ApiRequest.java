@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -45,6 +46,8 @@ final class ApiRequest {
         String user;
         boolean stream;
         boolean hasRequired;
+        /** Of a speech request's {@code input}, in Unicode code points: what text-to-speech is priced by. */
+        Integer inputCharacters;
         /** A field named twice, very many fields, or a body not in UTF-8: read as a tree, not spliced. */
         boolean needsTree;
         int modelStart;
@@ -92,6 +95,10 @@ final class ApiRequest {
                 if (name.equals("model")) {
                     readModel(parser, value, fields);
                 } else if (name.equals(operation.requiredField())) {
+                    if (operation == Operation.AUDIO_SPEECH && value == JsonToken.VALUE_STRING) {
+                        fields.inputCharacters = Character.codePointCount(parser.getStringCharacters(),
+                            parser.getStringOffset(), parser.getStringLength());
+                    }
                     fields.hasRequired = isPresent(operation, parser, value);
                 } else if (name.equals("stream")) {
                     if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
@@ -177,6 +184,11 @@ final class ApiRequest {
     /** Whether the client asked for a stream, and the operation can stream. */
     boolean stream() {
         return operation.streams() && found.stream;
+    }
+
+    /** A speech request's input length in characters, which text-to-speech is priced by; null otherwise. */
+    @Nullable Integer inputCharacters() {
+        return found.inputCharacters;
     }
 
     /** The body's {@code user}, one of the two sticky subjects. */

@@ -164,6 +164,7 @@ public final class ProviderProxy implements AutoCloseable {
         }
         final Attempt attempt = new Attempt(parts.clock(), exchange.requestId, chosen, exchange.plan.attempts(),
             exchange.request.stream(), settings.instanceId());
+        attempt.inputCharacters(exchange.request.inputCharacters());
         exchange.lastAttempt = attempt;
         parts.counters().started(version.key());
         // The attempt is over when its result comes, and is recorded then: what follows it (a failover, or the

@@ -67,10 +67,12 @@ class AdminCommandsTest {
 
     @Test
     void shouldSetKeepAndRemoveAVersionsPrices() {
-        final Optional<Prices> current = Optional.of(new Prices(1, 2, 0));
+        final Optional<Prices> current = Optional.of(new Prices(1, 2, 0, 0));
 
         assertThat(read("{\"prices\": {\"input_per_million_tokens\": 2.5, \"output_per_million_tokens\": 10}}",
-            VersionCommand.class).prices(current)).contains(new Prices(2.5, 10, 0));
+            VersionCommand.class).prices(current)).contains(new Prices(2.5, 10, 0, 0));
+        assertThat(read("{\"prices\": {\"per_million_characters\": 15}}", VersionCommand.class).prices(current))
+            .contains(new Prices(0, 0, 0, 15));
         assertThat(read("{\"weight\": 5}", VersionCommand.class).prices(current)).isEqualTo(current);
         assertThat(read("{\"prices\": null}", VersionCommand.class).prices(current)).isEmpty();
         assertThat(read("{\"prices\": {\"per_request\": 0.01}}", VersionCommand.class).parameters(Map.of()))

@@ -21,7 +21,7 @@ class AttemptTest {
 
     @Test
     void shouldCarryTheCostOfAnAnsweredAttemptAtItsVersionsPrices() {
-        final Attempt attempt = attempt(Optional.of(new Prices(2.5, 10, 0.001)));
+        final Attempt attempt = attempt(Optional.of(new Prices(2.5, 10, 0.001, 0)));
         attempt.answered(200);
         attempt.usage(1_000, 500);
 
@@ -29,13 +29,22 @@ class AttemptTest {
     }
 
     @Test
+    void shouldCarryTheCostOfSpeechByItsInputsCharacters() {
+        final Attempt speech = attempt(Optional.of(new Prices(0, 0, 0, 15)));
+        speech.inputCharacters(2_000);
+        speech.answered(200);
+
+        assertThat(speech.finish().getCost()).isCloseTo(0.03, offset(1e-12));
+    }
+
+    @Test
     void shouldCarryNoCostForAFailedAttemptAnUnpricedVersionOrAnAnswerWithoutUsage() {
-        final Attempt failed = attempt(Optional.of(new Prices(0, 0, 0.01)));
+        final Attempt failed = attempt(Optional.of(new Prices(0, 0, 0.01, 0)));
         failed.failed(OutcomeStatus.UPSTREAM_ERROR, "connect_refused");
         final Attempt unpriced = attempt(Optional.empty());
         unpriced.answered(200);
         unpriced.usage(1_000, 500);
-        final Attempt noUsage = attempt(Optional.of(new Prices(2.5, 10, 0)));
+        final Attempt noUsage = attempt(Optional.of(new Prices(2.5, 10, 0, 0)));
         noUsage.answered(200);
 
         assertThat(failed.finish().getCost()).isNull();

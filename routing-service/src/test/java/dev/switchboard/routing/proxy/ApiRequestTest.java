@@ -49,6 +49,17 @@ class ApiRequestTest {
     }
 
     @Test
+    void shouldCountTheCharactersASpeechRequestAsksForAndNoneOfAnotherOperation() {
+        final byte[] speech = "{\"model\":\"tts\",\"input\":\"Grüß dich \\ud83d\\ude00!\",\"voice\":\"alloy\"}"
+            .getBytes(StandardCharsets.UTF_8);
+        final byte[] embedding = "{\"model\":\"e\",\"input\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(ApiRequest.parse(Operation.AUDIO_SPEECH, speech, json).inputCharacters())
+            .as("an emoji is one character, written as two escapes").isEqualTo(12);
+        assertThat(ApiRequest.parse(Operation.EMBEDDINGS, embedding, json).inputCharacters()).isNull();
+    }
+
+    @Test
     void shouldPassTheClientsBytesOnAsTheyAreWhenTheVersionChangesNothing() {
         final byte[] client = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"
             .getBytes(StandardCharsets.UTF_8);
