@@ -131,7 +131,7 @@ class AdaptiveExperimentIT {
     }
 
     @Test
-    void shouldEliminateTheFastestArmOnceItsErrorsBreachAGuardrail() throws Exception {
+    void shouldEliminateTheFastestArmOnceItsErrorsBreachAGuardrailAndTakeInAnArmAddedWhileItRuns() throws Exception {
         // v3 answers fastest, which is what the experiment optimizes, but fails a third of its requests.
         addVersion("Guarded", "v1", 0.01, 40, true);
         addVersion("Guarded", "v2", 0.01, 40, false);
@@ -142,19 +142,38 @@ class AdaptiveExperimentIT {
             + "\"minimum_sample\": 50, \"decide_every_seconds\": 2, \"guardrails\": [{\"metric\": \"error_rate\", "
             + "\"kind\": \"vs_baseline\", \"limit\": 0.02}]}"));
 
+        final SimulatedProvider fourth = SimulatedProvider.start("Guarded-v4", "127.0.0.1", 0,
+            new Knobs(30, 0.1, 0.01, 500, false, 6, 0));
+        simulators.add(fourth);
+        LocalCalls.addSimulatedVersion(http, base(router), ADMIN, "LLM", "Guarded", "v4", fourth.port(), 0, false);
+
         final JsonNode[] decisions = new JsonNode[1];
         final Map<String, Integer> served = new HashMap<>();
+        final boolean[] added = {false};
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ZERO).untilAsserted(() -> {
             sendBatch("Guarded", served);
             decisions[0] = json(send("GET", base(stats) + "/api/experiments/live-guarded/decisions", null))
                 .path("decisions");
-            assertThat(eliminated(decisions[0].path(decisions[0].size() - 1), "model_c")).isNotEmpty();
+            if (!added[0] && decisions[0].size() > 0) { // an arm added to the running search
+                assertThat(json(send("POST", base(router) + "/api/experiments/live-guarded/arms",
+                    "{\"arm\": \"model_d\", \"version\": \"v4\"}")).path("data").path("arms").path("model_d")
+                    .asString()).isEqualTo("v4");
+                added[0] = true;
+            }
+            final JsonNode last = decisions[0].path(decisions[0].size() - 1);
+            assertThat(eliminated(last, "model_c")).isNotEmpty();
+            assertThat(samples(last, "model_d")).as("the added arm's evidence").isPositive();
         });
         final JsonNode out = decisions[0].path(decisions[0].size() - 1);
         log.info("live-guarded: users by arm {}; {}", served, summary(decisions[0]));
         assertThat(eliminated(out, "model_c")).startsWith("guardrail error_rate <= baseline + 0.02 failed");
         assertThat(out.path("layout").valueStream().map(range -> range.path("arm").asString()).toList())
             .doesNotContain("model_c");
+        assertThat(served).containsKey("model_d");
+        final JsonNode results = json(send("GET", base(router) + "/api/experiments/live-guarded/results", null));
+        assertThat(results.path("mode").asString()).isEqualTo("adaptive");
+        assertThat(results.path("latest_decision").path("sequence").asLong()).isGreaterThanOrEqualTo(
+            out.path("sequence").asLong());
         assertThat(send("POST", base(router) + "/api/experiments/live-guarded/stop", null).statusCode())
             .isEqualTo(200);
     }
@@ -186,6 +205,11 @@ class AdaptiveExperimentIT {
     private static String eliminated(final JsonNode decision, final String arm) {
         return decision.path("arms").valueStream().filter(a -> a.path("arm").asString().equals(arm))
             .map(a -> a.path("eliminated").asString("")).findFirst().orElse("");
+    }
+
+    private static long samples(final JsonNode decision, final String arm) {
+        return decision.path("arms").valueStream().filter(a -> a.path("arm").asString().equals(arm))
+            .mapToLong(a -> a.path("samples").asLong()).findFirst().orElse(0);
     }
 
     private static double maxShare(final JsonNode decisions, final String arm) {

@@ -136,6 +136,15 @@ class AdminApiContractIT {
         answers("POST", "/api/experiments/{name}/feedback", "/api/experiments/contract/feedback", 202,
             "{\"request_id\": \"r-1\", \"score\": 4}");
         answers("POST", "/api/experiments/{name}/{action}", "/api/experiments/contract/stop", 200, null);
+        answers("POST", BASE, BASE, 201, version("c4", 0, false));
+        answers("POST", "/api/experiments", "/api/experiments", 201, "{\"experiment_name\": \"contract-adaptive\", "
+            + "\"provider\": \"LLM/ContractLLM\", \"model_a\": \"c1\", \"model_b\": \"c2\", \"mode\": \"adaptive\", "
+            + "\"success_metric\": \"success_rate\", \"duration_days\": 1}");
+        final JsonNode added = answers("POST", "/api/experiments/{name}/arms", "/api/experiments/contract-adaptive/arms",
+            200, "{\"arm\": \"model_c\", \"version\": \"c4\"}");
+        assertThat(added.path("data").path("arms").path("model_c").asString()).isEqualTo("c4");
+        assertThat(added.path("data").path("traffic_split").path("model_c").asDouble()).isZero();
+        answers("POST", "/api/experiments/{name}/{action}", "/api/experiments/contract-adaptive/stop", 200, null);
 
         answers("POST", "/api/rollouts", "/api/rollouts", 201, "{\"rollout_id\": \"contract\", \"provider\": "
             + "\"LLM/ContractLLM\", \"candidate\": \"c2\", \"steps\": [{\"percentage\": 10}], \"gates\": "

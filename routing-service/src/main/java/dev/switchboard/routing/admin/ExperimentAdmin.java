@@ -6,6 +6,7 @@ import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentArm;
 import dev.switchboard.events.ExperimentFeedback;
+import dev.switchboard.events.ExperimentMode;
 import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.experiment.WinnerPromotion;
@@ -124,6 +125,40 @@ final class ExperimentAdmin implements WinnerPromotion {
             refuseASecondRunningExperiment(changed);
         }
         return write(actor, action + "_experiment", current, changed);
+    }
+
+    /**
+     * Adds an arm to a running or paused adaptive experiment, up to its {@code maximum_arms}: the arm starts with no
+     * buckets of its own (no subject moves) and gets its share of the next enrolled ones from stats-streams'
+     * next decision. The statistics stay valid: their error rate was shared among that many arms from the start.
+     */
+    Experiment addArm(final String actor, final String name, final @Nullable ArmCommand body) {
+        final ArmCommand command = Checks.body(body, "arm and version");
+        final Experiment current = get(name);
+        if (current.getMode() != ExperimentMode.ADAPTIVE || current.getAdaptive() == null) {
+            throw AdminException.conflict("Experiment '" + name + "' splits its traffic at fixed shares; arms can be "
+                + "added to adaptive experiments only");
+        }
+        if (current.getStatus() != ExperimentStatus.RUNNING && current.getStatus() != ExperimentStatus.PAUSED) {
+            throw AdminException.conflict("Experiment '" + name + "' is " + status(current.getStatus()));
+        }
+        if (current.getArms().size() >= current.getAdaptive().getMaximumArms()) {
+            throw AdminException.conflict("Experiment '" + name + "' has its maximum of "
+                + current.getAdaptive().getMaximumArms() + " arms");
+        }
+        if (current.getArms().stream().anyMatch(arm -> arm.getName().equals(command.arm()))) {
+            throw AdminException.conflict("Experiment '" + name + "' has an arm named '" + command.arm() + "'");
+        }
+        final Provider provider = AdminCommon.provider(store, current.getCategory() + "/" + current.getProvider());
+        final Map<String, String> arms = new LinkedHashMap<>();
+        current.getArms().forEach(arm -> arms.put(arm.getName(), arm.getVersion()));
+        arms.put(command.arm(), command.version());
+        final Map<String, String> versions = versionsOf(arms, provider);
+        final List<ExperimentArm> withIt = new ArrayList<>(current.getArms());
+        withIt.add(new ExperimentArm(command.arm(), versions.get(command.arm()), 0.0));
+        final Experiment changed = Experiment.newBuilder(current).setArms(withIt).setUpdatedAt(clock.instant())
+            .build();
+        return write(actor, "add_experiment_arm", current, changed);
     }
 
     /**

@@ -55,6 +55,14 @@ class ExperimentAdminController {
         return new AdminAnswer<>(ExperimentView.of(admin.change(operator.name(), name, action)));
     }
 
+    /** Adds an arm to a running adaptive experiment: {@code {"arm": "model_d", "version": "v4"}}. */
+    @PostMapping("/{name}/arms")
+    AdminAnswer<ExperimentView> addArm(@PathVariable final String name,
+                                       @RequestBody(required = false) final @Nullable ArmCommand body,
+                                       final Operator operator) {
+        return new AdminAnswer<>(ExperimentView.of(admin.addArm(operator.name(), name, body)));
+    }
+
     /** Seed 002's client feedback: a quality score for one request, by the {@code X-Request-Id} it was answered. */
     @PostMapping("/{name}/feedback")
     @ResponseStatus(HttpStatus.ACCEPTED)

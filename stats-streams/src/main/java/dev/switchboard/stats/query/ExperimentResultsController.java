@@ -1,6 +1,7 @@
 package dev.switchboard.stats.query;
 
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentMode;
 import dev.switchboard.schemas.ExperimentSchedule;
 import dev.switchboard.stats.experiment.ExperimentAnalysis;
 import dev.switchboard.stats.experiment.ExperimentDay;
@@ -11,7 +12,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -40,6 +43,9 @@ class ExperimentResultsController {
     ResponseEntity<?> results(@PathVariable final String name, final HttpServletRequest request) {
         final Experiment experiment = stores.experiment(name)
             .orElseThrow(() -> new UnknownNameException("experiment", name));
+        if (experiment.getMode() == ExperimentMode.ADAPTIVE) {
+            return adaptive(experiment, request);
+        }
         final ExperimentDesign design;
         try {
             design = ExperimentDesigns.of(experiment);
@@ -57,6 +63,24 @@ class ExperimentResultsController {
                 design.split().keySet().stream().map(arm -> total.arm(arm).toArmData(arm)).toList()), days);
             body.put("from", first.toString());
             body.put("to", today.toString());
+            return body;
+        });
+    }
+
+    /**
+     * An adaptive experiment's results are its latest decision: every arm's samples, estimate and interval,
+     * probability of being best, share and why it is out, and the search's state (before the first decision, the
+     * arms as defined and the state {@code waiting}).
+     */
+    private ResponseEntity<?> adaptive(final Experiment experiment, final HttpServletRequest request) {
+        return answers.fromOwner(ExperimentTopology.ALLOCATIONS_STORE, experiment.getName(), request, () -> {
+            final Map<String, Object> body = new LinkedHashMap<>();
+            body.put("experiment_name", experiment.getName());
+            body.put("mode", "adaptive");
+            body.put("status", experiment.getStatus().name().toLowerCase(Locale.ROOT));
+            body.put("latest_decision", stores.latestDecision(experiment.getName())
+                .map(ExperimentDecisionsController::view).orElse(null));
+            body.put("decisions", "/api/experiments/" + experiment.getName() + "/decisions");
             return body;
         });
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.stats.query;
 
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.HealthEvent;
 import dev.switchboard.schemas.VersionKey;
 import dev.switchboard.stats.daily.DailyStats;
@@ -133,6 +134,12 @@ public final class LocalStores {
         } catch (InvalidStateStoreException e) {
             throw new StoreNotReadyException(VersionHealth.STORE, e);
         }
+    }
+
+    /** An adaptive experiment's latest decision, from this instance's store (ask the owner of the key). */
+    public Optional<ExperimentAllocation> latestDecision(final String experiment) {
+        return Optional.ofNullable(store(ExperimentTopology.ALLOCATIONS_STORE,
+            QueryableStoreTypes.<String, ExperimentAllocation>keyValueStore()).get(experiment));
     }
 
     /** The totals of a rollout's current step so far, from this instance's store. */

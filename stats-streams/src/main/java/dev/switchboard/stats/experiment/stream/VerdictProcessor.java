@@ -1,6 +1,7 @@
 package dev.switchboard.stats.experiment.stream;
 
 import dev.switchboard.events.Experiment;
+import dev.switchboard.events.ExperimentMode;
 import dev.switchboard.events.ExperimentOutcome;
 import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.schemas.ExperimentSchedule;
@@ -72,6 +73,9 @@ final class VerdictProcessor implements Processor<Windowed<String>, ExperimentDa
     }
 
     private void judge(final Experiment experiment, final Instant now) {
+        if (experiment.getMode() == ExperimentMode.ADAPTIVE) {
+            return; // its decisions, not a fixed-sample test, judge it (AllocationProcessor)
+        }
         final ExperimentDesign design;
         try {
             design = ExperimentDesigns.of(experiment);
