@@ -329,6 +329,26 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(10)
+    void shouldShowAnAdaptiveExperimentsSearchEachArmsEvidenceAndShare() throws Exception {
+        final HttpResponse<String> created = admin("POST", "/api/experiments", "{\"experiment_name\": "
+            + "\"console_search\", \"provider\": \"" + PROVIDER + "\", \"model_a\": \"v2\", \"model_b\": \"v1\", "
+            + "\"arms\": {\"model_c\": \"v3\"}, \"success_metric\": \"latency\", \"duration_days\": 1, "
+            + "\"mode\": \"adaptive\", \"minimum_sample\": 30, \"decide_every_seconds\": 2}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        open("/console/experiments/console_search");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(driver.findElements(By.cssSelector("[data-test=search-arm]"))).hasSize(3);
+            assertThat(text("[data-test=search-state]")).isIn("exploring", "best found", "no clear winner");
+        });
+        assertThat(text("[data-test=adaptive-results]")).contains("of subjects enrolled").contains("P(best)");
+        assertThat(driver.findElements(By.cssSelector("[data-test=experiment-results]"))).as("no fixed-split panel")
+            .isEmpty();
+        browser.screenshot("experiment-adaptive");
+        assertThat(admin("POST", "/api/experiments/console_search/stop", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(11)
     void shouldShowShadowHealthAndAuditViews() throws Exception {
         final HttpResponse<String> shadow = admin("PUT", "/api/system-configs/provider/LLM/Console/shadow",
             "{\"candidate\": \"v3\", \"percentage\": 100}");
@@ -358,7 +378,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void shouldShowAFiringAlertOnTheProvidersViewAndEachRulesState() throws Exception {
         final HttpResponse<String> busy = admin("POST", "/api/alerts/rules", "{\"rule_id\": \"console-busy\", "
             + "\"provider\": \"" + PROVIDER + "\", \"metric\": \"requests_per_minute\", "
@@ -409,7 +429,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void shouldShowWhoIsSignedInHideWhatTheirRoleMayNotDoAndApproveAProposalFromItsView() throws Exception {
         final HttpResponse<String> policy = LocalCalls.send(http, "PUT", base(router)
             + "/api/system-configs/provider/LLM/Console/change-policy", "{\"max_weight_step\": 20}", OPS_B);
@@ -467,7 +487,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void shouldKeepTheTokenOutOfUrlsCookiesAndLogsAndGiveNothingWithoutIt() throws Exception {
         final List<String> urls = browser.requestedUrls();
         assertThat(urls).as("the console called the API").anyMatch(u -> u.contains("/api/console/providers"));
@@ -495,7 +515,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void shouldSayStatsUnavailableWhileStatsStreamsIsDownAndKeepTheRestWorking() throws Exception {
         stats.close();
         open("/console/providers");

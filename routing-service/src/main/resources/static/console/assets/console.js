@@ -628,7 +628,17 @@ document.addEventListener('alpine:init', () => {
       } catch (e) { this.resultsError = e.message; }
       this.$nextTick(() => this.draw());
     },
-    comparison(arm) { return this.results ? this.results.comparisons.find((c) => c.arm === arm) : null; },
+    comparison(arm) { return this.results && this.results.comparisons ? this.results.comparisons.find((c) => c.arm === arm) : null; },
+    enc,
+    /** An adaptive experiment's figure in its metric's unit. */
+    metricValue(v) {
+      switch (this.results && this.results.latest_decision ? this.results.latest_decision.metric : '') {
+        case 'success_rate': return fmt.rate(v, 1);
+        case 'latency': return fmt.num(v, 1) + ' ms';
+        case 'tokens': return fmt.num(v, 1);
+        default: return fmt.figure(v);
+      }
+    },
     draw() {
       if (!this.results || !this.results.daily) return;
       const days = this.results.daily;
