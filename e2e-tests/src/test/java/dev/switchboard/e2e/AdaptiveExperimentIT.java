@@ -64,12 +64,7 @@ class AdaptiveExperimentIT {
 
     @AfterAll
     static void stopTheSystem() {
-        if (router != null) {
-            router.close();
-        }
-        if (stats != null) {
-            stats.close();
-        }
+        InJvmServices.close(router, stats);
         simulators.forEach(SimulatedProvider::close);
     }
 

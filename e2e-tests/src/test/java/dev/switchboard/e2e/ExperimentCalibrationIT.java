@@ -127,12 +127,7 @@ class ExperimentCalibrationIT {
 
     @AfterAll
     static void stopTheSystem() {
-        if (router != null) {
-            router.close();
-        }
-        if (stats != null) {
-            stats.close();
-        }
+        InJvmServices.close(router, stats);
         simulators.forEach(SimulatedProvider::close);
     }
 

@@ -57,6 +57,15 @@ final class InJvmServices {
         }
     }
 
+    /** Closes each of {@code services} that was started, in the order given. */
+    static void close(final ConfigurableApplicationContext... services) {
+        for (final ConfigurableApplicationContext service : services) {
+            if (service != null) {
+                service.close();
+            }
+        }
+    }
+
     private static String brokers() {
         return System.getProperty("spring.embedded.kafka.brokers");
     }

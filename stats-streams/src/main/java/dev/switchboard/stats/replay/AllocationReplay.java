@@ -67,7 +67,8 @@ public final class AllocationReplay {
         final Deserializer<ExperimentFeedback> feedback = EventSerdes.experimentFeedback().deserializer();
         TopicRange.read(consumer, Topics.EXPERIMENT_FEEDBACK, began, now.plus(ExperimentReplay.SCORES_AFTER),
             record -> {
-                final ExperimentFeedback score = decode(feedback, record.topic(), record.value());
+                final ExperimentFeedback score = ExperimentReplay.decodeOrNull(feedback, record.topic(),
+                    record.value());
                 final Timed served = score == null ? null : byRequest.get(score.getRequestId());
                 if (served != null && name.equals(score.getExperiment()) && Double.isFinite(score.getScore())) {
                     // Live, the joined score is stamped with the later of the request and the score.
@@ -98,7 +99,7 @@ public final class AllocationReplay {
         final List<ExperimentAllocation> logged = new ArrayList<>();
         TopicRange.read(consumer, Topics.EXPERIMENT_ALLOCATIONS, began, now.plusSeconds(1), record -> {
             final ExperimentAllocation decision = name.equals(record.key())
-                ? decode(decisions, record.topic(), record.value()) : null;
+                ? ExperimentReplay.decodeOrNull(decisions, record.topic(), record.value()) : null;
             if (decision != null && !decision.getDecidedAt().isBefore(began)) {
                 logged.add(decision);
             }
@@ -151,16 +152,5 @@ public final class AllocationReplay {
 
     private static boolean close(final double a, final double b) {
         return Double.compare(a, b) == 0 || Math.abs(a - b) <= TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
-    }
-
-    private static <T> T decode(final Deserializer<T> deserializer, final String topic, final byte[] value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return deserializer.deserialize(topic, value);
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 }

@@ -107,7 +107,7 @@ public final class ExperimentReplay {
     }
 
     /** A tombstone, or a record that does not decode (the live app skips those too), is null. */
-    private static <T> T decodeOrNull(final Deserializer<T> deserializer, final String topic, final byte[] value) {
+    static <T> T decodeOrNull(final Deserializer<T> deserializer, final String topic, final byte[] value) {
         if (value == null) {
             return null;
         }
