@@ -172,10 +172,10 @@ class ConsoleBrowserIT {
         open("/console/providers");
         new Select(waitFor(By.cssSelector("[data-test=minutes]"))).selectByValue("1");
         setWeight("v1", "50");
-        await().atMost(Duration.ofSeconds(10)).until(() -> weightInApi("v1") == 50);
+        await().atMost(Duration.ofSeconds(30)).until(() -> weightInApi("v1") == 50);
         setWeight("v2", "50");
-        await().atMost(Duration.ofSeconds(10)).until(() -> weightInApi("v2") == 50);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(configuredShare("v2")).isEqualTo(50.0));
+        await().atMost(Duration.ofSeconds(30)).until(() -> weightInApi("v2") == 50);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(configuredShare("v2")).isEqualTo(50.0));
         // The window is this minute: the split moves from 90/10 to 50/50 as this minute's calls come in.
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
             assertThat(observedShare("v2")).as("v2's observed share follows its new weight").isBetween(35.0, 65.0));
@@ -611,12 +611,17 @@ class ConsoleBrowserIT {
             + version + "']"));
     }
 
+    /**
+     * Types a weight and saves it once the form can be saved: the buttons stay disabled while the view applies and
+     * reloads after the last change, which under a full build's load can take seconds, and a click on a disabled
+     * button would be lost.
+     */
     private static void setWeight(final String version, final String weight) {
-        final WebElement row = editRow(version);
-        final WebElement input = row.findElement(By.cssSelector("[data-test=weight-input]"));
+        final WebElement input = editRow(version).findElement(By.cssSelector("[data-test=weight-input]"));
         input.clear();
         input.sendKeys(weight);
-        row.findElement(By.cssSelector("[data-test=weight-save]")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(
+            editRow(version).findElement(By.cssSelector("[data-test=weight-save]")))).click();
     }
 
     private static void clickInRow(final String version, final String button) {

@@ -629,7 +629,6 @@ document.addEventListener('alpine:init', () => {
       this.$nextTick(() => this.draw());
     },
     comparison(arm) { return this.results && this.results.comparisons ? this.results.comparisons.find((c) => c.arm === arm) : null; },
-    enc,
     /** An adaptive experiment's figure in its metric's unit. */
     metricValue(v) {
       switch (this.results && this.results.latest_decision ? this.results.latest_decision.metric : '') {
