@@ -78,11 +78,18 @@ class AdaptiveExperimentIT {
             + "\"v3\"}, \"success_metric\": \"success_rate\", \"duration_days\": 1, \"mode\": \"adaptive\", "
             + "\"confidence\": 0.95, \"minimum_sample\": 50, \"decide_every_seconds\": 2, \"promote_winner\": true}"));
 
-        final Map<String, Integer> served = sendUntilStopped("live-search", "Adaptive", Duration.ofSeconds(240));
+        // New users at a steady 150 a second, whatever the machine's speed: a period of 2 s then holds a few dozen
+        // of the experiment's outcomes, fewer than its arms' minimum samples, so the first decisions explore.
+        try (NewUsers traffic = NewUsers.atRate(http, 150, () -> LocalCalls.chatAs(base(router), CLIENT, "Adaptive",
+            "user-" + users.incrementAndGet()))) {
+            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(json(send("GET", base(router) + "/api/experiments/live-search", null)).path("data")
+                    .path("status").asString()).isEqualTo("stopped"));
+        }
 
         final JsonNode decisions = json(send("GET", base(router) + "/api/experiments/live-search/decisions", null))
             .path("decisions");
-        log.info("live-search: users by arm {}; {} decisions: {}", served, decisions.size(), summary(decisions));
+        log.info("live-search: {} decisions: {}", decisions.size(), summary(decisions));
         final JsonNode first = decisions.path(0);
         final JsonNode last = decisions.path(decisions.size() - 1);
         assertThat(first.path("state").asString()).isEqualTo("exploring");
@@ -171,18 +178,6 @@ class AdaptiveExperimentIT {
             out.path("sequence").asLong());
         assertThat(send("POST", base(router) + "/api/experiments/live-guarded/stop", null).statusCode())
             .isEqualTo(200);
-    }
-
-    /** New users, a batch at a time, until the experiment stops (its winner promoted); their arms counted. */
-    private static Map<String, Integer> sendUntilStopped(final String experiment, final String model,
-                                                         final Duration most) {
-        final Map<String, Integer> served = new HashMap<>();
-        await().atMost(most).pollInterval(Duration.ZERO).untilAsserted(() -> {
-            sendBatch(model, served);
-            assertThat(json(send("GET", base(router) + "/api/experiments/" + experiment, null)).path("data")
-                .path("status").asString()).isEqualTo("stopped");
-        });
-        return served;
     }
 
     private static void sendBatch(final String model, final Map<String, Integer> served) {
