@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,12 +36,14 @@ class ExperimentDecisionsController {
         this.clock = clock;
     }
 
+    /** The logged decisions only: read from their topic, not re-made from every outcome as the replay is. */
     @GetMapping("/api/experiments/{name}/decisions")
     Map<String, Object> decisions(@PathVariable final String name) {
-        final AllocationReplay.Result replay = replay(name);
+        final List<ExperimentAllocation> logged = oneAtATime(name,
+            consumer -> AllocationReplay.logged(consumer, name, clock.instant()));
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("experiment_name", name);
-        body.put("decisions", replay.logged().stream().map(ExperimentDecisionsController::view).toList());
+        body.put("decisions", logged.stream().map(ExperimentDecisionsController::view).toList());
         return body;
     }
 
@@ -64,11 +67,17 @@ class ExperimentDecisionsController {
     }
 
     private AllocationReplay.Result replay(final String name) {
+        return oneAtATime(name, consumer -> AllocationReplay.run(consumer, name, new GuardrailJudge(),
+            clock.instant()));
+    }
+
+    /** Reads the topics for {@code name}, one request at a time; an experiment not on them is unknown. */
+    private <T> T oneAtATime(final String name, final Function<Consumer<String, byte[]>, T> read) {
         if (!oneAtATime.tryAcquire()) {
             throw new ExperimentReportController.ReportBusyException();
         }
         try (Consumer<String, byte[]> consumer = consumers.get()) {
-            return AllocationReplay.run(consumer, name, new GuardrailJudge(), clock.instant());
+            return read.apply(consumer);
         } catch (IllegalArgumentException e) {
             throw new UnknownNameException("experiment", name);
         } finally {

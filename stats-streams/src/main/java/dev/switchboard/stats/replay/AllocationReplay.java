@@ -92,6 +92,18 @@ public final class AllocationReplay {
     private record Timed(long at, ExperimentObservation observation) {
     }
 
+    /**
+     * The decisions the stream logged on the experiment since it began, without re-making them.
+     *
+     * @throws IllegalArgumentException when the experiment is not on the topic
+     */
+    public static List<ExperimentAllocation> logged(final Consumer<String, byte[]> consumer, final String name,
+                                                    final Instant now) {
+        final Experiment definition = ExperimentReplay.definition(consumer, name).orElseThrow(() ->
+            new IllegalArgumentException("there is no experiment '" + name + "' on " + Topics.EXPERIMENTS));
+        return logged(consumer, name, ExperimentSchedule.began(definition), now);
+    }
+
     /** The decisions the stream logged on the experiment since it began. */
     static List<ExperimentAllocation> logged(final Consumer<String, byte[]> consumer, final String name,
                                              final Instant began, final Instant now) {
