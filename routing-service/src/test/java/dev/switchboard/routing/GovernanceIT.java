@@ -5,8 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.security.Role;
 import dev.switchboard.common.testing.TestTopics;
+import dev.switchboard.events.AllocationState;
+import dev.switchboard.events.EnrolledBuckets;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ModelStage;
 import dev.switchboard.events.RegisteredModel;
+import dev.switchboard.schemas.EnrollmentLayout;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.simulator.Knobs;
@@ -219,14 +223,11 @@ class GovernanceIT {
     @Order(6)
     void shouldArchiveOldRegistryEntriesButKeepStableAndDeployedOnesInNaturalVersionOrder() throws Exception {
         final Instant longAgo = Instant.now().minus(Duration.ofDays(400));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                System.getProperty("spring.embedded.kafka.brokers")), new StringSerializer(), new ByteArraySerializer())) {
-            for (final RegisteredModel old : List.of(oldModel("old_plain", ModelStage.VALIDATED, List.of(), longAgo),
-                    oldModel("old_stable", ModelStage.VALIDATED, List.of("stable"), longAgo),
-                    oldModel("old_deployed", ModelStage.DEPLOYED, List.of(), longAgo))) {
-                producer.send(new ProducerRecord<>(Topics.MODEL_REGISTRY, old.getModelId(),
-                    EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, old))).get();
-            }
+        for (final RegisteredModel old : List.of(oldModel("old_plain", ModelStage.VALIDATED, List.of(), longAgo),
+                oldModel("old_stable", ModelStage.VALIDATED, List.of("stable"), longAgo),
+                oldModel("old_deployed", ModelStage.DEPLOYED, List.of(), longAgo))) {
+            publish(Topics.MODEL_REGISTRY, old.getModelId(),
+                EventSerdes.registeredModel().serialize(Topics.MODEL_REGISTRY, old));
         }
         for (final String version : List.of("1.10.0", "1.9.2", "v2.0.0-rc.1", "2.0.0")) {
             final HttpResponse<String> registered = router.callAs(OPS_A, "POST", "/api/models/register", """
@@ -250,6 +251,86 @@ class GovernanceIT {
         JSON.readTree(router.callAs(VIEWER, "GET", "/api/models?algorithm=keeper", null).body()).path("data")
             .forEach(model -> versions.add(model.path("model_version").asString()));
         assertThat(versions).containsExactly("1.9.2", "1.10.0", "v2.0.0-rc.1", "2.0.0");
+    }
+
+    /**
+     * An adaptive experiment's winner on a provider whose policy wants a default switch approved: the promotion
+     * waits as one proposal (the decision delivered twice makes no second), the experiment keeps running, so its
+     * last decision keeps everyone on the winner, and the approval both promotes and stops it.
+     */
+    @Test
+    @Order(8)
+    void shouldKeepAnExperimentRunningUntilItsWinnersPromotionIsApproved() throws Exception {
+        final String provider = "/api/system-configs/provider/LLM/GovSearch";
+        for (final String version : List.of("v1", "v2")) {
+            assertThat(router.callAs(OPS_A, "POST", "/api/system-configs/provider", """
+                {"category": "LLM", "name": "GovSearch", "version": "%s", "type": "openai", "model_name": "m",
+                 "url": "http://127.0.0.1:%d", "weight": %d, "is_active": true, "is_default": %s}
+                """.formatted(version, upstream.port(), version.equals("v1") ? 100 : 0, version.equals("v1")))
+                .statusCode()).isEqualTo(201);
+        }
+        assertThat(router.callAs(OPS_B, "PUT", provider + "/change-policy",
+            "{\"max_weight_step\": 50, \"approval_for\": [\"default\"]}")
+            .statusCode()).isEqualTo(200);
+        final HttpResponse<String> created = router.callAs(OPS_A, "POST", "/api/experiments", """
+            {"experiment_name": "gov-search", "provider": "LLM/GovSearch", "model_a": "v1", "model_b": "v2",
+             "success_metric": "success_rate", "duration_days": 1, "mode": "adaptive", "promote_winner": true}""");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        final ExperimentAllocation bestFound = ExperimentAllocation.newBuilder().setEventId("gov-search-9")
+            .setExperiment("gov-search").setCategory("LLM").setProvider("GovSearch").setSequence(9).setPeriod(9)
+            .setOutcomesSeen(900).setLateOutcomes(0).setState(AllocationState.BEST_FOUND).setWinner("model_b")
+            .setReason("model_b is the best arm with confidence 0.95: every other arm was eliminated")
+            .setMetric("success_rate").setConfidence(0.95).setArms(List.of())
+            .setLayout(List.of(new EnrolledBuckets(0, EnrollmentLayout.BUCKETS, "model_b")))
+            .setDecidedAt(Instant.now()).build();
+        publish(Topics.EXPERIMENT_ALLOCATIONS, "gov-search",
+            EventSerdes.experimentAllocation().serialize(Topics.EXPERIMENT_ALLOCATIONS, bestFound));
+        final String id = await().atMost(Duration.ofSeconds(30)).until(() -> pendingPromotions("GovSearch"),
+            ids -> ids.size() == 1).get(0);
+        publish(Topics.EXPERIMENT_ALLOCATIONS, "gov-search", // delivered again, as after a router's failure
+            EventSerdes.experimentAllocation().serialize(Topics.EXPERIMENT_ALLOCATIONS, bestFound));
+        assertThat(JSON.readTree(router.callAs(VIEWER, "GET", "/api/proposals/" + id, null).body()).path("data")
+            .path("reasons").toString()).contains("makes v2 the default").contains("raises v2's weight by 100");
+        assertThat(experimentStatus("gov-search")).as("running while the promotion waits").isEqualTo("running");
+
+        final HttpResponse<String> approved = router.callAs(OPS_B, "POST", "/api/proposals/" + id + "/approve", null);
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        final JsonNode versions = JSON.readTree(router.callAs(VIEWER, "GET", provider + "/grayscale", null).body())
+            .path("data").path("versions");
+        assertThat(versions.valueStream().map(v -> v.path("version").asString() + " " + v.path("weight").asInt()
+            + (v.path("is_default").asBoolean() ? " default" : "")).toList()).containsExactly("v1 0", "v2 100 default");
+        assertThat(experimentStatus("gov-search")).isEqualTo("stopped");
+        assertThat(pendingPromotions("GovSearch")).as("the redelivered decision proposed nothing more").isEmpty();
+        final List<String> steps = new ArrayList<>();
+        JSON.readTree(router.callAs(VIEWER, "GET", "/api/audit?subject=LLM/GovSearch&limit=20", null).body())
+            .path("data").forEach(change -> steps.add(0, change.path("actor").asString() + " "
+                + change.path("action").asString()));
+        assertThat(steps).containsSubsequence("experiment:gov-search propose_promote_winner", "ops-b approve_proposal",
+            "experiment:gov-search promote_winner");
+    }
+
+    private static List<String> pendingPromotions(final String provider) throws Exception {
+        final List<String> ids = new ArrayList<>();
+        JSON.readTree(router.callAs(VIEWER, "GET", "/api/proposals?status=pending&provider=LLM/" + provider, null)
+            .body()).path("data").forEach(p -> {
+                if (p.path("action").asString().equals("promote_winner")) {
+                    ids.add(p.path("id").asString());
+                }
+            });
+        return ids;
+    }
+
+    private static String experimentStatus(final String name) throws Exception {
+        return JSON.readTree(router.callAs(VIEWER, "GET", "/api/experiments/" + name, null).body()).path("data")
+            .path("status").asString();
+    }
+
+    private static void publish(final String topic, final String key, final byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                System.getProperty("spring.embedded.kafka.brokers")), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
     }
 
     private static List<String> modelIds(final String query) throws Exception {

@@ -65,9 +65,9 @@ class AdminConfiguration {
     @Bean
     ProposalAdmin proposalAdmin(final ConfigLog configLog, final ChangeGate gate, final ProviderAdmin providers,
                                 final ProviderPolicyAdmin policies, final ProviderHistory history,
-                                final RolloutAdmin rollouts, final ObjectMapper json, final Clock clock,
-                                final RoutingProperties routing) {
-        return new ProposalAdmin(configLog, gate, providers, policies, history, rollouts, json, clock,
+                                final RolloutAdmin rollouts, final ExperimentAdmin experiments,
+                                final ObjectMapper json, final Clock clock, final RoutingProperties routing) {
+        return new ProposalAdmin(configLog, gate, providers, policies, history, rollouts, experiments, json, clock,
             routing.instanceId());
     }
 
@@ -84,9 +84,9 @@ class AdminConfiguration {
 
     @Bean
     ExperimentAdmin experimentAdmin(final ConfigStore store, final ConfigLog configLog, final ModelRegistry models,
-                                    final ProviderAdmin providers, final Clock clock,
+                                    final ProviderAdmin providers, final ObjectMapper json, final Clock clock,
                                     final RoutingProperties routing) {
-        return new ExperimentAdmin(configLog, store, models, providers, clock, routing.instanceId());
+        return new ExperimentAdmin(configLog, store, models, providers, json, clock, routing.instanceId());
     }
 
     @Bean

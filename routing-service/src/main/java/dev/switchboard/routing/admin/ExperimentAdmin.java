@@ -8,6 +8,7 @@ import dev.switchboard.events.ExperimentArm;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentMode;
 import dev.switchboard.events.ExperimentStatus;
+import dev.switchboard.events.ProposalStatus;
 import dev.switchboard.routing.controlplane.ConfigStore;
 import dev.switchboard.routing.experiment.WinnerPromotion;
 import dev.switchboard.routing.table.Provider;
@@ -26,6 +27,7 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Seed 002's experiments: created, started, paused and stopped as events on {@code switchboard.experiments}, so
@@ -41,12 +43,15 @@ final class ExperimentAdmin implements WinnerPromotion {
     private final ConfigLog.Definitions<Experiment> view;
     private final ModelRegistry models;
     private final ProviderAdmin providers;
+    private final ObjectMapper json;
     private final Clock clock;
     private final String instanceId;
 
     ExperimentAdmin(final ConfigLog configLog, final ConfigStore store, final ModelRegistry models,
-                    final ProviderAdmin providers, final Clock clock, final String instanceId) {
+                    final ProviderAdmin providers, final ObjectMapper json, final Clock clock,
+                    final String instanceId) {
         this.configLog = configLog;
+        this.json = json;
         this.store = store;
         this.providers = providers;
         this.view = configLog.experiments();
@@ -195,18 +200,50 @@ final class ExperimentAdmin implements WinnerPromotion {
         final String version = running.getArms().stream().filter(arm -> arm.getName().equals(decision.getWinner()))
             .map(ExperimentArm::getVersion).findFirst().orElseThrow(() -> new IllegalStateException(
                 "experiment " + running.getName() + "'s winner " + decision.getWinner() + " is none of its arms"));
-        final String actor = "experiment:" + running.getName();
-        final String provider = running.getCategory() + "/" + running.getProvider();
-        try {
-            providers.promote(new Authority.Automated(actor), provider, version, "it won experiment "
-                + running.getName() + " (" + decision.getReason() + ")");
-            log.info("Experiment {}: promoted its winner {} ({}) on {}", running.getName(), decision.getWinner(),
-                version, provider);
-        } catch (ApprovalRequired proposed) {
-            log.info("Experiment {}: promoting {} ({}) on {} waits for an approver (proposal {})", running.getName(),
-                decision.getWinner(), version, provider, proposed.proposal().getId());
+        final ProviderCommands.WinnerPromotion promotion = new ProviderCommands.WinnerPromotion(running.getName(),
+            version, "it won experiment " + running.getName() + " (" + decision.getReason() + ")");
+        if (proposed(running, promotion)) {
+            return; // the decision delivered again: its proposal waits already
         }
-        change(actor, running.getName(), "stop");
+        apply(new Authority.Automated("experiment:" + running.getName()), running, promotion);
+    }
+
+    /** An approved proposal's promotion: the winner takes the provider, and the experiment stops. */
+    void promoteApproved(final Authority.Approved who, final ProviderCommands.WinnerPromotion promotion) {
+        apply(who, view.get(promotion.experimentName()).orElseThrow(() -> AdminException.conflict("Experiment '"
+            + promotion.experimentName() + "' is gone; its winner cannot be promoted")), promotion);
+    }
+
+    /**
+     * Makes the winner the provider's default, and stops the experiment. Where the provider's change policy wants
+     * that approved, the experiment runs on until it is: its last decision sends every subject to the winner, which
+     * is what the promotion would do, so nobody goes back to the old default while the proposal waits.
+     */
+    private void apply(final Authority who, final Experiment experiment,
+                       final ProviderCommands.WinnerPromotion promotion) {
+        final String provider = experiment.getCategory() + "/" + experiment.getProvider();
+        try {
+            providers.promote(who, provider, promotion);
+        } catch (ApprovalRequired proposed) {
+            log.info("Experiment {}: promoting {} on {} waits for an approver (proposal {}); every subject stays on "
+                + "the winner until then", experiment.getName(), promotion.version(), provider,
+                proposed.proposal().getId());
+            return;
+        }
+        log.info("Experiment {}: promoted its winner {} on {}", experiment.getName(), promotion.version(), provider);
+        if (view.get(experiment.getName()).filter(e -> e.getStatus() != ExperimentStatus.STOPPED).isPresent()) {
+            change(who.actor(), experiment.getName(), "stop");
+        }
+    }
+
+    /** Whether this promotion waits in a pending proposal already. */
+    private boolean proposed(final Experiment experiment, final ProviderCommands.WinnerPromotion promotion) {
+        return configLog.proposals().snapshot().values().stream()
+            .filter(p -> p.getStatus() == ProposalStatus.PENDING && p.getAction().equals("promote_winner"))
+            .filter(p -> p.getCategory().equals(experiment.getCategory())
+                && p.getProvider().equals(experiment.getProvider()))
+            .anyMatch(p -> json.readValue(p.getCommand(), ProviderCommands.WinnerPromotion.class).experimentName()
+                .equals(promotion.experimentName()));
     }
 
     static String status(final ExperimentStatus status) {

@@ -28,19 +28,21 @@ final class ProposalAdmin {
     private final ProviderPolicyAdmin policies;
     private final ProviderHistory history;
     private final RolloutAdmin rollouts;
+    private final ExperimentAdmin experiments;
     private final ObjectMapper json;
     private final Clock clock;
     private final String instanceId;
 
     ProposalAdmin(final ConfigLog configLog, final ChangeGate gate, final ProviderAdmin providers,
                   final ProviderPolicyAdmin policies, final ProviderHistory history, final RolloutAdmin rollouts,
-                  final ObjectMapper json, final Clock clock, final String instanceId) {
+                  final ExperimentAdmin experiments, final ObjectMapper json, final Clock clock, final String instanceId) {
         this.configLog = configLog;
         this.gate = gate;
         this.providers = providers;
         this.policies = policies;
         this.history = history;
         this.rollouts = rollouts;
+        this.experiments = experiments;
         this.json = json;
         this.clock = clock;
         this.instanceId = instanceId;
@@ -122,6 +124,8 @@ final class ProposalAdmin {
             case "create_rollout" -> rollouts.create(who, json.readValue(command, RolloutCommand.class));
             case "promote_rollout" -> rollouts.act(who, proposal.getTarget(), "promote",
                 json.readValue(command, RolloutAdminController.DecisionReason.class).reason());
+            case "promote_winner" -> experiments.promoteApproved(who,
+                json.readValue(command, ProviderCommands.WinnerPromotion.class));
             default -> throw AdminException.conflict("Proposal " + proposal.getId() + " is for '"
                 + proposal.getAction() + "', which this router cannot apply");
         }

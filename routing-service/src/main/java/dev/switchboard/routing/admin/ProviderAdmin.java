@@ -170,26 +170,28 @@ final class ProviderAdmin {
     /**
      * An experiment's winner takes the provider: it becomes the default and carries every weight (the other
      * versions at 0), in one transaction, each version's change audited. The provider's change policy applies as to
-     * a default switch: where it wants one approved, this writes the proposal instead.
+     * a default switch and a weight raise: where it wants either approved, this writes the proposal instead.
      *
      * @return false when the winner had the provider already
      */
-    synchronized boolean promote(final Authority who, final String providerId, final String version,
-                                 final String why) {
+    synchronized boolean promote(final Authority who, final String providerId,
+                                 final ProviderCommands.WinnerPromotion promotion) {
         final Provider provider = AdminCommon.provider(store, providerId);
-        final VersionConfig winner = version(provider, version);
+        final VersionConfig winner = version(provider, promotion.version());
         final List<VersionConfig> others = provider.versions().stream()
             .filter(other -> !other.key().equals(winner.key())).toList();
         if (winner.isDefault() && winner.weight() > 0 && others.stream().allMatch(other -> other.weight() == 0)) {
             return false;
         }
         if (!winner.active()) {
-            throw AdminException.conflict("Version " + version + " is inactive; it cannot be promoted");
+            throw AdminException.conflict("Version " + promotion.version() + " is inactive; it cannot be promoted");
         }
+        final int weight = Math.max(winner.weight(), FULL_WEIGHT);
         final Optional<String> previous = provider.defaultVersion().map(VersionConfig::version);
-        gate.admit(who, provider, new ChangeGate.Proposed("set_default", version,
-            new ProviderCommands.DefaultChange(version), "Make " + version + " the default: " + why),
-            List.of(new GuardedChange.DefaultSwitch(previous, version)));
+        gate.admit(who, provider, new ChangeGate.Proposed("promote_winner", promotion.version(), promotion,
+            "Make " + promotion.version() + " the default with every weight: " + promotion.why()),
+            List.of(new GuardedChange.DefaultSwitch(previous, promotion.version()),
+                new GuardedChange.WeightRaise(promotion.version(), winner.weight(), weight)));
         final Instant now = clock.instant();
         final ConfigWriter.ChangeSet changes = configLog.changes();
         for (final VersionConfig other : others) {
@@ -198,8 +200,7 @@ final class ProviderAdmin {
                 changes.putVersion(updated).audit(audit(who.actor(), "promote_winner", other, updated), providerId);
             }
         }
-        final VersionConfig promoted = winner.withDefault(true, now).withWeight(Math.max(winner.weight(),
-            FULL_WEIGHT), now);
+        final VersionConfig promoted = winner.withDefault(true, now).withWeight(weight, now);
         gate.commit(who, changes.putVersion(promoted).audit(audit(who.actor(), "promote_winner", winner, promoted),
             providerId));
         return true;

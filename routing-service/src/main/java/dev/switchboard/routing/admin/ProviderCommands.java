@@ -40,6 +40,14 @@ final class ProviderCommands {
     }
 
     /**
+     * An adaptive experiment's winner made the provider's default with every weight: what its proposal keeps, where
+     * the provider's change policy wants the switch approved.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record WinnerPromotion(String experimentName, String version, String why) {
+    }
+
+    /**
      * {@code PUT .../strategy}: the strategy, and what it needs: a sticky rollout's versions and share, the provider
      * to fall back to, the attempts per request. Fields left out keep their value.
      */
