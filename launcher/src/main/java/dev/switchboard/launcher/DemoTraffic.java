@@ -17,12 +17,15 @@ final class DemoTraffic {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String routerUrl;
     private final String clientKey;
+    private final String model;
     private final Map<String, LongAdder> byVersion = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
 
-    DemoTraffic(final String routerUrl, final String clientKey) {
+    /** Traffic to {@code model}, the provider's name as the client API takes it. */
+    DemoTraffic(final String routerUrl, final String clientKey, final String model) {
         this.routerUrl = routerUrl;
         this.clientKey = clientKey;
+        this.model = model;
     }
 
     /** Sends {@code count} chat completions, every fifth one streamed; returns what answered all calls so far. */
@@ -53,7 +56,7 @@ final class DemoTraffic {
             .timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer " + clientKey)
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"OllamaLLM\",\"stream\":" + stream + userField
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"stream\":" + stream + userField
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"demo request " + number + "\"}]}"))
             .build();
         String by;

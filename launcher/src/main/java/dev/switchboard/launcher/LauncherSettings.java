@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,9 +14,12 @@ import java.util.Map;
  * {@code SWITCHBOARD_ADMIN_TOKEN}, {@code SWITCHBOARD_ADMIN_TOKENS} (the demo's named operators),
  * {@code SWITCHBOARD_CLIENT_KEYS} or {@code SWITCHBOARD_SECRETS_KEY} is unset,
  * a random one is made, kept in the data directory (owner-only) so the next start reuses it, and printed.
+ *
+ * @param assistantPorts the experiment demo's three simulators, versions v1, v2 and v3 of {@code LLM/AssistantLLM}
  */
 record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPort, int routerPort, int statsPort,
-                        int proberPort, int simulatorV1Port, int simulatorV2Port, int simulatorV3Port, String adminToken,
+                        int proberPort, int simulatorV1Port, int simulatorV2Port, int simulatorV3Port,
+                        List<Integer> assistantPorts, String adminToken,
                         String adminTokens, String clientKeys, String secretsKey, boolean generatedSecrets, boolean demoTraffic,
                         RolloutDemoRuns rolloutDemo) {
 
@@ -42,6 +46,8 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int controllerPo
             port(env, "ROUTER_PORT", 8080), port(env, "STATS_PORT", 8081), port(env, "PROBER_PORT", 8082),
             port(env, "SIMULATOR_V1_PORT", 9101), port(env, "SIMULATOR_V2_PORT", 9102),
             port(env, "SIMULATOR_V3_PORT", 9103),
+            List.of(port(env, "ASSISTANT_V1_PORT", 9111), port(env, "ASSISTANT_V2_PORT", 9112),
+                port(env, "ASSISTANT_V3_PORT", 9113)),
             admin, operators, keys, secrets, blank(env.get("SWITCHBOARD_ADMIN_TOKEN")) || blank(env.get("SWITCHBOARD_CLIENT_KEYS")),
             !"false".equalsIgnoreCase(env.getOrDefault("SWITCHBOARD_DEMO_TRAFFIC", "true")),
             rolloutDemo(env.getOrDefault("SWITCHBOARD_ROLLOUT_DEMO", "once")));

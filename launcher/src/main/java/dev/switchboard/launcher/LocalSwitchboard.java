@@ -21,9 +21,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Starts Switchboard on one machine: a KRaft broker, a simulator with three versions of one provider (weights
- * 90/10/0; the third is the rollout demo's bad candidate), stats-streams, the health prober and the router, each a child process with its log under
- * {@code switchboard-data/logs}. Prints the URLs and an example request once everything answers, sends a little
- * demo traffic, and stops everything on Ctrl-C.
+ * 90/10/0; the third is the rollout demo's bad candidate) and three of a second (the experiment demo's), stats-streams,
+ * the health prober and the router, each a child process with its log under {@code switchboard-data/logs}. Prints
+ * the URLs and an example request once everything answers, runs the demos with a little traffic, and stops
+ * everything on Ctrl-C.
  */
 public final class LocalSwitchboard {
 
@@ -81,7 +82,10 @@ public final class LocalSwitchboard {
         track(ChildProcess.start("simulator", List.of(java, "-Xmx256m", "-jar",
             settings.jar("provider-simulator").toString(),
             "--instance", "v1=" + settings.simulatorV1Port(), "--instance", "v2=" + settings.simulatorV2Port(),
-            "--instance", "v3=" + settings.simulatorV3Port()),
+            "--instance", "v3=" + settings.simulatorV3Port(),
+            "--instance", "assistant-v1=" + settings.assistantPorts().get(0),
+            "--instance", "assistant-v2=" + settings.assistantPorts().get(1),
+            "--instance", "assistant-v3=" + settings.assistantPorts().get(2)),
             Map.of(), settings.logs().resolve("simulator.log")));
         final Map<String, String> env = Map.of(
             "KAFKA_BOOTSTRAP_SERVERS", settings.bootstrapServers(),
@@ -187,7 +191,9 @@ public final class LocalSwitchboard {
         say("  Health prober               http://localhost:" + settings.proberPort() + "/actuator/health");
         say("  Simulator knobs             http://localhost:" + settings.simulatorV1Port() + "/sim/knobs (v1), "
             + "http://localhost:" + settings.simulatorV2Port() + "/sim/knobs (v2), "
-            + "http://localhost:" + settings.simulatorV3Port() + "/sim/knobs (v3)");
+            + "http://localhost:" + settings.simulatorV3Port() + "/sim/knobs (v3); the experiment demo's "
+            + ExperimentDemo.PROVIDER + " on :" + settings.assistantPorts().get(0) + ", :"
+            + settings.assistantPorts().get(1) + ", :" + settings.assistantPorts().get(2));
         say("  Metrics                     " + router + "/actuator/prometheus");
         say("  Kafka                       " + settings.bootstrapServers());
         if (settings.generatedSecrets()) {
@@ -222,14 +228,17 @@ public final class LocalSwitchboard {
         }
         Thread.ofVirtual().name("demo-traffic").start(() -> {
             final DemoTraffic demo = new DemoTraffic("http://127.0.0.1:" + settings.routerPort(),
-                settings.firstClientKey());
+                settings.firstClientKey(), "OllamaLLM");
             try {
                 say("Demo traffic: sent 40 requests, answered by " + demo.send(40));
                 if (rolloutDemoDue()) {
                     new RolloutDemo(settings, LocalSwitchboard::say).run();
+                    new ExperimentDemo(settings, LocalSwitchboard::say).run();
                     say("The demo leaves LLM/OllamaLLM with v2 the default at weight 100, v1 at 0 (kept for failover) "
-                        + "and v3 at 0 (rolled back), and both rollouts in /console/rollouts; a restart keeps this "
-                        + "state (SWITCHBOARD_ROLLOUT_DEMO=always runs the demo at every start)");
+                        + "and v3 at 0 (rolled back), both rollouts in /console/rollouts, and "
+                        + ExperimentDemo.PROVIDER + " with the experiment's winner its default, the search in "
+                        + "/console/experiments; a restart keeps this state (SWITCHBOARD_ROLLOUT_DEMO=always runs the "
+                        + "demo at every start)");
                 }
                 while (true) {
                     Thread.sleep(Duration.ofSeconds(2)); // a trickle, so the demo stays alive
@@ -253,8 +262,9 @@ public final class LocalSwitchboard {
             default -> {
                 final Path marker = settings.rolloutDemoMarker();
                 if (Files.exists(marker)) {
-                    say("The rollout demo ran before in " + settings.dataDir() + " (v2 rolled out, v3 rolled back; "
-                        + "see /console/rollouts); SWITCHBOARD_ROLLOUT_DEMO=always runs it again, or delete the "
+                    say("The demo ran before in " + settings.dataDir() + " (v2 rolled out, v3 rolled back, "
+                        + "see /console/rollouts; an adaptive experiment, see /console/experiments); "
+                        + "SWITCHBOARD_ROLLOUT_DEMO=always runs it again, or delete the "
                         + "directory for a fresh start");
                     return false;
                 }
@@ -271,13 +281,15 @@ public final class LocalSwitchboard {
     private void checkPortsFree() {
         for (final int port : List.of(settings.kafkaPort(), settings.controllerPort(), settings.routerPort(),
                 settings.statsPort(), settings.proberPort(), settings.simulatorV1Port(), settings.simulatorV2Port(),
-                settings.simulatorV3Port())) {
+                settings.simulatorV3Port(), settings.assistantPorts().get(0), settings.assistantPorts().get(1),
+                settings.assistantPorts().get(2))) {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress("127.0.0.1", port));
             } catch (IOException e) {
                 throw new IllegalStateException("port " + port + " is in use (another Switchboard?). Stop it, or "
                     + "choose other ports with KAFKA_PORT, KAFKA_CONTROLLER_PORT, ROUTER_PORT, STATS_PORT, PROBER_PORT, "
-                    + "SIMULATOR_V1_PORT, SIMULATOR_V2_PORT, SIMULATOR_V3_PORT");
+                    + "SIMULATOR_V1_PORT, SIMULATOR_V2_PORT, SIMULATOR_V3_PORT, ASSISTANT_V1_PORT, ASSISTANT_V2_PORT, "
+                    + "ASSISTANT_V3_PORT");
             }
         }
     }

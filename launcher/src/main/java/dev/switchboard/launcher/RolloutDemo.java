@@ -1,10 +1,6 @@
 package dev.switchboard.launcher;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The launcher's progressive-delivery demo, through the public APIs only: a good candidate is rolled out through
@@ -40,19 +35,19 @@ final class RolloutDemo {
      */
     private static final Duration SETTLING = Duration.ofMinutes(2);
 
-    private final JsonMapper json = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final LauncherSettings settings;
     private final Consumer<String> say;
     private final String router;
     /** The clients' calls, shared by them all, and what answered them. */
     private final DemoTraffic traffic;
+    private final DemoCalls calls;
 
     RolloutDemo(final LauncherSettings settings, final Consumer<String> say) {
         this.settings = settings;
         this.say = say;
         this.router = "http://127.0.0.1:" + settings.routerPort();
-        this.traffic = new DemoTraffic(router, settings.firstClientKey());
+        this.traffic = new DemoTraffic(router, settings.firstClientKey(), "OllamaLLM");
+        this.calls = new DemoCalls(router, settings.adminToken());
     }
 
     void run() throws InterruptedException {
@@ -96,15 +91,7 @@ final class RolloutDemo {
         final String plan = "{\"rollout_id\": \"demo-" + candidate + "-" + UUID.randomUUID().toString().substring(0, 6)
             + "\", \"provider\": \"" + PROVIDER + "\", \"candidate\": \"" + candidate + "\", \"baseline\": \""
             + baseline + "\", \"steps\": " + STEPS + ", \"gates\": " + GATES + "}";
-        final Instant giveUp = Instant.now().plus(SETTLING);
-        HttpResponse<String> answer = send("POST", "/api/rollouts", plan);
-        while (answer.statusCode() == 503 && Instant.now().isBefore(giveUp)) {
-            say.accept("  the router cannot take the rollout yet, trying again in a second: "
-                + json.readTree(answer.body()).path("detail").asString());
-            Thread.sleep(Duration.ofSeconds(1));
-            answer = send("POST", "/api/rollouts", plan);
-        }
-        final JsonNode created = json.readTree(answer.body());
+        final JsonNode created = calls.read(calls.sendOnceReady("POST", "/api/rollouts", plan, SETTLING, say).body());
         if (!created.has("data")) {
             throw new IllegalStateException("the router refused the rollout: " + created);
         }
@@ -224,23 +211,12 @@ final class RolloutDemo {
     }
 
     private void knobs(final String body) throws IOException, InterruptedException {
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.simulatorV3Port() + "/sim/knobs"))
-            .PUT(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
-            HttpResponse.BodyHandlers.discarding());
+        calls.knobs(settings.simulatorV3Port(), body);
     }
 
     private JsonNode admin(final String method, final String path, final String body)
         throws IOException, InterruptedException {
-        return json.readTree(send(method, path, body).body());
-    }
-
-    private HttpResponse<String> send(final String method, final String path, final String body)
-        throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(router + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .header("Authorization", "Bearer " + settings.adminToken()).header("Content-Type", "application/json")
-            .build(), HttpResponse.BodyHandlers.ofString());
+        return calls.admin(method, path, body);
     }
 
     /** One client calling back to back, each call from a new user, so the sticky split is the step's share. */

@@ -48,7 +48,8 @@ class LocalSwitchboardIT {
         final Path data = Files.createTempDirectory("switchboard-launcher-it");
         final Map<String, String> env = new HashMap<>();
         final List<String> portSettings = List.of("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "ROUTER_PORT",
-            "STATS_PORT", "PROBER_PORT", "SIMULATOR_V1_PORT", "SIMULATOR_V2_PORT", "SIMULATOR_V3_PORT");
+            "STATS_PORT", "PROBER_PORT", "SIMULATOR_V1_PORT", "SIMULATOR_V2_PORT", "SIMULATOR_V3_PORT",
+            "ASSISTANT_V1_PORT", "ASSISTANT_V2_PORT", "ASSISTANT_V3_PORT");
         final List<Integer> ports = FreePorts.distinct(portSettings.size());
         for (int i = 0; i < portSettings.size(); i++) {
             env.put(portSettings.get(i), Integer.toString(ports.get(i)));
@@ -180,6 +181,23 @@ class LocalSwitchboardIT {
                 fired.path("fired_at").asString(), Duration.between(slowed, firing.at()),
                 JSON.readTree(firing.body()).path("text").asString());
             receiver.close();
+
+            // The experiment demo, begun after the rollouts: the search finds v3 (2% errors against 12%), v3 is
+            // promoted, and the decisions re-made from the topics equal the logged ones.
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
+                lines(console).stream().anyMatch(l -> l.contains("Experiment demo done")
+                    || l.contains("Experiment demo stopped")));
+            final List<String> search = lines(console);
+            assertThat(search).as(() -> "launcher output, then what the services logged of the experiment:\n"
+                    + rolloutLog(data.resolve("logs/stats-streams.log"))
+                    + rolloutLog(data.resolve("logs/routing-service.log")))
+                .anyMatch(l -> l.contains("Experiment demo done"))
+                .anyMatch(l -> l.matches("  decision 1 \\(\\d+ outcomes\\): EXPLORING; .*"))
+                .anyMatch(l -> l.matches("  decision \\d+ \\(\\d+ outcomes\\): BEST FOUND; .*model_c is the best arm "
+                    + "with confidence 0.95.*"))
+                .anyMatch(l -> l.matches(".*assistant-search-\\w+ stopped; .*v3 weight 100 \\(default\\).*"))
+                .anyMatch(l -> l.matches(".*assistant-search-\\w+ replayed .* (\\d+) decisions re-made against \\1 "
+                    + "logged, reproduced"));
         } finally {
             final List<ProcessHandle> children = new ArrayList<>(launcher.descendants().toList());
             launcher.destroy(); // SIGTERM, as Ctrl-C would
@@ -264,7 +282,7 @@ class LocalSwitchboardIT {
     private static String rolloutLog(final Path log) {
         try {
             final List<String> kept = lines(log).stream()
-                .filter(l -> l.contains("ollout") || l.contains("anary") || l.contains(" is now ")
+                .filter(l -> l.contains("ollout") || l.contains("anary") || l.contains("xperiment") || l.contains(" is now ")
                     || l.contains(" WARN ") || l.contains(" ERROR "))
                 .toList();
             return log.getFileName() + ":\n" + String.join("\n", kept.subList(Math.max(0, kept.size() - 60),
