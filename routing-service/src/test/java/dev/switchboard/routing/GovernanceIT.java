@@ -272,6 +272,12 @@ class GovernanceIT {
         assertThat(router.callAs(OPS_B, "PUT", provider + "/change-policy",
             "{\"max_weight_step\": 50, \"approval_for\": [\"default\"]}")
             .statusCode()).isEqualTo(200);
+        final HttpResponse<String> registered = router.callAs(OPS_A, "POST", "/api/models/register", """
+            {"algorithm_name": "searcher", "provider": "LLM/GovSearch", "version": "v2", "model_version": "2.0.0"}""");
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        final String model = JSON.readTree(registered.body()).path("data").path("model_id").asString();
+        assertThat(router.callAs(OPS_A, "POST", "/api/models/" + model + "/promote", "{\"stage\": \"validated\"}")
+            .statusCode()).isEqualTo(200);
         final HttpResponse<String> created = router.callAs(OPS_A, "POST", "/api/experiments", """
             {"experiment_name": "gov-search", "provider": "LLM/GovSearch", "model_a": "v1", "model_b": "v2",
              "success_metric": "success_rate", "duration_days": 1, "mode": "adaptive", "promote_winner": true}""");
@@ -302,6 +308,10 @@ class GovernanceIT {
             + (v.path("is_default").asBoolean() ? " default" : "")).toList()).containsExactly("v1 0", "v2 100 default");
         assertThat(experimentStatus("gov-search")).isEqualTo("stopped");
         assertThat(pendingPromotions("GovSearch")).as("the redelivered decision proposed nothing more").isEmpty();
+        final JsonNode winner = JSON.readTree(router.callAs(VIEWER, "GET", "/api/models/" + model, null).body())
+            .path("data");
+        assertThat(winner.path("stage").asString()).as("the winner's registered model").isEqualTo("deployed");
+        assertThat(winner.path("tags").toString()).contains("stable");
         final List<String> steps = new ArrayList<>();
         JSON.readTree(router.callAs(VIEWER, "GET", "/api/audit?subject=LLM/GovSearch&limit=20", null).body())
             .path("data").forEach(change -> steps.add(0, change.path("actor").asString() + " "

@@ -231,6 +231,8 @@ final class ExperimentAdmin implements WinnerPromotion {
             return;
         }
         log.info("Experiment {}: promoted its winner {} on {}", experiment.getName(), promotion.version(), provider);
+        models.deployWinner(who, provider, promotion.version()).ifPresent(model -> log.info(
+            "Experiment {}: registered model {} is deployed (stable) now", experiment.getName(), model.getModelId()));
         if (view.get(experiment.getName()).filter(e -> e.getStatus() != ExperimentStatus.STOPPED).isPresent()) {
             change(who.actor(), experiment.getName(), "stop");
         }

@@ -166,14 +166,40 @@ final class ModelRegistry {
         if (to == ModelStage.DEPLOYED) {
             providers.setDefault(who, model.getCategory(), model.getProvider(),
                 new ProviderCommands.DefaultChange(model.getVersion()));
-            view.snapshot().values().stream()
-                .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))
-                .filter(other -> other.getStage() == ModelStage.DEPLOYED && !other.getModelId().equals(id))
-                .forEach(other -> write(actor, "retire_model", other, RegisteredModel.newBuilder(other)
-                    .setStage(ModelStage.RETIRED).setStageChangedAt(now).setStageChangedBy(actor).build()));
+            retireTheDeployedBefore(actor, model, now);
         }
         write(actor, "promote_model", model, moved);
         return moved;
+    }
+
+    /**
+     * The registered model behind a version an experiment made the provider's default, if there is one validated or
+     * in canary: it becomes its algorithm's deployed ({@code stable}) model, the one deployed before it retired.
+     * The version is the default already, so the provider is not changed again.
+     */
+    synchronized Optional<RegisteredModel> deployWinner(final Authority who, final String providerId,
+                                                        final String version) {
+        final Instant now = clock.instant();
+        return view.snapshot().values().stream()
+            .filter(model -> (model.getCategory() + "/" + model.getProvider()).equals(providerId))
+            .filter(model -> model.getVersion().equals(version) && model.getArchivedAt() == null)
+            .filter(model -> model.getStage() == ModelStage.VALIDATED || model.getStage() == ModelStage.CANARY)
+            .max(Comparator.comparing(RegisteredModel::getCreatedAt).thenComparing(RegisteredModel::getModelId))
+            .map(model -> {
+                final RegisteredModel deployed = RegisteredModel.newBuilder(model).setStage(ModelStage.DEPLOYED)
+                    .setStageChangedAt(now).setStageChangedBy(who.actor()).build();
+                retireTheDeployedBefore(who.actor(), model, now);
+                write(who.actor(), "promote_model", model, deployed);
+                return deployed;
+            });
+    }
+
+    private void retireTheDeployedBefore(final String actor, final RegisteredModel model, final Instant now) {
+        view.snapshot().values().stream()
+            .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))
+            .filter(other -> other.getStage() == ModelStage.DEPLOYED && !other.getModelId().equals(model.getModelId()))
+            .forEach(other -> write(actor, "retire_model", other, RegisteredModel.newBuilder(other)
+                .setStage(ModelStage.RETIRED).setStageChangedAt(now).setStageChangedBy(actor).build()));
     }
 
     /** The tags of a model: its own labels, and those its stage and age among the others of its algorithm give it. */
