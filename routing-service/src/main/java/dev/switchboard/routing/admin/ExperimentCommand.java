@@ -4,7 +4,6 @@ import dev.switchboard.events.AdaptiveSettings;
 import dev.switchboard.events.ExperimentMetric;
 import dev.switchboard.events.ExperimentMode;
 import dev.switchboard.events.RolloutGate;
-import dev.switchboard.events.RolloutMetric;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,11 +99,7 @@ record ExperimentCommand(String experimentName, String provider, String modelA, 
         alpha = adaptive ? null : Checks.number(alpha, "alpha", 0.05, 0.0001, 0.2);
         power = adaptive ? null : Checks.number(power, "power", 0.8, 0.5, 0.999);
         guardrails = guardrails == null ? List.of() : List.copyOf(guardrails);
-        if (RolloutCommand.gatesOf(guardrails, "guardrails").stream()
-            .anyMatch(gate -> gate.getMetric() == RolloutMetric.COST_PER_REQUEST)) {
-            throw AdminException.badRequest("'guardrails' cannot hold cost_per_request yet: experiments' arms do not "
-                + "fold their costs; a rollout's gates can");
-        }
+        RolloutCommand.gatesOf(guardrails, "guardrails"); // refused here, with the field named, when malformed
     }
 
     private static void refuseAdaptiveOnly(final @Nullable Object value, final String field) {
@@ -165,8 +160,9 @@ record ExperimentCommand(String experimentName, String provider, String modelA, 
             case "latency" -> ExperimentMetric.LATENCY;
             case "tokens" -> ExperimentMetric.TOKENS;
             case "score" -> ExperimentMetric.SCORE;
+            case "cost_per_request" -> ExperimentMetric.COST_PER_REQUEST;
             default -> throw AdminException.badRequest("'success_metric' must be one of success_rate, latency, "
-                + "tokens, score; got '" + name + "'");
+                + "tokens, score, cost_per_request; got '" + name + "'");
         };
     }
 }

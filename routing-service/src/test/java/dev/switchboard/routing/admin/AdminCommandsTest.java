@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.switchboard.events.AdaptiveSettings;
+import dev.switchboard.events.ExperimentMetric;
 import dev.switchboard.events.RolloutGate;
 import dev.switchboard.events.RolloutGateKind;
 import dev.switchboard.events.RolloutMetric;
@@ -176,7 +177,7 @@ class AdminCommandsTest {
         assertThat(command.alpha()).isEqualTo(0.05);
         assertThat(refusal("{\"experiment_name\": \"e\", \"provider\": \"LLM/A\", \"model_a\": \"v1\", "
             + "\"model_b\": \"v2\", \"success_metric\": \"clicks\", \"duration_days\": 7}", ExperimentCommand.class))
-            .isEqualTo("'success_metric' must be one of success_rate, latency, tokens, score; got 'clicks'");
+            .isEqualTo("'success_metric' must be one of success_rate, latency, tokens, score, cost_per_request; got 'clicks'");
     }
 
     @Test
@@ -208,9 +209,12 @@ class AdminCommandsTest {
             .isEqualTo("'maximum_arms' (2) must be at least the 3 arms given");
         assertThat(refusal(base + ", \"mode\": \"adaptive\", \"exploration_floor\": 0.5}",
             ExperimentCommand.class)).isEqualTo("'exploration_floor' must be a number from 0.0 to 0.125");
-        assertThat(refusal(base + ", \"guardrails\": [{\"metric\": \"cost_per_request\", \"kind\": "
-            + "\"vs_baseline\", \"limit\": 0.1}]}", ExperimentCommand.class))
-            .startsWith("'guardrails' cannot hold cost_per_request yet");
+        final ExperimentCommand underACeiling = read(base + ", \"mode\": \"adaptive\", \"guardrails\": [{\"metric\": "
+            + "\"cost_per_request\", \"kind\": \"absolute\", \"limit\": 0.002}]}", ExperimentCommand.class);
+        assertThat(underACeiling.plannedGuardrails()).as("best quality under a cost ceiling").containsExactly(
+            new RolloutGate(RolloutMetric.COST_PER_REQUEST, RolloutGateKind.ABSOLUTE, 0.002));
+        assertThat(read(base.replace("\"latency\"", "\"cost_per_request\"") + "}", ExperimentCommand.class)
+            .metric()).isEqualTo(ExperimentMetric.COST_PER_REQUEST);
         assertThat(refusal(base + ", \"guardrails\": [{\"metric\": \"cost\", \"kind\": \"absolute\", "
             + "\"limit\": 1}]}", ExperimentCommand.class)).startsWith("'guardrails[0].metric' must be");
     }

@@ -44,6 +44,6 @@ public final class GuardrailJudge implements Guardrails {
 
     private static CanaryEvidence.Side side(final ArmTotals arm) {
         return new CanaryEvidence.Side(arm.samples(), arm.samples() - arm.successes(), arm.latencies(),
-            Distribution.empty(), arm.scores());
+            Distribution.empty(), arm.scores(), arm.costs());
     }
 }

@@ -50,6 +50,7 @@ public final class ExperimentAnalysis {
                 Significance.welch(control.latency(), candidate.latency(), confidence));
             case TOKENS -> List.of(Significance.welch(control.tokens(), candidate.tokens(), confidence));
             case SCORE -> List.of(Significance.welch(control.scores(), candidate.scores(), confidence));
+            case COST_PER_REQUEST -> List.of(Significance.welch(control.costs(), candidate.costs(), confidence));
         };
         final Significance.Difference decisive = tests.get(0);
         final boolean significant = decisive.pValue() < design.comparisonAlpha();
@@ -85,6 +86,7 @@ public final class ExperimentAnalysis {
             case LATENCY -> forMeans(design, control.latency(), alpha);
             case TOKENS -> forMeans(design, control.tokens(), alpha);
             case SCORE -> forMeans(design, control.scores(), alpha);
+            case COST_PER_REQUEST -> forMeans(design, control.costs(), alpha);
         };
         return Math.max(ExperimentDesign.FLOOR, needed);
     }
@@ -102,6 +104,7 @@ public final class ExperimentAnalysis {
             case SUCCESS_RATE, LATENCY -> arm.samples();
             case TOKENS -> arm.tokens().count();
             case SCORE -> arm.scores().count();
+            case COST_PER_REQUEST -> arm.costs().count();
         };
     }
 
@@ -117,7 +120,7 @@ public final class ExperimentAnalysis {
             Significance.proportion(arm.successes(), arm.samples(), confidence),
             Significance.mean(arm.latency(), confidence), arm.latencies().quantile(0.50),
             arm.latencies().quantile(0.95), Significance.mean(arm.tokens(), confidence), arm.scores().count(),
-            Significance.mean(arm.scores(), confidence));
+            Significance.mean(arm.scores(), confidence), Significance.mean(arm.costs(), confidence));
     }
 
     private static ExperimentResult.SampleRatio sampleRatio(final ExperimentDesign design, final List<ArmData> arms) {

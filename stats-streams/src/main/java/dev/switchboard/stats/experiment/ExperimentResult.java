@@ -7,10 +7,13 @@ public record ExperimentResult(String experiment, Metric metric, double confiden
                                List<Comparison> comparisons, SampleRatio sampleRatio, long minimumSample,
                                boolean minimumSampleReached) {
 
-    /** One arm's estimates, each with its interval at the experiment's confidence. */
+    /**
+     * One arm's estimates, each with its interval at the experiment's confidence; {@code meanCostUsd} over the
+     * priced outcomes only.
+     */
     public record ArmResult(String arm, long samples, double expectedShare, double observedShare,
                             Estimate successRate, Estimate meanLatencyMs, double p50LatencyMs, double p95LatencyMs,
-                            Estimate meanTokens, long scored, Estimate meanScore) {
+                            Estimate meanTokens, long scored, Estimate meanScore, Estimate meanCostUsd) {
     }
 
     /**

@@ -12,7 +12,9 @@ public enum Metric {
     /** Completion tokens per request (cost); Welch's t-test. */
     TOKENS(false),
     /** A quality score the client reports per request; Welch's t-test. */
-    SCORE(true);
+    SCORE(true),
+    /** Dollars per request, from the versions' prices (priced outcomes only); Welch's t-test. */
+    COST_PER_REQUEST(false);
 
     private final boolean higherIsBetter;
 
@@ -24,7 +26,7 @@ public enum Metric {
         return higherIsBetter;
     }
 
-    /** The JSON name: {@code success_rate}, {@code latency}, {@code tokens}, {@code score}. */
+    /** The JSON name: {@code success_rate}, {@code latency}, {@code tokens}, {@code score}, {@code cost_per_request}. */
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -63,6 +63,7 @@ final class ExperimentResultsJson {
         json.put("mean_completion_tokens", estimate(arm.meanTokens()));
         json.put("scored", arm.scored());
         json.put("mean_score", estimate(arm.meanScore()));
+        json.put("mean_cost_usd", estimate(arm.meanCostUsd()));
         return json;
     }
 

@@ -5,12 +5,12 @@ import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentFeedback;
 import dev.switchboard.events.ExperimentStatus;
-import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.ExperimentSchedule;
 import dev.switchboard.schemas.Topics;
 import dev.switchboard.stats.experiment.Guardrails;
 import dev.switchboard.stats.experiment.stream.Allocator;
+import dev.switchboard.stats.experiment.stream.ExperimentTopology;
 import dev.switchboard.stats.store.ExperimentObservation;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,9 +54,7 @@ public final class AllocationReplay {
         final Map<String, Timed> byRequest = new HashMap<>();
         Replay.readOutcomes(consumer, began, now, (record, outcome) -> {
             if (!outcome.shadow() && name.equals(outcome.experiment()) && outcome.arm() != null) {
-                final Timed served = new Timed(record.timestamp(), new ExperimentObservation(outcome.arm(),
-                    outcome.status() == OutcomeStatus.SUCCESS, outcome.latencyMs(), outcome.completionTokens(),
-                    outcome.eventTime(), name, null));
+                final Timed served = new Timed(record.timestamp(), ExperimentTopology.observation(outcome));
                 observations.add(served);
                 if (outcome.requestId() != null) {
                     byRequest.put(outcome.requestId(), served);

@@ -8,6 +8,8 @@ import dev.switchboard.stats.experiment.Metric;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,9 @@ final class ExperimentCharts {
         renderer.setAlpha(0.2f);
         final NumberAxis values = new NumberAxis(label(design.metric()));
         values.setAutoRangeIncludesZero(false);
+        if (design.metric() == Metric.COST_PER_REQUEST) { // dollars as an operator writes them, not 1E-3
+            values.setNumberFormatOverride(new DecimalFormat("$0.00####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+        }
         save(png, String.format(Locale.ROOT, "%s per arm, everything up to each time, %.0f%% confidence band",
             design.metric().jsonName(), design.confidence() * 100), new XYPlot(data, time(), values, renderer));
     }
@@ -139,6 +144,7 @@ final class ExperimentCharts {
             case LATENCY -> arm.meanLatencyMs();
             case TOKENS -> arm.meanTokens();
             case SCORE -> arm.meanScore();
+            case COST_PER_REQUEST -> arm.meanCostUsd();
         };
     }
 
@@ -148,6 +154,7 @@ final class ExperimentCharts {
             case LATENCY -> "mean latency (ms)";
             case TOKENS -> "mean completion tokens";
             case SCORE -> "mean client score";
+            case COST_PER_REQUEST -> "cost per request ($)";
         };
     }
 

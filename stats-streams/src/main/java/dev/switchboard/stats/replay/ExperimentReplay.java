@@ -67,7 +67,7 @@ public final class ExperimentReplay {
                 final Instant at = Instant.ofEpochMilli(record.timestamp());
                 timeline.at(at, outcome.arm()).addOutcome(
                     outcome.status() == OutcomeStatus.SUCCESS, outcome.latencyMs(),
-                    outcome.completionTokens());
+                    outcome.completionTokens(), outcome.cost());
                 if (outcome.requestId() != null) {
                     byRequest.put(outcome.requestId(), new Served(outcome.arm(), at));
                 }

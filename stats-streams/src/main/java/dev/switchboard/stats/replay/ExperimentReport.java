@@ -93,8 +93,8 @@ public final class ExperimentReport {
 
         md.append("\n## Arms\n\n");
         md.append("| arm | version | samples | asked | observed | success rate | mean latency ms | p50 ms | p95 ms"
-            + " | mean tokens | scored | mean score |\n");
-        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+            + " | mean tokens | scored | mean score | cost per request $ |\n");
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (final ExperimentResult.ArmResult arm : result.arms()) {
             md.append("| ").append(arm.arm()).append(arm.arm().equals(design.control()) ? " (control)" : "")
                 .append(" | ").append(version(experiment, arm.arm())).append(" | ").append(arm.samples())
@@ -104,7 +104,8 @@ public final class ExperimentReport {
                 .append(" | ").append(number(arm.p50LatencyMs())).append(" | ").append(number(arm.p95LatencyMs()))
                 .append(" | ").append(estimate(Metric.TOKENS, arm.meanTokens(), false))
                 .append(" | ").append(arm.scored())
-                .append(" | ").append(estimate(Metric.SCORE, arm.meanScore(), false)).append(" |\n");
+                .append(" | ").append(estimate(Metric.SCORE, arm.meanScore(), false))
+                .append(" | ").append(estimate(Metric.COST_PER_REQUEST, arm.meanCostUsd(), false)).append(" |\n");
         }
         md.append("\nIntervals are at ").append(percent(design.confidence())).append(" for each arm and at ")
             .append(percent(1 - design.comparisonAlpha())).append(" for each difference.\n");
@@ -149,6 +150,7 @@ public final class ExperimentReport {
             case SUCCESS_RATE -> difference ? "%+.2f pts [%+.2f, %+.2f]" : "%.2f%% [%.2f, %.2f]";
             case LATENCY -> difference ? "%+.1f ms [%+.1f, %+.1f]" : "%.1f [%.1f, %.1f]";
             case TOKENS, SCORE -> difference ? "%+.3f [%+.3f, %+.3f]" : "%.3f [%.3f, %.3f]";
+            case COST_PER_REQUEST -> difference ? "%+.6f $ [%+.6f, %+.6f]" : "%.6f [%.6f, %.6f]";
         };
         final double scale = metric == Metric.SUCCESS_RATE ? 100 : 1;
         return format(pattern, estimate.value() * scale, estimate.low() * scale, estimate.high() * scale);

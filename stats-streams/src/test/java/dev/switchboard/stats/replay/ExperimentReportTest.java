@@ -1,6 +1,7 @@
 package dev.switchboard.stats.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.events.Experiment;
 import dev.switchboard.events.ExperimentArm;
@@ -8,6 +9,7 @@ import dev.switchboard.events.ExperimentMetric;
 import dev.switchboard.events.ExperimentStatus;
 import dev.switchboard.stats.experiment.ArmTotals;
 import dev.switchboard.stats.experiment.ExperimentTimeline;
+import dev.switchboard.stats.experiment.Metric;
 import dev.switchboard.stats.experiment.Verdict;
 import dev.switchboard.stats.experiment.stream.ExperimentDesigns;
 import java.awt.image.BufferedImage;
@@ -75,10 +77,37 @@ class ExperimentReportTest {
             "No mismatch", "(reached)", "4000 in this experiment");
     }
 
+    @Test
+    void shouldJudgeAFixedExperimentOnCostPerRequestLowerBeingBetter() throws Exception {
+        final ExperimentTimeline timeline = new ExperimentTimeline(60);
+        final SplittableRandom random = new SplittableRandom(5);
+        for (int i = 0; i < 4_000; i++) {
+            final boolean control = i % 2 == 0;
+            // the same answers, the candidate priced a fifth lower
+            timeline.at(START.plusSeconds(i), control ? "model_a" : "model_b").addOutcome(true, 100, 20,
+                (control ? 0.0010 : 0.0008) * (0.5 + random.nextDouble()));
+        }
+
+        final ExperimentReport.Written written = ExperimentReport.write(
+            replay("cheaper", timeline, ExperimentMetric.COST_PER_REQUEST), directory, START);
+
+        assertThat(written.result().metric()).isEqualTo(Metric.COST_PER_REQUEST);
+        assertThat(written.result().comparisons().get(0).verdict()).isEqualTo(Verdict.CANDIDATE_BETTER);
+        assertThat(written.result().arms().get(1).meanCostUsd().value()).isCloseTo(0.0008, within(0.00003));
+        assertThat(Files.readString(written.markdown())).contains("cost per request $")
+            .containsPattern("\\| model_b \\| model_a \\| welch_t \\(decides\\) \\| -0\\.000\\d{3} \\$ \\[")
+            .containsPattern("\\| 0\\.000[78]\\d{2} \\[0\\.000\\d{3}, 0\\.000\\d{3}\\] \\|\\n");
+    }
+
     private static ExperimentReplay.Result replay(final String name, final ExperimentTimeline timeline) {
+        return replay(name, timeline, ExperimentMetric.SUCCESS_RATE);
+    }
+
+    private static ExperimentReplay.Result replay(final String name, final ExperimentTimeline timeline,
+                                                  final ExperimentMetric metric) {
         final Experiment experiment = Experiment.newBuilder().setName(name).setCategory("LLM").setProvider("P")
             .setArms(List.of(new ExperimentArm("model_a", "v1", 0.5), new ExperimentArm("model_b", "v2", 0.5)))
-            .setSuccessMetric(ExperimentMetric.SUCCESS_RATE).setMinimumSample(500L).setDurationDays(7)
+            .setSuccessMetric(metric).setMinimumSample(500L).setDurationDays(7)
             .setStatus(ExperimentStatus.RUNNING).setSalt("s").setCreatedBy("test").setCreatedAt(START)
             .setUpdatedAt(START).setStartedAt(START).build();
         final long outcomes = timeline.total().byArm().values().stream().mapToLong(ArmTotals::samples).sum();

@@ -32,6 +32,7 @@ public record ArmEvidence(String arm, long samples, long successes, Moments valu
             case LATENCY -> ofValues(data.arm(), data.latency());
             case TOKENS -> ofValues(data.arm(), data.tokens());
             case SCORE -> ofValues(data.arm(), data.scores());
+            case COST_PER_REQUEST -> ofValues(data.arm(), data.costs());
         };
     }
 

@@ -60,6 +60,8 @@ final class ExperimentStoreSerdes {
             .setTokensSquaredDeviations(t.tokens().squaredDeviations())
             .setScoresCount(t.scores().count()).setScoresMean(t.scores().mean())
             .setScoresSquaredDeviations(t.scores().squaredDeviations())
+            .setCostsCount(t.costs().count()).setCostsMean(t.costs().mean())
+            .setCostsSquaredDeviations(t.costs().squaredDeviations())
             .build();
     }
 
@@ -68,6 +70,7 @@ final class ExperimentStoreSerdes {
             new Moments(r.getLatencyCount(), r.getLatencyMean(), r.getLatencySquaredDeviations()),
             Distribution.fromBuffer(r.getLatencyDistribution()),
             new Moments(r.getTokensCount(), r.getTokensMean(), r.getTokensSquaredDeviations()),
-            new Moments(r.getScoresCount(), r.getScoresMean(), r.getScoresSquaredDeviations()));
+            new Moments(r.getScoresCount(), r.getScoresMean(), r.getScoresSquaredDeviations()),
+            new Moments(r.getCostsCount(), r.getCostsMean(), r.getCostsSquaredDeviations()));
     }
 }

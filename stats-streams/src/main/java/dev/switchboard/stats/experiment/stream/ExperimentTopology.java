@@ -123,7 +123,8 @@ public final class ExperimentTopology {
         if (seen.getScore() != null) {
             day.arm(seen.getArm()).addScore(seen.getScore());
         } else {
-            day.arm(seen.getArm()).addOutcome(seen.getSuccess(), seen.getLatencyMs(), seen.getCompletionTokens());
+            day.arm(seen.getArm()).addOutcome(seen.getSuccess(), seen.getLatencyMs(), seen.getCompletionTokens(),
+                seen.getCostUsd());
         }
         return day;
     }
@@ -149,8 +150,10 @@ public final class ExperimentTopology {
             .selectKey((request, scored) -> scored.getExperiment());
     }
 
-    private static ExperimentObservation observation(final OutcomeFacts outcome) {
+    /** What one served outcome of an experiment tells its arm: the stream's observation, and a replay's. */
+    public static ExperimentObservation observation(final OutcomeFacts outcome) {
         return new ExperimentObservation(outcome.arm(), outcome.status() == OutcomeStatus.SUCCESS,
-            outcome.latencyMs(), outcome.completionTokens(), outcome.eventTime(), outcome.experiment(), null);
+            outcome.latencyMs(), outcome.completionTokens(), outcome.eventTime(), outcome.experiment(), null,
+            outcome.cost());
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.stats.experiment.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.events.AdaptiveSettings;
 import dev.switchboard.events.AllocationState;
@@ -131,6 +132,41 @@ class AllocationTopologyTest {
     }
 
     @Test
+    void shouldFindTheBestQualityUnderACostCeiling() {
+        // model_c succeeds most often but costs twice the ceiling; model_b is the best within it.
+        final Experiment experiment = adaptive("ceiling", ExperimentMetric.SUCCESS_RATE,
+            List.of(new RolloutGate(RolloutMetric.COST_PER_REQUEST, RolloutGateKind.ABSOLUTE, 0.002)));
+        final Map<String, Function<SplittableRandom, Simulated>> arms = Map.of(
+            "model_a", pricedOutcomeOf(0.85, 0.0010), "model_b", pricedOutcomeOf(0.95, 0.0015),
+            "model_c", pricedOutcomeOf(0.99, 0.0040));
+
+        final Run run = run(experiment, arms::get, 30_000, 11);
+
+        final ExperimentAllocation last = run.decisions().get(run.decisions().size() - 1);
+        assertThat(eliminated(last, "model_c")).startsWith("guardrail cost_per_request <= 0.002").contains("failed");
+        assertThat(last.getState()).isEqualTo(AllocationState.BEST_FOUND);
+        assertThat(last.getWinner()).as("the most successful arm within the ceiling").isEqualTo("model_b");
+    }
+
+    @Test
+    void shouldFindTheCheapestArmWhenCostIsTheMetric() {
+        final Experiment experiment = adaptive("cheapest", ExperimentMetric.COST_PER_REQUEST, List.of());
+        final Map<String, Function<SplittableRandom, Simulated>> arms = Map.of(
+            "model_a", pricedOutcomeOf(0.95, 0.0015), "model_b", pricedOutcomeOf(0.95, 0.0010),
+            "model_c", pricedOutcomeOf(0.95, 0.0016));
+
+        final Run run = run(experiment, arms::get, 30_000, 12);
+
+        final ExperimentAllocation last = run.decisions().get(run.decisions().size() - 1);
+        assertThat(last.getMetric()).isEqualTo("cost_per_request");
+        assertThat(last.getState()).isEqualTo(AllocationState.BEST_FOUND);
+        assertThat(last.getWinner()).isEqualTo("model_b");
+        final ArmAllocation cheapest = last.getArms().stream().filter(arm -> arm.getArm().equals("model_b"))
+            .findFirst().orElseThrow();
+        assertThat(cheapest.getEstimate()).as("dollars per request").isCloseTo(0.0010, within(0.0001));
+    }
+
+    @Test
     void shouldStopAFixedArmThatBreachesAGuardrailAndSendItsSubjectsBackToTheControl() {
         final Experiment experiment = Experiment.newBuilder(adaptive("fixed", ExperimentMetric.SUCCESS_RATE,
                 List.of(new RolloutGate(RolloutMetric.ERROR_RATE, RolloutGateKind.VS_BASELINE, 0.02))))
@@ -175,13 +211,20 @@ class AllocationTopologyTest {
             .findFirst().orElseThrow();
     }
 
-    private record Simulated(boolean success, long latencyMs) {
+    /** One simulated request: {@code costUsd} null when the version is not priced. */
+    private record Simulated(boolean success, long latencyMs, Double costUsd) {
     }
 
     private static Function<SplittableRandom, Simulated> outcomeOf(final String arm, final double success,
                                                                    final long latencyMs) {
         return random -> new Simulated(random.nextDouble() < success,
-            Math.round(latencyMs * (0.5 + random.nextDouble())));
+            Math.round(latencyMs * (0.5 + random.nextDouble())), null);
+    }
+
+    /** A priced version's request: its cost varies by a fifth either way with the tokens it used. */
+    private static Function<SplittableRandom, Simulated> pricedOutcomeOf(final double success, final double costUsd) {
+        return random -> new Simulated(random.nextDouble() < success, Math.round(200 * (0.5 + random.nextDouble())),
+            costUsd * (0.8 + 0.4 * random.nextDouble()));
     }
 
     private record Run(List<RequestOutcome> inputs, List<ExperimentAllocation> decisions) {
@@ -298,7 +341,7 @@ class AllocationTopologyTest {
             .setExperiment(experiment.getName()).setArm(arm)
             .setStatus(seen.success() ? OutcomeStatus.SUCCESS : OutcomeStatus.UPSTREAM_ERROR)
             .setHttpStatus(seen.success() ? 200 : 503).setLatencyMs(seen.latencyMs()).setCompletionTokens(10)
-            .setStreamed(false).setAttempt(1).setRouterInstance("test")
+            .setStreamed(false).setAttempt(1).setRouterInstance("test").setCost(seen.costUsd())
             .build();
     }
 }
