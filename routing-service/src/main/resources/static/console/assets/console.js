@@ -143,13 +143,14 @@ function drawChart(el, { series, x, ys, unit = '', yMin = null, yMax = null, pad
   const opts = {
     width, height: 200,
     scales: {
-      // One window alone would stretch the time axis over years: show it with a little room either side.
+      // One window alone would stretch the time axis over years, and points seconds apart would be ticked in
+      // milliseconds: a span shorter than twice the pad is shown with the pad either side.
       x: { time: true, range: (u) => {
         const xs = u.data[0].filter((v) => v !== null && v !== undefined);
         if (xs.length === 0) return [Date.now() / 1000 - 3600, Date.now() / 1000];
         const min = Math.min(...xs);
         const max = Math.max(...xs);
-        return min === max ? [min - pad, max + pad] : [min, max];
+        return max - min < 2 * pad ? [min - pad, max + pad] : [min, max];
       } },
       y: { range: (u, min, max) => [yMin ?? Math.min(0, min ?? 0), yMax ?? ((max ?? 1) * 1.1 || 1)] },
     },
@@ -614,6 +615,7 @@ document.addEventListener('alpine:init', () => {
 
   Alpine.data('experimentView', (name) => ({
     name, e: null, results: null, error: '', resultsError: '', actionError: '', busy: false,
+    decisions: [], decisionsError: '', decisionsOf: null,
     init() { poll(this, () => this.load(), 5000); },
     destroy() { this._stopPolling(); },
     async load() {
@@ -626,7 +628,25 @@ document.addEventListener('alpine:init', () => {
         this.results = answer.data || answer;
         this.resultsError = '';
       } catch (e) { this.resultsError = e.message; }
+      await this.loadDecisions();
       this.$nextTick(() => this.draw());
+    },
+    /** An adaptive experiment's logged decisions, read again only when there is a new one. */
+    async loadDecisions() {
+      const latest = this.results && this.results.latest_decision;
+      if (!latest || latest.sequence === this.decisionsOf) return;
+      try {
+        this.decisions = (await api('GET', '/api/experiments/' + enc(name) + '/decisions')).decisions || [];
+        this.decisionsOf = latest.sequence;
+        this.decisionsError = '';
+      } catch (e) { this.decisionsError = e.message; }
+    },
+    /** Each arm's figure at each decision, in percent; null where the arm was not in the search yet. */
+    armSeries(arms, figure) {
+      return arms.map((arm) => this.decisions.map((d) => {
+        const a = d.arms.find((one) => one.arm === arm);
+        return a && a[figure] !== null ? 100 * a[figure] : null;
+      }));
     },
     comparison(arm) { return this.results && this.results.comparisons ? this.results.comparisons.find((c) => c.arm === arm) : null; },
     /** An adaptive experiment's figure in its metric's unit. */
@@ -635,10 +655,20 @@ document.addEventListener('alpine:init', () => {
         case 'success_rate': return fmt.rate(v, 1);
         case 'latency': return fmt.num(v, 1) + ' ms';
         case 'tokens': return fmt.num(v, 1);
+        case 'cost_per_request': return fmt.usd(v);
         default: return fmt.figure(v);
       }
     },
     draw() {
+      if (this.decisions.length && this.$refs.shares) {
+        const arms = this.decisions[this.decisions.length - 1].arms.map((a) => a.arm);
+        const x = this.decisions.map((d) => secs(d.decided_at));
+        const pad = 2 * ((this.e && this.e.adaptive && this.e.adaptive.decide_every_seconds) || 30);
+        drawChart(this.$refs.shares, { unit: '%', x, pad, yMax: 100, series: arms.map((a) => ({ label: a + ' share' })),
+          ys: this.armSeries(arms, 'share') });
+        drawChart(this.$refs.best, { unit: '%', x, pad, yMax: 100, series: arms.map((a) => ({ label: a + ' P(best)' })),
+          ys: this.armSeries(arms, 'probability_best') });
+      }
       if (!this.results || !this.results.daily) return;
       const days = this.results.daily;
       const arms = this.results.arms.map((a) => a.arm);
