@@ -46,9 +46,7 @@ class DailyStatsTopologyTest {
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
         TestTopology.build(builder, Clock.systemUTC());
-        final Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "daily-stats-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        final Properties config = TestTopology.driverConfig("daily-stats-test");
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.DEAD_LETTERS);
         driver = new TopologyTestDriver(builder.build(), config);

@@ -36,7 +36,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyDescription;
@@ -64,9 +63,7 @@ class RolloutTopologyTest {
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
         TestTopology.build(builder, clock);
-        final Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollout-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        final Properties config = TestTopology.driverConfig("rollout-test");
         driver = new TopologyTestDriver(builder.build(), config, START);
         outcomes = driver.createInputTopic(Topics.REQUEST_OUTCOMES, new StringSerializer(),
             EventSerdes.requestOutcome().serializer());

@@ -25,7 +25,6 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -47,9 +46,7 @@ class ShadowStatsTopologyTest {
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
         TestTopology.build(builder, Clock.systemUTC());
-        final Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "shadow-stats-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        final Properties config = TestTopology.driverConfig("shadow-stats-test");
         driver = new TopologyTestDriver(builder.build(), config);
         comparisons = driver.createInputTopic(Topics.SHADOW_COMPARISONS, new StringSerializer(),
             EventSerdes.shadowComparison().serializer());

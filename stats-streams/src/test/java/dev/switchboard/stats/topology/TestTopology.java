@@ -5,7 +5,10 @@ import dev.switchboard.stats.daily.DailyStatsTopology;
 import dev.switchboard.stats.rollout.RolloutTopology;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 
 /** The topology the app runs, as every topology test builds it: six hours' grace, the default judge every 5 s, alert rules
  * every 10 s. */
@@ -16,6 +19,21 @@ public final class TestTopology {
     public static final Duration ALERTS_EVERY = Duration.ofSeconds(10);
 
     private TestTopology() {
+    }
+
+    /**
+     * A TopologyTestDriver's settings. The driver commits after every record, and a commit flushes each RocksDB
+     * store to a new file on disk: the aggregations', joins' and tables' stores are kept in memory here (the same
+     * serdes, a third of the time), while the stores the topologies declare themselves stay RocksDB. The app's own
+     * RocksDB stores, their changelogs and restores are exercised on a real broker by StatsClusterIT.
+     */
+    public static Properties driverConfig(final String applicationId) {
+        final Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
+            BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
+        return config;
     }
 
     public static StatsTopology.Streams build(final StreamsBuilder builder, final Clock clock) {

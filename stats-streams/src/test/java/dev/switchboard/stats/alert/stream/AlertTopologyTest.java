@@ -25,7 +25,6 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -48,9 +47,7 @@ class AlertTopologyTest {
     void start() {
         final StreamsBuilder builder = new StreamsBuilder();
         TestTopology.build(builder, Clock.systemUTC());
-        final Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "alert-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        final Properties config = TestTopology.driverConfig("alert-test");
         driver = new TopologyTestDriver(builder.build(), config, START);
         outcomes = driver.createInputTopic(Topics.REQUEST_OUTCOMES, new StringSerializer(),
             EventSerdes.requestOutcome().serializer());

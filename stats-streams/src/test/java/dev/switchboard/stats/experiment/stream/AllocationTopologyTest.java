@@ -38,7 +38,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -285,9 +284,7 @@ class AllocationTopologyTest {
                     Consumed.with(Serdes.String(), OutcomeFactsDeserializer.serde())),
                 ExperimentTopology.clientScores(builder), TestTopology.GRACE, Duration.ofDays(30),
                 TestTopology.ALERTS_EVERY, new GuardrailJudge());
-            final Properties config = new Properties();
-            config.put(StreamsConfig.APPLICATION_ID_CONFIG, "allocation-test");
-            config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            final Properties config = TestTopology.driverConfig("allocation-test");
             driver = new TopologyTestDriver(builder.build(), config);
             outcomes = driver.createInputTopic(Topics.REQUEST_OUTCOMES, new StringSerializer(),
                 EventSerdes.requestOutcome().serializer());
