@@ -10,6 +10,8 @@ import dev.switchboard.events.AlertComparison;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertMetric;
 import dev.switchboard.events.AlertState;
+import dev.switchboard.events.AllocationState;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentOutcome;
 import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.RolloutAction;
@@ -108,6 +110,19 @@ class AlertingIT {
                 .setControlSamples(910).setDecidedAt(Instant.now()).build();
             send(Topics.EXPERIMENT_VERDICTS, "tone",
                 EventSerdes.experimentVerdict().serialize(Topics.EXPERIMENT_VERDICTS, verdict));
+            final ExperimentAllocation reshared = ExperimentAllocation.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setExperiment("search").setCategory("LLM")
+                .setProvider("AlertLLM").setSequence(3).setPeriod(3).setOutcomesSeen(300).setLateOutcomes(0)
+                .setState(AllocationState.EXPLORING).setReason("exploring: 2 arms still in the search")
+                .setMetric("success_rate").setConfidence(0.95).setArms(List.of()).setLayout(List.of())
+                .setDecidedAt(Instant.now()).build();
+            final ExperimentAllocation found = ExperimentAllocation.newBuilder(reshared)
+                .setEventId(UUID.randomUUID().toString()).setSequence(4).setState(AllocationState.BEST_FOUND)
+                .setWinner("model_b").setReason("model_b is the best arm with confidence 0.95").build();
+            for (final ExperimentAllocation decision : List.of(reshared, found)) {
+                send(Topics.EXPERIMENT_ALLOCATIONS, "search",
+                    EventSerdes.experimentAllocation().serialize(Topics.EXPERIMENT_ALLOCATIONS, decision));
+            }
 
             // The receiver is down: the channel fails, backs off, and tries again.
             await().atMost(Duration.ofSeconds(30)).until(() -> counted("team-hook", null, "failed") >= 2);
@@ -131,7 +146,11 @@ class AlertingIT {
             assertThat(counted("team-hook", null, "retried")).isGreaterThanOrEqualTo(1);
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().stream()
                 .anyMatch(r -> r.body().contains(verdict.getEventId())));
-            assertThat(counted("team-hook", "experiment_verdicts", "sent")).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received().stream()
+                .anyMatch(r -> r.body().contains(found.getEventId())));
+            assertThat(receiver.received()).as("a decision that only re-shares traffic is not news")
+                .noneMatch(r -> r.body().contains(reshared.getEventId()));
+            assertThat(counted("team-hook", "experiment_verdicts", "sent")).isEqualTo(2);
             // The decision names a rollout this router does not know: no provider, so a channel that follows
             // LLM/AlertLLM only does not get it; the other provider's alert is filtered out too.
             assertThat(receiver.received()).extracting(WebhookReceiver.Received::path).containsOnly("/hook");

@@ -79,7 +79,8 @@ final class AlertCommands {
      * A channel.
      *
      * @param secret        a webhook's HMAC key: write-only; left out on a change, the current one is kept
-     * @param subscriptions alerts, rollout_decisions, rollout_holds, experiment_verdicts (default: all but
+     * @param subscriptions alerts, rollout_decisions, rollout_holds, experiment_verdicts (fixed experiments'
+     *                      verdicts, and adaptive searches' ends and arms stopped by a guardrail; default: all but
      *                      rollout_holds)
      * @param providers     {@code category/name}; empty for every provider
      */

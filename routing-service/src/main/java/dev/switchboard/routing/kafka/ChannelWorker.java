@@ -1,6 +1,7 @@
 package dev.switchboard.routing.kafka;
 
 import dev.switchboard.events.AlertEvent;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.NotificationKind;
 import dev.switchboard.events.Rollout;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
 final class ChannelWorker implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(ChannelWorker.class);
-    static final List<String> TOPICS = List.of(Topics.ALERTS, Topics.ROLLOUT_DECISIONS, Topics.EXPERIMENT_VERDICTS);
+    static final List<String> TOPICS = List.of(Topics.ALERTS, Topics.ROLLOUT_DECISIONS, Topics.EXPERIMENT_VERDICTS,
+        Topics.EXPERIMENT_ALLOCATIONS);
 
     /** Counts what happens to deliveries: sent, failed (an attempt), retried (an attempt after a failure), given up. */
     interface Outcomes {
@@ -64,6 +66,7 @@ final class ChannelWorker implements Runnable {
     // Built once: a serde reads and parses its released schemas when it is made.
     private final Deserializer<AlertEvent> alerts = EventSerdes.alertEvent().deserializer();
     private final Deserializer<ExperimentVerdict> verdicts = EventSerdes.experimentVerdict().deserializer();
+    private final Deserializer<ExperimentAllocation> allocations = EventSerdes.experimentAllocation().deserializer();
     private final Deserializer<RolloutDecision> decisions = EventSerdes.rolloutDecision().deserializer();
     private volatile boolean running = true;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -178,6 +181,9 @@ final class ChannelWorker implements Runnable {
             }
             if (record.topic().equals(Topics.EXPERIMENT_VERDICTS)) {
                 return Optional.of(Notification.of(verdicts.deserialize(record.topic(), record.value())));
+            }
+            if (record.topic().equals(Topics.EXPERIMENT_ALLOCATIONS)) {
+                return Notification.of(allocations.deserialize(record.topic(), record.value()));
             }
             final RolloutDecision decision = decisions.deserialize(record.topic(), record.value());
             return Notification.of(decision, rollouts.apply(decision.getRolloutId()).orElse(null));

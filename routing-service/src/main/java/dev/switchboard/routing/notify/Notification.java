@@ -2,6 +2,9 @@ package dev.switchboard.routing.notify;
 
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertState;
+import dev.switchboard.events.AllocationState;
+import dev.switchboard.events.ArmAllocation;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.NotificationKind;
 import dev.switchboard.events.Rollout;
@@ -116,6 +119,47 @@ public record Notification(String id, NotificationKind kind, String provider, St
                 verdict.getTest(), verdict.getPValue(), verdict.getCandidateSamples(), verdict.getControlSamples(),
                 verdict.getPrevious() == null ? "not judged yet" : lower(verdict.getPrevious().name())),
             verdict.getDecidedAt(), event);
+    }
+
+    /**
+     * An experiment's allocation decision, when it is news: an adaptive search that found its best arm or ended
+     * with none, or an arm a guardrail stopped; the decisions that only re-share the traffic are not.
+     */
+    public static Optional<Notification> of(final ExperimentAllocation decision) {
+        if (decision.getState() == AllocationState.EXPLORING || decision.getState() == AllocationState.UNKNOWN) {
+            return Optional.empty();
+        }
+        final String provider = decision.getCategory() + "/" + decision.getProvider();
+        final Map<String, @Nullable Object> event = new LinkedHashMap<>();
+        event.put("experiment", decision.getExperiment());
+        event.put("provider", provider);
+        event.put("state", lower(decision.getState().name()));
+        event.put("winner", decision.getWinner());
+        event.put("reason", decision.getReason());
+        event.put("metric", decision.getMetric());
+        event.put("confidence", decision.getConfidence());
+        event.put("sequence", decision.getSequence());
+        event.put("outcomes_seen", decision.getOutcomesSeen());
+        final Map<String, @Nullable Object> arms = new LinkedHashMap<>();
+        for (final ArmAllocation arm : decision.getArms()) {
+            final Map<String, @Nullable Object> figures = new LinkedHashMap<>();
+            figures.put("version", arm.getVersion());
+            figures.put("samples", arm.getSamples());
+            figures.put("estimate", Double.isFinite(arm.getEstimate()) ? arm.getEstimate() : null);
+            figures.put("share", arm.getShare());
+            figures.put("eliminated", arm.getEliminated());
+            arms.put(arm.getArm(), figures);
+        }
+        event.put("arms", arms);
+        event.put("decided_at", decision.getDecidedAt().toString());
+        final String title = switch (decision.getState()) {
+            case BEST_FOUND -> "Experiment " + decision.getExperiment() + ": " + decision.getWinner() + " is the best";
+            case NO_CLEAR_WINNER -> "Experiment " + decision.getExperiment() + ": no clear winner";
+            default -> "Experiment " + decision.getExperiment() + ": an arm stopped by a guardrail";
+        };
+        return Optional.of(new Notification(decision.getEventId(), NotificationKind.EXPERIMENT_VERDICTS, provider,
+            title, decision.getReason() + String.format(Locale.ROOT, " (decision %d, %d outcomes)",
+                decision.getSequence(), decision.getOutcomesSeen()), decision.getDecidedAt(), event));
     }
 
     private static String lower(final String name) {

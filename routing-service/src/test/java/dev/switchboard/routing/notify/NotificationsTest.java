@@ -6,7 +6,10 @@ import dev.switchboard.events.AlertComparison;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertMetric;
 import dev.switchboard.events.AlertState;
+import dev.switchboard.events.AllocationState;
+import dev.switchboard.events.ArmAllocation;
 import dev.switchboard.events.ChannelKind;
+import dev.switchboard.events.ExperimentAllocation;
 import dev.switchboard.events.ExperimentOutcome;
 import dev.switchboard.events.ExperimentVerdict;
 import dev.switchboard.events.NotificationKind;
@@ -77,6 +80,30 @@ class NotificationsTest {
         assertThat(notification.title()).isEqualTo("Experiment tone: model_b candidate worse than model_a");
         assertThat(notification.text()).contains("success_rate").contains("-0.1000").contains("not judged yet");
         assertThat(notification.event()).containsEntry("verdict", "candidate_worse").containsEntry("previous", null);
+    }
+
+    @Test
+    void shouldTellAnAdaptiveSearchsWinnerButNotTheDecisionsThatOnlyReshareTraffic() {
+        final ExperimentAllocation exploring = ExperimentAllocation.newBuilder().setEventId("a-4")
+            .setExperiment("search").setCategory("LLM").setProvider("OllamaLLM").setSequence(4).setPeriod(4)
+            .setOutcomesSeen(460).setLateOutcomes(0).setState(AllocationState.EXPLORING)
+            .setReason("exploring: 3 arms still in the search").setMetric("success_rate").setConfidence(0.95)
+            .setArms(List.of(new ArmAllocation("model_a", "v1", 147L, 0.898, 0.80, 0.99, 0.0, 0.3, null),
+                new ArmAllocation("model_c", "v3", 143L, 0.979, 0.93, 1.0, 1.0, 0.5, null)))
+            .setLayout(List.of()).setDecidedAt(AT).build();
+        final ExperimentAllocation found = ExperimentAllocation.newBuilder(exploring).setEventId("a-6").setSequence(6)
+            .setState(AllocationState.BEST_FOUND).setWinner("model_c").setOutcomesSeen(841)
+            .setReason("model_c is the best arm with confidence 0.95: every other arm was eliminated").build();
+
+        assertThat(Notification.of(exploring)).as("a re-share is not news").isEmpty();
+        final Notification notification = Notification.of(found).orElseThrow();
+        assertThat(notification.kind()).isEqualTo(NotificationKind.EXPERIMENT_VERDICTS);
+        assertThat(notification.id()).isEqualTo("a-6");
+        assertThat(notification.title()).isEqualTo("Experiment search: model_c is the best");
+        assertThat(notification.text()).isEqualTo("model_c is the best arm with confidence 0.95: every other arm was "
+            + "eliminated (decision 6, 841 outcomes)");
+        assertThat(notification.event()).containsEntry("state", "best_found").containsEntry("winner", "model_c")
+            .containsKey("arms");
     }
 
     @Test
