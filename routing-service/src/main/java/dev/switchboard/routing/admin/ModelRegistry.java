@@ -160,16 +160,11 @@ final class ModelRegistry {
                 + stage(to) + " (allowed: " + NEXT.getOrDefault(model.getStage(), Set.of()).stream()
                 .map(ModelRegistry::stage).sorted().toList() + ")");
         }
-        final Instant now = clock.instant();
-        final RegisteredModel moved = RegisteredModel.newBuilder(model).setStage(to).setStageChangedAt(now)
-            .setStageChangedBy(actor).build();
         if (to == ModelStage.DEPLOYED) {
             providers.setDefault(who, model.getCategory(), model.getProvider(),
                 new ProviderCommands.DefaultChange(model.getVersion()));
-            retireTheDeployedBefore(actor, model, now);
         }
-        write(actor, "promote_model", model, moved);
-        return moved;
+        return move(actor, model, to);
     }
 
     /**
@@ -179,27 +174,32 @@ final class ModelRegistry {
      */
     synchronized Optional<RegisteredModel> deployWinner(final Authority who, final String providerId,
                                                         final String version) {
-        final Instant now = clock.instant();
         return view.snapshot().values().stream()
             .filter(model -> (model.getCategory() + "/" + model.getProvider()).equals(providerId))
             .filter(model -> model.getVersion().equals(version) && model.getArchivedAt() == null)
             .filter(model -> model.getStage() == ModelStage.VALIDATED || model.getStage() == ModelStage.CANARY)
             .max(Comparator.comparing(RegisteredModel::getCreatedAt).thenComparing(RegisteredModel::getModelId))
-            .map(model -> {
-                final RegisteredModel deployed = RegisteredModel.newBuilder(model).setStage(ModelStage.DEPLOYED)
-                    .setStageChangedAt(now).setStageChangedBy(who.actor()).build();
-                retireTheDeployedBefore(who.actor(), model, now);
-                write(who.actor(), "promote_model", model, deployed);
-                return deployed;
-            });
+            .map(model -> move(who.actor(), model, ModelStage.DEPLOYED));
     }
 
-    private void retireTheDeployedBefore(final String actor, final RegisteredModel model, final Instant now) {
-        view.snapshot().values().stream()
-            .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))
-            .filter(other -> other.getStage() == ModelStage.DEPLOYED && !other.getModelId().equals(model.getModelId()))
-            .forEach(other -> write(actor, "retire_model", other, RegisteredModel.newBuilder(other)
-                .setStage(ModelStage.RETIRED).setStageChangedAt(now).setStageChangedBy(actor).build()));
+    /** Moves a model to {@code to}, audited; a deployed one retires the model its algorithm had deployed before. */
+    private RegisteredModel move(final String actor, final RegisteredModel model, final ModelStage to) {
+        final Instant now = clock.instant();
+        if (to == ModelStage.DEPLOYED) {
+            view.snapshot().values().stream()
+                .filter(other -> other.getAlgorithmName().equals(model.getAlgorithmName()))
+                .filter(other -> other.getStage() == ModelStage.DEPLOYED
+                    && !other.getModelId().equals(model.getModelId()))
+                .forEach(other -> write(actor, "retire_model", other, atStage(other, ModelStage.RETIRED, actor, now)));
+        }
+        final RegisteredModel moved = atStage(model, to, actor, now);
+        write(actor, "promote_model", model, moved);
+        return moved;
+    }
+
+    private static RegisteredModel atStage(final RegisteredModel model, final ModelStage to, final String actor,
+                                           final Instant now) {
+        return RegisteredModel.newBuilder(model).setStage(to).setStageChangedAt(now).setStageChangedBy(actor).build();
     }
 
     /** The tags of a model: its own labels, and those its stage and age among the others of its algorithm give it. */
