@@ -56,6 +56,21 @@ final class DemoCalls {
             .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A provider's versions ({@code category/name}), as the admin API lists them. */
+    JsonNode versions(final String provider) throws IOException, InterruptedException {
+        return admin("GET", "/api/system-configs/provider/" + provider + "/versions", null).path("data");
+    }
+
+    /** The version a provider ({@code category/name}) routes to by default. */
+    String defaultVersion(final String provider) throws IOException, InterruptedException {
+        for (final JsonNode version : versions(provider)) {
+            if (version.path("is_default").asBoolean()) {
+                return version.path("version").asString();
+            }
+        }
+        throw new IllegalStateException(provider + " has no default version");
+    }
+
     JsonNode read(final String body) {
         return json.readTree(body);
     }

@@ -106,7 +106,7 @@ final class ExperimentDemo {
 
     /** The experiment: the provider's default is the control, the other two versions its rivals. */
     private String create() throws IOException, InterruptedException {
-        final String control = defaultVersion();
+        final String control = calls.defaultVersion(PROVIDER);
         final List<String> rivals = new ArrayList<>(VERSIONS);
         rivals.remove(control);
         final String name = "assistant-search-" + UUID.randomUUID().toString().substring(0, 6);
@@ -191,27 +191,14 @@ final class ExperimentDemo {
         return line.append(" -- ").append(decision.path("reason").asString()).toString();
     }
 
-    private String defaultVersion() throws IOException, InterruptedException {
-        for (final JsonNode version : versionList()) {
-            if (version.path("is_default").asBoolean()) {
-                return version.path("version").asString();
-            }
-        }
-        throw new IllegalStateException(PROVIDER + " has no default version");
-    }
-
     /** Each version's weight, the default marked. */
     private String versions() throws IOException, InterruptedException {
         final List<String> described = new ArrayList<>();
-        for (final JsonNode version : versionList()) {
+        for (final JsonNode version : calls.versions(PROVIDER)) {
             described.add(version.path("version").asString() + " weight " + version.path("weight").asInt()
                 + (version.path("is_default").asBoolean() ? " (default)" : ""));
         }
         return String.join(", ", described);
-    }
-
-    private JsonNode versionList() throws IOException, InterruptedException {
-        return calls.admin("GET", "/api/system-configs/provider/" + PROVIDER + "/versions", null).path("data");
     }
 
     /** New users at a steady pace, each call on its own virtual thread, while {@code calling}. */

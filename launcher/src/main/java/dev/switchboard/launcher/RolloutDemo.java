@@ -57,13 +57,13 @@ final class RolloutDemo {
             clients.add(Thread.ofVirtual().name("rollout-demo-client-" + i).start(() -> client(calling)));
         }
         try {
-            for (final JsonNode running : admin("GET", "/api/rollouts?provider=" + PROVIDER + "&status=running", null)
-                .path("data")) {
+            for (final JsonNode running : calls.admin("GET", "/api/rollouts?provider=" + PROVIDER
+                    + "&status=running", null).path("data")) {
                 say.accept("Rollout demo: " + id(running) + " was left running; it resumes at step "
                     + running.path("step").asInt());
                 follow(id(running), null);
             }
-            final String baseline = defaultVersion();
+            final String baseline = calls.defaultVersion(PROVIDER);
             final String good = baseline.equals("v1") ? "v2" : "v1";
             say.accept("Rollout demo 1/2: rolling out " + good + " (healthy) against " + baseline + ", 10% -> 50% -> "
                 + "100%, gates: error rate no more than 2 points and p95 no more than 250 ms over the baseline's");
@@ -108,7 +108,7 @@ final class RolloutDemo {
         int step = 0;
         Map<String, Long> answersAtStep = traffic.answered();
         while (Instant.now().isBefore(deadline)) {
-            final JsonNode rollout = admin("GET", "/api/rollouts/" + id, null).path("data");
+            final JsonNode rollout = calls.admin("GET", "/api/rollouts/" + id, null).path("data");
             if (rollout.path("step").asInt() != step) {
                 step = rollout.path("step").asInt();
                 answersAtStep = traffic.answered();
@@ -187,7 +187,7 @@ final class RolloutDemo {
     private String awaitDefault(final String version) throws IOException, InterruptedException {
         final Instant start = Instant.now();
         Instant lastSaid = start;
-        String current = defaultVersion();
+        String current = calls.defaultVersion(PROVIDER);
         while (!current.equals(version) && Instant.now().isBefore(start.plus(SETTLING))) {
             if (Instant.now().isAfter(lastSaid.plusSeconds(10))) {
                 lastSaid = Instant.now();
@@ -195,28 +195,13 @@ final class RolloutDemo {
                     + " after " + Duration.between(start, lastSaid).toSeconds() + " s");
             }
             Thread.sleep(Duration.ofMillis(200));
-            current = defaultVersion();
+            current = calls.defaultVersion(PROVIDER);
         }
         return current;
     }
 
-    private String defaultVersion() throws IOException, InterruptedException {
-        for (final JsonNode version : admin("GET", "/api/system-configs/provider/" + PROVIDER + "/versions", null)
-            .path("data")) {
-            if (version.path("is_default").asBoolean()) {
-                return version.path("version").asString();
-            }
-        }
-        throw new IllegalStateException(PROVIDER + " has no default version");
-    }
-
     private void knobs(final String body) throws IOException, InterruptedException {
         calls.knobs(settings.simulatorV3Port(), body);
-    }
-
-    private JsonNode admin(final String method, final String path, final String body)
-        throws IOException, InterruptedException {
-        return calls.admin(method, path, body);
     }
 
     /** One client calling back to back, each call from a new user, so the sticky split is the step's share. */
