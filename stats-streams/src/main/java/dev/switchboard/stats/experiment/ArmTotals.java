@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The running totals of one experiment arm over a period: outcomes, successes, and the moments of latency,
- * completion tokens, client-reported scores and the priced outcomes' cost, with the latency distribution. Mutable, like the daily stats:
- * folded in place by the one task that owns the experiment.
+ * completion tokens, client-reported scores and the priced outcomes' cost, with the latency distribution. Mutable,
+ * like the daily stats: folded in place by the one task that owns the experiment.
  */
 public final class ArmTotals {
 
@@ -31,11 +31,6 @@ public final class ArmTotals {
 
     public static ArmTotals empty() {
         return new ArmTotals(0, 0, Moments.EMPTY, Distribution.empty(), Moments.EMPTY, Moments.EMPTY, Moments.EMPTY);
-    }
-
-    /** Folds one served outcome of an unpriced version in; returns this. */
-    public ArmTotals addOutcome(final boolean success, final long latencyMs, final Integer completionTokens) {
-        return addOutcome(success, latencyMs, completionTokens, null);
     }
 
     /** Folds one served outcome of the arm in, with its cost in dollars when its version is priced; returns this. */

@@ -136,7 +136,7 @@ public final class ExperimentAnalysis {
     }
 
     private static ArmData empty(final String arm) {
-        return new ArmData(arm, 0, 0, Moments.EMPTY, Distribution.empty(),
-            Moments.EMPTY, Moments.EMPTY);
+        return new ArmData(arm, 0, 0, Moments.EMPTY, Distribution.empty(), Moments.EMPTY, Moments.EMPTY,
+            Moments.EMPTY);
     }
 }

@@ -8,9 +8,9 @@ import dev.switchboard.stats.experiment.Metric;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +75,8 @@ final class ExperimentCharts {
         final NumberAxis values = new NumberAxis(label(design.metric()));
         values.setAutoRangeIncludesZero(false);
         if (design.metric() == Metric.COST_PER_REQUEST) { // dollars as an operator writes them, not 1E-3
-            values.setNumberFormatOverride(new DecimalFormat("$0.00####", DecimalFormatSymbols.getInstance(Locale.ROOT)));
+            values.setNumberFormatOverride(new DecimalFormat("$0.00####",
+                DecimalFormatSymbols.getInstance(Locale.ROOT)));
         }
         save(png, String.format(Locale.ROOT, "%s per arm, everything up to each time, %.0f%% confidence band",
             design.metric().jsonName(), design.confidence() * 100), new XYPlot(data, time(), values, renderer));

@@ -151,7 +151,8 @@ class ExperimentCalibrationTest {
                 successes++;
             }
         }
-        return new ArmData(name, n, successes, Moments.EMPTY, Distribution.empty(), Moments.EMPTY, Moments.EMPTY);
+        return new ArmData(name, n, successes, Moments.EMPTY, Distribution.empty(), Moments.EMPTY, Moments.EMPTY,
+            Moments.EMPTY);
     }
 
     /** Log-normal latencies around 400 ms times {@code factor}, as LLM answers are: skewed, with a long tail. */
@@ -164,7 +165,7 @@ class ExperimentCalibrationTest {
             moments = moments.plus(latency);
             distribution.add(latency);
         }
-        return new ArmData(name, n, n, moments, distribution, Moments.EMPTY, Moments.EMPTY);
+        return new ArmData(name, n, n, moments, distribution, Moments.EMPTY, Moments.EMPTY, Moments.EMPTY);
     }
 
     private static double[] sets(final Supplier<Boolean> experiment) {

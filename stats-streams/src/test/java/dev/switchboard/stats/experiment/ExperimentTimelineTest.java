@@ -21,7 +21,7 @@ class ExperimentTimelineTest {
     void shouldKeepOneSecondPeriodsWhileTheDataFitsInThem() {
         final ExperimentTimeline timeline = new ExperimentTimeline(60);
         for (int second = 0; second < 30; second++) {
-            timeline.at(START.plusSeconds(second), "a").addOutcome(true, 100, 10);
+            timeline.at(START.plusSeconds(second), "a").addOutcome(true, 100, 10, null);
         }
 
         assertThat(timeline.period()).isEqualTo(Duration.ofSeconds(1));
@@ -33,7 +33,7 @@ class ExperimentTimelineTest {
         final ExperimentTimeline timeline = new ExperimentTimeline(60);
         for (int second = 0; second < 3_600; second++) {
             timeline.at(START.plusSeconds(second), second % 3 == 0 ? "b" : "a").addOutcome(second % 10 != 0, 100,
-                null);
+                null, null);
         }
 
         assertThat(timeline.period()).isEqualTo(Duration.ofMinutes(1));
@@ -51,8 +51,8 @@ class ExperimentTimelineTest {
         final ExperimentTimeline forward = new ExperimentTimeline(20);
         final ExperimentTimeline backward = new ExperimentTimeline(20);
         for (int second = 0; second < 500; second++) {
-            forward.at(START.plusSeconds(second), "a").addOutcome(second % 4 != 0, second, null);
-            backward.at(START.plusSeconds(499 - second), "a").addOutcome((499 - second) % 4 != 0, 499 - second, null);
+            forward.at(START.plusSeconds(second), "a").addOutcome(second % 4 != 0, second, null, null);
+            backward.at(START.plusSeconds(499 - second), "a").addOutcome((499 - second) % 4 != 0, 499 - second, null, null);
         }
 
         assertThat(backward.period()).isEqualTo(forward.period());
@@ -66,8 +66,8 @@ class ExperimentTimelineTest {
         final ExperimentTimeline timeline = new ExperimentTimeline(60);
         for (int minute = 0; minute < 10; minute++) {
             for (int i = 0; i < 10; i++) {
-                timeline.at(START.plus(Duration.ofMinutes(minute)), "a").addOutcome(true, 100, null);
-                timeline.at(START.plus(Duration.ofMinutes(minute)), "b").addOutcome(i != 0, 100, null);
+                timeline.at(START.plus(Duration.ofMinutes(minute)), "a").addOutcome(true, 100, null, null);
+                timeline.at(START.plus(Duration.ofMinutes(minute)), "b").addOutcome(i != 0, 100, null, null);
             }
         }
 

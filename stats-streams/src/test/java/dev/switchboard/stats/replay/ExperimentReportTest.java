@@ -39,7 +39,7 @@ class ExperimentReportTest {
         for (int i = 0; i < 2_000; i++) {
             // the injected bug: 60% of subjects land in the control of a 50/50 experiment
             timeline.at(START.plusSeconds(i), random.nextDouble() < 0.6 ? "model_a" : "model_b")
-                .addOutcome(random.nextDouble() < 0.9, 100 + random.nextInt(50), 20);
+                .addOutcome(random.nextDouble() < 0.9, 100 + random.nextInt(50), 20, null);
         }
 
         final ExperimentReport.Written written = ExperimentReport.write(replay("srm/bug", timeline), directory, START);
@@ -66,7 +66,7 @@ class ExperimentReportTest {
         for (int i = 0; i < 4_000; i++) {
             final boolean control = i % 2 == 0;
             timeline.at(START.plusSeconds(i), control ? "model_a" : "model_b")
-                .addOutcome(random.nextDouble() < (control ? 0.85 : 0.95), 100, 20);
+                .addOutcome(random.nextDouble() < (control ? 0.85 : 0.95), 100, 20, null);
         }
 
         final ExperimentReport.Written written = ExperimentReport.write(replay("winner", timeline), directory, START);
