@@ -9,8 +9,8 @@ import dev.switchboard.routing.health.HealthBoard;
 import dev.switchboard.routing.health.OutlierDetector;
 import dev.switchboard.routing.outcome.OutcomeRecorder;
 import dev.switchboard.routing.proxy.OverheadRecorder;
-import dev.switchboard.routing.proxy.AsyncRequestLog;
 import dev.switchboard.routing.proxy.ProviderProxy;
+import dev.switchboard.routing.proxy.RequestLog;
 import dev.switchboard.routing.strategy.HealthStrategy;
 import dev.switchboard.routing.strategy.LeastUsedStrategy;
 import dev.switchboard.routing.strategy.RoundRobinStrategy;
@@ -145,19 +145,21 @@ class RoutingConfiguration {
             .record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    @Bean
-    AsyncRequestLog asyncRequestLog() {
-        return new AsyncRequestLog();
+    /** The request log, written from a thread of its own; a MeterBinder bean, so Boot binds its dropped count. */
+    @Bean(destroyMethod = "close")
+    RequestLog requestLog() {
+        return new RequestLog();
     }
 
     @Bean(destroyMethod = "close")
     ProviderProxy providerProxy(final ConfigStore store, final VersionSelector selector, final OutlierDetector outliers,
                         final RetryBudget retryBudget, final TrafficCounters counters,
                         final RoutingProperties properties, final OutcomeRecorder recorder,
-                        final OverheadRecorder overhead, final Clock clock, final Endpoints endpoints) {
+                        final OverheadRecorder overhead, final RequestLog requestLog, final Clock clock,
+                        final Endpoints endpoints) {
         return new ProviderProxy(
             new ProviderProxy.Parts(store::table, selector, outliers, retryBudget, counters, recorder, overhead,
-                ProviderProxy.hotPathJson(), clock, endpoints),
+                requestLog, ProviderProxy.hotPathJson(), clock, endpoints),
             new ProviderProxy.Settings(properties.connectTimeout(), properties.responseTimeout(),
                 properties.requestDeadline(), properties.maxConnectionsPerUpstream(),
                 Math.toIntExact(properties.maxAnswerSize().toBytes()), properties.instanceId(),

@@ -63,7 +63,8 @@ public final class ProviderProxy implements AutoCloseable {
     /** Collaborators of the proxy, grouped so its constructor stays readable. */
     public record Parts(Supplier<RoutingTable> table, VersionSelector selector, OutlierDetector outliers,
                         RetryBudget retryBudget, TrafficCounters counters, OutcomeRecorder recorder,
-                        OverheadRecorder overhead, ObjectMapper json, Clock clock, Endpoints endpoints) {
+                        OverheadRecorder overhead, RequestLog requestLog, ObjectMapper json, Clock clock,
+                        Endpoints endpoints) {
     }
 
     /**
@@ -130,7 +131,7 @@ public final class ProviderProxy implements AutoCloseable {
                     parts.overhead().record(exchange.lastAttempt.version().key(),
                         Math.max(0, System.nanoTime() - exchange.startedNanos - exchange.upstreamNanos));
                 }
-                RequestLog.write(exchange, response, signal);
+                parts.requestLog().write(exchange, response, signal);
             });
     }
 
