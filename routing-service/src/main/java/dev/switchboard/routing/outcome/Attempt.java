@@ -123,30 +123,32 @@ public final class Attempt {
     public RequestOutcome finish() {
         finished = true;
         final long now = System.nanoTime();
-        return RequestOutcome.newBuilder()
-            .setRequestId(requestId)
-            .setEventTime(startedAt)
-            .setCategory(version.key().category())
-            .setName(version.key().name())
-            .setVersion(version.version())
-            .setModelName(version.modelName())
-            .setSelectionReason(reason)
-            .setSubjectHash(subjectHash)
-            .setExperiment(experiment)
-            .setArm(arm)
-            .setStatus(status)
-            .setHttpStatus(httpStatus)
-            .setErrorType(errorType)
-            .setLatencyMs(millis(now - startNanos))
-            .setTimeToFirstTokenMs(firstTokenNanos == null ? null : millis(firstTokenNanos - startNanos))
-            .setPromptTokens(promptTokens)
-            .setCompletionTokens(completionTokens)
-            .setStreamed(streamed)
-            .setAttempt(number)
-            .setShadow(shadow)
-            .setRouterInstance(routerInstance)
-            .setCost(cost())
-            .build();
+        // Filled in through the record's own setters, every field: the builder validated each value against the
+        // schema and copied its defaults, work the serializer does again anyway, on every request.
+        final RequestOutcome outcome = new RequestOutcome();
+        outcome.setRequestId(requestId);
+        outcome.setEventTime(startedAt);
+        outcome.setCategory(version.key().category());
+        outcome.setName(version.key().name());
+        outcome.setVersion(version.version());
+        outcome.setModelName(version.modelName());
+        outcome.setSelectionReason(reason);
+        outcome.setSubjectHash(subjectHash);
+        outcome.setExperiment(experiment);
+        outcome.setArm(arm);
+        outcome.setStatus(status);
+        outcome.setHttpStatus(httpStatus);
+        outcome.setErrorType(errorType);
+        outcome.setLatencyMs(millis(now - startNanos));
+        outcome.setTimeToFirstTokenMs(firstTokenNanos == null ? null : millis(firstTokenNanos - startNanos));
+        outcome.setPromptTokens(promptTokens);
+        outcome.setCompletionTokens(completionTokens);
+        outcome.setStreamed(streamed);
+        outcome.setAttempt(number);
+        outcome.setShadow(shadow);
+        outcome.setRouterInstance(routerInstance);
+        outcome.setCost(cost());
+        return outcome;
     }
 
     /**

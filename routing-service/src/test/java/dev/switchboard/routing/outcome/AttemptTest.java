@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.switchboard.events.OutcomeStatus;
+import dev.switchboard.events.RequestOutcome;
 import dev.switchboard.events.SelectionReason;
 import dev.switchboard.routing.strategy.Selection;
 import dev.switchboard.routing.table.Prices;
 import dev.switchboard.routing.table.VersionConfig;
+import dev.switchboard.schemas.EventSerdes;
 import dev.switchboard.schemas.VersionKey;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,23 @@ class AttemptTest {
         assertThat(failed.finish().getCost()).isNull();
         assertThat(unpriced.finish().getCost()).isNull();
         assertThat(noUsage.finish().getCost()).isNull();
+    }
+
+    @Test
+    void shouldFillEveryFieldOfTheOutcomeTheSchemaAsksForWhateverTheAttemptSaw() {
+        final Attempt bare = attempt(Optional.empty());
+        bare.failed(OutcomeStatus.TIMEOUT, "timeout");
+        final Attempt full = attempt(Optional.of(new Prices(2.5, 10, 0, 0)));
+        full.answered(200);
+        full.firstToken();
+        full.usage(10, 20);
+
+        // The outcome is filled field by field, not through the builder: a field added to the schema and not set
+        // here would fail only when the event is serialized, off the request, and be lost.
+        for (final RequestOutcome outcome : List.of(bare.shadow().finish(), full.finish())) {
+            final byte[] bytes = EventSerdes.requestOutcome().serializer().serialize("t", outcome);
+            assertThat(EventSerdes.requestOutcome().deserializer().deserialize("t", bytes)).isEqualTo(outcome);
+        }
     }
 
     private static Attempt attempt(final Optional<Prices> prices) {
