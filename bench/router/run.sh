@@ -19,7 +19,9 @@
 #              same two upstreams 90/10, in alternating rounds with the router and at 1 connection;
 #              ROUTER_JVM_OPTS adds JVM options to the router (a profiler, a GC log);
 #              BASELINE_JAR, another build's routing-service exec jar (an earlier commit's, see bench/baseline.sh), adds
-#              a part: nginx, that router and this one in alternating rounds, each router's ratio to nginx.
+#              a part: nginx, that router and this one in alternating rounds, each router's ratio to nginx;
+#              BASELINE_JVM_OPTS starts that router with other JVM options than ROUTER_JVM_OPTS (BASELINE_JAR may
+#              then be this build's own jar, to measure a JVM option against the same code).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -227,7 +229,8 @@ fi
 before_ratio=-; after_ratio=-; before_rps=-; after_rps=-; before_cpu=-; after_cpu=-
 if [ -n "${BASELINE_JAR:-}" ]; then
   before_router=$(free_port)
-  start_router "$before_router" "$kafka" "$work/providers.yml" "$BASELINE_JAR"
+  ROUTER_JVM_OPTS="${BASELINE_JVM_OPTS:-${ROUTER_JVM_OPTS:-}}" \
+    start_router "$before_router" "$kafka" "$work/providers.yml" "$BASELINE_JAR"
   before_pid=$router_pid
   echo "Before and after: warming the baseline router ($BASELINE_JAR) for 120s first..."
   wrk_run warm-before "http://127.0.0.1:$before_router/v1/chat/completions" post.lua 64 120
