@@ -154,19 +154,27 @@ if [ -n "$portkey" ]; then
   wrk_run warm-portkey "http://127.0.0.1:$portkey/v1/chat/completions" "$work/post-portkey.lua" 64 30
 fi
 
+# cpu_per_request PID TICKS_BEFORE WRK_RUN: microseconds of the process's CPU (user + system) per request of the run.
+cpu_per_request() {
+  awk -v t="$(( $(cpu_ticks "$1") - $2 ))" -v hz="$(getconf CLK_TCK)" \
+    -v n="$(awk '/requests in/ {print $1}' "$work/$3.txt")" 'BEGIN {printf "%.1f\n", 1e6 * t / hz / n}'
+}
+
 # Alternating rounds, each nginx then the router, and the median of the rounds' ratios: on a shared machine the
 # speed drifts over minutes, and a ratio of two runs made seconds apart drifts much less than either figure.
 # alternate REFERENCE REF_PORT MEASURED PORT RATIOS_FILE: $rounds alternating 64-connection rounds, the reference
 # first, writing each round's measured / reference ratio; then ratio, ref_rps and measured_rps hold the medians.
 alternate() { # ... [the reference's wrk script, default post.lua] [the measured side's pid: its CPU per request]
-  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 ref_script=${6:-post.lua} pid=${7:-} round ticks
+  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 ref_script=${6:-post.lua} pid=${7:-} round ticks broker_ticks
   for round in $(seq 1 "$rounds"); do
     wrk_run "$ref-$round" "http://127.0.0.1:$ref_port/v1/chat/completions" "$ref_script" 64 "$duration"
-    [ -z "$pid" ] || ticks=$(cpu_ticks "$pid")
+    [ -z "$pid" ] || { ticks=$(cpu_ticks "$pid"); broker_ticks=$(cpu_ticks "$broker_pid"); }
     wrk_run "$measured-$round" "http://127.0.0.1:$port/v1/chat/completions" post.lua 64 "$duration"
-    [ -z "$pid" ] || awk -v t="$(( $(cpu_ticks "$pid") - ticks ))" -v hz="$(getconf CLK_TCK)" \
-      -v n="$(awk '/requests in/ {print $1}' "$work/$measured-$round.txt")" 'BEGIN {printf "%.1f\n", 1e6 * t / hz / n}' \
-      >> "$work/$measured-cpu.txt"
+    if [ -n "$pid" ]; then
+      cpu_per_request "$pid" "$ticks" "$measured-$round" >> "$work/$measured-cpu.txt"
+      # The broker's too: it shares the 2 cores, and taking outcome events is work nginx's requests never cause.
+      cpu_per_request "$broker_pid" "$broker_ticks" "$measured-$round" >> "$work/$measured-broker-cpu.txt"
+    fi
     echo "  round $round: $ref $(rps "$ref-$round") req/s, $measured $(rps "$measured-$round") req/s"
   done
   for round in $(seq 1 "$rounds"); do
@@ -244,8 +252,7 @@ if [ -n "${BASELINE_JAR:-}" ]; then
       # before (the broker still taking the last run's outcome events), the CPU a request costs much less.
       ticks=$(cpu_ticks "$pid")
       wrk_run "ba-$side-$round" "http://127.0.0.1:$port/v1/chat/completions" post.lua 64 "$duration"
-      awk -v t="$(( $(cpu_ticks "$pid") - ticks ))" -v hz="$(getconf CLK_TCK)" -v n="$(awk '/requests in/ {print $1}' "$work/ba-$side-$round.txt")" \
-        'BEGIN {printf "%.1f\n", 1e6 * t / hz / n}' >> "$work/ba-$side-cpu.txt"
+      cpu_per_request "$pid" "$ticks" "ba-$side-$round" >> "$work/ba-$side-cpu.txt"
     done
     echo "  round $round: nginx $(rps "ba-nginx-$round"), before $(rps "ba-before-$round"), after $(rps "ba-after-$round") req/s"
   done
@@ -352,6 +359,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.7 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt" 2>/dev/null)): $(verdict "$tput_ratio" 0.7 '>=') |"
   echo "| the floor: Reactor Netty's server and the router's lean client relaying as it came, nothing else (req/s, median of $rounds rounds; CPU per request $floor_cpu µs) | $floor_nginx_rps | floor $floor_rps | - | floor / nginx $floor_ratio ($(paste -sd' ' "$work/floor-ratios.txt" 2>/dev/null)); router / floor $( [ "$floor_rps" = - ] || [ "$router_rps" = - ] && echo - || awk -v r="$router_rps" -v f="$floor_rps" 'BEGIN {printf "%.2f", r/f}') |"
   echo "| the router's CPU per request in those rounds (microseconds, user + system, all its threads) | - | $( [ -f "$work/tput-router-cpu.txt" ] && median < "$work/tput-router-cpu.txt" || echo -) ($(paste -sd' ' "$work/tput-router-cpu.txt" 2>/dev/null)) | - | - |"
+  echo "| the broker's CPU per router request in those rounds, taking the outcome events (microseconds) | - | $( [ -f "$work/tput-router-broker-cpu.txt" ] && median < "$work/tput-router-broker-cpu.txt" || echo -) ($(paste -sd' ' "$work/tput-router-broker-cpu.txt" 2>/dev/null)) | - | - |"
   echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.3 ms | added $added50: $(verdict "$added50" 0.3 '<=') |"
   echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 1 ms | added $added99: $(verdict "$added99" 1 '<=') |"
   echo "| the router's own overhead histogram over the 1-connection run, p50 / p99 (ms, bucket upper bounds; ${overhead_requests:--} requests) | - | ${overhead50:--} / ${overhead99:--} | beside the added latency above | - |"
