@@ -42,6 +42,9 @@ start_broker() { # port controller-port [data directory, default $work/data]
   broker_pid=$!
   pids+=($broker_pid)
   until grep -q "Kafka is ready" "$work/broker.out" 2>/dev/null; do sleep 1; kill -0 "$broker_pid" || { cat "$work/broker.out"; exit 1; }; done
+  # The launcher runs Kafka itself as a child process: that one's CPU is the broker's.
+  kafka_pid=$(pgrep -P "$broker_pid" java | head -n 1 || true)
+  kafka_pid=${kafka_pid:-$broker_pid}
 }
 
 # start_router PORT KAFKA_PORT PROVIDERS_YAML: the router's jar with the benchmark's keys (and ROUTER_JVM_OPTS, and

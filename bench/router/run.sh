@@ -168,12 +168,12 @@ alternate() { # ... [the reference's wrk script, default post.lua] [the measured
   local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 ref_script=${6:-post.lua} pid=${7:-} round ticks broker_ticks
   for round in $(seq 1 "$rounds"); do
     wrk_run "$ref-$round" "http://127.0.0.1:$ref_port/v1/chat/completions" "$ref_script" 64 "$duration"
-    [ -z "$pid" ] || { ticks=$(cpu_ticks "$pid"); broker_ticks=$(cpu_ticks "$broker_pid"); }
+    [ -z "$pid" ] || { ticks=$(cpu_ticks "$pid"); broker_ticks=$(cpu_ticks "$kafka_pid"); }
     wrk_run "$measured-$round" "http://127.0.0.1:$port/v1/chat/completions" post.lua 64 "$duration"
     if [ -n "$pid" ]; then
       cpu_per_request "$pid" "$ticks" "$measured-$round" >> "$work/$measured-cpu.txt"
       # The broker's too: it shares the 2 cores, and taking outcome events is work nginx's requests never cause.
-      cpu_per_request "$broker_pid" "$broker_ticks" "$measured-$round" >> "$work/$measured-broker-cpu.txt"
+      cpu_per_request "$kafka_pid" "$broker_ticks" "$measured-$round" >> "$work/$measured-broker-cpu.txt"
     fi
     echo "  round $round: $ref $(rps "$ref-$round") req/s, $measured $(rps "$measured-$round") req/s"
   done
