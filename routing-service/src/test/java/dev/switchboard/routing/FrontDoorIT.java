@@ -281,6 +281,16 @@ class FrontDoorIT {
         assertThat(overhead("max")).as("the router's own time, the upstream's 150 ms taken out").isLessThan(0.1);
     }
 
+    @Test
+    void shouldExportHowManyRequestLogLinesItDroppedNoneWhenItKeepsUp() throws Exception {
+        assertThat(chat(CHAT.formatted("OllamaLLM", ""), "test-key").statusCode()).isEqualTo(200);
+
+        final String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(Pattern.compile("^switchboard_request_log_dropped_total(\\{[^}]*\\})? 0\\.0$", Pattern.MULTILINE)
+            .matcher(text).find()).as("switchboard_request_log_dropped_total, at 0").isTrue();
+    }
+
     /** A statistic of switchboard_router_overhead_seconds for LLM/OllamaLLM v1. */
     private double overhead(final String statistic) throws Exception {
         final String text = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus")).build(),
