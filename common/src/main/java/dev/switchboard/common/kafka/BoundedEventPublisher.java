@@ -30,12 +30,13 @@ import org.slf4j.LoggerFactory;
  * thread hands buffered events to the producer. That thread is never woken by an offer: when it finds the buffer
  * empty it pauses for {@link #IDLE_PAUSE} and then takes whatever came meanwhile. Woken per event, it had cost the
  * router a thread switch on almost every request (7,700 a second at 12,000 requests a second, each preempting an
- * event loop on a 2-core machine); the pause only delays events that the producer batches for longer anyway. While the broker is away the producer cannot take an event (it
- * waits for the partition's leader up to its {@code max.block.ms}); the thread then keeps that event and tries it
- * again, so the buffer holds the events of an outage rather than losing them, and they go out in order when the
- * broker is back. An event is dropped, and counted by reason, only when the buffer is full, when it has waited
- * longer than {@code maxAge} (the producer's delivery timeout: past it the producer would give it up too), when
- * the producer fails to deliver it, or when it is still buffered at shutdown.
+ * event loop on a 2-core machine); the pause only delays events that the producer batches for longer anyway.
+ * While the broker is away the producer cannot take an event (it waits for the partition's leader up to its
+ * {@code max.block.ms}); the thread then keeps that event and tries it again, so the buffer holds the events of an
+ * outage rather than losing them, and they go out in order when the broker is back. An event is dropped, and
+ * counted by reason, only when the buffer is full, when it has waited longer than {@code maxAge} (the producer's
+ * delivery timeout: past it the producer would give it up too), when the producer fails to deliver it, or when it
+ * is still buffered at shutdown.
  */
 public final class BoundedEventPublisher<V> implements MeterBinder, AutoCloseable {
 
@@ -131,7 +132,10 @@ public final class BoundedEventPublisher<V> implements MeterBinder, AutoCloseabl
         }
     }
 
-    /** Waits {@link #IDLE_PAUSE}, or less when closing; parking rather than waiting on the buffer, which offers wake. */
+    /**
+     * Waits {@link #IDLE_PAUSE}, or less when closing: parked, rather than waiting on the buffer, which every offer
+     * would wake.
+     */
     private static void rest() throws InterruptedException {
         LockSupport.parkNanos(IDLE_PAUSE.toNanos());
         if (Thread.interrupted()) {

@@ -39,7 +39,8 @@ class RequestLogTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> written.list.size() == 1);
         final ILoggingEvent line = written.list.getFirst();
-        assertThat(line.getFormattedMessage()).isEqualTo("req-1 LLM/OllamaLLM v2 200 SUCCESS after 2 attempt(s) in 41 ms");
+        assertThat(line.getFormattedMessage())
+            .isEqualTo("req-1 LLM/OllamaLLM v2 200 SUCCESS after 2 attempt(s) in 41 ms");
         assertThat(line.getThreadName()).isEqualTo("request-log");
         assertThat(line.getKeyValuePairs().stream().collect(Collectors.toMap(p -> p.key, p -> String.valueOf(p.value))))
             .isEqualTo(Map.of("request_id", "req-1", "provider", "LLM/OllamaLLM", "version", "v2", "attempts", "2",

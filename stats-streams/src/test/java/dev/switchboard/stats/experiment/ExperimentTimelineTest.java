@@ -52,7 +52,8 @@ class ExperimentTimelineTest {
         final ExperimentTimeline backward = new ExperimentTimeline(20);
         for (int second = 0; second < 500; second++) {
             forward.at(START.plusSeconds(second), "a").addOutcome(second % 4 != 0, second, null, null);
-            backward.at(START.plusSeconds(499 - second), "a").addOutcome((499 - second) % 4 != 0, 499 - second, null, null);
+            backward.at(START.plusSeconds(499 - second), "a").addOutcome((499 - second) % 4 != 0, 499 - second, null,
+                null);
         }
 
         assertThat(backward.period()).isEqualTo(forward.period());
