@@ -224,6 +224,11 @@ public final class DailyStats {
         return Collections.unmodifiableMap(byHttpStatus.asMap());
     }
 
+    /** Hands over attempts by HTTP status, in status order, without a map of boxed counts. */
+    public void forEachHttpStatus(final StatusCounts.Consumer consumer) {
+        byHttpStatus.forEach(consumer);
+    }
+
     /** Mean latency of every attempt, in milliseconds; 0 for a period without traffic. */
     public double averageLatencyMs() {
         return total == 0 ? 0 : (double) latencySumMs / total;

@@ -35,7 +35,7 @@ public final class DailyStatsSerde {
     private static VersionDayStats toRecord(final DailyStats stats) {
         final DailyStats.Counts c = stats.counts();
         final Map<String, Long> byStatus = new HashMap<>();
-        stats.byHttpStatus().forEach((status, count) -> byStatus.put(Integer.toString(status), count));
+        stats.forEachHttpStatus((status, count) -> byStatus.put(Integer.toString(status), count));
         return VersionDayStats.newBuilder()
             .setTotal(c.total()).setSuccesses(c.successes()).setClientErrors(c.clientErrors())
             .setUpstreamErrors(c.upstreamErrors()).setTimeouts(c.timeouts()).setCancelled(c.cancelled())
@@ -44,8 +44,8 @@ public final class DailyStatsSerde {
             .setStreamed(c.streamed()).setRetries(c.retries()).setFailovers(c.failovers())
             .setCosted(c.costed()).setCostUsd(c.costUsd())
             .setByHttpStatus(byStatus)
-            .setLatencyDistribution(stats.latency().toBuffer())
-            .setTimeToFirstTokenDistribution(stats.timeToFirstToken().toBuffer())
+            .setLatencyDistribution(stats.latency().toNullableBuffer())
+            .setTimeToFirstTokenDistribution(stats.timeToFirstToken().toNullableBuffer())
             .build();
     }
 

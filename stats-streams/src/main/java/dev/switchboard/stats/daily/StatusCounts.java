@@ -9,7 +9,13 @@ import java.util.TreeMap;
  * boxed key and count per outcome, as a map of {@code Integer} to {@code Long} would allocate. Mutable, like the
  * totals it belongs to.
  */
-final class StatusCounts {
+public final class StatusCounts {
+
+    /** Receives a status and its count. */
+    @FunctionalInterface
+    public interface Consumer {
+        void accept(int status, long count);
+    }
 
     private int[] statuses = new int[4];
     private long[] counts = new long[4];
@@ -36,6 +42,13 @@ final class StatusCounts {
     void addAll(final StatusCounts other) {
         for (int i = 0; i < other.size; i++) {
             add(other.statuses[i], other.counts[i]);
+        }
+    }
+
+    /** Hands over each status and its count, in status order. */
+    void forEach(final Consumer consumer) {
+        for (int i = 0; i < size; i++) {
+            consumer.accept(statuses[i], counts[i]);
         }
     }
 

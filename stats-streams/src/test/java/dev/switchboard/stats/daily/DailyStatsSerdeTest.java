@@ -1,6 +1,7 @@
 package dev.switchboard.stats.daily;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.switchboard.events.OutcomeStatus;
 import dev.switchboard.events.RequestOutcome;
@@ -41,6 +42,24 @@ class DailyStatsSerdeTest {
         assertThat(read.maxLatencyMs()).isEqualTo(1_000);
         assertThat(read.costed()).isEqualTo(50);
         assertThat(read.costUsd()).isEqualTo(12.5);
+    }
+
+    @Test
+    void storesAnEmptyDistributionAsNullAndReadsItBackEmpty() throws IOException {
+        final DailyStats stats = DailyStats.empty();
+        stats.add(OutcomeFacts.of(DailyStatsTopologyTest.outcome("v1", OutcomeStatus.SUCCESS, 120, 1, 2, false)));
+        stats.add(OutcomeFacts.of(DailyStatsTopologyTest.outcome("v1", OutcomeStatus.UPSTREAM_ERROR, 30, 0, 0, false)));
+
+        final byte[] bytes = serde.serializer().serialize("t", stats);
+        final VersionDayStats stored = VersionDayStats.getDecoder().decode(bytes);
+        final DailyStats read = serde.deserializer().deserialize("t", bytes);
+
+        assertThat(stored.getTimeToFirstTokenDistribution()).as("nothing streamed: no sketch stored").isNull();
+        assertThat(stored.getLatencyDistribution()).isNotNull();
+        assertThat(stored.getByHttpStatus()).containsOnlyKeys("200", "503");
+        assertThat(read.timeToFirstTokenQuantileMs(0.5)).isZero();
+        assertThat(read.latencyQuantileMs(1.0)).isEqualTo(stats.latencyQuantileMs(1.0));
+        assertThat(read.byHttpStatus()).containsExactly(entry(200, 1L), entry(503, 1L));
     }
 
     @Test
