@@ -44,6 +44,7 @@ bench_work router
 v1=$(free_port); v2=$(free_port); slow=$(free_port); proxy=$(free_port); slow_proxy=$(free_port)
 refusing=$(free_port); failing=$(free_port) # nothing listens on the first; the second answers 503 at once
 router=$(free_port); kafka=$(free_port); ctl=$(free_port)
+quiet_proxy=$(free_port) # nginx without its access log, a second reference for throughput
 answer='{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":9,"total_tokens":18}}'
 
 cat > "$work/nginx.conf" <<NGINX
@@ -53,17 +54,21 @@ pid $work/nginx.pid;
 error_log $work/nginx-error.log warn;
 events { worker_connections 20000; multi_accept on; }
 http {
-  access_log off;
+  # nginx as shipped logs every request (its combined format, a write a line), as the router writes its request log
+  # line a request by default: each proxy does what it does out of the box. The quiet proxy below has no log.
+  access_log $work/nginx-access.log combined;
   keepalive_requests 10000;
   upstream static { server 127.0.0.1:$v1; keepalive 128; }
   upstream slow { server 127.0.0.1:$slow; keepalive 5000; }
-  server { listen 127.0.0.1:$v1; location / { default_type application/json; return 200 '$answer'; } }
-  server { listen 127.0.0.1:$v2; location / { default_type application/json; return 200 '$answer'; } }
-  server { listen 127.0.0.1:$failing; location / { default_type application/json; return 503 '{"error":{"message":"overloaded","type":"server_error"}}'; } }
+  server { listen 127.0.0.1:$v1; access_log off; location / { default_type application/json; return 200 '$answer'; } }
+  server { listen 127.0.0.1:$v2; access_log off; location / { default_type application/json; return 200 '$answer'; } }
+  server { listen 127.0.0.1:$failing; access_log off; location / { default_type application/json; return 503 '{"error":{"message":"overloaded","type":"server_error"}}'; } }
   # The slow upstream stands in for a provider that holds thousands of calls: a burst of 5,000 new connections
   # must not overflow its accept queue (SYN retries would add seconds that are nobody's latency but its own).
-  server { listen 127.0.0.1:$slow backlog=8192; location / { default_type application/json; echo_read_request_body; echo_sleep 2; echo '$answer'; } }
+  server { listen 127.0.0.1:$slow backlog=8192; access_log off; location / { default_type application/json; echo_read_request_body; echo_sleep 2; echo '$answer'; } }
   server { listen 127.0.0.1:$proxy;
+           location / { proxy_pass http://static; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  server { listen 127.0.0.1:$quiet_proxy; access_log off;
            location / { proxy_pass http://static; proxy_http_version 1.1; proxy_set_header Connection ""; } }
   server { listen 127.0.0.1:$slow_proxy backlog=8192;
            location / { proxy_pass http://slow; proxy_http_version 1.1; proxy_set_header Connection ""; } }
@@ -164,10 +169,14 @@ cpu_per_request() {
 # speed drifts over minutes, and a ratio of two runs made seconds apart drifts much less than either figure.
 # alternate REFERENCE REF_PORT MEASURED PORT RATIOS_FILE: $rounds alternating 64-connection rounds, the reference
 # first, writing each round's measured / reference ratio; then ratio, ref_rps and measured_rps hold the medians.
-alternate() { # ... [the reference's wrk script, default post.lua] [the measured side's pid: its CPU per request]
-  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 ref_script=${6:-post.lua} pid=${7:-} round ticks broker_ticks
+# A second reference (SECOND and its PORT) runs after the first in each round; ratios_second and second_rps then hold
+# the measured side's ratio to it and its median.
+alternate() { # ... [the reference's wrk script, default post.lua] [the measured side's pid: its CPU per request] [SECOND PORT]
+  local ref=$1 ref_port=$2 measured=$3 port=$4 ratios=$5 ref_script=${6:-post.lua} pid=${7:-} second=${8:-} \
+    second_port=${9:-} round ticks broker_ticks
   for round in $(seq 1 "$rounds"); do
     wrk_run "$ref-$round" "http://127.0.0.1:$ref_port/v1/chat/completions" "$ref_script" 64 "$duration"
+    [ -z "$second" ] || wrk_run "$second-$round" "http://127.0.0.1:$second_port/v1/chat/completions" "$ref_script" 64 "$duration"
     [ -z "$pid" ] || { ticks=$(cpu_ticks "$pid"); broker_ticks=$(cpu_ticks "$kafka_pid"); }
     wrk_run "$measured-$round" "http://127.0.0.1:$port/v1/chat/completions" post.lua 64 "$duration"
     if [ -n "$pid" ]; then
@@ -183,13 +192,20 @@ alternate() { # ... [the reference's wrk script, default post.lua] [the measured
   ratio=$(median < "$work/$ratios" | xargs printf "%.2f")
   ref_rps=$(for round in $(seq 1 "$rounds"); do rps "$ref-$round"; done | median)
   measured_rps=$(for round in $(seq 1 "$rounds"); do rps "$measured-$round"; done | median)
+  if [ -n "$second" ]; then
+    for round in $(seq 1 "$rounds"); do
+      awk -v m="$(rps "$measured-$round")" -v r="$(rps "$second-$round")" 'BEGIN {printf "%.3f\n", m/r}'
+    done > "$work/second-$ratios"
+    ratio_second=$(median < "$work/second-$ratios" | xargs printf "%.2f")
+    second_rps=$(for round in $(seq 1 "$rounds"); do rps "$second-$round"; done | median)
+  fi
 }
 
-tput_ratio=-; nginx_rps=-; router_rps=-
+tput_ratio=-; nginx_rps=-; router_rps=-; quiet_ratio=-; quiet_rps=-
 if wants throughput; then
-  echo "Throughput at 64 connections: $rounds rounds of ${duration}s each, alternating..."
-  alternate tput-nginx "$proxy" tput-router "$router" ratios.txt post.lua "$after_pid"
-  tput_ratio=$ratio; nginx_rps=$ref_rps; router_rps=$measured_rps
+  echo "Throughput at 64 connections: $rounds rounds of ${duration}s each, alternating nginx, nginx without its access log, the router..."
+  alternate tput-nginx "$proxy" tput-router "$router" ratios.txt post.lua "$after_pid" tput-nginx-quiet "$quiet_proxy"
+  tput_ratio=$ratio; nginx_rps=$ref_rps; router_rps=$measured_rps; quiet_ratio=$ratio_second; quiet_rps=$second_rps
 fi
 
 # The floor: Reactor Netty's server and the router's lean upstream client relaying every request as it came, nothing
@@ -352,11 +368,12 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "Machine: $(nproc) cores; JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -n 1); $(nginx -v 2>&1); wrk; broker in its own process; outcome events on."
   echo "Commit: $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . 2>/dev/null || echo ' with changes')."
   echo "Provider: 2 versions weighted 90/10 in front of nginx static answers, a sticky rollout of v2 at 10% on it, an experiment running on another provider, the prober probing. Each wrk run: 2 threads, ${duration}s after warm-up."
-  echo "Throughput: $rounds alternating rounds (nginx, then the router); the ratio is the median of the rounds' ratios."
+  echo "Throughput: $rounds alternating rounds (nginx, nginx without its access log, then the router); the ratio is the median of the rounds' ratios."
   echo
-  echo "| measure | nginx (reverse proxy) | router | target | result |"
+  echo "| measure | nginx (reverse proxy, its access log on as shipped) | router | target | result |"
   echo "| --- | --- | --- | --- | --- |"
   echo "| throughput, 64 connections (req/s, median of $rounds rounds) | $nginx_rps | $router_rps | router >= 0.7 x nginx | median ratio $tput_ratio ($(paste -sd' ' "$work/ratios.txt" 2>/dev/null)): $(verdict "$tput_ratio" 0.7 '>=') |"
+  echo "| throughput against nginx without its access log (req/s, median of $rounds rounds, run beside the above) | $quiet_rps | $router_rps | - | median ratio $quiet_ratio ($(paste -sd' ' "$work/second-ratios.txt" 2>/dev/null)) |"
   echo "| the floor: Reactor Netty's server and the router's lean client relaying as it came, nothing else (req/s, median of $rounds rounds; CPU per request $floor_cpu µs) | $floor_nginx_rps | floor $floor_rps | - | floor / nginx $floor_ratio ($(paste -sd' ' "$work/floor-ratios.txt" 2>/dev/null)); router / floor $( [ "$floor_rps" = - ] || [ "$router_rps" = - ] && echo - || awk -v r="$router_rps" -v f="$floor_rps" 'BEGIN {printf "%.2f", r/f}') |"
   echo "| the router's CPU per request in those rounds (microseconds, user + system, all its threads) | - | $( [ -f "$work/tput-router-cpu.txt" ] && median < "$work/tput-router-cpu.txt" || echo -) ($(paste -sd' ' "$work/tput-router-cpu.txt" 2>/dev/null)) | - | - |"
   echo "| the broker's CPU per router request in those rounds, taking the outcome events (microseconds) | - | $( [ -f "$work/tput-router-broker-cpu.txt" ] && median < "$work/tput-router-broker-cpu.txt" || echo -) ($(paste -sd' ' "$work/tput-router-broker-cpu.txt" 2>/dev/null)) | - | - |"
@@ -375,7 +392,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-router-$round floor-nginx-$round floor-$round tput-portkey-$round tput-router-pk-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-direct lat-nginx lat-router lat-portkey slow-direct slow-nginx slow-router failover-Healthy failover-Refusing failover-Failing; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-nginx-quiet-$round tput-router-$round floor-nginx-$round floor-$round tput-portkey-$round tput-router-pk-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-direct lat-nginx lat-router lat-portkey slow-direct slow-nginx slow-router failover-Healthy failover-Refusing failover-Failing; do
     [ -f "$work/$run.txt" ] || continue
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done
