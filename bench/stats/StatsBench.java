@@ -61,6 +61,12 @@ public final class StatsBench {
      * version, they all land on one partition and so one stream task.
      */
     private static final double SKEW = Double.parseDouble(System.getProperty("bench.skew", "0"));
+    /**
+     * Kafka Streams' {@code max.task.idle.ms} for both apps ({@code -Dbench.taskIdleMs}; unset: Kafka Streams' default,
+     * which the app keeps). -1 skips the readiness check of tasks that read more than one partition, which the full
+     * topology's joined sub-topologies pay on every turn of the stream thread and the minimal app never does.
+     */
+    private static final String TASK_IDLE_MS = System.getProperty("bench.taskIdleMs");
 
     public static void main(final String[] args) throws Exception {
         final String brokers = args[0];
@@ -97,6 +103,10 @@ public final class StatsBench {
             + "round and %d rounds, each the minimal app then the full topology (the stats-streams app's: daily, minutes, late, "
             + "experiments, shadow) from the topic's start.%n%n", count, VERSIONS, SKEW > 0 ? String.format(" (%.0f%% on one of them)", SKEW * 100) : "",
             loadRate, rounds);
+        if (TASK_IDLE_MS != null) {
+            System.out.printf("Both apps with max.task.idle.ms %s (the app runs with Kafka Streams' default).%n%n",
+                TASK_IDLE_MS);
+        }
         System.out.println("| round | minimal keyed count (outcomes/s) | full topology (outcomes/s) | ratio |");
         System.out.println("| --- | --- | --- | --- |");
         rows.forEach(System.out::println);
@@ -306,6 +316,9 @@ public final class StatsBench {
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        if (TASK_IDLE_MS != null) {
+            config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, TASK_IDLE_MS);
+        }
         return config;
     }
 

@@ -5,7 +5,8 @@
 # Loads N synthetic outcomes into a KRaft broker running in its own process, then runs both apps from the start
 # of the topic, alternating, in one JVM. Usage: bench/stats/run.sh [outcomes (default 1000000)] [rounds (default 3)]
 # BENCH_JVM_OPTS adds options to the benchmark JVM (a JFR recording, say); STATS_VERSIONS (default 200) spreads the
-# outcomes over that many versions, STATS_SKEW (e.g. 0.9) sends that share of them to one version (one partition).
+# outcomes over that many versions, STATS_SKEW (e.g. 0.9) sends that share of them to one version (one partition),
+# STATS_TASK_IDLE_MS sets Kafka Streams' max.task.idle.ms for both apps (unset: its default, as the app runs).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -29,6 +30,7 @@ bench() {
   start_broker "$kafka" "$ctl" "$work/data-$label"
   echo "[$label] Loading $count outcomes, then the minimal app, the full topology and the latency run (a few minutes)..."
   "$JAVA_HOME/bin/java" -Xmx1g ${BENCH_JVM_OPTS:-} -Dbench.versions="${STATS_VERSIONS:-200}" -Dbench.skew="${STATS_SKEW:-0}" \
+    ${STATS_TASK_IDLE_MS:+-Dbench.taskIdleMs="$STATS_TASK_IDLE_MS"} \
     -Dlogback.configurationFile="$here/logback.xml" \
     -cp "$classes:$(cat "$work/cp.txt")" "$dir/bench/stats/StatsBench.java" \
     "127.0.0.1:$kafka" "$count" "$work/state-$label" "$rounds" | tee "$work/$label.md"

@@ -225,7 +225,7 @@ public final class DailyStats {
     }
 
     /** Hands over attempts by HTTP status, in status order, without a map of boxed counts. */
-    public void forEachHttpStatus(final StatusCounts.Consumer consumer) {
+    void forEachHttpStatus(final StatusCounts.Consumer consumer) {
         byHttpStatus.forEach(consumer);
     }
 

@@ -9,11 +9,11 @@ import java.util.TreeMap;
  * boxed key and count per outcome, as a map of {@code Integer} to {@code Long} would allocate. Mutable, like the
  * totals it belongs to.
  */
-public final class StatusCounts {
+final class StatusCounts {
 
     /** Receives a status and its count. */
     @FunctionalInterface
-    public interface Consumer {
+    interface Consumer {
         void accept(int status, long count);
     }
 
