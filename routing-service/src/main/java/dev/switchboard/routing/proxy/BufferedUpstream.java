@@ -315,7 +315,10 @@ final class BufferedUpstream implements AutoCloseable {
 
         @Override
         public void channelInactive(final ChannelHandlerContext context) {
-            broken(new ClosedChannelException());
+            // Most closes are of idle pooled connections, with no call on them: no exception (and its stack) for those.
+            if (current != null) {
+                broken(new ClosedChannelException());
+            }
             context.fireChannelInactive();
         }
 
