@@ -55,9 +55,7 @@ final class StatusCounts {
     /** Status to count, in status order. */
     Map<Integer, Long> asMap() {
         final Map<Integer, Long> map = new TreeMap<>();
-        for (int i = 0; i < size; i++) {
-            map.put(statuses[i], counts[i]);
-        }
+        forEach(map::put);
         return map;
     }
 }

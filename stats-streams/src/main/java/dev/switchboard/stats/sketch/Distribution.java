@@ -7,12 +7,14 @@ import com.datadoghq.sketch.ddsketch.mapping.IndexMapping;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.Bin;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
+import com.datadoghq.sketch.ddsketch.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A distribution of values (latencies in milliseconds, latency differences, similarity scores), as a DDSketch: any
@@ -30,6 +32,8 @@ public final class Distribution {
      * {@code DDSketches} does) it cost a logarithm per new window, where a fold of sparse traffic makes many.
      */
     private static final IndexMapping MAPPING = new LogarithmicMapping(RELATIVE_ACCURACY);
+    /** The buckets of a new or decoded distribution, for either sign: at most {@link #MAX_BUCKETS}, lowest merged. */
+    private static final Supplier<Store> STORES = () -> new CollapsingLowestDenseStore(MAX_BUCKETS);
 
     private final DDSketch sketch;
 
@@ -38,7 +42,7 @@ public final class Distribution {
     }
 
     public static Distribution empty() {
-        return new Distribution(new DDSketch(MAPPING, () -> new CollapsingLowestDenseStore(MAX_BUCKETS)));
+        return new Distribution(new DDSketch(MAPPING, STORES));
     }
 
     /** @throws IllegalArgumentException when the bytes are not an encoded distribution */
@@ -46,8 +50,7 @@ public final class Distribution {
         try {
             // Decoded straight into a store of the right kind: merging into an empty sketch would grow its range
             // bucket by bucket, which cost more than the rest of the fold.
-            return new Distribution(DDSketch.decode(ByteArrayInput.wrap(bytes),
-                () -> new CollapsingLowestDenseStore(MAX_BUCKETS)));
+            return new Distribution(DDSketch.decode(ByteArrayInput.wrap(bytes), STORES));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not an encoded distribution: " + e.getMessage(), e);
         }
