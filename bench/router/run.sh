@@ -165,6 +165,16 @@ cpu_per_request() {
     -v n="$(awk '/requests in/ {print $1}' "$work/$3.txt")" 'BEGIN {printf "%.1f\n", 1e6 * t / hz / n}'
 }
 
+# round_ratios MEASURED REFERENCE: each round's measured / reference throughput, a line a round.
+round_ratios() {
+  local round
+  for round in $(seq 1 "$rounds"); do
+    awk -v m="$(rps "$1-$round")" -v r="$(rps "$2-$round")" 'BEGIN {printf "%.3f\n", m/r}'
+  done
+}
+# median_rps NAME: the median of NAME's rounds' throughput.
+median_rps() { local round; for round in $(seq 1 "$rounds"); do rps "$1-$round"; done | median; }
+
 # Alternating rounds, each nginx then the router, and the median of the rounds' ratios: on a shared machine the
 # speed drifts over minutes, and a ratio of two runs made seconds apart drifts much less than either figure.
 # alternate REFERENCE REF_PORT MEASURED PORT RATIOS_FILE: $rounds alternating 64-connection rounds, the reference
@@ -186,18 +196,14 @@ alternate() { # ... [the reference's wrk script, default post.lua] [the measured
     fi
     echo "  round $round: $ref $(rps "$ref-$round") req/s, $measured $(rps "$measured-$round") req/s"
   done
-  for round in $(seq 1 "$rounds"); do
-    awk -v m="$(rps "$measured-$round")" -v r="$(rps "$ref-$round")" 'BEGIN {printf "%.3f\n", m/r}'
-  done > "$work/$ratios"
+  round_ratios "$measured" "$ref" > "$work/$ratios"
   ratio=$(median < "$work/$ratios" | xargs printf "%.2f")
-  ref_rps=$(for round in $(seq 1 "$rounds"); do rps "$ref-$round"; done | median)
-  measured_rps=$(for round in $(seq 1 "$rounds"); do rps "$measured-$round"; done | median)
+  ref_rps=$(median_rps "$ref")
+  measured_rps=$(median_rps "$measured")
   if [ -n "$second" ]; then
-    for round in $(seq 1 "$rounds"); do
-      awk -v m="$(rps "$measured-$round")" -v r="$(rps "$second-$round")" 'BEGIN {printf "%.3f\n", m/r}'
-    done > "$work/second-$ratios"
+    round_ratios "$measured" "$second" > "$work/second-$ratios"
     ratio_second=$(median < "$work/second-$ratios" | xargs printf "%.2f")
-    second_rps=$(for round in $(seq 1 "$rounds"); do rps "$second-$round"; done | median)
+    second_rps=$(median_rps "$second")
   fi
 }
 
@@ -273,14 +279,12 @@ if [ -n "${BASELINE_JAR:-}" ]; then
     echo "  round $round: nginx $(rps "ba-nginx-$round"), before $(rps "ba-before-$round"), after $(rps "ba-after-$round") req/s"
   done
   for side in before after; do
-    for round in $(seq 1 "$rounds"); do
-      awk -v m="$(rps "ba-$side-$round")" -v r="$(rps "ba-nginx-$round")" 'BEGIN {printf "%.3f\n", m/r}'
-    done > "$work/ba-$side-ratios.txt"
+    round_ratios "ba-$side" ba-nginx > "$work/ba-$side-ratios.txt"
   done
   before_ratio=$(median < "$work/ba-before-ratios.txt" | xargs printf "%.2f")
   after_ratio=$(median < "$work/ba-after-ratios.txt" | xargs printf "%.2f")
-  before_rps=$(for round in $(seq 1 "$rounds"); do rps "ba-before-$round"; done | median)
-  after_rps=$(for round in $(seq 1 "$rounds"); do rps "ba-after-$round"; done | median)
+  before_rps=$(median_rps ba-before)
+  after_rps=$(median_rps ba-after)
   before_cpu=$(median < "$work/ba-before-cpu.txt"); after_cpu=$(median < "$work/ba-after-cpu.txt")
 fi
 
