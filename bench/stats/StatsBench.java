@@ -40,6 +40,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -131,7 +132,7 @@ public final class StatsBench {
         StatsTopology.build(builder, new StatsTopology.Settings(
             new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(400), Duration.ofDays(3)),
             new RolloutTopology.Settings(Duration.ofSeconds(5), Duration.ofMinutes(1), CanaryJudge.defaults(),
-                "bench"), Clock.systemUTC(), Duration.ofSeconds(10)));
+                "bench"), Clock.systemUTC(), Duration.ofSeconds(10), BuiltInDslStoreSuppliers.ROCKS_DB));
     }
 
     private record Run(double rate, Duration took) {
@@ -230,7 +231,8 @@ public final class StatsBench {
         final String applicationId = "bench-latency-" + UUID.randomUUID();
         final StreamsBuilder builder = new StreamsBuilder();
         DailyStatsTopology.build(builder,
-            new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(400), Duration.ofDays(3)));
+            new DailyStatsTopology.Windows(Duration.ofHours(6), Duration.ofDays(400), Duration.ofDays(3)),
+            BuiltInDslStoreSuppliers.ROCKS_DB);
         final List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         final Map<String, Long> pending = new ConcurrentHashMap<>();
         try (KafkaStreams streams = new KafkaStreams(builder.build(), streamsConfig(brokers, applicationId,

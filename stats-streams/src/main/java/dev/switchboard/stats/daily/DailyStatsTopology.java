@@ -10,6 +10,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 
 /**
  * Folds served outcomes into per-version totals twice over: per UTC day (seed 004's usage stats, kept long) and
@@ -35,15 +36,19 @@ public final class DailyStatsTopology {
     private DailyStatsTopology() {
     }
 
-    /** @return the served outcomes, which both folds and the late counter read */
-    public static KStream<String, OutcomeFacts> build(final StreamsBuilder builder, final Windows windows) {
+    /**
+     * @param stores the kind of store the folds keep their windows in (Kafka Streams' {@code dsl.store.suppliers.class})
+     * @return the served outcomes, which both folds and the late counter read
+     */
+    public static KStream<String, OutcomeFacts> build(final StreamsBuilder builder, final Windows windows,
+                                                      final DslStoreSuppliers stores) {
         final Serde<OutcomeFacts> outcomes = OutcomeFactsDeserializer.serde();
         final KStream<String, OutcomeFacts> served =
             builder.stream(Topics.REQUEST_OUTCOMES, Consumed.with(Serdes.String(), outcomes))
                 .filter((version, outcome) -> version != null && outcome != null && !outcome.shadow());
         LateCounting.count(served, outcomes, windows.grace(), LATE_STORE, OutcomeFacts::eventTime);
-        builder.addStateStore(FoldingWindowStore.builder(MINUTE_STORE, windows.minuteRetention(), MINUTE));
-        builder.addStateStore(FoldingWindowStore.builder(DAILY_STORE, windows.dailyRetention(), DAY));
+        builder.addStateStore(FoldingWindowStore.builder(MINUTE_STORE, windows.minuteRetention(), MINUTE, stores));
+        builder.addStateStore(FoldingWindowStore.builder(DAILY_STORE, windows.dailyRetention(), DAY, stores));
         served.process(() -> new Fold(windows.grace()), MINUTE_STORE, DAILY_STORE);
         return served;
     }

@@ -9,9 +9,12 @@ import java.util.Objects;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
+import org.apache.kafka.streams.state.DslWindowParams;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -29,8 +32,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * sketches included) and encode them again, which cost most of the topology's time; here a window is encoded once
  * per commit, however many outcomes it took in.
  *
- * <p>Underneath is the store the DSL would build (a timestamped RocksDB window store with a changelog, the same
- * serde), so what was written before still reads. The totals changed since the last commit are written through on
+ * <p>Underneath is the store the DSL would build (a timestamped window store of the configured kind, RocksDB unless
+ * {@code dsl.store.suppliers.class} says otherwise, with a changelog and the same serde), so what was written before
+ * still reads. The totals changed since the last commit are written through on
  * {@link #flushCache()}, which Kafka Streams calls on every commit, before it sends the changelog records and
  * commits the transaction with the input offsets: under exactly-once the totals and the offsets move together.
  * ({@link #flush()} is no such hook: Kafka Streams calls it only when it writes a checkpoint, every 10,000 records
@@ -76,10 +80,10 @@ final class FoldingWindowStore
         this.inner = inner;
     }
 
-    /** A builder of the store, with a changelog, as the topology registers it. */
+    /** A builder of the store, over a window store of the given kind, with a changelog, as the topology registers it. */
     public static StoreBuilder<FoldingWindowStore> builder(final String name, final Duration retention,
-                                                           final Duration windowSize) {
-        return new Builder(name, retention, windowSize);
+                                                           final Duration windowSize, final DslStoreSuppliers stores) {
+        return new Builder(name, retention, windowSize, stores);
     }
 
     /**
@@ -272,13 +276,16 @@ final class FoldingWindowStore
         private final String name;
         private final Duration retention;
         private final Duration windowSize;
+        private final DslStoreSuppliers stores;
         private final Map<String, String> logConfig = new HashMap<>();
         private boolean logging = true;
 
-        Builder(final String name, final Duration retention, final Duration windowSize) {
+        Builder(final String name, final Duration retention, final Duration windowSize,
+                final DslStoreSuppliers stores) {
             this.name = Objects.requireNonNull(name, "name");
             this.retention = retention;
             this.windowSize = windowSize;
+            this.stores = Objects.requireNonNull(stores, "stores");
             // A windowed changelog, as the DSL makes one: compacted, and windows past retention deleted.
             logConfig.put(TopicConfig.CLEANUP_POLICY_CONFIG,
                 TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE);
@@ -312,8 +319,8 @@ final class FoldingWindowStore
         @Override
         public FoldingWindowStore build() {
             final StoreBuilder<TimestampedWindowStore<String, DailyStats>> inner = Stores
-                .timestampedWindowStoreBuilder(Stores.persistentTimestampedWindowStore(name, retention, windowSize,
-                    false), Serdes.String(), DailyStatsSerde.create())
+                .timestampedWindowStoreBuilder(stores.windowStore(new DslWindowParams(name, retention, windowSize,
+                    false, EmitStrategy.onWindowUpdate(), false, true)), Serdes.String(), DailyStatsSerde.create())
                 .withCachingDisabled();
             return new FoldingWindowStore((logging ? inner.withLoggingEnabled(logConfig) : inner.withLoggingDisabled())
                 .build());

@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,13 +65,19 @@ class StatsStreamsConfiguration {
             "canary-judge@" + advertisedHost.host() + ":" + advertisedHost.port());
     }
 
-    /** The whole topology, built on Spring's builder by the one method the topology tests drive too. */
+    /**
+     * The whole topology, built on Spring's builder by the one method the topology tests drive too. Its own stores
+     * are of the kind its DSL stores are: {@code dsl.store.suppliers.class}, RocksDB unless set.
+     */
     @Bean
     StatsTopology.Streams statsTopology(final StreamsBuilder builder, final StatsProperties stats,
-                                        final RolloutTopology.Settings rolloutSettings, final Clock clock) {
+                                        final RolloutTopology.Settings rolloutSettings, final Clock clock,
+                                        final KafkaStreamsConfiguration streamsConfig) {
+        final DslStoreSuppliers stores = new StreamsConfig(streamsConfig.asProperties())
+            .getConfiguredInstance(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, DslStoreSuppliers.class);
         return StatsTopology.build(builder, new StatsTopology.Settings(
             new DailyStatsTopology.Windows(stats.grace(), stats.retention(), stats.minuteRetention()),
-            rolloutSettings, clock, stats.alerts().evaluateEvery()));
+            rolloutSettings, clock, stats.alerts().evaluateEvery(), stores));
     }
 
     @Bean

@@ -28,6 +28,8 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.DslKeyValueParams;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -70,13 +72,14 @@ public final class RolloutTopology {
     /**
      * @param scores clients' scores by request id; those naming a rollout ({@code rollout:{id}}) are joined to the
      *               outcome of their request (within a day and the grace) and count for the version that served it
+     * @param stores the kind of store the rollouts' states and step totals are kept in
      * @return what the rollout processor writes (decisions, audits, settled configuration), each to its topic
      */
     public static KStream<String, RolloutOutput> build(final StreamsBuilder builder,
                                                        final KStream<String, OutcomeFacts> served,
                                                        final KStream<String, ExperimentFeedback> scores,
                                                        final Settings settings, final Duration grace,
-                                                       final Clock clock) {
+                                                       final Clock clock, final DslStoreSuppliers stores) {
         final GlobalKTable<String, Rollout> active = builder.globalTable(Topics.ACTIVE_ROLLOUTS,
             Consumed.with(Serdes.String(), EventSerdes.rollout()),
             Materialized.<String, Rollout>as(Stores.inMemoryKeyValueStore(ACTIVE_STORE))
@@ -121,9 +124,9 @@ public final class RolloutTopology {
             .filter((id, decision) -> id != null && decision != null)
             .mapValues(RolloutInput.Decision::new);
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(STATES_STORE, false)),
             Serdes.String(), RolloutStoreSerdes.state()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TOTALS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(TOTALS_STORE, false)),
             Serdes.String(), RolloutStoreSerdes.totals()));
         final KStream<String, RolloutOutput> outputs = plans.merge(decisions).merge(observations)
             .process(() -> new RolloutProcessor(settings, clock), STATES_STORE, TOTALS_STORE);

@@ -19,6 +19,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 
 /**
  * The whole stats-streams topology: daily and minute stats, experiment arms, shadow comparisons and the canary
@@ -32,9 +33,11 @@ public final class StatsTopology {
      * @param rollouts the canary judge and how often it judges
      * @param clock    the judge's clock
      * @param alertsEvery how often (wall-clock) the alert rules are evaluated, and changed experiments judged again
+     * @param stores   the kind of store the topology's own state stores are, as its DSL stores are: Kafka Streams'
+     *                 {@code dsl.store.suppliers.class} (RocksDB unless set)
      */
     public record Settings(DailyStatsTopology.Windows windows, RolloutTopology.Settings rollouts, Clock clock,
-                           Duration alertsEvery) {
+                           Duration alertsEvery, DslStoreSuppliers stores) {
     }
 
     /** The streams and tables the topology ends in. */
@@ -50,13 +53,15 @@ public final class StatsTopology {
     public static Streams build(final StreamsBuilder builder, final Settings settings) {
         final DailyStatsTopology.Windows windows = settings.windows();
         VersionHealth.table(builder); // read by the alert rules and the canary judge
-        final KStream<String, OutcomeFacts> served = DailyStatsTopology.build(builder, windows);
+        final DslStoreSuppliers stores = settings.stores();
+        final KStream<String, OutcomeFacts> served = DailyStatsTopology.build(builder, windows, stores);
         final KStream<String, ExperimentFeedback> scores = ExperimentTopology.clientScores(builder);
         return new Streams(served, scores,
             ExperimentTopology.build(builder, served, scores, windows.grace(), windows.dailyRetention(),
-                settings.alertsEvery(), new GuardrailJudge()),
+                settings.alertsEvery(), new GuardrailJudge(), stores),
             ShadowStatsTopology.build(builder, windows.grace(), windows.dailyRetention()),
-            RolloutTopology.build(builder, served, scores, settings.rollouts(), windows.grace(), settings.clock()),
-            AlertTopology.build(builder, served, settings.alertsEvery()));
+            RolloutTopology.build(builder, served, scores, settings.rollouts(), windows.grace(), settings.clock(),
+                stores),
+            AlertTopology.build(builder, served, settings.alertsEvery(), stores));
     }
 }

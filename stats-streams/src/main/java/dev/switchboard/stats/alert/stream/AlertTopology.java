@@ -14,6 +14,8 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.DslKeyValueParams;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -37,13 +39,15 @@ public final class AlertTopology {
     /**
      * @param served        the served outcomes, whose sub-topology folds the minute totals
      * @param evaluateEvery how often (wall-clock) every rule is evaluated
+     * @param stores        the kind of store the rules' states are kept in
      */
     public static KStream<String, AlertEvent> build(final StreamsBuilder builder,
                                                     final KStream<String, OutcomeFacts> served,
-                                                    final Duration evaluateEvery) {
+                                                    final Duration evaluateEvery,
+                                                    final DslStoreSuppliers stores) {
         builder.globalTable(Topics.ALERT_RULES, Consumed.with(Serdes.String(), EventSerdes.alertRule()),
             Materialized.<String, AlertRule, KeyValueStore<Bytes, byte[]>>as(RULES_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(STATES_STORE, false)),
             Serdes.String(), AlertStoreSerdes.state()));
         final KStream<String, AlertEvent> alerts = served.process(() -> new AlertProcessor(evaluateEvery),
             DailyStatsTopology.MINUTE_STORE, STATES_STORE);

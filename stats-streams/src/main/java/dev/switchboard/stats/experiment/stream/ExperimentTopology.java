@@ -20,6 +20,8 @@ import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.state.DslKeyValueParams;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -53,14 +55,6 @@ public final class ExperimentTopology {
     }
 
     /**
-     * @param served the served (not shadow) outcomes, keyed by version
-     * @param grace  how long a day stays open for late events, and how long after its request a client's score is
-     *               still joined to it (a day plus this)
-     * @param verdictsEvery how often (wall-clock) the experiments whose days changed are judged again; a changed
-     *                      verdict goes to {@code switchboard.experiment-verdicts}
-     * @return the experiments' days
-     */
-    /**
      * Clients' scores, by request id ({@code switchboard.experiment-feedback}): read once, joined by the experiments
      * and by the rollouts ({@code rollout:{id}}).
      */
@@ -70,12 +64,22 @@ public final class ExperimentTopology {
             .filter((request, score) -> request != null && score != null && Double.isFinite(score.getScore()));
     }
 
+    /**
+     * @param served the served (not shadow) outcomes, keyed by version
+     * @param grace  how long a day stays open for late events, and how long after its request a client's score is
+     *               still joined to it (a day plus this)
+     * @param verdictsEvery how often (wall-clock) the experiments whose days changed are judged again; a changed
+     *                      verdict goes to {@code switchboard.experiment-verdicts}
+     * @param stores the kind of store the verdicts are kept in (the allocations' few entries are kept in memory)
+     * @return the experiments' days
+     */
     public static KTable<Windowed<String>, ExperimentDay> build(final StreamsBuilder builder,
                                                                 final KStream<String, OutcomeFacts> served,
                                                                 final KStream<String, ExperimentFeedback> scores,
                                                                 final Duration grace, final Duration retention,
                                                                 final Duration verdictsEvery,
-                                                                final Guardrails guardrails) {
+                                                                final Guardrails guardrails,
+                                                                final DslStoreSuppliers stores) {
         builder.globalTable(Topics.EXPERIMENTS, Consumed.with(Serdes.String(), EventSerdes.experiment()),
             Materialized.<String, Experiment, KeyValueStore<Bytes, byte[]>>as(DEFINITIONS_STORE));
         final KStream<String, OutcomeFacts> inExperiments =
@@ -98,7 +102,7 @@ public final class ExperimentTopology {
                 .withKeySerde(Serdes.String())
                 .withValueSerde(ExperimentStoreSerdes.day())
                 .withRetention(retention));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VERDICTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(VERDICTS_STORE, false)),
             Serdes.String(), Serdes.String()));
         days.toStream().process(() -> new VerdictProcessor(verdictsEvery), ARMS_STORE, VERDICTS_STORE)
             .to(Topics.EXPERIMENT_VERDICTS, Produced.with(Serdes.String(), EventSerdes.experimentVerdict()));

@@ -283,7 +283,7 @@ class AllocationTopologyTest {
             ExperimentTopology.build(builder, builder.stream(Topics.REQUEST_OUTCOMES,
                     Consumed.with(Serdes.String(), OutcomeFactsDeserializer.serde())),
                 ExperimentTopology.clientScores(builder), TestTopology.GRACE, Duration.ofDays(30),
-                TestTopology.ALERTS_EVERY, new GuardrailJudge());
+                TestTopology.ALERTS_EVERY, new GuardrailJudge(), TestTopology.STORES);
             final Properties config = TestTopology.driverConfig("allocation-test");
             driver = new TopologyTestDriver(builder.build(), config);
             outcomes = driver.createInputTopic(Topics.REQUEST_OUTCOMES, new StringSerializer(),
