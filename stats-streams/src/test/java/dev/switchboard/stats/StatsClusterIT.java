@@ -316,9 +316,9 @@ class StatsClusterIT {
             log.info("Dead letter for a poison outcome, with reason: {}",
                 new String(letter.headers().lastHeader("__streams.errors.exception").value()));
         }
-        // Counted where operators look: Kafka Streams' dropped-records metric, through /actuator/prometheus.
-        // Micrometer binds the metrics of tasks created after start-up on its next refresh, within a minute.
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+        // Counted where operators look: Kafka Streams' dropped-records metric, through /actuator/prometheus. A task's
+        // meters are bound on the next refresh after the task is created, every 10 s (Micrometer's default is 60 s).
+        await().atMost(Duration.ofSeconds(25)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
             .until(() -> droppedRecords(a) + droppedRecords(b) >= 1);
     }
 

@@ -15,6 +15,7 @@ import dev.switchboard.stats.query.LocalStores;
 import dev.switchboard.stats.query.RemoteStats;
 import dev.switchboard.stats.rollout.RolloutTopology;
 import dev.switchboard.stats.topology.StatsTopology;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -89,6 +90,11 @@ class StatsStreamsConfiguration {
             factory.setStateListener((next, previous) ->
                 log.info("Kafka Streams state {} -> {}", previous, next));
         };
+    }
+
+    @Bean
+    PromptStreamsMetrics promptStreamsMetrics(final MeterRegistry registry) {
+        return new PromptStreamsMetrics(registry);
     }
 
     @Bean
