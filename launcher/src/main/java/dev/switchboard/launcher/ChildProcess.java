@@ -34,13 +34,17 @@ final class ChildProcess {
 
     /**
      * One of Switchboard's services from its executable jar, on this JVM's java, logging to {@code <name>.log}
-     * among the launcher's logs.
+     * among the launcher's logs. The local system is for trying Switchboard on one machine, where its services start
+     * side by side on a few cores: they run on the JVM's quick compiler only, which had them ready in 32-37 s
+     * rather than 49-58 s on two cores, at a peak speed a local demo does not need. A deployment (the compose file)
+     * runs the JVM's defaults.
      */
     static ChildProcess service(final LauncherSettings settings, final String module, final String name,
                                 final int port, final Map<String, String> env, final List<String> args)
         throws IOException {
         final List<String> command = new ArrayList<>(List.of(LocalKafka.javaCommand(), "-Xmx512m",
-            "-XX:+UseSerialGC", "-jar", settings.jar(module).toString(), "--server.port=" + port));
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", settings.jar(module).toString(),
+            "--server.port=" + port));
         command.addAll(args);
         return start(name, command, env, settings.logs().resolve(name + ".log"));
     }
