@@ -34,8 +34,10 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -134,6 +136,7 @@ class OpenAiSdkIT {
         final String user = "sdk-stream-user";
         final StringBuilder text = new StringBuilder();
         final List<CompletionUsage> usage = new ArrayList<>();
+        final Map<TopicPartition, Long> before = TestTopics.ends(brokers, Topics.REQUEST_OUTCOMES);
         try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model("SDK/SdkChat").addUserMessage("Stream please").user(user)
                     .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
@@ -146,7 +149,7 @@ class OpenAiSdkIT {
         assertThat(text).isNotEmpty();
         assertThat(usage).as("the final usage chunk").hasSize(1);
 
-        final RequestOutcome outcome = await().atMost(Duration.ofSeconds(30)).until(OpenAiSdkIT::streamedOutcome,
+        final RequestOutcome outcome = await().atMost(Duration.ofSeconds(30)).until(() -> streamedOutcome(before),
             Optional::isPresent).orElseThrow();
         log.info("SDK-E2E the stream's outcome event: prompt {} completion {} tokens, streamed {}",
             outcome.getPromptTokens(), outcome.getCompletionTokens(), outcome.getStreamed());
@@ -217,8 +220,8 @@ class OpenAiSdkIT {
     }
 
     /** The one streamed request's outcome (this class streams once, on a provider of its own), from the topic. */
-    private static Optional<RequestOutcome> streamedOutcome() {
-        return TestTopics.readCommitted(brokers, Topics.REQUEST_OUTCOMES, EventSerdes.requestOutcome()).stream()
+    private static Optional<RequestOutcome> streamedOutcome(final Map<TopicPartition, Long> after) {
+        return TestTopics.readCommitted(brokers, Topics.REQUEST_OUTCOMES, EventSerdes.requestOutcome(), after).stream()
             .filter(outcome -> outcome.getCategory().equals("SDK") && outcome.getName().equals("SdkChat")
                 && outcome.getStreamed())
             .findFirst();

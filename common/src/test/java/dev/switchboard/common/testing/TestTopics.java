@@ -52,14 +52,23 @@ public final class TestTopics {
      * is null), as a service's read_committed view reads them: by assignment, so no group join cuts the read short.
      */
     public static <V> List<V> readCommitted(final String brokers, final String topic, final Deserializer<V> values) {
-        final Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return readCommitted(brokers, topic, values, Map.of());
+    }
+
+    /**
+     * As {@link #readCommitted(String, String, Deserializer)}, from the offsets {@code from} gives (where
+     * {@link #ends} said the topic ended earlier) rather than its beginning: a shared broker's outcome topic holds
+     * every earlier test's, and reading them all again on each poll of a wait took seconds.
+     */
+    public static <V> List<V> readCommitted(final String brokers, final String topic, final Deserializer<V> values,
+                                            final Map<TopicPartition, Long> from) {
         final List<V> read = new ArrayList<>();
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
-            final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(committedReader(brokers),
+                new StringDeserializer(), values)) {
+            final List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            from.forEach(consumer::seek);
             final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             await().pollInSameThread().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (final ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
@@ -69,5 +78,22 @@ public final class TestTopics {
             });
         }
         return read;
+    }
+
+    /** Where each partition of the topic's committed records ends now. */
+    public static Map<TopicPartition, Long> ends(final String brokers, final String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(committedReader(brokers),
+                new StringDeserializer(), new StringDeserializer())) {
+            return consumer.endOffsets(partitions(consumer, topic));
+        }
+    }
+
+    private static Map<String, Object> committedReader(final String brokers) {
+        return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    }
+
+    private static List<TopicPartition> partitions(final KafkaConsumer<String, ?> consumer, final String topic) {
+        return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     }
 }
