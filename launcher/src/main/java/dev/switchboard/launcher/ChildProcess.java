@@ -72,16 +72,24 @@ final class ChildProcess {
 
     /** Asks the process to stop (SIGTERM, so it shuts down cleanly) and forces it after {@code seconds}. */
     void stop(final int seconds) {
-        if (!process.isAlive()) {
-            return;
-        }
-        process.destroy();
+        stopAll(List.of(this), seconds);
+    }
+
+    /**
+     * Stops every one of {@code children} together: SIGTERM to each, then up to {@code seconds} in all for them to
+     * exit, so their shutdowns overlap rather than queue; any still running then is killed.
+     */
+    static void stopAll(final List<ChildProcess> children, final int seconds) {
+        children.stream().map(child -> child.process).filter(Process::isAlive).forEach(Process::destroy);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         try {
-            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            for (final ChildProcess child : children) {
+                if (!child.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    child.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            children.forEach(child -> child.process.destroyForcibly());
             Thread.currentThread().interrupt();
         }
     }

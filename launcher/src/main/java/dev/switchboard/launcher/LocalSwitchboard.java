@@ -299,16 +299,14 @@ public final class LocalSwitchboard {
         return child;
     }
 
-    /** Stops the services before the broker, so they can flush their last events. */
+    /** Stops the services, all together, before the broker, so they can flush their last events. */
     private void stopAll() {
         final List<ChildProcess> running = new ArrayList<>(children);
-        Collections.reverse(running);
         if (!running.isEmpty()) {
             say("Stopping Switchboard...");
         }
-        for (final ChildProcess child : running) {
-            child.stop(child.name().equals("kafka") ? 30 : 20);
-        }
+        ChildProcess.stopAll(running.stream().filter(child -> !child.name().equals("kafka")).toList(), 20);
+        ChildProcess.stopAll(running.stream().filter(child -> child.name().equals("kafka")).toList(), 30);
         if (!running.isEmpty()) {
             say("Stopped. Events and state are kept in " + settings.dataDir());
         }

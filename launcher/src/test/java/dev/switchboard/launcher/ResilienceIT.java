@@ -154,7 +154,7 @@ class ResilienceIT {
         final List<ChildProcess> running = new ArrayList<>(services);
         running.addAll(routers.values());
         running.addAll(probers.values());
-        running.forEach(child -> child.stop(20));
+        ChildProcess.stopAll(running, 20);
         if (broker != null) {
             broker.stop(30);
         }
