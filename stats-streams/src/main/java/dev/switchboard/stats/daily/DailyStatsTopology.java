@@ -37,7 +37,8 @@ public final class DailyStatsTopology {
     }
 
     /**
-     * @param stores the kind of store the folds keep their windows in (Kafka Streams' {@code dsl.store.suppliers.class})
+     * @param stores the kind of store the folds keep their windows in (Kafka Streams'
+     *               {@code dsl.store.suppliers.class})
      * @return the served outcomes, which both folds and the late counter read
      */
     public static KStream<String, OutcomeFacts> build(final StreamsBuilder builder, final Windows windows,

@@ -34,9 +34,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *
  * <p>Underneath is the store the DSL would build (a timestamped window store of the configured kind, RocksDB unless
  * {@code dsl.store.suppliers.class} says otherwise, with a changelog and the same serde), so what was written before
- * still reads. The totals changed since the last commit are written through on
- * {@link #flushCache()}, which Kafka Streams calls on every commit, before it sends the changelog records and
- * commits the transaction with the input offsets: under exactly-once the totals and the offsets move together.
+ * still reads. The totals changed since the last commit are written through on {@link #flushCache()}, which Kafka
+ * Streams calls on every commit, before it sends the changelog records and commits the transaction with the input
+ * offsets: under exactly-once the totals and the offsets move together.
  * ({@link #flush()} is no such hook: Kafka Streams calls it only when it writes a checkpoint, every 10,000 records
  * or so.) The object cache is dropped whenever the store is (re)initialised, closed or recycled, so a task revived
  * after a failure starts from what was committed.
@@ -80,7 +80,7 @@ final class FoldingWindowStore
         this.inner = inner;
     }
 
-    /** A builder of the store, over a window store of the given kind, with a changelog, as the topology registers it. */
+    /** A builder of the store over a window store of the given kind, with a changelog, as the topology registers it. */
     public static StoreBuilder<FoldingWindowStore> builder(final String name, final Duration retention,
                                                            final Duration windowSize, final DslStoreSuppliers stores) {
         return new Builder(name, retention, windowSize, stores);

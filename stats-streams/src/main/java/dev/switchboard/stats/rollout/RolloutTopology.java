@@ -124,9 +124,11 @@ public final class RolloutTopology {
             .filter((id, decision) -> id != null && decision != null)
             .mapValues(RolloutInput.Decision::new);
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(STATES_STORE, false)),
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+            stores.keyValueStore(new DslKeyValueParams(STATES_STORE, false)),
             Serdes.String(), RolloutStoreSerdes.state()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(TOTALS_STORE, false)),
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+            stores.keyValueStore(new DslKeyValueParams(TOTALS_STORE, false)),
             Serdes.String(), RolloutStoreSerdes.totals()));
         final KStream<String, RolloutOutput> outputs = plans.merge(decisions).merge(observations)
             .process(() -> new RolloutProcessor(settings, clock), STATES_STORE, TOTALS_STORE);

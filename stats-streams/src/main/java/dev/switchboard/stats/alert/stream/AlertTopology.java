@@ -47,7 +47,8 @@ public final class AlertTopology {
                                                     final DslStoreSuppliers stores) {
         builder.globalTable(Topics.ALERT_RULES, Consumed.with(Serdes.String(), EventSerdes.alertRule()),
             Materialized.<String, AlertRule, KeyValueStore<Bytes, byte[]>>as(RULES_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(STATES_STORE, false)),
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+            stores.keyValueStore(new DslKeyValueParams(STATES_STORE, false)),
             Serdes.String(), AlertStoreSerdes.state()));
         final KStream<String, AlertEvent> alerts = served.process(() -> new AlertProcessor(evaluateEvery),
             DailyStatsTopology.MINUTE_STORE, STATES_STORE);

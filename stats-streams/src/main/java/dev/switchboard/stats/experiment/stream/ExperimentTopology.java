@@ -102,7 +102,8 @@ public final class ExperimentTopology {
                 .withKeySerde(Serdes.String())
                 .withValueSerde(ExperimentStoreSerdes.day())
                 .withRetention(retention));
-        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(VERDICTS_STORE, false)),
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+            stores.keyValueStore(new DslKeyValueParams(VERDICTS_STORE, false)),
             Serdes.String(), Serdes.String()));
         days.toStream().process(() -> new VerdictProcessor(verdictsEvery), ARMS_STORE, VERDICTS_STORE)
             .to(Topics.EXPERIMENT_VERDICTS, Produced.with(Serdes.String(), EventSerdes.experimentVerdict()));
