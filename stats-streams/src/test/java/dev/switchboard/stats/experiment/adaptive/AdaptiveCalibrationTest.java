@@ -9,6 +9,7 @@ import dev.switchboard.stats.experiment.SimulatedLatency;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision.BestFound;
 import dev.switchboard.stats.experiment.adaptive.AdaptiveDecision.NoClearWinner;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,12 +137,13 @@ class AdaptiveCalibrationTest {
 
     private static List<Run> runs(final AdaptiveDesign design, final List<SimulatedArm> arms, final int runs,
                                   final long seed) {
+        // Each run's seed drawn here, in order, so the runs come out the same however many threads share them.
         final SplittableRandom seeds = new SplittableRandom(seed);
-        final List<Run> all = new ArrayList<>();
+        final long[] runSeeds = new long[runs];
         for (int i = 0; i < runs; i++) {
-            all.add(adaptive(design, arms, seeds.nextLong()));
+            runSeeds[i] = seeds.nextLong();
         }
-        return all;
+        return Arrays.stream(runSeeds).parallel().mapToObj(runSeed -> adaptive(design, arms, runSeed)).toList();
     }
 
     /** An arm of a simulated experiment: the step it joins at, and what one of its users yields. */
