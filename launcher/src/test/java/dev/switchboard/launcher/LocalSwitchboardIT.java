@@ -131,7 +131,9 @@ class LocalSwitchboardIT {
             // The demo's alert rule (p95 of v2 above 500 ms for a minute) is there from the start. Its twin without
             // the minute's hold, so the test waits for the evaluation rather than the hold, fires through the same
             // stats, evaluation and channel; v2 carries the traffic after the demo, and is slowed now, so its alert
-            // comes while the decisions' delivery is checked. (RESOLVED goes the same way: AlertTopologyTest.)
+            // comes while the decisions' delivery is checked. (RESOLVED goes the same way: AlertTopologyTest.) The
+            // test calls v2 itself too, so that the slow answers outnumber the rollouts' fast ones in the rule's
+            // window within seconds, rather than once the rollouts' minute has left the window (up to two minutes).
             assertThat(admin(env, "GET", "/api/alerts/rules", null).body()).contains(LocalSwitchboard.DEMO_ALERT_RULE);
             final HttpResponse<String> rule = admin(env, "POST", "/api/alerts/rules", """
                 {"rule_id": "%s", "provider": "LLM/OllamaLLM", "version": "v2", "metric": "p95_latency_ms",
@@ -140,6 +142,8 @@ class LocalSwitchboardIT {
             assertThat(rule.statusCode()).as(rule.body()).isEqualTo(201);
             final Instant slowed = Instant.now();
             knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 900}");
+            final SteadyLoad slowCalls = new SteadyLoad("it-key");
+            slowCalls.start("v2-slowed", URI.create("http://localhost:" + env.get("ROUTER_PORT")), "OllamaLLM", 25);
 
             // Every decision of both rollouts but the judge's periodic holds reached the channel, signed, none lost.
             final Set<String> decided = new TreeSet<>();
@@ -168,8 +172,10 @@ class LocalSwitchboardIT {
                 rolledBack.at(), Duration.between(receiverBack, rolledBack.at()), decided.size(),
                 receiver.received().size());
 
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> alert(receiver, "firing") != null);
+            try (slowCalls) {
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> alert(receiver, "firing") != null);
+            }
             final WebhookReceiver.Received firing = alert(receiver, "firing");
             knobs(env.get("SIMULATOR_V2_PORT"), "{\"latency_median_ms\": 40}");
             assertThat(JSON.readTree(firing.body()).path("event").path("value").asDouble()).isGreaterThan(500);
