@@ -24,20 +24,31 @@ public final class StickyRolloutStrategy implements SelectionStrategy {
 
     @Override
     public Optional<Selection.Chosen> choose(final List<Candidate> routable, final SelectionContext context) {
-        final StickyRollout rollout = context.provider().policy().rollout().orElseThrow(() ->
-            new IllegalStateException(context.provider().id() + " uses sticky_rollout without a rollout"));
-        final int bucket = context.subject()
-            .map(subject -> SubjectHasher.bucket(rollout.salt(), subject))
-            .orElseGet(() -> context.random().nextInt(SubjectHasher.BUCKETS));
-        final @Nullable String subjectHash = context.subject().map(context.hasher()::hash).orElse(null);
+        // Plain branches and loops rather than lambdas and streams: this runs for every request of a rollout.
+        final Optional<StickyRollout> configured = context.provider().policy().rollout();
+        if (configured.isEmpty()) {
+            throw new IllegalStateException(context.provider().id() + " uses sticky_rollout without a rollout");
+        }
+        final StickyRollout rollout = configured.get();
+        final Optional<String> subject = context.subject();
+        final int bucket = subject.isPresent() ? SubjectHasher.bucket(rollout.salt(), subject.get())
+            : context.random().nextInt(SubjectHasher.BUCKETS);
+        final @Nullable String subjectHash = subject.isPresent() ? context.hasher().hash(subject.get()) : null;
         final boolean toCandidate = bucket < Math.round(rollout.percentage() * SubjectHasher.BUCKETS / 100);
         final String first = toCandidate ? rollout.candidate() : rollout.baseline();
         final String second = toCandidate ? rollout.baseline() : rollout.candidate();
-        return find(routable, first).or(() -> find(routable, second))
-            .map(c -> new Selection.Chosen(c.version(), SelectionReason.STICKY_ROLLOUT, subjectHash));
+        final @Nullable Candidate preferred = find(routable, first);
+        final @Nullable Candidate chosen = preferred != null ? preferred : find(routable, second);
+        return chosen == null ? Optional.empty()
+            : Optional.of(new Selection.Chosen(chosen.version(), SelectionReason.STICKY_ROLLOUT, subjectHash));
     }
 
-    private static Optional<Candidate> find(final List<Candidate> routable, final String version) {
-        return routable.stream().filter(c -> c.version().version().equals(version)).findFirst();
+    private static @Nullable Candidate find(final List<Candidate> routable, final String version) {
+        for (final Candidate candidate : routable) {
+            if (candidate.version().version().equals(version)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 }

@@ -128,12 +128,19 @@ public final class VersionSelector {
      */
     private Optional<Selection.Chosen> inExperiment(final Provider provider, final String subject,
                                                     final List<VersionConfig> routable) {
-        return experiments.assign(provider.id(), subject).flatMap(assignment -> routable.stream()
-            .filter(version -> version.version().equals(assignment.version()))
-            .filter(version -> !outliers.isEjected(version.key()))
-            .findFirst()
-            .map(version -> new Selection.Chosen(version, SelectionReason.EXPERIMENT, hasher.hash(subject),
-                assignment.experiment(), assignment.arm())));
+        final Optional<ExperimentAssignments.Assignment> assigned = experiments.assign(provider.id(), subject);
+        if (assigned.isEmpty()) {
+            return Optional.empty();
+        }
+        final ExperimentAssignments.Assignment assignment = assigned.get();
+        for (final VersionConfig version : routable) { // a version's name is unique in its provider
+            if (version.version().equals(assignment.version())) {
+                return outliers.isEjected(version.key()) ? Optional.empty()
+                    : Optional.of(new Selection.Chosen(version, SelectionReason.EXPERIMENT, hasher.hash(subject),
+                        assignment.experiment(), assignment.arm()));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
