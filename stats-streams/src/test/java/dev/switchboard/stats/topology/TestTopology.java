@@ -18,7 +18,7 @@ public final class TestTopology {
     public static final Duration GRACE = Duration.ofHours(6);
     /** How often the alert rules are evaluated (wall-clock). */
     public static final Duration ALERTS_EVERY = Duration.ofSeconds(10);
-    /** The kind of store the topology's own stores are in these tests, as {@link #driverConfig} sets the DSL's. */
+    /** The kind of store every store is in these tests: the topology's own, and the DSL's by {@link #driverConfig}. */
     public static final DslStoreSuppliers STORES = BuiltInDslStoreSuppliers.IN_MEMORY;
 
     private TestTopology() {
@@ -35,8 +35,7 @@ public final class TestTopology {
         final Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
-            BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
+        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, STORES.getClass());
         return config;
     }
 
