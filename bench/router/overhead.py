@@ -1,8 +1,8 @@
 """The router's own overhead over a stretch of a benchmark, from two scrapes of its Prometheus histogram
 (switchboard_router_overhead_seconds, summed over providers and versions): the p50 and p99 of the requests served
 between the scrapes, each as the upper bound of its histogram bucket, in milliseconds; and the bytes the router's
-JVM allocated per request meanwhile (jvm_gc_memory_allocated_bytes_total, every thread's, counted at each young
-collection: over a run of many collections, close).
+JVM allocated per request meanwhile (jvm_gc_memory_allocated_bytes_total, every thread's, counted as each
+collection ends: run.sh takes each scrape just after one, so the difference is exact).
 Usage: overhead.py BEFORE.txt AFTER.txt"""
 import re
 import sys

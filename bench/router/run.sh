@@ -288,6 +288,23 @@ if [ -n "${BASELINE_JAR:-}" ]; then
   before_cpu=$(median < "$work/ba-before-cpu.txt"); after_cpu=$(median < "$work/ba-after-cpu.txt")
 fi
 
+# The router's allocation counter (jvm_gc_memory_allocated_bytes_total) moves only when a collection ends, by the
+# young generation it found: read as it stands, a 20 s run's figure is off by up to an eden (a few KB a request).
+# A collection just before each scrape makes it count exactly the bytes allocated in between.
+allocated_total() { awk '/^jvm_gc_memory_allocated_bytes_total/ {s += $NF} END {printf "%.0f\n", s}' "$1"; } # SCRAPE
+settled_scrape() { # FILE: a scrape of the router's metrics taken right after a collection has been counted
+  local counted
+  curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$1"
+  counted=$(allocated_total "$1")
+  "$JAVA_HOME/bin/jcmd" "$after_pid" GC.run > /dev/null
+  for _ in $(seq 1 50); do # Micrometer counts the collection on the JVM's notification thread, just after it
+    curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$1"
+    [ "$(allocated_total "$1")" != "$counted" ] && return
+    sleep 0.1
+  done
+  echo "the router's allocation counter did not move after a collection; its figure will be off" >&2
+}
+
 if wants latency; then
 echo "Latency at 1 connection, ${duration}s each..."
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
@@ -295,9 +312,9 @@ wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$pr
 if [ -n "$portkey" ]; then
   wrk -t1 -c1 -d"${duration}s" --latency -s "$work/post-portkey.lua" "http://127.0.0.1:$portkey/v1/chat/completions" > "$work/lat-portkey.txt"
 fi
-curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$work/overhead-before.txt"
+settled_scrape "$work/overhead-before.txt"
 wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$router/v1/chat/completions" > "$work/lat-router.txt"
-curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$work/overhead-after.txt"
+settled_scrape "$work/overhead-after.txt"
 # The router's own figure for the same requests: its overhead histogram over the run (bucket upper bounds).
 read -r overhead50 overhead99 overhead_requests allocated_per_request < <(python3 "$here/overhead.py" "$work/overhead-before.txt" "$work/overhead-after.txt")
 fi
