@@ -291,15 +291,14 @@ fi
 # The router's allocation counter (jvm_gc_memory_allocated_bytes_total) moves only when a collection ends, by the
 # young generation it found: read as it stands, a 20 s run's figure is off by up to an eden (a few KB a request).
 # A collection just before each scrape makes it count exactly the bytes allocated in between.
-allocated_total() { awk '/^jvm_gc_memory_allocated_bytes_total/ {s += $NF} END {printf "%.0f\n", s}' "$1"; } # SCRAPE
+# (overhead.py sums the counter; here it is enough to see its lines change.)
 settled_scrape() { # FILE: a scrape of the router's metrics taken right after a collection has been counted
   local counted
-  curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$1"
-  counted=$(allocated_total "$1")
+  counted=$(curl -s "http://127.0.0.1:$router/actuator/prometheus" | grep '^jvm_gc_memory_allocated_bytes_total' || true)
   "$JAVA_HOME/bin/jcmd" "$after_pid" GC.run > /dev/null
   for _ in $(seq 1 50); do # Micrometer counts the collection on the JVM's notification thread, just after it
     curl -s "http://127.0.0.1:$router/actuator/prometheus" > "$1"
-    [ "$(allocated_total "$1")" != "$counted" ] && return
+    [ "$(grep '^jvm_gc_memory_allocated_bytes_total' "$1")" != "$counted" ] && return
     sleep 0.1
   done
   echo "the router's allocation counter did not move after a collection; its figure will be off" >&2
