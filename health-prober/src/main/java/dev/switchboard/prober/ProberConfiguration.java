@@ -2,6 +2,7 @@ package dev.switchboard.prober;
 
 import dev.switchboard.common.kafka.BoundedEventPublisher;
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.common.kafka.CompactedTopics;
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
 import dev.switchboard.common.security.SecretSealer;
@@ -74,33 +75,29 @@ class ProberConfiguration {
         });
     }
 
+    /** One consumer, on one thread, reads the compacted topics the prober keeps a view of. */
     @Bean(destroyMethod = "close")
-    CompactedTopicView<ProviderVersion> providerConfigView(final KafkaProperties kafka, final ProberProperties prober,
+    CompactedTopics compactedTopics(final KafkaProperties kafka, final ProberProperties prober) {
+        final Map<String, Object> config = CompactedTopics.consumerConfig(kafka.buildConsumerProperties(),
+            prober.instanceId() + "-views");
+        return new CompactedTopics(prober.instanceId(),
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())).start();
+    }
+
+    @Bean(destroyMethod = "close")
+    CompactedTopicView<ProviderVersion> providerConfigView(final CompactedTopics views,
                                                            final ProbeTargets probeTargets) {
-        final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
-            prober.instanceId() + "-config");
-        return new CompactedTopicView<>(Topics.PROVIDER_CONFIG,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.providerVersion()),
-            probeTargets).start();
+        return views.view(Topics.PROVIDER_CONFIG, EventSerdes.providerVersion(), probeTargets).start();
     }
 
     @Bean(destroyMethod = "close")
-    CompactedTopicView<HealthEvent> providerHealthView(final KafkaProperties kafka, final ProberProperties prober) {
-        final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
-            prober.instanceId() + "-health");
-        return new CompactedTopicView<>(Topics.PROVIDER_HEALTH,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.healthEvent()),
-            (key, event) -> { }).start();
+    CompactedTopicView<HealthEvent> providerHealthView(final CompactedTopics views) {
+        return views.view(Topics.PROVIDER_HEALTH, EventSerdes.healthEvent(), (key, event) -> { }).start();
     }
 
     @Bean(destroyMethod = "close")
-    CompactedTopicView<HealthCheckConfig> healthCheckConfigView(final KafkaProperties kafka,
-                                                                final ProberProperties prober) {
-        final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
-            prober.instanceId() + "-health-check-config");
-        return new CompactedTopicView<>(Topics.HEALTH_CHECK_CONFIG,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.healthCheckConfig()),
-            (key, change) -> { }).start();
+    CompactedTopicView<HealthCheckConfig> healthCheckConfigView(final CompactedTopics views) {
+        return views.view(Topics.HEALTH_CHECK_CONFIG, EventSerdes.healthCheckConfig(), (key, change) -> { }).start();
     }
 
     @Bean(destroyMethod = "close")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.common.kafka.CompactedTopics;
 import dev.switchboard.common.testing.ApiContract;
 import dev.switchboard.common.testing.TestTopics;
 import dev.switchboard.events.HealthEvent;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -59,6 +61,7 @@ class HealthProberIT {
     private static SimulatedProvider v2;
     private static ConfigurableApplicationContext proberA;
     private static ConfigurableApplicationContext proberB;
+    private static CompactedTopics views;
     private static CompactedTopicView<HealthEvent> health;
 
     @BeforeAll
@@ -69,9 +72,10 @@ class HealthProberIT {
         v2 = SimulatedProvider.start("v2", "127.0.0.1", 0, Knobs.defaults());
         configure(V1, v1);
         configure(V2, v2);
-        health = new CompactedTopicView<>(Topics.PROVIDER_HEALTH, () -> new KafkaConsumer<>(
-            CompactedTopicView.consumerConfig(Map.of("bootstrap.servers", brokers), "it-health"),
-            new StringDeserializer(), EventSerdes.healthEvent()), (key, event) -> { }).start();
+        views = new CompactedTopics("it", () -> new KafkaConsumer<>(
+            CompactedTopics.consumerConfig(Map.of("bootstrap.servers", brokers), "it-health"),
+            new StringDeserializer(), new ByteArrayDeserializer())).start();
+        health = views.view(Topics.PROVIDER_HEALTH, EventSerdes.healthEvent(), (key, event) -> { }).start();
         proberA = prober("prober-a");
         proberB = prober("prober-b");
     }
@@ -106,7 +110,7 @@ class HealthProberIT {
                 prober.close();
             }
         }
-        health.close();
+        views.close();
         v1.close();
         v2.close();
     }

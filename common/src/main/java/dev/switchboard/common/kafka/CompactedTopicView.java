@@ -1,35 +1,27 @@
 package dev.switchboard.common.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps an in-memory copy of a compacted topic (latest value per key, tombstones delete) and tells a listener
- * of every change. Each instance reads every partition from the beginning without a consumer group, so every
- * router or prober instance sees the whole table. A record that does not decode is logged, counted and skipped.
+ * of every change. Its topic is read by the {@link CompactedTopics} that made it, with the other views of that
+ * process, every partition from the beginning and without a consumer group, so every router or prober instance
+ * sees the whole table. A record that does not decode is logged, counted and skipped.
  */
 public final class CompactedTopicView<V> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CompactedTopicView.class);
-    private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration RETRY = Duration.ofMillis(500);
 
     /** Makes a view that tells {@code listener} of every change; the caller starts it. */
     @FunctionalInterface
@@ -37,52 +29,34 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         CompactedTopicView<V> create(Listener<V> listener);
     }
 
-    /** Told of each change, on the view's own thread, in topic order per key. */
+    /** Told of each change, on the reader's thread, in topic order per key. */
     @FunctionalInterface
     public interface Listener<V> {
         /** @param value the new value, or null when the key was deleted */
         void onChange(String key, V value);
     }
 
+    private final CompactedTopics reader;
     private final String topic;
-    private final Supplier<Consumer<String, V>> consumerFactory;
+    private final Deserializer<V> values;
     private final Listener<V> listener;
     private final Map<String, V> latest = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     private final Object progress = new Object();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private final Thread reader;
-    private volatile Consumer<String, V> consumer;
-    private volatile boolean closed;
     private volatile long skipped;
-    private volatile long failures;
 
-    public CompactedTopicView(final String topic, final Supplier<Consumer<String, V>> consumerFactory,
-                              final Listener<V> listener) {
+    CompactedTopicView(final CompactedTopics reader, final String topic, final Deserializer<V> values,
+                       final Listener<V> listener) {
+        this.reader = Objects.requireNonNull(reader, "reader");
         this.topic = Objects.requireNonNull(topic, "topic");
-        this.consumerFactory = Objects.requireNonNull(consumerFactory, "consumerFactory");
+        this.values = Objects.requireNonNull(values, "values");
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.reader = Thread.ofPlatform().daemon().name("view-" + topic).unstarted(this::run);
     }
 
-    /**
-     * Consumer settings every view needs on top of the connection settings: no group (each instance reads every
-     * partition), no commits, from the beginning, and never auto-creating the topic with the broker's defaults.
-     */
-    public static Map<String, Object> consumerConfig(final Map<String, Object> connection, final String clientId) {
-        final Map<String, Object> config = new HashMap<>(connection);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100); // changes must reach readers fast
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // config changes are transactions
-        return config;
-    }
-
+    /** Has the reader read this view's topic, from the beginning the first time. */
     public CompactedTopicView<V> start() {
-        reader.start();
+        reader.follow(this);
         return this;
     }
 
@@ -133,151 +107,69 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         return skipped;
     }
 
-    /** How many times reading failed and started again. */
+    /** How many times reading failed and started again: the reader's, which reads every view of its process. */
     public long readFailures() {
-        return failures;
+        return reader.readFailures();
     }
 
-    /**
-     * Reads until closed. Should reading fail (the broker unreachable when the end offsets are asked, an error
-     * from a poll), the view logs it and starts again with a new consumer where it had got to, rather than stop:
-     * a router whose view stopped would route by a stale table without knowing.
-     */
-    private void run() {
-        while (!closed) {
-            try (Consumer<String, V> c = consumerFactory.get()) {
-                consumer = c;
-                if (!closed) {
-                    read(c);
-                }
-            } catch (RuntimeException e) { // a WakeupException too: after close() it ends the loop, else it is a failure
-                if (!closed) {
-                    retryAfter(e);
-                }
-            }
-        }
+    /** Where the view had got to in {@code partition}, or null when it has not read it yet. */
+    Long position(final TopicPartition partition) {
+        return positions.get(partition);
     }
 
-    private void read(final Consumer<String, V> c) {
-        final List<TopicPartition> partitions = awaitPartitions(c);
-        if (partitions.isEmpty()) {
+    /** Applies one record of the topic, on the reader's thread. */
+    void apply(final ConsumerRecord<String, byte[]> record) {
+        if (record.key() == null) {
+            skip(record, "it has no key");
             return;
         }
-        c.assign(partitions);
-        resume(c, partitions);
-        final Map<TopicPartition, Long> endAtStart = caughtUp.getCount() > 0
-            ? new HashMap<>(c.endOffsets(partitions)) : Map.of();
-        while (!closed) {
-            pollOnce(c);
-            recordPositions(c, partitions);
-            if (caughtUp.getCount() > 0 && reached(c, endAtStart)) {
-                caughtUp.countDown();
-                log.info("Caught up with {}: {} live keys", topic, latest.size());
-            }
-        }
-    }
-
-    /** From the beginning the first time; after a failure, each partition from where the view had got to. */
-    private void resume(final Consumer<String, V> c, final List<TopicPartition> partitions) {
-        final List<TopicPartition> unread = partitions.stream().filter(p -> !positions.containsKey(p)).toList();
-        partitions.stream().filter(positions::containsKey).forEach(p -> c.seek(p, positions.get(p)));
-        if (!unread.isEmpty()) {
-            c.seekToBeginning(unread); // an empty collection would mean every assigned partition
-        }
-        log.info("Reading {} ({} partitions) {}", topic, partitions.size(),
-            unread.size() == partitions.size() ? "from the beginning" : "from where it had got to");
-    }
-
-    private void retryAfter(final RuntimeException failure) {
-        failures++;
-        log.warn("Reading {} failed ({}); reading on in {} ms with a new consumer", topic, failure.toString(),
-            RETRY.toMillis());
-        log.debug("Reading {} failed", topic, failure); // the trace only on demand: a long outage repeats it
+        final V value;
         try {
-            Thread.sleep(RETRY.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
-    private List<TopicPartition> awaitPartitions(final Consumer<String, V> c) {
-        while (!closed) {
-            try {
-                final List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(5));
-                if (infos != null && !infos.isEmpty()) {
-                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                }
-                if (closed) {
-                    break;
-                }
-                log.info("Waiting for topic {} to be created", topic);
-            } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                log.info("Waiting for topic {} to be reachable: {}", topic, e.getMessage());
-            }
-            try {
-                Thread.sleep(RETRY.toMillis()); // back off before asking the broker again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return List.of();
-    }
-
-    private void pollOnce(final Consumer<String, V> c) {
-        final ConsumerRecords<String, V> records;
-        try {
-            records = c.poll(POLL);
-        } catch (RecordDeserializationException e) {
-            skipped++;
-            log.warn("Skipping an undecodable record in {} at {}@{}: {}", topic, e.topicPartition(), e.offset(),
-                e.getMessage());
-            c.seek(e.topicPartition(), e.offset() + 1);
+            value = record.value() == null ? null : values.deserialize(topic, record.headers(), record.value());
+        } catch (RuntimeException e) { // Kafka's SerializationException, or whatever else a deserializer throws
+            skip(record, e.toString());
             return;
         }
-        for (final ConsumerRecord<String, V> record : records) {
-            if (record.key() == null) {
-                skipped++;
-                continue;
-            }
-            if (record.value() == null) {
-                latest.remove(record.key());
-            } else {
-                latest.put(record.key(), record.value());
-            }
-            try {
-                listener.onChange(record.key(), record.value());
-            } catch (RuntimeException e) {
-                log.error("A listener of {} failed on key {}: {}", topic, record.key(), e.toString(), e);
-            }
+        if (value == null) {
+            latest.remove(record.key());
+        } else {
+            latest.put(record.key(), value);
+        }
+        try {
+            listener.onChange(record.key(), value);
+        } catch (RuntimeException e) {
+            log.error("A listener of {} failed on key {}: {}", topic, record.key(), e.toString(), e);
         }
     }
 
-    private void recordPositions(final Consumer<String, V> c, final List<TopicPartition> partitions) {
-        for (final TopicPartition partition : partitions) {
-            positions.put(partition, c.position(partition));
-        }
+    /** Counts a record of the topic that could not be read at all (a key that does not decode). */
+    void skip(final TopicPartition partition, final long offset, final String why) {
+        skipped++;
+        log.warn("Skipping a record in {} at {}@{}: {}", topic, partition, offset, why);
+    }
+
+    private void skip(final ConsumerRecord<String, byte[]> record, final String why) {
+        skip(new TopicPartition(record.topic(), record.partition()), record.offset(), why);
+    }
+
+    /** Records where the reader has got to, and wakes whoever waits for it. */
+    void advance(final Map<TopicPartition, Long> reached) {
+        positions.putAll(reached);
         synchronized (progress) {
             progress.notifyAll();
         }
     }
 
-    private static boolean reached(final Consumer<String, ?> c, final Map<TopicPartition, Long> end) {
-        return end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue());
+    void caughtUp() {
+        if (caughtUp.getCount() > 0) {
+            caughtUp.countDown();
+            log.info("Caught up with {}: {} live keys", topic, latest.size());
+        }
     }
 
+    /** Stops following the topic; what was read stays readable. */
     @Override
     public void close() {
-        closed = true;
-        final Consumer<String, V> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            reader.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        reader.unfollow(this);
     }
 }

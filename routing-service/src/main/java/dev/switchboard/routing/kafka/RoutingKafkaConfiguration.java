@@ -2,6 +2,7 @@ package dev.switchboard.routing.kafka;
 
 import dev.switchboard.common.kafka.BoundedEventPublisher;
 import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.common.kafka.CompactedTopics;
 import dev.switchboard.events.AlertChannel;
 import dev.switchboard.events.AlertEvent;
 import dev.switchboard.events.AlertRule;
@@ -124,17 +125,24 @@ class RoutingKafkaConfiguration {
         return new CountedOutcomes(new KafkaOutcomeRecorder(outcomePublisher, comparisonPublisher), registry);
     }
 
+    /**
+     * One consumer, on one thread, reads every compacted topic this router keeps a view of (a dozen): a consumer
+     * each had cost every router a dozen connections to each broker and the brokers a dozen fetches a router every
+     * 100 ms, for topics that rarely change.
+     */
     @Bean(destroyMethod = "close")
-    ConfigStore configStore(final KafkaProperties kafka, final RoutingProperties routing, final ConfigEvents events,
-                            final StartupProviders startup, final VersionSelector selector,
-                            final RolloutBoard rollouts) {
-        final Map<String, Object> versions = viewConsumerConfig(kafka, routing.instanceId() + "-config");
-        final Map<String, Object> settings = viewConsumerConfig(kafka, routing.instanceId() + "-settings");
+    CompactedTopics compactedTopics(final KafkaProperties kafka, final RoutingProperties routing) {
+        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-views");
+        return new CompactedTopics(routing.instanceId(),
+            () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())).start();
+    }
+
+    @Bean(destroyMethod = "close")
+    ConfigStore configStore(final CompactedTopics views, final ConfigEvents events, final StartupProviders startup,
+                            final VersionSelector selector, final RolloutBoard rollouts) {
         return new ConfigStore(
-            listener -> new CompactedTopicView<>(Topics.PROVIDER_CONFIG,
-                () -> new KafkaConsumer<>(versions, new StringDeserializer(), EventSerdes.providerVersion()), listener),
-            listener -> new CompactedTopicView<>(Topics.PROVIDER_SETTINGS,
-                () -> new KafkaConsumer<>(settings, new StringDeserializer(), EventSerdes.providerSettings()), listener),
+            listener -> views.view(Topics.PROVIDER_CONFIG, EventSerdes.providerVersion(), listener),
+            listener -> views.view(Topics.PROVIDER_SETTINGS, EventSerdes.providerSettings(), listener),
             events, startup.providers(), selector::knows, rollouts).start();
     }
 
@@ -145,11 +153,8 @@ class RoutingKafkaConfiguration {
 
     /** Rollout plans, folded with their decisions by the board. */
     @Bean(destroyMethod = "close")
-    CompactedTopicView<Rollout> rolloutView(final KafkaProperties kafka, final RoutingProperties routing,
-                                            final RolloutBoard board) {
-        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-rollouts");
-        return new CompactedTopicView<>(Topics.ROLLOUTS,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.rollout()), board::plan).start();
+    CompactedTopicView<Rollout> rolloutView(final CompactedTopics views, final RolloutBoard board) {
+        return views.view(Topics.ROLLOUTS, EventSerdes.rollout(), board::plan).start();
     }
 
     /** The configuration changes' history, read from the audit topic when an operator asks for it. */
@@ -165,13 +170,8 @@ class RoutingKafkaConfiguration {
      * key): the board folds them as stats-streams does, and routing follows as soon as one is read.
      */
     @Bean(destroyMethod = "close")
-    CompactedTopicView<RolloutDecision> rolloutDecisionView(final KafkaProperties kafka,
-                                                            final RoutingProperties routing,
-                                                            final RolloutBoard board) {
-        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-rollout-decisions");
-        return new CompactedTopicView<>(Topics.ROLLOUT_DECISIONS,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.rolloutDecision()),
-            board::decision).start();
+    CompactedTopicView<RolloutDecision> rolloutDecisionView(final CompactedTopics views, final RolloutBoard board) {
+        return views.view(Topics.ROLLOUT_DECISIONS, EventSerdes.rolloutDecision(), board::decision).start();
     }
 
     @Bean(destroyMethod = "close")
@@ -204,11 +204,8 @@ class RoutingKafkaConfiguration {
 
     /** Changes waiting for an approver, and what became of them. */
     @Bean(destroyMethod = "close")
-    CompactedTopicView<ChangeProposal> proposalView(final KafkaProperties kafka, final RoutingProperties routing) {
-        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-change-proposals");
-        return new CompactedTopicView<>(Topics.CHANGE_PROPOSALS,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.changeProposal()),
-            (id, proposal) -> { }).start();
+    CompactedTopicView<ChangeProposal> proposalView(final CompactedTopics views) {
+        return views.view(Topics.CHANGE_PROPOSALS, EventSerdes.changeProposal(), (id, proposal) -> { }).start();
     }
 
     /**
@@ -216,21 +213,11 @@ class RoutingKafkaConfiguration {
      * notifier) and the rules' latest transitions (the console's firing alerts).
      */
     @Bean(destroyMethod = "close")
-    KafkaConfigLog.Alerting alerting(final KafkaProperties kafka, final RoutingProperties routing,
-                                     final NotificationChannels notifier) {
-        final Map<String, Object> rules = viewConsumerConfig(kafka, routing.instanceId() + "-alert-rules");
-        final Map<String, Object> channels = viewConsumerConfig(kafka, routing.instanceId() + "-alert-channels");
-        final Map<String, Object> alerts = viewConsumerConfig(kafka, routing.instanceId() + "-alerts");
+    KafkaConfigLog.Alerting alerting(final CompactedTopics views, final NotificationChannels notifier) {
         return new KafkaConfigLog.Alerting(
-            new CompactedTopicView<>(Topics.ALERT_RULES,
-                () -> new KafkaConsumer<>(rules, new StringDeserializer(), EventSerdes.alertRule()),
-                (id, rule) -> { }).start(),
-            new CompactedTopicView<>(Topics.ALERT_CHANNELS,
-                () -> new KafkaConsumer<>(channels, new StringDeserializer(), EventSerdes.alertChannel()),
-                notifier::apply).start(),
-            new CompactedTopicView<>(Topics.ALERTS,
-                () -> new KafkaConsumer<>(alerts, new StringDeserializer(), EventSerdes.alertEvent()),
-                (key, alert) -> { }).start());
+            views.view(Topics.ALERT_RULES, EventSerdes.alertRule(), (id, rule) -> { }).start(),
+            views.view(Topics.ALERT_CHANNELS, EventSerdes.alertChannel(), notifier::apply).start(),
+            views.view(Topics.ALERTS, EventSerdes.alertEvent(), (key, alert) -> { }).start());
     }
 
     /**
@@ -266,21 +253,15 @@ class RoutingKafkaConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    CompactedTopicView<HealthEvent> healthView(final KafkaProperties kafka, final RoutingProperties routing,
-                                               final HealthBoard board) {
-        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-health");
-        return new CompactedTopicView<>(Topics.PROVIDER_HEALTH,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.healthEvent()),
+    CompactedTopicView<HealthEvent> healthView(final CompactedTopics views, final HealthBoard board) {
+        return views.view(Topics.PROVIDER_HEALTH, EventSerdes.healthEvent(),
             (key, event) -> applyHealth(board, key, event)).start();
     }
 
     /** Running experiments assign subjects; any other state (created, paused, stopped, deleted) assigns nobody. */
     @Bean(destroyMethod = "close")
-    CompactedTopicView<Experiment> experimentView(final KafkaProperties kafka, final RoutingProperties routing,
-                                                  final ExperimentBoard board) {
-        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-experiments");
-        return new CompactedTopicView<>(Topics.EXPERIMENTS,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.experiment()),
+    CompactedTopicView<Experiment> experimentView(final CompactedTopics views, final ExperimentBoard board) {
+        return views.view(Topics.EXPERIMENTS, EventSerdes.experiment(),
             (name, experiment) -> ExperimentEvents.apply(board, name, experiment)).start();
     }
 
@@ -289,13 +270,9 @@ class RoutingKafkaConfiguration {
      * each (adaptive shares, eliminated arms, guardrail stops).
      */
     @Bean(destroyMethod = "close")
-    CompactedTopicView<ExperimentAllocation> allocationView(final KafkaProperties kafka,
-                                                            final RoutingProperties routing,
+    CompactedTopicView<ExperimentAllocation> allocationView(final CompactedTopics views,
                                                             final ExperimentBoard board) {
-        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-experiment-allocations");
-        return new CompactedTopicView<>(Topics.EXPERIMENT_ALLOCATIONS,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.experimentAllocation()),
-            (name, decision) -> {
+        return views.view(Topics.EXPERIMENT_ALLOCATIONS, EventSerdes.experimentAllocation(), (name, decision) -> {
                 if (decision != null) {
                     ExperimentEvents.apply(board, decision);
                 }
@@ -332,16 +309,12 @@ class RoutingKafkaConfiguration {
 
     /** The model registry, read by the admin API only; routing goes by provider versions. */
     @Bean(destroyMethod = "close")
-    CompactedTopicView<RegisteredModel> modelRegistryView(final KafkaProperties kafka,
-                                                          final RoutingProperties routing) {
-        final Map<String, Object> config = viewConsumerConfig(kafka, routing.instanceId() + "-models");
-        return new CompactedTopicView<>(Topics.MODEL_REGISTRY,
-            () -> new KafkaConsumer<>(config, new StringDeserializer(), EventSerdes.registeredModel()),
-            (id, model) -> { }).start();
+    CompactedTopicView<RegisteredModel> modelRegistryView(final CompactedTopics views) {
+        return views.view(Topics.MODEL_REGISTRY, EventSerdes.registeredModel(), (id, model) -> { }).start();
     }
 
     static Map<String, Object> viewConsumerConfig(final KafkaProperties kafka, final String clientId) {
-        return CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(), clientId);
+        return CompactedTopics.consumerConfig(kafka.buildConsumerProperties(), clientId);
     }
 
     private static void applyHealth(final HealthBoard board, final String key, final HealthEvent event) {

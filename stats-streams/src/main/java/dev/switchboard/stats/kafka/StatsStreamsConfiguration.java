@@ -1,6 +1,6 @@
 package dev.switchboard.stats.kafka;
 
-import dev.switchboard.common.kafka.CompactedTopicView;
+import dev.switchboard.common.kafka.CompactedTopics;
 import dev.switchboard.common.security.AdminApiFilter;
 import dev.switchboard.common.security.BearerAuthFilter;
 import dev.switchboard.common.web.JsonTomcatErrors;
@@ -108,7 +108,7 @@ class StatsStreamsConfiguration {
      */
     @Bean
     Supplier<Consumer<String, byte[]>> reportConsumers(final KafkaProperties kafka) {
-        final Map<String, Object> config = CompactedTopicView.consumerConfig(kafka.buildConsumerProperties(),
+        final Map<String, Object> config = CompactedTopics.consumerConfig(kafka.buildConsumerProperties(),
             "switchboard-experiment-report");
         return () -> new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     }
