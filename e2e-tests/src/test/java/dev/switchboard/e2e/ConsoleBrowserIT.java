@@ -97,6 +97,7 @@ class ConsoleBrowserIT {
             "--switchboard.routing.outliers.consecutive-failures=1000000");
         // Watched from here: each service's start sets Logback up anew, which drops appenders added before.
         tokenWatch.start();
+        InJvmServices.awaitReady(http, router); // a router takes changes once it has read the config topics
         addVersion("v1", 90, true);
         addVersion("v2", 10, false);
         addVersion("v3", 0, false);

@@ -104,7 +104,9 @@ class ExperimentCalibrationIT {
             "--switchboard.security.admin-token=" + ADMIN,
             "--switchboard.routing.stats-url=" + base(stats),
             "--switchboard.routing.outliers.consecutive-failures=1000000");
-        // Through the admin API: start-up providers are only written to config topics that are still empty.
+        // Through the admin API: start-up providers are only written to config topics that are still empty. A
+        // router takes changes once it has read the config topics.
+        InJvmServices.awaitReady(http, router);
         addVersion("control", control, true);
         addVersion("twin", twin, false);
         addVersion("worse", worse, false);

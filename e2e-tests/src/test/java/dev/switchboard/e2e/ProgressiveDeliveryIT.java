@@ -95,6 +95,7 @@ class ProgressiveDeliveryIT {
             // the canary judges the candidate's errors; passive ejection would hide them from it
             "--switchboard.routing.outliers.consecutive-failures=1000000"};
         router = RoutingServiceApplication.builder().run(routerArgs);
+        InJvmServices.awaitReady(http, router); // a router takes changes once it has read the config topics
         addVersion("v1", 100, true);
         addVersion("v2", 0, false);
         addVersion("v3", 0, false);

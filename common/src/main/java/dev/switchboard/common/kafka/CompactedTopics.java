@@ -3,12 +3,11 @@ package dev.switchboard.common.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -47,7 +46,8 @@ public final class CompactedTopics implements AutoCloseable {
 
     private final Supplier<Consumer<String, byte[]>> consumerFactory;
     private final Map<String, CompactedTopicView<?>> followed = new ConcurrentHashMap<>();
-    private final Set<String> announcedMissing = ConcurrentHashMap.newKeySet();
+    /** Topics followed but not there when last asked, and when to ask again; the reader's thread's only. */
+    private final Map<String, Long> missing = new HashMap<>();
     private final Thread reader;
     private volatile Consumer<String, byte[]> consumer;
     private volatile boolean closed;
@@ -123,17 +123,15 @@ public final class CompactedTopics implements AutoCloseable {
 
     private void read(final Consumer<String, byte[]> c) {
         final Map<String, Reading> reading = new HashMap<>();
-        long nextTopicCheck = System.nanoTime();
         while (!closed) {
             final boolean dropped = reading.values().removeIf(r -> followed.get(r.view().topic()) != r.view());
-            final List<CompactedTopicView<?>> waiting = followed.values().stream()
-                .filter(view -> !reading.containsKey(view.topic())).toList();
+            final long now = System.nanoTime();
             final List<Reading> added = new ArrayList<>();
-            if (!waiting.isEmpty() && System.nanoTime() - nextTopicCheck >= 0) {
-                waiting.forEach(view -> partitions(c, view.topic())
+            followed.values().stream()
+                .filter(view -> !reading.containsKey(view.topic()))
+                .filter(view -> now - missing.getOrDefault(view.topic(), now) >= 0) // a missing topic: not too often
+                .forEach(view -> partitions(c, view.topic())
                     .ifPresent(partitions -> added.add(new Reading(view, partitions, new HashMap<>()))));
-                nextTopicCheck = System.nanoTime() + RETRY.toNanos();
-            }
             if (dropped || !added.isEmpty()) {
                 added.forEach(r -> reading.put(r.view().topic(), r));
                 c.assign(reading.values().stream().flatMap(r -> r.partitions().stream()).toList());
@@ -161,16 +159,17 @@ public final class CompactedTopics implements AutoCloseable {
         try {
             final List<PartitionInfo> infos = c.partitionsFor(topic, METADATA_WAIT);
             if (infos != null && !infos.isEmpty()) {
-                announcedMissing.remove(topic);
+                missing.remove(topic);
                 return Optional.of(infos.stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList());
             }
-            if (announcedMissing.add(topic)) {
+            if (!missing.containsKey(topic)) {
                 log.info("Waiting for topic {} to be created", topic);
             }
         } catch (TimeoutException e) {
             log.info("Waiting for topic {} to be reachable: {}", topic, e.getMessage());
         }
+        missing.put(topic, System.nanoTime() + RETRY.toNanos());
         return Optional.empty();
     }
 
@@ -221,7 +220,7 @@ public final class CompactedTopics implements AutoCloseable {
     private void retryAfter(final RuntimeException failure) {
         failures++;
         log.warn("Reading the compacted topics {} failed ({}); reading on in {} ms with a new consumer",
-            new HashSet<>(followed.keySet()), failure.toString(), RETRY.toMillis());
+            new TreeSet<>(followed.keySet()), failure.toString(), RETRY.toMillis());
         log.debug("Reading the compacted topics failed", failure); // the trace only on demand: an outage repeats it
         try {
             Thread.sleep(RETRY.toMillis());

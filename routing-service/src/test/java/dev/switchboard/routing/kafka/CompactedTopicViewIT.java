@@ -132,6 +132,8 @@ class CompactedTopicViewIT {
         assertThat(later.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> later.get("b").equals(Optional.of("2")));
         assertThat(later.readFailures()).isZero();
+        assertThat(changes).as("the topic read first not read again when the reader took on another")
+            .containsOnlyOnce(present + ":a=1");
     }
 
     @Test
