@@ -190,6 +190,7 @@ class ProgressiveDeliveryIT {
         router.close();
         stats = startStats();
         router = RoutingServiceApplication.builder().run(routerArgs);
+        InJvmServices.awaitReady(http, router);
 
         final JsonNode resumed = await().atMost(Duration.ofSeconds(60)).until(() -> rollout("restart"),
             r -> r.path("step").asInt() == 2);

@@ -89,6 +89,12 @@ public final class CompactedTopics implements AutoCloseable {
         return this;
     }
 
+    /** The topics of the views that have not caught up yet, by name: what a reader still has to read. */
+    public List<String> unread() {
+        return followed.values().stream().filter(view -> !view.isCaughtUp()).map(CompactedTopicView::topic).sorted()
+            .toList();
+    }
+
     /** How many times reading failed and started again with a new consumer. */
     public long readFailures() {
         return failures;

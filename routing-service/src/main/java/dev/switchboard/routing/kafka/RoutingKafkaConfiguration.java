@@ -345,16 +345,21 @@ class RoutingKafkaConfiguration {
     }
 
     /**
-     * Readiness ({@code /actuator/health/readiness}): out of service until the config topics have been read, since
-     * until then the router routes by its start-up configuration only. Once read, it stays ready through a broker
-     * outage: routing goes on by what was read.
+     * Readiness ({@code /actuator/health/readiness}): out of service until the router has read the config topics
+     * (until then it routes by its start-up configuration only) and every other topic it keeps a view of, so that a
+     * router just started neither splits a provider by its own weights in the middle of a rollout nor answers that
+     * a rollout does not exist. Once read, it stays ready through a broker outage: routing goes on by what was read.
      */
     @Bean
-    HealthIndicator configTopicsHealthIndicator(final ConfigStore store) {
-        return () -> (store.fromTopics() ? Health.up() : Health.outOfService())
-            .withDetail("topics", List.of(Topics.PROVIDER_CONFIG, Topics.PROVIDER_SETTINGS))
-            .withDetail("read", store.fromTopics())
-            .build();
+    HealthIndicator configTopicsHealthIndicator(final ConfigStore store, final CompactedTopics views) {
+        return () -> {
+            final List<String> unread = views.unread();
+            return (store.fromTopics() && unread.isEmpty() ? Health.up() : Health.outOfService())
+                .withDetail("topics", List.of(Topics.PROVIDER_CONFIG, Topics.PROVIDER_SETTINGS))
+                .withDetail("read", store.fromTopics())
+                .withDetail("unread", unread)
+                .build();
+        };
     }
 
     @Bean

@@ -126,12 +126,14 @@ class CompactedTopicViewIT {
 
         assertThat(now.awaitCaughtUp(Duration.ofSeconds(30))).as("not held back by a topic that is not there").isTrue();
         assertThat(later.isCaughtUp()).isFalse();
+        assertThat(views.unread()).as("what a router's readiness waits for").containsExactly(missing);
 
         create(missing);
         send(missing, "b", "2");
         assertThat(later.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
         await().atMost(Duration.ofSeconds(30)).until(() -> later.get("b").equals(Optional.of("2")));
         assertThat(later.readFailures()).isZero();
+        assertThat(views.unread()).isEmpty();
         assertThat(changes).as("the topic read first not read again when the reader took on another")
             .containsOnlyOnce(present + ":a=1");
     }
