@@ -29,7 +29,10 @@ public final class CompactedTopicView<V> implements AutoCloseable {
         CompactedTopicView<V> create(Listener<V> listener);
     }
 
-    /** Told of each change, on the reader's thread, in topic order per key. */
+    /**
+     * Told of each change, on the reader's thread, in topic order per key. It must not block: the reader reads every
+     * other view of its process on that thread too.
+     */
     @FunctionalInterface
     public interface Listener<V> {
         /** @param value the new value, or null when the key was deleted */

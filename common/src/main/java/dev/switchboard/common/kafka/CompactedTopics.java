@@ -130,32 +130,45 @@ public final class CompactedTopics implements AutoCloseable {
     private void read(final Consumer<String, byte[]> c) {
         final Map<String, Reading> reading = new HashMap<>();
         while (!closed) {
-            final boolean dropped = reading.values().removeIf(r -> followed.get(r.view().topic()) != r.view());
-            final long now = System.nanoTime();
-            final List<Reading> added = new ArrayList<>();
-            followed.values().stream()
-                .filter(view -> !reading.containsKey(view.topic()))
-                .filter(view -> now - missing.getOrDefault(view.topic(), now) >= 0) // a missing topic: not too often
-                .forEach(view -> partitions(c, view.topic())
-                    .ifPresent(partitions -> added.add(new Reading(view, partitions, new HashMap<>()))));
-            if (dropped || !added.isEmpty()) {
-                added.forEach(r -> reading.put(r.view().topic(), r));
-                c.assign(reading.values().stream().flatMap(r -> r.partitions().stream()).toList());
-                added.forEach(r -> resume(c, r));
-            }
+            followChanges(c, reading);
             if (reading.isEmpty()) {
                 LockSupport.parkNanos(POLL.toNanos()); // nothing to read yet: no view, or none of their topics
                 continue;
             }
             pollOnce(c, reading);
-            for (final Reading r : reading.values()) {
-                final Map<TopicPartition, Long> reached = new HashMap<>();
-                r.partitions().forEach(partition -> reached.put(partition, c.position(partition)));
-                r.view().advance(reached);
-                if (!r.view().isCaughtUp() && r.endAtStart().entrySet().stream()
-                        .allMatch(end -> reached.get(end.getKey()) >= end.getValue())) {
-                    r.view().caughtUp();
-                }
+            recordProgress(c, reading);
+        }
+    }
+
+    /**
+     * Stops reading the topics of closed views and takes on those of views followed since (a missing topic is
+     * asked for again only after a pause), reassigning the consumer when either changed.
+     */
+    private void followChanges(final Consumer<String, byte[]> c, final Map<String, Reading> reading) {
+        final boolean dropped = reading.values().removeIf(r -> followed.get(r.view().topic()) != r.view());
+        final long now = System.nanoTime();
+        final List<Reading> added = new ArrayList<>();
+        followed.values().stream()
+            .filter(view -> !reading.containsKey(view.topic()))
+            .filter(view -> now - missing.getOrDefault(view.topic(), now) >= 0)
+            .forEach(view -> partitions(c, view.topic())
+                .ifPresent(partitions -> added.add(new Reading(view, partitions, new HashMap<>()))));
+        if (dropped || !added.isEmpty()) {
+            added.forEach(r -> reading.put(r.view().topic(), r));
+            c.assign(reading.values().stream().flatMap(r -> r.partitions().stream()).toList());
+            added.forEach(r -> resume(c, r));
+        }
+    }
+
+    /** Tells each view where the consumer has got to in its topic, and whether it has caught up with it. */
+    private static void recordProgress(final Consumer<String, byte[]> c, final Map<String, Reading> reading) {
+        for (final Reading r : reading.values()) {
+            final Map<TopicPartition, Long> reached = new HashMap<>();
+            r.partitions().forEach(partition -> reached.put(partition, c.position(partition)));
+            r.view().advance(reached);
+            if (!r.view().isCaughtUp() && r.endAtStart().entrySet().stream()
+                    .allMatch(end -> reached.get(end.getKey()) >= end.getValue())) {
+                r.view().caughtUp();
             }
         }
     }
