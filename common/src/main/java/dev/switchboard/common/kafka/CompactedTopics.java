@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -147,16 +148,16 @@ public final class CompactedTopics implements AutoCloseable {
     private void followChanges(final Consumer<String, byte[]> c, final Map<String, Reading> reading) {
         final boolean dropped = reading.values().removeIf(r -> followed.get(r.view().topic()) != r.view());
         final long now = System.nanoTime();
-        final List<Reading> added = new ArrayList<>();
+        final Map<CompactedTopicView<?>, List<TopicPartition>> added = new HashMap<>();
         followed.values().stream()
             .filter(view -> !reading.containsKey(view.topic()))
             .filter(view -> now - missing.getOrDefault(view.topic(), now) >= 0)
-            .forEach(view -> partitions(c, view.topic())
-                .ifPresent(partitions -> added.add(new Reading(view, partitions, new HashMap<>()))));
+            .forEach(view -> partitions(c, view.topic()).ifPresent(partitions -> added.put(view, partitions)));
         if (dropped || !added.isEmpty()) {
-            added.forEach(r -> reading.put(r.view().topic(), r));
-            c.assign(reading.values().stream().flatMap(r -> r.partitions().stream()).toList());
-            added.forEach(r -> resume(c, r));
+            c.assign(Stream.concat(reading.values().stream().map(Reading::partitions), added.values().stream())
+                .flatMap(List::stream).toList());
+            added.forEach((view, partitions) ->
+                reading.put(view.topic(), new Reading(view, partitions, resume(c, view, partitions))));
         }
     }
 
@@ -193,13 +194,16 @@ public final class CompactedTopics implements AutoCloseable {
     }
 
     /**
-     * From the beginning the first time; after a failure, each partition from where the view had got to. A view
-     * not caught up yet notes where its topic ends now, which it has caught up with once it gets there.
+     * From the beginning the first time; after a failure, each partition from where the view had got to.
+     *
+     * @return where the topic ends now, which a view not caught up yet has caught up with once it gets there
      */
-    private void resume(final Consumer<String, byte[]> c, final Reading r) {
+    private static Map<TopicPartition, Long> resume(final Consumer<String, byte[]> c,
+                                                    final CompactedTopicView<?> view,
+                                                    final List<TopicPartition> partitions) {
         final List<TopicPartition> unread = new ArrayList<>();
-        for (final TopicPartition partition : r.partitions()) {
-            final Long position = r.view().position(partition);
+        for (final TopicPartition partition : partitions) {
+            final Long position = view.position(partition);
             if (position == null) {
                 unread.add(partition);
             } else {
@@ -209,11 +213,9 @@ public final class CompactedTopics implements AutoCloseable {
         if (!unread.isEmpty()) {
             c.seekToBeginning(unread); // an empty collection would mean every assigned partition
         }
-        if (!r.view().isCaughtUp()) {
-            r.endAtStart().putAll(c.endOffsets(r.partitions()));
-        }
-        log.info("Reading {} ({} partitions) {}", r.view().topic(), r.partitions().size(),
-            unread.size() == r.partitions().size() ? "from the beginning" : "from where it had got to");
+        log.info("Reading {} ({} partitions) {}", view.topic(), partitions.size(),
+            unread.size() == partitions.size() ? "from the beginning" : "from where it had got to");
+        return view.isCaughtUp() ? Map.of() : c.endOffsets(partitions);
     }
 
     private void pollOnce(final Consumer<String, byte[]> c, final Map<String, Reading> reading) {
