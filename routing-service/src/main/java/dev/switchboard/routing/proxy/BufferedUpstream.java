@@ -1,8 +1,7 @@
 package dev.switchboard.routing.proxy;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -12,16 +11,15 @@ import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.channel.pool.FixedChannelPool;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -33,17 +31,19 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -51,7 +51,9 @@ import reactor.core.publisher.Mono;
  * pool per event loop and upstream origin, so a call runs on the loop of the client request it serves and never
  * changes thread. This is the router's hottest path; a general reactive client spent more time on its own plumbing
  * (pool acquisition, per-request configuration, operators) than the proxying took, so this one does only what a
- * buffered call needs: acquire, write, read one aggregated answer, release.
+ * buffered call needs: acquire, write, read one answer, release. A request's head is the same bytes on every call to
+ * a target but for its length ({@link RequestHead}), so it is written once and copied, not built from header objects
+ * and encoded per call; the answer's body is copied into one array as it arrives, not gathered into buffers first.
  *
  * <p>A connection idle for {@code maxIdle} is closed. A request that finds its reused connection closed by the
  * upstream before any answer (an idle-close race) is sent once more on a fresh connection; every other failure
@@ -79,6 +81,81 @@ final class BufferedUpstream implements AutoCloseable {
         }
     }
 
+    /**
+     * The head of a POST to one target with one credential, up to the value of its {@code content-length}, the one
+     * header that changes from call to call.
+     */
+    static final class RequestHead {
+        private final Target target;
+        private final byte[] bytes;
+
+        private RequestHead(final Target target, final byte[] bytes) {
+            this.target = target;
+            this.bytes = bytes;
+        }
+
+        /**
+         * The head of a JSON request to {@code target}, with {@code authorization} if not null.
+         *
+         * @throws IllegalArgumentException if a header value holds a character that may not be sent in one (a line
+         *                                  break would start a header of its own)
+         */
+        static RequestHead post(final Target target, final @Nullable String authorization) {
+            final StringBuilder head = new StringBuilder(160).append("POST ").append(checked(target.path()))
+                .append(" HTTP/1.1\r\n");
+            header(head, HttpHeaderNames.HOST, target.hostHeader());
+            header(head, HttpHeaderNames.CONTENT_TYPE, "application/json");
+            header(head, HttpHeaderNames.ACCEPT, "*/*");
+            if (authorization != null) {
+                header(head, HttpHeaderNames.AUTHORIZATION, authorization);
+            }
+            head.append(HttpHeaderNames.CONTENT_LENGTH).append(": ");
+            return new RequestHead(target, head.toString().getBytes(StandardCharsets.US_ASCII));
+        }
+
+        private static void header(final StringBuilder head, final CharSequence name, final String value) {
+            head.append(name).append(": ").append(checked(value)).append("\r\n");
+        }
+
+        /** A value is sent as it is: printable ASCII (and tabs) only. */
+        private static String checked(final String value) {
+            for (int i = 0; i < value.length(); i++) {
+                final char c = value.charAt(i);
+                if ((c < ' ' && c != '\t') || c > '~') {
+                    throw new IllegalArgumentException("A request header or path holds a character that cannot be "
+                        + "sent in one (code " + (int) c + " at " + i + ")");
+                }
+            }
+            return value;
+        }
+
+        Target target() {
+            return target;
+        }
+
+        /** The whole request: this head, the body's length, the blank line and the body, in one buffer. */
+        ByteBuf write(final ByteBuf out, final byte[] body) {
+            out.writeBytes(bytes);
+            writeDigits(out, body.length);
+            out.writeShort(('\r' << 8) | '\n').writeShort(('\r' << 8) | '\n');
+            return out.writeBytes(body);
+        }
+
+        int length(final byte[] body) {
+            return bytes.length + 10 + 4 + body.length;
+        }
+
+        private static void writeDigits(final ByteBuf out, final int value) {
+            int divisor = 1;
+            while (divisor <= value / 10) {
+                divisor *= 10;
+            }
+            for (; divisor > 0; divisor /= 10) {
+                out.writeByte('0' + value / divisor % 10);
+            }
+        }
+    }
+
     /** Connection and size limits of the pools. */
     record Limits(Duration connectTimeout, int connectionsPerLoop, int maxAnswerBytes, Duration maxIdle) {
     }
@@ -98,18 +175,17 @@ final class BufferedUpstream implements AutoCloseable {
     }
 
     /**
-     * Sends {@code body} to {@code target} and buffers the whole answer. Runs on {@code loop}; fails with a
+     * Sends {@code body} to the head's target and buffers the whole answer. Runs on {@code loop}; fails with a
      * {@link TimeoutException} when no answer came within {@code wait}. Cancelling the returned publisher closes the
      * connection, since its answer would otherwise arrive for nobody.
      *
      * @param transport the channel class of the client's connection: upstream connections use the same transport
-     * @param headers   sets the request's own headers (content type, accept, credentials)
+     * @param head      the request's head: its target, content type, accept and credentials
      */
     Mono<UpstreamClient.Answer> exchange(final EventLoop loop, final Class<? extends Channel> transport,
-                                         final Target target, final Consumer<HttpHeaders> headers, final byte[] body,
-                                         final Duration wait) {
+                                         final RequestHead head, final byte[] body, final Duration wait) {
         return Mono.create(sink -> {
-            final Call call = new Call(loop, target, headers, body);
+            final Call call = new Call(loop, head, body);
             call.result.addListener(done -> {
                 if (done.isSuccess()) {
                     sink.success(call.result.getNow());
@@ -119,7 +195,7 @@ final class BufferedUpstream implements AutoCloseable {
             });
             sink.onCancel(call::abandon);
             // The pool is looked up on the loop: each loop's map of pools is only ever touched by that loop.
-            final Runnable start = () -> call.start(pool(loop, transport, target.origin()), wait);
+            final Runnable start = () -> call.start(pool(loop, transport, head.target().origin()), wait);
             if (loop.inEventLoop()) {
                 start.run();
             } else {
@@ -146,9 +222,10 @@ final class BufferedUpstream implements AutoCloseable {
                     channel.pipeline().addLast(verifyingHostname(tls.newHandler(channel.alloc(), origin.host(),
                         origin.port())));
                 }
-                channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(limits.maxAnswerBytes()),
+                // Only POSTs are sent, so the answers need no request to be read by (as a HEAD's would).
+                channel.pipeline().addLast(new HttpResponseDecoder(),
                     new IdleStateHandler(0, 0, limits.maxIdle().toMillis(), TimeUnit.MILLISECONDS),
-                    new AnswerHandler());
+                    new AnswerHandler(limits.maxAnswerBytes()));
             }
         }, ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL, limits.connectTimeout().toMillis(),
             limits.connectionsPerLoop(), limits.connectionsPerLoop(), true, true);
@@ -167,18 +244,16 @@ final class BufferedUpstream implements AutoCloseable {
         final EventLoop loop;
         /** Set when the call starts, on the loop. */
         ChannelPool pool;
-        final Target target;
-        final Consumer<HttpHeaders> headers;
+        final RequestHead head;
         final byte[] body;
         final Promise<UpstreamClient.Answer> result;
         ScheduledFuture<?> timer;
         Channel channel;
         boolean resent;
 
-        Call(final EventLoop loop, final Target target, final Consumer<HttpHeaders> headers, final byte[] body) {
+        Call(final EventLoop loop, final RequestHead head, final byte[] body) {
             this.loop = loop;
-            this.target = target;
-            this.headers = headers;
+            this.head = head;
             this.body = body;
             this.result = loop.newPromise();
         }
@@ -205,27 +280,15 @@ final class BufferedUpstream implements AutoCloseable {
             channel = acquired;
             final AnswerHandler handler = acquired.pipeline().get(AnswerHandler.class);
             handler.begin(this);
-            acquired.writeAndFlush(request()).addListener(written -> {
-                if (!written.isSuccess()) {
-                    handler.broken(written.cause());
-                }
-            });
+            acquired.writeAndFlush(head.write(acquired.alloc().buffer(head.length(body)), body))
+                .addListener(written -> {
+                    if (!written.isSuccess()) {
+                        handler.broken(written.cause());
+                    }
+                });
         }
 
-        private FullHttpRequest request() {
-            final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                target.path(), Unpooled.wrappedBuffer(body));
-            request.headers().set(HttpHeaderNames.HOST, target.hostHeader())
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            headers.accept(request.headers());
-            return request;
-        }
-
-        void answered(final FullHttpResponse answer, final boolean reusable) {
-            final UpstreamClient.Answer taken = new UpstreamClient.Answer(answer.status().code(),
-                Optional.ofNullable(answer.headers().get(HttpHeaderNames.CONTENT_TYPE)),
-                UpstreamClient.retryAfter(answer.headers().get(HttpHeaderNames.RETRY_AFTER)),
-                ByteBufUtil.getBytes(answer.content()));
+        void answered(final UpstreamClient.Answer answer, final boolean reusable) {
             final Channel used = channel;
             channel = null;
             if (!reusable) {
@@ -233,7 +296,7 @@ final class BufferedUpstream implements AutoCloseable {
             }
             pool.release(used);
             timer.cancel(false);
-            result.trySuccess(taken);
+            result.trySuccess(answer);
         }
 
         /** The connection failed or closed before the answer; {@code reused} when it had served a call before. */
@@ -252,7 +315,7 @@ final class BufferedUpstream implements AutoCloseable {
         }
 
         private void timedOut() {
-            fail(new TimeoutException("No answer from " + target.hostHeader() + " in time"));
+            fail(new TimeoutException("No answer from " + head.target().hostHeader() + " in time"));
         }
 
         void abandon() {
@@ -280,10 +343,23 @@ final class BufferedUpstream implements AutoCloseable {
         }
     }
 
-    /** The last handler of a pooled connection: hands the aggregated answer to the call in progress. */
-    private static final class AnswerHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
+    /**
+     * The last handler of a pooled connection: reads the answer to the call in progress, its body copied into one
+     * array as it comes, and hands it over once whole. An answer the decoder could not read, or one larger than the
+     * router takes, breaks the call and closes the connection (the rest of it would be read as the next answer).
+     */
+    private static final class AnswerHandler extends SimpleChannelInboundHandler<HttpObject> {
+        private final int maxAnswerBytes;
         private Call current;
         private int served;
+        /** The answer being read: its head, then its body so far; no head while an informational answer is read. */
+        private HttpResponse answer;
+        private byte[] body;
+        private int length;
+
+        AnswerHandler(final int maxAnswerBytes) {
+            this.maxAnswerBytes = maxAnswerBytes;
+        }
 
         void begin(final Call call) {
             current = call;
@@ -291,23 +367,77 @@ final class BufferedUpstream implements AutoCloseable {
 
         void end() {
             current = null;
+            answer = null;
+            body = null;
         }
 
         @Override
-        protected void channelRead0(final ChannelHandlerContext context, final FullHttpResponse answer) {
-            final Call call = current;
-            current = null;
-            if (call == null) {
+        protected void channelRead0(final ChannelHandlerContext context, final HttpObject part) {
+            if (current == null) {
                 context.close(); // an answer nobody asked for: the connection is out of step
+            } else if (part.decoderResult().isFailure()) {
+                broken(part.decoderResult().cause());
+                context.close();
+            } else {
+                if (part instanceof HttpResponse head) {
+                    begin(head);
+                }
+                if (part instanceof HttpContent content && answer != null) {
+                    append(content);
+                }
+                if (part instanceof LastHttpContent && answer != null) {
+                    finish();
+                }
+            }
+        }
+
+        private void begin(final HttpResponse head) {
+            if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                return; // a 100 Continue and the like: the answer follows it
+            }
+            final long declared = HttpUtil.getContentLength(head, -1L);
+            if (declared > maxAnswerBytes) {
+                tooLarge();
                 return;
             }
+            answer = head;
+            body = new byte[declared >= 0 ? (int) declared : Math.min(1024, maxAnswerBytes)];
+            length = 0;
+        }
+
+        private void append(final HttpContent content) {
+            final ByteBuf bytes = content.content();
+            final int readable = bytes.readableBytes();
+            if (length + readable > maxAnswerBytes) {
+                tooLarge();
+                return;
+            }
+            if (length + readable > body.length) {
+                body = Arrays.copyOf(body, Math.min(maxAnswerBytes, Math.max(length + readable, body.length * 2)));
+            }
+            bytes.getBytes(bytes.readerIndex(), body, length, readable);
+            length += readable;
+        }
+
+        private void finish() {
+            final Call call = current;
+            final HttpResponse head = answer;
+            final byte[] whole = length == body.length ? body : Arrays.copyOf(body, length);
+            end();
             served++;
-            call.answered(answer, HttpUtil.isKeepAlive(answer));
+            call.answered(new UpstreamClient.Answer(head.status().code(),
+                Optional.ofNullable(head.headers().get(HttpHeaderNames.CONTENT_TYPE)),
+                UpstreamClient.retryAfter(head.headers().get(HttpHeaderNames.RETRY_AFTER)), whole),
+                HttpUtil.isKeepAlive(head));
+        }
+
+        private void tooLarge() {
+            broken(new UpstreamClient.AnswerTooLarge(maxAnswerBytes));
         }
 
         void broken(final Throwable cause) {
             final Call call = current;
-            current = null;
+            end();
             if (call != null) {
                 call.broken(cause, served > 0);
             }
@@ -316,8 +446,11 @@ final class BufferedUpstream implements AutoCloseable {
         @Override
         public void channelInactive(final ChannelHandlerContext context) {
             // Most closes are of idle pooled connections, with no call on them: no exception (and its stack) for those.
+            // A close before any answer may be the upstream's idle close racing the request, which is sent again; a
+            // close in the middle of an answer is not, since the upstream has taken the request.
             if (current != null) {
-                broken(new ClosedChannelException());
+                broken(answer == null ? new ClosedChannelException()
+                    : new PrematureChannelClosureException("The upstream closed the connection in the middle of its answer"));
             }
             context.fireChannelInactive();
         }

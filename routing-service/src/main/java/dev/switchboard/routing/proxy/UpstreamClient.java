@@ -72,8 +72,38 @@ final class UpstreamClient {
     /** Endpoints already worked out, per version url and operation; a new url is rare (a config change). */
     private static final int MAX_CACHED_URLS = 4096;
 
-    /** An operation's endpoint at one url, in the form each of the two clients takes. */
-    private record Endpoint(URI uri, BufferedUpstream.Target target) {
+    /**
+     * An operation's endpoint at one url, in the form each of the two clients takes, with the lean client's request
+     * heads for it by credential (most endpoints are called with one key; a rotated key adds one).
+     */
+    private static final class Endpoint {
+
+        /** Heads kept at most per endpoint; past it (keys rotated many times), they are worked out again. */
+        private static final int MAX_HEADS = 64;
+
+        final URI uri;
+        private final BufferedUpstream.Target target;
+        private final Map<String, BufferedUpstream.RequestHead> heads = new ConcurrentHashMap<>();
+
+        Endpoint(final URI uri) {
+            this.uri = uri;
+            this.target = BufferedUpstream.Target.of(uri);
+        }
+
+        /** The head of a call with {@code key} as its bearer token, or with none when the key is empty. */
+        BufferedUpstream.RequestHead head(final String key) {
+            final BufferedUpstream.RequestHead known = heads.get(key);
+            if (known != null) {
+                return known;
+            }
+            if (heads.size() >= MAX_HEADS) {
+                heads.clear();
+            }
+            final BufferedUpstream.RequestHead head =
+                BufferedUpstream.RequestHead.post(target, key.isEmpty() ? null : "Bearer " + key);
+            heads.put(key, head);
+            return head;
+        }
     }
 
     private final Duration connectTimeout;
@@ -155,14 +185,14 @@ final class UpstreamClient {
             return request(client.eventLoop(), version, operation, body, timeLeft).response((answer, content) ->
                 whole(content).map(bytes -> Answer.of(answer, bytes))).next();
         }
-        final Optional<String> key = version.secrets().get("api_key");
-        return buffered.exchange(client.eventLoop(), client.getClass(), endpoint(version, operation).target(),
-            headers -> {
-                headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .set(HttpHeaderNames.ACCEPT, "*/*");
-                // The version's own key goes to its own upstream only, never anywhere else.
-                key.ifPresent(k -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + k));
-            }, body, wait(timeLeft));
+        final BufferedUpstream.RequestHead head;
+        try {
+            // The version's own key goes to its own upstream only, never anywhere else.
+            head = endpoint(version, operation).head(version.secrets().get("api_key").orElse(""));
+        } catch (IllegalArgumentException e) {
+            return Mono.error(e);
+        }
+        return buffered.exchange(client.eventLoop(), client.getClass(), head, body, wait(timeLeft));
     }
 
     /**
@@ -182,7 +212,7 @@ final class UpstreamClient {
                                                    final Operation operation, final byte[] body,
                                                    final Duration timeLeft) {
         return on(loop).post()
-            .uri(endpoint(version, operation).uri())
+            .uri(endpoint(version, operation).uri)
             .send((request, out) -> {
                 request.header(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                     .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length))
@@ -215,8 +245,7 @@ final class UpstreamClient {
             }
             byOperation = new Endpoint[Operation.values().length];
             for (final Operation each : Operation.values()) {
-                final URI uri = URI.create(uri(base, version.protocol(), each));
-                byOperation[each.ordinal()] = new Endpoint(uri, BufferedUpstream.Target.of(uri));
+                byOperation[each.ordinal()] = new Endpoint(URI.create(uri(base, version.protocol(), each)));
             }
             endpoints.put(base, byOperation);
         }

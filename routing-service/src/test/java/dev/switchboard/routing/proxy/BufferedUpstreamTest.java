@@ -7,7 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,7 @@ class BufferedUpstreamTest {
         Reply reply(int connection, int request);
     }
 
-    private enum Reply { ANSWER, ANSWER_AND_CLOSE, HANG_UP, SILENCE, HUGE }
+    private enum Reply { ANSWER, ANSWER_AND_CLOSE, HANG_UP, SILENCE, HUGE, CHUNKED, CONTINUE_FIRST, BROKEN_OFF }
 
     private final MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoop loop = loops.next();
@@ -115,15 +115,51 @@ class BufferedUpstreamTest {
         upstream = new RawUpstream((connection, request) -> request == 1 ? Reply.ANSWER : Reply.HUGE);
         call(Duration.ofSeconds(5));
 
-        assertThatThrownBy(() -> call(Duration.ofSeconds(5))).hasMessageContaining("too large");
+        assertThatThrownBy(() -> call(Duration.ofSeconds(5))).isInstanceOf(UpstreamClient.AnswerTooLarge.class);
         assertThat(upstream.requests).hasSize(2);
+    }
+
+    @Test
+    void shouldGatherAChunkedAnswerWhole() throws IOException {
+        upstream = new RawUpstream((connection, request) -> Reply.CHUNKED);
+
+        final UpstreamClient.Answer answer = call(Duration.ofSeconds(5));
+
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":\"" + "y".repeat(700) + "\"}");
+        assertThat(call(Duration.ofSeconds(5)).status()).isEqualTo(200);
+        assertThat(upstream.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTakeTheAnswerAfterAnInformationalOne() throws IOException {
+        upstream = new RawUpstream((connection, request) -> Reply.CONTINUE_FIRST);
+
+        assertThat(new String(call(Duration.ofSeconds(5)).body(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":1}");
+        assertThat(new String(call(Duration.ofSeconds(5)).body(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":1}");
+        assertThat(upstream.connections.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFailAnAnswerBrokenOffAndNotSendAgain() throws IOException {
+        upstream = new RawUpstream((connection, request) -> request == 1 ? Reply.ANSWER : Reply.BROKEN_OFF);
+        call(Duration.ofSeconds(5));
+
+        assertThatThrownBy(() -> call(Duration.ofSeconds(5))).isInstanceOf(PrematureChannelClosureException.class);
+        assertThat(upstream.requests).hasSize(2);
+    }
+
+    @Test
+    void shouldRefuseAHeaderValueThatWouldStartAHeaderOfItsOwn() {
+        final BufferedUpstream.Target target = BufferedUpstream.Target.of(URI.create("http://127.0.0.1:1/v1/x"));
+
+        assertThatThrownBy(() -> BufferedUpstream.RequestHead.post(target, "Bearer sk\r\nx-injected: 1"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("code 13");
     }
 
     private UpstreamClient.Answer call(final Duration wait) {
         final BufferedUpstream.Target target =
             BufferedUpstream.Target.of(URI.create("http://127.0.0.1:" + upstream.port() + "/v1/chat/completions"));
-        return client.exchange(loop, NioSocketChannel.class, target,
-                headers -> headers.set(HttpHeaderNames.AUTHORIZATION, "Bearer sk-test"),
+        return client.exchange(loop, NioSocketChannel.class, BufferedUpstream.RequestHead.post(target, "Bearer sk-test"),
                 "{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8), wait)
             .block(Duration.ofSeconds(10));
     }
@@ -174,6 +210,17 @@ class BufferedUpstreamTest {
                             return;
                         }
                         case HUGE -> answer(out, "x".repeat(4096), false);
+                        case CHUNKED -> chunked(out, "{\"ok\":", "\"" + "y".repeat(700) + "\"}");
+                        case CONTINUE_FIRST -> {
+                            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                            answer(out, "{\"ok\":1}", false);
+                        }
+                        case BROKEN_OFF -> {
+                            out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100"
+                                + "\r\n\r\n{\"ok\":").getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            return;
+                        }
                         case HANG_UP -> {
                             return;
                         }
@@ -195,6 +242,20 @@ class BufferedUpstreamTest {
             out.write(("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: " + bytes.length
                 + (close ? "\r\nconnection: close" : "") + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
+            out.flush();
+        }
+
+        private static void chunked(final OutputStream out, final String... chunks) throws IOException {
+            out.write("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            for (final String chunk : chunks) {
+                final byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
+                out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(bytes);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
         }
 

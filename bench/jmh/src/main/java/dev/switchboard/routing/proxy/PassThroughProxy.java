@@ -2,7 +2,6 @@ package dev.switchboard.routing.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.time.Duration;
@@ -30,24 +29,23 @@ public final class PassThroughProxy {
 
     public static void main(final String[] args) {
         final int port = Integer.parseInt(args[0]);
-        final BufferedUpstream.Target target = BufferedUpstream.Target.of(URI.create(args[1]));
+        final BufferedUpstream.RequestHead head =
+            BufferedUpstream.RequestHead.post(BufferedUpstream.Target.of(URI.create(args[1])), null);
         final BufferedUpstream upstream = new BufferedUpstream(
             new BufferedUpstream.Limits(Duration.ofSeconds(5), 512, 16 * 1024 * 1024, Duration.ofSeconds(60)));
         final DisposableServer server = HttpServer.create().host("127.0.0.1").port(port)
-            .route(routes -> routes.post("/**", (request, response) -> relay(upstream, target, request, response)))
+            .route(routes -> routes.post("/**", (request, response) -> relay(upstream, head, request, response)))
             .bindNow();
         System.out.println("Pass-through proxy listening on " + server.port() + ", to " + args[1]);
         server.onDispose().block();
     }
 
-    private static Mono<Void> relay(final BufferedUpstream upstream, final BufferedUpstream.Target target,
+    private static Mono<Void> relay(final BufferedUpstream upstream, final BufferedUpstream.RequestHead head,
                                     final HttpServerRequest request, final HttpServerResponse response) {
         final AtomicReference<Channel> client = new AtomicReference<>();
         response.withConnection(connection -> client.set(connection.channel()));
         return request.receive().aggregate().asByteArray().defaultIfEmpty(new byte[0])
-            .flatMap(body -> upstream.exchange(client.get().eventLoop(), client.get().getClass(), target,
-                headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-                    .set(HttpHeaderNames.ACCEPT, "*/*"), body, WAIT))
+            .flatMap(body -> upstream.exchange(client.get().eventLoop(), client.get().getClass(), head, body, WAIT))
             .flatMap(answer -> response.status(HttpResponseStatus.valueOf(answer.status()))
                 .header(HttpHeaderNames.CONTENT_TYPE, answer.contentType().orElse("application/json"))
                 .sendByteArray(Mono.just(answer.body())).then());
