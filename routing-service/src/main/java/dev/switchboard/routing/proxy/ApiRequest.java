@@ -79,7 +79,7 @@ final class ApiRequest {
     private static Fields scan(final Operation operation, final byte[] bytes, final ObjectMapper json,
                                final boolean firstPass) {
         final Fields fields = new Fields();
-        try (JsonParser parser = json.createParser(bytes)) {
+        try (JsonParser parser = JsonTokens.over(json, bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw FrontDoorException.invalidRequest("The request body must be a JSON object");
             }

@@ -81,7 +81,7 @@ final class UsageScanner {
      * @return whether the document is one whole JSON value, with nothing after it
      */
     private boolean readUsage(final byte[] document) {
-        try (JsonParser parser = json.createParser(document)) {
+        try (JsonParser parser = JsonTokens.over(json, document)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
                 while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
                     final boolean isUsage = "usage".equals(parser.currentName());
