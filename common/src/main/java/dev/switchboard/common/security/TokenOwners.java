@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -49,7 +48,7 @@ public final class TokenOwners<T> {
     public Optional<T> owner(final String authorizationHeader) {
         if (authorizationHeader == null
             || authorizationHeader.length() <= PREFIX.length()
-            || !authorizationHeader.substring(0, PREFIX.length()).toLowerCase(Locale.ROOT).equals(PREFIX)) {
+            || !authorizationHeader.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
             return Optional.empty();
         }
         final byte[] presented = sha256(digests.get(), authorizationHeader.substring(PREFIX.length()).strip());
