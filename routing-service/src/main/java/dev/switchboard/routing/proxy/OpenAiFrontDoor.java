@@ -1,6 +1,7 @@
 package dev.switchboard.routing.proxy;
 
 import dev.switchboard.common.security.BearerTokens;
+import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URLDecoder;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.ByteBufFlux;
 import reactor.netty.http.server.HttpServerRequest;
@@ -95,16 +97,17 @@ public final class OpenAiFrontDoor {
 
     private Mono<Void> handle(final HttpServerRequest request, final HttpServerResponse response,
                               final Supplier<Mono<Void>> serve) {
-        return Mono.defer(serve)
-            .onErrorResume(FrontDoorException.class, e -> {
-                log.debug("Front door answered {}: {}", e.status(), e.getMessage());
-                return OpenAiErrors.write(response, e, json);
-            })
-            .onErrorResume(e -> {
-                log.error("Unexpected failure serving {}", path(request), e);
-                return OpenAiErrors.write(response, FrontDoorException.internal(
-                    "The router failed unexpectedly; the request may be retried"), json);
-            });
+        return Mono.defer(serve).onErrorResume(e -> OpenAiErrors.write(response, answerTo(e, request), json));
+    }
+
+    /** The error a client gets for a failure: its own, or a plain 500 for one the router did not expect. */
+    private static FrontDoorException answerTo(final Throwable failure, final HttpServerRequest request) {
+        if (failure instanceof FrontDoorException answer) {
+            log.debug("Front door answered {}: {}", answer.status(), answer.getMessage());
+            return answer;
+        }
+        log.error("Unexpected failure serving {}", path(request), failure);
+        return FrontDoorException.internal("The router failed unexpectedly; the request may be retried");
     }
 
     private Mono<Void> serve(final Operation operation, final HttpServerRequest request,
@@ -136,15 +139,19 @@ public final class OpenAiFrontDoor {
             return Mono.error(tooLarge());
         }
         // The chunks are gathered as Netty's buffers and copied out once: a long chat history is most of a request.
+        // A body with a Content-Length is read to that length and no further, so only a chunked one is counted.
+        final ByteBufFlux chunks = length >= 0 ? request.receive() : ByteBufFlux.fromInbound(counted(request));
+        return chunks.aggregate().asByteArray().defaultIfEmpty(NO_BODY);
+    }
+
+    /** A chunked body's chunks, refused as soon as they add up to more than the router accepts. */
+    private Flux<ByteBuf> counted(final HttpServerRequest request) {
         final AtomicLong received = new AtomicLong();
-        return ByteBufFlux.fromInbound(request.receive()
-                .doOnNext(chunk -> {
-                    if (received.addAndGet(chunk.readableBytes()) > maxRequestBytes) {
-                        throw tooLarge();
-                    }
-                }))
-            .aggregate().asByteArray()
-            .defaultIfEmpty(NO_BODY);
+        return request.receive().doOnNext(chunk -> {
+            if (received.addAndGet(chunk.readableBytes()) > maxRequestBytes) {
+                throw tooLarge();
+            }
+        });
     }
 
     private FrontDoorException tooLarge() {
