@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -137,12 +138,13 @@ class RoutingConfiguration {
     @Bean
     OverheadRecorder overheadRecorder(final MeterRegistry registry) {
         final Map<VersionKey, Timer> timers = new ConcurrentHashMap<>();
-        return (version, nanos) -> timers.computeIfAbsent(version, key -> Timer.builder("switchboard.router.overhead")
-                .description("Request time in the router itself: the whole request less its upstream time")
-                .tag("provider", key.provider()).tag("version", key.version())
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
-                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry))
-            .record(nanos, TimeUnit.NANOSECONDS);
+        final Function<VersionKey, Timer> newTimer = key -> Timer.builder("switchboard.router.overhead")
+            .description("Request time in the router itself: the whole request less its upstream time")
+            .tag("provider", key.provider()).tag("version", key.version())
+            .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        // Made once, not per request: a lambda capturing the registry would be a new object on every call.
+        return (version, nanos) -> timers.computeIfAbsent(version, newTimer).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The request log, written from a thread of its own; a MeterBinder bean, so Boot binds its dropped count. */

@@ -205,9 +205,11 @@ final class BufferedUpstream implements AutoCloseable {
     }
 
     private ChannelPool pool(final EventLoop loop, final Class<? extends Channel> transport, final Origin origin) {
-        // Each loop's map is created once, then read and changed only by that loop's thread.
-        return pools.computeIfAbsent(loop, l -> new HashMap<>())
-            .computeIfAbsent(origin, o -> newPool(loop, transport, o));
+        // Each loop's map is created once, then read and changed only by that loop's thread. Looked up before it
+        // is computed: the computing lambda captures, and would be made on every call.
+        final Map<Origin, ChannelPool> onLoop = pools.computeIfAbsent(loop, l -> new HashMap<>());
+        final ChannelPool known = onLoop.get(origin);
+        return known != null ? known : onLoop.computeIfAbsent(origin, o -> newPool(loop, transport, o));
     }
 
     private ChannelPool newPool(final EventLoop loop, final Class<? extends Channel> transport, final Origin origin) {
