@@ -382,7 +382,7 @@ final class BufferedUpstream implements AutoCloseable {
                 context.close();
             } else {
                 if (part instanceof HttpResponse head) {
-                    begin(head);
+                    readHead(head);
                 }
                 if (part instanceof HttpContent content && answer != null) {
                     append(content);
@@ -393,7 +393,7 @@ final class BufferedUpstream implements AutoCloseable {
             }
         }
 
-        private void begin(final HttpResponse head) {
+        private void readHead(final HttpResponse head) {
             if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                 return; // a 100 Continue and the like: the answer follows it
             }
