@@ -14,7 +14,8 @@
 # Environment: BENCH_PARTS (default "throughput floor latency slow portkey failover"; also "clients": the lean client
 #              for plain answers against Reactor Netty's) picks the parts to measure; "floor" adds a pass-through
 #              proxy made of the router's own HTTP parts and nothing else (bench/jmh's PassThroughProxy), in
-#              alternating rounds with nginx: as far as the router could go with those parts on this machine; "portkey" adds the Portkey gateway
+#              alternating rounds with nginx: as far as the router could go with those parts on this machine (with
+#              "latency", also its latency at 1 connection beside a direct call); "portkey" adds the Portkey gateway
 #              (@portkey-ai/gateway from npm, PORTKEY_VERSION, installed once under bench/.portkey) load-balancing the
 #              same two upstreams 90/10, in alternating rounds with the router and at 1 connection;
 #              ROUTER_JVM_OPTS adds JVM options to the router (a profiler, a GC log);
@@ -230,6 +231,12 @@ if wants floor; then
   alternate floor-nginx "$proxy" floor "$floor" floor-ratios.txt post.lua "$floor_pid"
   floor_ratio=$ratio; floor_nginx_rps=$ref_rps; floor_rps=$measured_rps
   floor_cpu=$(median < "$work/floor-cpu.txt")
+  if wants latency; then
+    # The floor at 1 connection, beside a direct call made the same minute: what the HTTP parts alone add at p50 and
+    # p99 on this machine, doing none of the router's work; the reference for the router's added latency below.
+    wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-floor-direct.txt"
+    wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$floor/v1/chat/completions" > "$work/lat-floor.txt"
+  fi
   kill "$floor_pid" 2>/dev/null || true
 fi
 
@@ -399,6 +406,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo "| the broker's CPU per router request in those rounds, taking the outcome events (microseconds) | - | $( [ -f "$work/tput-router-broker-cpu.txt" ] && median < "$work/tput-router-broker-cpu.txt" || echo -) ($(paste -sd' ' "$work/tput-router-broker-cpu.txt" 2>/dev/null)) | - | - |"
   echo "| latency p50, 1 connection (ms); direct $(pct lat-direct 50%) | $(pct lat-nginx 50%) | $(pct lat-router 50%) | added <= 0.3 ms | added $added50: $(verdict "$added50" 0.3 '<=') |"
   echo "| latency p99, 1 connection (ms); direct $(pct lat-direct 99%) | $(pct lat-nginx 99%) | $(pct lat-router 99%) | added <= 1 ms | added $added99: $(verdict "$added99" 1 '<=') |"
+  echo "| the floor at 1 connection, p50 / p99 (ms), beside a direct call made the same minute | direct $(pct lat-floor-direct 50%) / $(pct lat-floor-direct 99%) | floor $(pct lat-floor 50%) / $(pct lat-floor 99%) | - | the floor's added p50 / p99: $(difference "$(pct lat-floor 50%)" "$(pct lat-floor-direct 50%)") / $(difference "$(pct lat-floor 99%)" "$(pct lat-floor-direct 99%)") |"
   echo "| the router's own overhead histogram over the 1-connection run, p50 / p99 (ms, bucket upper bounds; ${overhead_requests:--} requests) | - | ${overhead50:--} / ${overhead99:--} | beside the added latency above | - |"
   echo "| the router's allocation per request over the 1-connection run (bytes, all its threads) | - | ${allocated_per_request:--} | half of the ~24 KB measured before (issue 21) | $( [ -z "${allocated_per_request:-}" ] && echo "not measured" || verdict "$allocated_per_request" 12000 '<=') |"
   echo "| 5,000 concurrent, 2 s upstream: p99 (ms); direct $(pct slow-direct 99%) | $nginx_slow_p99 | $slow_p99 | <= nginx's | $( [ "$nginx_slow_p99" = - ] && echo "not measured" || verdict "$slow_p99" "$nginx_slow_p99" '<=') |"
@@ -412,7 +420,7 @@ nginx_slow_errors=$( [ -f "$work/slow-nginx.txt" ] && errors slow-nginx || echo 
   echo
   echo "Outcome events delivered to Kafka: $delivered; dropped: $dropped."
   echo
-  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-nginx-quiet-$round tput-router-$round floor-nginx-$round floor-$round tput-portkey-$round tput-router-pk-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-direct lat-nginx lat-router lat-portkey slow-direct slow-nginx slow-router failover-Healthy failover-Refusing failover-Failing; do
+  for run in $(for round in $(seq 1 "$rounds"); do echo "tput-nginx-$round tput-nginx-quiet-$round tput-router-$round floor-nginx-$round floor-$round tput-portkey-$round tput-router-pk-$round client-lean-$round client-reactor-$round ba-nginx-$round ba-before-$round ba-after-$round"; done) lat-floor-direct lat-floor lat-direct lat-nginx lat-router lat-portkey slow-direct slow-nginx slow-router failover-Healthy failover-Refusing failover-Failing; do
     [ -f "$work/$run.txt" ] || continue
     echo "<details><summary>wrk output: $run</summary>"; echo; echo '```'; cat "$work/$run.txt"; echo '```'; echo "</details>"; echo
   done
