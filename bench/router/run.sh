@@ -119,6 +119,13 @@ wrk_run() { # name url script (under bench/router, or an absolute path) connecti
   wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$script" "$@" "$url" > "$work/$name.txt" 2>&1
 }
 
+# wrk_one NAME URL SCRIPT: a latency run at 1 connection (one thread) for the run's duration, into $work/NAME.txt.
+wrk_one() {
+  local name=$1 url=$2 script=$3
+  [[ "$script" == /* ]] || script="$here/$script"
+  wrk -t1 -c1 -d"${duration}s" --latency -s "$script" "$url" > "$work/$name.txt"
+}
+
 # The Portkey gateway, another LLM gateway, in front of the same two static upstreams, weighted as the router's
 # provider is (90/10), its load balancing given in the x-portkey-config header of every request.
 portkey=
@@ -234,8 +241,8 @@ if wants floor; then
   if wants latency; then
     # The floor at 1 connection, beside a direct call made the same minute: what the HTTP parts alone add at p50 and
     # p99 on this machine, doing none of the router's work; the reference for the router's added latency below.
-    wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-floor-direct.txt"
-    wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$floor/v1/chat/completions" > "$work/lat-floor.txt"
+    wrk_one lat-floor-direct "http://127.0.0.1:$v1/v1/chat/completions" post.lua
+    wrk_one lat-floor "http://127.0.0.1:$floor/v1/chat/completions" post.lua
   fi
   kill "$floor_pid" 2>/dev/null || true
 fi
@@ -313,13 +320,13 @@ settled_scrape() { # FILE: a scrape of the router's metrics taken right after a 
 
 if wants latency; then
 echo "Latency at 1 connection, ${duration}s each..."
-wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$v1/v1/chat/completions" > "$work/lat-direct.txt"
-wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$proxy/v1/chat/completions" > "$work/lat-nginx.txt"
+wrk_one lat-direct "http://127.0.0.1:$v1/v1/chat/completions" post.lua
+wrk_one lat-nginx "http://127.0.0.1:$proxy/v1/chat/completions" post.lua
 if [ -n "$portkey" ]; then
-  wrk -t1 -c1 -d"${duration}s" --latency -s "$work/post-portkey.lua" "http://127.0.0.1:$portkey/v1/chat/completions" > "$work/lat-portkey.txt"
+  wrk_one lat-portkey "http://127.0.0.1:$portkey/v1/chat/completions" "$work/post-portkey.lua"
 fi
 settled_scrape "$work/overhead-before.txt"
-wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "http://127.0.0.1:$router/v1/chat/completions" > "$work/lat-router.txt"
+wrk_one lat-router "http://127.0.0.1:$router/v1/chat/completions" post.lua
 settled_scrape "$work/overhead-after.txt"
 # The router's own figure for the same requests: its overhead histogram over the run (bucket upper bounds).
 read -r overhead50 overhead99 overhead_requests allocated_per_request < <(python3 "$here/overhead.py" "$work/overhead-before.txt" "$work/overhead-after.txt")
@@ -367,7 +374,7 @@ if wants failover; then
       | awk -v p="$provider" 'tolower($1) == "x-switchboard-attempts:" {gsub(/\r/, ""); printf "%s %s attempts; ", p, $2}'
   done)
   for provider in Healthy Refusing Failing; do
-    wrk -t1 -c1 -d"${duration}s" --latency -s "$work/post-$provider.lua" "http://127.0.0.1:$failover_router/v1/chat/completions" > "$work/failover-$provider.txt"
+    wrk_one "failover-$provider" "http://127.0.0.1:$failover_router/v1/chat/completions" "$work/post-$provider.lua"
   done
 fi
 
